@@ -1,0 +1,114 @@
+/*
+ * kc_report: the in-memory model of one kmsconf report.
+ *
+ * The runner fills it, the JUnit writer serialises it, the JUnit reader
+ * rebuilds it from a file (ours or another producer's), and diff, merge,
+ * expectation and matrix work on it. Every string is owned by the report and
+ * freed by kc_report_free().
+ */
+#ifndef KC_REPORT_H
+#define KC_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum kc_outcome {
+    KC_OUTCOME_PASS = 0,
+    KC_OUTCOME_FAIL,  /* one or more checks failed */
+    KC_OUTCOME_ERROR, /* the case could not be carried out (setup failed,
+                         target unreachable, ...) */
+    KC_OUTCOME_SKIP
+};
+
+/* One failed check of a testcase. */
+struct kc_failure {
+    char *check;   /* stable check name: "status", "code", ... */
+    char *message; /* one line */
+    char *detail;  /* full diagnosis, may be NULL */
+};
+
+struct kc_testcase {
+    char *classname; /* "kmsconf.<ErrorCode>" */
+    char *name;      /* "<case id> [json]" or "<case id> [xml]" */
+    char *case_id;   /* "<case id>" */
+    char *format;    /* "json" or "xml" */
+    char *code;      /* the expected error code */
+    enum kc_outcome outcome;
+    double time_s;
+    struct kc_failure *failures; /* outcome FAIL: one per failed check;
+                                    ERROR: one entry, check = error type */
+    size_t nfailures;
+    char *skip_type;   /* e.g. "missing-credential", "expected-failure" */
+    char *skip_reason; /* one line */
+    char *request_id;  /* of the probe answer, may be NULL */
+    char *transcript;  /* redacted request/response text, may be NULL */
+};
+
+struct kc_property {
+    char *name;
+    char *value;
+};
+
+struct kc_report {
+    char *name;                /* suite name, "kmsconf" */
+    struct kc_property *props; /* run manifest, in insertion order */
+    size_t nprops;
+    struct kc_testcase *cases;
+    size_t ncases;
+    char *timestamp; /* ISO 8601 start time, may be NULL */
+    double time_s;
+    bool sorted; /* set by kc_report_sort, cleared by kc_report_add_case */
+};
+
+struct kc_report *kc_report_new(const char *name);
+void kc_report_free(struct kc_report *r);
+
+/* Adds or replaces a manifest property. 0 or -1 (out of memory). */
+int kc_report_set_prop(struct kc_report *r, const char *name,
+                       const char *value);
+const char *kc_report_prop(const struct kc_report *r, const char *name);
+
+/* Appends an empty testcase and returns it (NULL when out of memory); the
+ * caller fills its fields with strdup'ed strings. */
+struct kc_testcase *kc_report_add_case(struct kc_report *r);
+/* Appends a failure to tc, copying the strings (detail may be NULL). */
+int kc_testcase_add_failure(struct kc_testcase *tc, const char *check,
+                            const char *message, const char *detail);
+
+/* Sorts testcases by (classname, name): reports are deterministic. */
+void kc_report_sort(struct kc_report *r);
+
+/* Counts by outcome. */
+size_t kc_report_count(const struct kc_report *r, enum kc_outcome o);
+
+/* "pass", "fail", "error", "skip". */
+const char *kc_outcome_name(enum kc_outcome o);
+
+/* Replaces *field by a copy of value (NULL allowed). 0 or -1. */
+int kc_report_setstr(char **field, const char *value);
+
+/* Fills case_id, format and code from name and classname when they are NULL:
+ * "<id> [json]" gives id and format, "kmsconf.<Code>" gives the code. */
+int kc_testcase_derive(struct kc_testcase *tc);
+
+/* Removes all failures of tc. */
+void kc_testcase_clear_failures(struct kc_testcase *tc);
+
+/* Turns tc into a skipped testcase (failures dropped). 0 or -1. */
+int kc_testcase_set_skip(struct kc_testcase *tc, const char *type,
+                         const char *reason);
+
+/* Appends a deep copy of tc to r; NULL when out of memory. */
+struct kc_testcase *kc_report_copy_case(struct kc_report *r,
+                                        const struct kc_testcase *tc);
+
+/* The testcase with this classname and name, or NULL. Linear unless the
+ * report is sorted (then binary search): call kc_report_sort first. */
+const struct kc_testcase *kc_report_find(const struct kc_report *r,
+                                         const char *classname,
+                                         const char *name);
+
+/* Order of testcases: classname, then name (strcmp; NULL sorts first). */
+int kc_testcase_cmp(const struct kc_testcase *a, const struct kc_testcase *b);
+
+#endif

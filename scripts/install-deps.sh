@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what kmsconf needs to build and test on Debian: the C toolchain
+# and libraries, xmllint, Chromium (matrix page test) and Node.js with the
+# official Alibaba Cloud SDKs (interop tests). Idempotent; run as root or
+# with sudo available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+
+packages=(build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev
+  libxml2-dev libxml2-utils libssl-dev libmicrohttpd-dev libcmocka-dev)
+if [ "${1:-}" = "--all" ]; then
+  packages+=(chromium)
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+    missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--all" ] && [ -x tests/interop/install.sh ]; then
+  tests/interop/install.sh
+fi

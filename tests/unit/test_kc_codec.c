@@ -1,0 +1,155 @@
+/* kc_codec: bounded buffers, percent-coding, UTF-8, UUIDs, base64, time. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kc/codec.h"
+
+static void buf_ceiling(void **state)
+{
+    (void)state;
+    struct kc_buf b;
+    kc_buf_init(&b, 8);
+    assert_int_equal(kc_buf_puts(&b, "12345678"), 0);
+    assert_int_equal(kc_buf_putc(&b, '9'), -1);
+    assert_int_equal(kc_buf_printf(&b, "%d", 1), -1);
+    assert_int_equal(b.len, 8);
+    assert_string_equal(kc_buf_str(&b), "12345678");
+    char *s = kc_buf_detach(&b);
+    assert_string_equal(s, "12345678");
+    assert_int_equal(b.len, 0);
+    assert_string_equal(kc_buf_str(&b), "");
+    free(s);
+    kc_buf_dispose(&b);
+}
+
+static void buf_printf_grows(void **state)
+{
+    (void)state;
+    struct kc_buf b;
+    kc_buf_init(&b, 0);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(kc_buf_printf(&b, "%04d", i), 0);
+    assert_int_equal(b.len, 4000);
+    assert_memory_equal(b.data + 3996, "0999", 4);
+    kc_buf_dispose(&b);
+}
+
+static void pct_encode_unreserved(void **state)
+{
+    (void)state;
+    struct kc_buf b;
+    kc_buf_init(&b, 0);
+    const char in[] = "aZ09-_.~ *+/:=&\xc3\xa9";
+    assert_int_equal(kc_pct_encode(&b, in, strlen(in)), 0);
+    assert_string_equal(kc_buf_str(&b), "aZ09-_.~%20%2A%2B%2F%3A%3D%26%C3%A9");
+    kc_buf_dispose(&b);
+}
+
+static void pct_decode(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    char *s = kc_pct_decode("a%20b+c%2Bd%c3%A9", 17, true, &n);
+    assert_non_null(s);
+    assert_string_equal(s, "a b c+d\xc3\xa9");
+    assert_int_equal(n, 9);
+    free(s);
+    s = kc_pct_decode("a+b", 3, false, NULL);
+    assert_string_equal(s, "a+b");
+    free(s);
+    s = kc_pct_decode("%00x", 4, false, &n);
+    assert_int_equal(n, 2); /* embedded NUL is reported through the length */
+    free(s);
+    assert_null(kc_pct_decode("%4", 2, false, NULL));
+    assert_null(kc_pct_decode("%zz", 3, false, NULL));
+    assert_null(kc_pct_decode("abc%", 4, false, NULL));
+}
+
+static void utf8(void **state)
+{
+    (void)state;
+    assert_true(kc_utf8_valid("plain", 5));
+    assert_true(kc_utf8_valid("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9));
+    assert_false(kc_utf8_valid("\xc3", 1));             /* truncated */
+    assert_false(kc_utf8_valid("\xc0\xaf", 2));         /* overlong */
+    assert_false(kc_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(kc_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+    assert_false(kc_utf8_valid("\xff", 1));
+}
+
+static void uuid(void **state)
+{
+    (void)state;
+    char a[37], b[37];
+    kc_uuid4(a);
+    kc_uuid4(b);
+    assert_true(kc_uuid_valid(a));
+    assert_string_not_equal(a, b);
+    assert_int_equal(a[14], '4');
+    assert_true(kc_uuid_valid("4C467B38-3910-447D-87BC-AC049166F216"));
+    assert_true(kc_uuid_valid("e85db688-a2d3-44ca-9790-4259f59e90d8"));
+    assert_false(kc_uuid_valid("e85db688a2d344ca97904259f59e90d8"));
+    assert_false(kc_uuid_valid("e85db688-a2d3-44ca-9790-4259f59e90d"));
+    assert_false(kc_uuid_valid("e85db688-a2d3-44ca-9790-4259f59e90d8x"));
+    assert_false(kc_uuid_valid("g85db688-a2d3-44ca-9790-4259f59e90d8"));
+    assert_false(kc_uuid_valid(""));
+    assert_false(kc_uuid_valid(NULL));
+}
+
+static void base64(void **state)
+{
+    (void)state;
+    char *e = kc_base64_encode((const unsigned char *)"hello", 5);
+    assert_string_equal(e, "aGVsbG8=");
+    size_t n = 0;
+    unsigned char *d = kc_base64_decode(e, strlen(e), &n);
+    assert_int_equal(n, 5);
+    assert_memory_equal(d, "hello", 5);
+    free(d);
+    free(e);
+    d = kc_base64_decode("", 0, &n);
+    assert_non_null(d);
+    assert_int_equal(n, 0);
+    free(d);
+    assert_null(kc_base64_decode("aGVsbG8", 7, &n));
+    assert_null(kc_base64_decode("aG=sbG8=", 8, &n));
+    assert_null(kc_base64_decode("aGV!bG8=", 8, &n));
+}
+
+static void time_roundtrip(void **state)
+{
+    (void)state;
+    time_t t = 0;
+    char s[21];
+    assert_int_equal(kc_time_parse("2016-02-23T12:46:24Z", &t), 0);
+    assert_int_equal((long long)t, 1456231584LL);
+    kc_time_format(t, s);
+    assert_string_equal(s, "2016-02-23T12:46:24Z");
+    assert_int_equal(kc_time_parse("2024-02-29T00:00:00Z", &t), 0);
+    assert_int_equal(kc_time_parse("2023-02-29T00:00:00Z", &t), -1);
+    assert_int_equal(kc_time_parse("2016-02-23 12:46:24Z", &t), -1);
+    assert_int_equal(kc_time_parse("2016-02-23T12:46:24", &t), -1);
+    assert_int_equal(kc_time_parse("2016-13-23T12:46:24Z", &t), -1);
+    assert_int_equal(kc_time_parse("2016-02-23T12:46:24.000Z", &t), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(buf_ceiling),
+        cmocka_unit_test(buf_printf_grows),
+        cmocka_unit_test(pct_encode_unreserved),
+        cmocka_unit_test(pct_decode),
+        cmocka_unit_test(utf8),
+        cmocka_unit_test(uuid),
+        cmocka_unit_test(base64),
+        cmocka_unit_test(time_roundtrip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
