@@ -1,0 +1,285 @@
+/* kms-refserver: the command line around rs_server. */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pthread.h>
+
+#include "config.h"
+#include "reply.h"
+#include "reqlog.h"
+#include "server.h"
+
+#define PROG          "kms-refserver"
+#define VERSION_TEXT  PROG " 0.1.0 (Alibaba Cloud KMS API 2016-01-20)"
+#define EXIT_USAGE    2
+#define MAX_DEV_CODES 64
+
+struct options {
+    const char *listen;
+    const char *port_file;
+    const char *config;
+    const char *request_log;
+    bool print_config;
+    bool allow_deviations;
+    long latency_ms; /* -1: from the configuration */
+    unsigned deviations;
+    const char *codes[MAX_DEV_CODES];
+    size_t ncodes;
+};
+
+static void usage(FILE *f)
+{
+    fputs(
+        "usage: " PROG " [options]\n"
+        "  --listen ADDR:PORT     address to serve (default 127.0.0.1:0)\n"
+        "  --port-file FILE       write the bound port there once ready\n"
+        "  --config FILE          JSON configuration (see docs/refserver.md)\n"
+        "  --print-config         print the effective configuration, exit\n"
+        "  --latency-ms N         delay every answer by N ms (0..60000)\n"
+        "  --request-log FILE     append one JSON line per request\n"
+        "  --deviate CHECK        break one check in error answers\n"
+        "  --deviate-code CODE    change the status of answers with CODE\n"
+        "  --allow-deviations     needed by --deviate and --deviate-code\n"
+        "  --help, --version\n",
+        f);
+}
+
+static int usage_error(const char *what, const char *arg)
+{
+    fprintf(stderr, PROG ": %s%s%s (try --help)\n", what, arg ? ": " : "",
+            arg ? arg : "");
+    return EXIT_USAGE;
+}
+
+static int parse_latency(const char *s, long *out)
+{
+    long v = 0;
+    if (!*s || strlen(s) > 5)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    if (v > 60000)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* One option with a value; 0 when taken, else an exit code. */
+static int take_value(struct options *o, const char *name, const char *val)
+{
+    if (!strcmp(name, "--listen"))
+        o->listen = val;
+    else if (!strcmp(name, "--port-file"))
+        o->port_file = val;
+    else if (!strcmp(name, "--config"))
+        o->config = val;
+    else if (!strcmp(name, "--request-log"))
+        o->request_log = val;
+    else if (!strcmp(name, "--latency-ms")) {
+        if (parse_latency(val, &o->latency_ms))
+            return usage_error("--latency-ms: expected 0..60000, got", val);
+    } else if (!strcmp(name, "--deviate")) {
+        unsigned bit = rs_reply_check_bit(val);
+        if (!bit)
+            return usage_error("--deviate: unknown check", val);
+        o->deviations |= bit;
+    } else if (!strcmp(name, "--deviate-code")) {
+        if (!rs_reply_find(val))
+            return usage_error("--deviate-code: unknown error code", val);
+        if (o->ncodes == MAX_DEV_CODES)
+            return usage_error("--deviate-code: too many", NULL);
+        o->codes[o->ncodes++] = val;
+    } else {
+        return usage_error("unknown option", name);
+    }
+    return 0;
+}
+
+static bool wants_value(const char *name)
+{
+    static const char *const names[] = {
+        "--listen",     "--port-file", "--config",       "--request-log",
+        "--latency-ms", "--deviate",   "--deviate-code",
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (!strcmp(names[i], name))
+            return true;
+    }
+    return false;
+}
+
+/* Returns -1 to go on, or an exit code (0 after --help/--version). */
+static int parse_args(struct options *o, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        char name[64];
+        const char *a = argv[i];
+        const char *eq = strchr(a, '=');
+        const char *val = NULL;
+        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+        if (nlen >= sizeof(name) || strncmp(a, "--", 2))
+            return usage_error("unexpected argument", a);
+        memcpy(name, a, nlen);
+        name[nlen] = '\0';
+        if (!strcmp(name, "--help") && !eq) {
+            usage(stdout);
+            return 0;
+        }
+        if (!strcmp(name, "--version") && !eq) {
+            puts(VERSION_TEXT);
+            return 0;
+        }
+        if (!strcmp(name, "--print-config") && !eq) {
+            o->print_config = true;
+            continue;
+        }
+        if (!strcmp(name, "--allow-deviations") && !eq) {
+            o->allow_deviations = true;
+            continue;
+        }
+        if (!wants_value(name))
+            return usage_error("unknown option", a);
+        if (eq)
+            val = eq + 1;
+        else if (i + 1 < argc)
+            val = argv[++i];
+        else
+            return usage_error("missing value for", name);
+        int rc = take_value(o, name, val);
+        if (rc)
+            return rc;
+    }
+    return -1;
+}
+
+/* Puts the command line's settings on top of the configuration. */
+static int merge_options(struct rs_config *c, const struct options *o)
+{
+    if (o->latency_ms >= 0)
+        c->latency_ms = (unsigned)o->latency_ms;
+    c->deviations |= o->deviations;
+    if (o->ncodes) {
+        char **codes = realloc(
+            c->deviate_codes, (c->ndeviate_codes + o->ncodes) * sizeof(*codes));
+        if (!codes)
+            return -1;
+        c->deviate_codes = codes;
+        for (size_t i = 0; i < o->ncodes; i++) {
+            if (!(codes[c->ndeviate_codes] = strdup(o->codes[i])))
+                return -1;
+            c->ndeviate_codes++;
+        }
+    }
+    return 0;
+}
+
+static int write_port_file(const char *path, unsigned port)
+{
+    char tmp[4096];
+    int n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof(tmp))
+        return -1;
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    bool ok = fprintf(f, "%u\n", port) > 0;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path)) {
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Blocks until SIGINT or SIGTERM (blocked in every thread beforehand). */
+static void wait_for_signal(const sigset_t *set)
+{
+    int sig = 0;
+    while (sigwait(set, &sig) == 0 && sig != SIGINT && sig != SIGTERM)
+        ;
+}
+
+static int serve(const struct rs_config *cfg, const struct options *o,
+                 const sigset_t *set)
+{
+    struct rs_reqlog *log = NULL;
+    struct rs_server *srv = NULL;
+    char err[512];
+    char url[128];
+    int rc = 1;
+    if (o->request_log && !(log = rs_reqlog_open(o->request_log))) {
+        fprintf(stderr, PROG ": --request-log %s: %s\n", o->request_log,
+                strerror(errno));
+        goto out;
+    }
+    int started = rs_server_start(&srv, cfg, o->listen, log, err, sizeof(err));
+    if (started) {
+        fprintf(stderr, PROG ": %s\n", err);
+        rc = started == -2 ? EXIT_USAGE : 1;
+        goto out;
+    }
+    if (o->port_file && write_port_file(o->port_file, rs_server_port(srv))) {
+        fprintf(stderr, PROG ": --port-file %s: %s\n", o->port_file,
+                strerror(errno));
+        goto out;
+    }
+    rs_server_url(srv, url, sizeof(url));
+    printf("%s\n", url);
+    fflush(stdout);
+    wait_for_signal(set);
+    rc = 0;
+out:
+    rs_server_stop(srv);
+    rs_reqlog_close(log);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = {.listen = "127.0.0.1:0", .latency_ms = -1};
+    struct rs_config cfg;
+    char err[512];
+    sigset_t set;
+    int rc = parse_args(&o, argc, argv);
+    if (rc >= 0)
+        return rc;
+    if (rs_config_default(&cfg))
+        return 1;
+    rc = EXIT_USAGE;
+    if (o.config && rs_config_apply_file(&cfg, o.config, err, sizeof(err))) {
+        fprintf(stderr, PROG ": --config %s\n", err);
+        goto out;
+    }
+    if (merge_options(&cfg, &o)) {
+        rc = 1;
+        goto out;
+    }
+    if ((cfg.deviations || cfg.ndeviate_codes) && !o.allow_deviations) {
+        fprintf(stderr, PROG ": deviations (--deviate, --deviate-code or the "
+                             "configuration) need --allow-deviations\n");
+        goto out;
+    }
+    if (o.print_config) {
+        char *json = rs_config_to_json(&cfg);
+        rc = json && printf("%s\n", json) > 0 ? 0 : 1;
+        free(json);
+        goto out;
+    }
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    rc = serve(&cfg, &o, &set);
+out:
+    rs_config_dispose(&cfg);
+    return rc;
+}

@@ -1,0 +1,419 @@
+/* rs_reply: error table, envelopes and success bodies in JSON and XML. */
+#include "reply.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kc/codec.h"
+
+/* Answers are small; this only stops a runaway result from growing. */
+#define REPLY_MAX   (8u << 20)
+#define XML_DECL    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+#define CT_JSON     "application/json;charset=utf-8"
+#define CT_XML      "text/xml;charset=utf-8"
+#define PLACEHOLDER "<parameter name>"
+
+static const struct rs_errdef errors[] = {
+    /* The seed's table, in its order, messages verbatim. */
+    {"InternalFailure", 500, "Internal Failure.", true},
+    {"ServiceUnavailableTemporary", 503, "Service Unavailable Temporary.",
+     true},
+    {"InvalidAccessKeyId.NotFound", 404,
+     "The AccessKey ID provided does not exist in our records.", true},
+    {"Forbidden.KeyNotFound", 404, "The specified Key is not found.", true},
+    {"Forbidden.KeyVersionNotFound", 404,
+     "The specified Key version is not found.", true},
+    {"Forbidden.AliasNotFound", 404, "The specified Alias is not found.", true},
+    {"Forbidden.NoPermission", 403,
+     "This operation is forbidden by permission system.", true},
+    {"Forbidden.AccessKey", 403, "This AccessKey is not enabled.", true},
+    {"UnsupportedHTTPMethod", 403, "This http method is not supported.", true},
+    {"Forbidden.UbsmsInvalidUserid", 403, "Userid Invalid For Ubsms.", true},
+    {"Forbidden.UbsmsInvalidBid", 403,
+     "Your account partner does not have KMS Service.", true},
+    {"Forbidden.KmsServiceNotEnabled", 403,
+     "Kms service is not Enabled for current user. Please get access "
+     "permission first.",
+     true},
+    {"Forbidden.ProhibitedByRiskControl", 403,
+     "Current user is Prohibited By Risk Control.", true},
+    {"Forbidden.InDebtOverdue", 403, "Current user is indebted Overdue.", true},
+    {"Forbidden.InDebt", 403, "Current user is indebted.", true},
+    {"ParseRequestParameterException", 400,
+     "Server parse parameters exception. Please check your input params.",
+     true},
+    {"MissingParameter", 400,
+     "The parameter \"" PLACEHOLDER "\" is needed but not provided.", true},
+    {"InvalidParameter", 400,
+     "The specified parameter \"" PLACEHOLDER "\" is not valid.", true},
+    {"IncompleteSignature", 400,
+     "The request signature does not conform to Alibaba Cloud standards.",
+     true},
+    {"IllegalTimestamp", 400,
+     "The input parameter \"Timestamp\" that is required for processing "
+     "this request is not supplied.",
+     true},
+    {"Rejected.LimitExceeded", 400,
+     "The request was rejected because user create resource limit was "
+     "exceeded.",
+     true},
+    {"AliasAlreadyExists", 400, "AliasName Already Exists.", true},
+    {"InvalidKeyMaterial", 400, "key material is invalid.", true},
+    {"InvalidImportToken", 400, "import token is invalid.", true},
+    {"ExpiredImportToken", 400, "import token is expired.", true},
+    {"Unsupported.Origin", 400, "This key origin is not valid for this api.",
+     true},
+    {"Unsupported.Alias", 400, "Alias is not valid for this api.", true},
+    {"Unsupported.ProtectionLevel", 400,
+     "This protection level is not valid for this region", true},
+    {"Rejected.StateModifiedFailed", 409, "Keystate modified failed.", true},
+    {"Rejected.Disabled", 409,
+     "The request was rejected because the key state is Disabled.", true},
+    {"Rejected.PendingDeletion", 409,
+     "The request was rejected because the key state is PendingDeletion.",
+     true},
+    {"Rejected.PendingImport", 409,
+     "The request was rejected because the key state is PendingImport.", true},
+    /* Outside the seed: gateway errors (texts as real gateways send them)
+     * and the server's own size limit. */
+    {"SignatureNonceUsed", 400, "Specified signature nonce was used already.",
+     false},
+    {"InvalidAction.NotFound", 404,
+     "Specified api is not found, please check your url and method.", false},
+    {"RequestTooLarge", 413, "The request is larger than the server accepts.",
+     false},
+};
+
+static const char *const check_names[] = {
+    "status",
+    "code",
+    "message",
+    "request-id",
+    "request-id-header",
+    "request-id-unique",
+    "envelope",
+    "format",
+    "content-type",
+    "parity",
+};
+
+static atomic_uint deviant_counter;
+
+const struct rs_errdef *rs_reply_find(const char *code)
+{
+    for (size_t i = 0; code && i < sizeof(errors) / sizeof(errors[0]); i++) {
+        if (!strcmp(errors[i].code, code))
+            return &errors[i];
+    }
+    return NULL;
+}
+
+size_t rs_reply_count(void)
+{
+    return sizeof(errors) / sizeof(errors[0]);
+}
+
+const struct rs_errdef *rs_reply_at(size_t i)
+{
+    return i < rs_reply_count() ? &errors[i] : NULL;
+}
+
+unsigned rs_reply_check_bit(const char *name)
+{
+    for (size_t i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++) {
+        if (!strcmp(check_names[i], name))
+            return 1u << i;
+    }
+    return 0;
+}
+
+const char *rs_reply_check_name(unsigned bit)
+{
+    for (size_t i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++) {
+        if (bit == 1u << i)
+            return check_names[i];
+    }
+    return NULL;
+}
+
+void rs_reply_message(char *out, size_t outlen, const struct rs_errdef *def,
+                      const char *arg)
+{
+    const char *p = strstr(def->message, PLACEHOLDER);
+    if (!p) {
+        snprintf(out, outlen, "%s", def->message);
+        return;
+    }
+    snprintf(out, outlen, "%.*s%s%s", (int)(p - def->message), def->message,
+             arg ? arg : "", p + strlen(PLACEHOLDER));
+}
+
+/* Escapes text for XML content. Characters XML 1.0 cannot carry (C0
+ * controls other than tab, LF, CR) become U+FFFD. */
+static int xml_escape(struct kc_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        int rc;
+        if (c == '&')
+            rc = kc_buf_puts(b, "&amp;");
+        else if (c == '<')
+            rc = kc_buf_puts(b, "&lt;");
+        else if (c == '>')
+            rc = kc_buf_puts(b, "&gt;");
+        else if (c == '"')
+            rc = kc_buf_puts(b, "&quot;");
+        else if (c == '\'')
+            rc = kc_buf_puts(b, "&apos;");
+        else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            rc = kc_buf_puts(b, "\xEF\xBF\xBD");
+        else
+            rc = kc_buf_putc(b, (char)c);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+static int xml_text_elem(struct kc_buf *b, const char *name, const char *text)
+{
+    if (kc_buf_printf(b, "<%s>", name) || xml_escape(b, text) ||
+        kc_buf_printf(b, "</%s>", name))
+        return -1;
+    return 0;
+}
+
+static int xml_number(struct kc_buf *b, double v)
+{
+    if (v > -9.0e15 && v < 9.0e15 && (double)(long long)v == v)
+        return kc_buf_printf(b, "%lld", (long long)v);
+    return kc_buf_printf(b, "%.17g", v);
+}
+
+static int xml_value(struct kc_buf *b, const char *name, const cJSON *v);
+
+/* The members of an object as child elements. */
+static int xml_members(struct kc_buf *b, const cJSON *obj)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, obj)
+    {
+        if (!it->string)
+            continue;
+        if (cJSON_IsArray(it)) {
+            const cJSON *el;
+            cJSON_ArrayForEach(el, it)
+            {
+                if (xml_value(b, it->string, el))
+                    return -1;
+            }
+        } else if (xml_value(b, it->string, it)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int xml_value(struct kc_buf *b, const char *name, const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return xml_text_elem(b, name, v->valuestring);
+    if (kc_buf_printf(b, "<%s>", name))
+        return -1;
+    int rc = 0;
+    if (cJSON_IsNumber(v))
+        rc = xml_number(b, v->valuedouble);
+    else if (cJSON_IsBool(v))
+        rc = kc_buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
+    else if (cJSON_IsObject(v))
+        rc = xml_members(b, v);
+    else if (cJSON_IsArray(v))
+        rc = xml_members(b, v); /* nested arrays: elements keep no name */
+    if (rc || kc_buf_printf(b, "</%s>", name))
+        return -1;
+    return 0;
+}
+
+static void set_ids(struct rs_reply *r, const char *body_id,
+                    const char *header_id)
+{
+    snprintf(r->request_id, sizeof(r->request_id), "%s", body_id);
+    snprintf(r->header_id, sizeof(r->header_id), "%s", header_id);
+}
+
+static bool code_deviates(const struct rs_deviations *dev, const char *code)
+{
+    for (size_t i = 0; i < dev->ncodes; i++) {
+        if (!strcmp(dev->codes[i], code))
+            return true;
+    }
+    return false;
+}
+
+/* The visible parts of an error answer, after the deviations. */
+struct err_parts {
+    unsigned status;
+    char code[96];
+    char message[1200];
+    char body_id[48];
+    char header_id[48];
+    bool with_status;
+};
+
+static void err_parts_fill(struct err_parts *p, const struct rs_deviations *d,
+                           enum rs_format fmt, const struct rs_errdef *def,
+                           const char *arg, const char *request_id)
+{
+    unsigned c = d ? d->checks : 0;
+    char msg[1024];
+    char id[37];
+    if (!request_id) {
+        kc_uuid4(id);
+        request_id = id;
+    }
+    rs_reply_message(msg, sizeof(msg), def, arg);
+    p->status = def->status;
+    if ((c & RS_DEV_STATUS) || (d && code_deviates(d, def->code)))
+        p->status++;
+    snprintf(p->code, sizeof(p->code), "%s%s", def->code,
+             (c & RS_DEV_CODE) ? ".Deviant" : "");
+    snprintf(p->message, sizeof(p->message), "%s%s%s",
+             (c & RS_DEV_MESSAGE) ? "Deviant: " : "", msg,
+             ((c & RS_DEV_PARITY) && fmt == RS_FMT_XML) ? " " : "");
+    if (c & RS_DEV_REQUEST_ID_UNIQUE)
+        request_id = d->fixed_id;
+    snprintf(p->body_id, sizeof(p->body_id), "%s", request_id);
+    if (c & RS_DEV_REQUEST_ID)
+        snprintf(p->body_id, sizeof(p->body_id), "not-a-uuid-%u",
+                 atomic_fetch_add(&deviant_counter, 1u) + 1u);
+    snprintf(p->header_id, sizeof(p->header_id), "%s", p->body_id);
+    if (c & RS_DEV_REQUEST_ID_HEADER)
+        kc_uuid4(p->header_id);
+    p->with_status = !(c & RS_DEV_ENVELOPE);
+}
+
+static char *error_json(const struct err_parts *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *s = NULL;
+    if (!o)
+        return NULL;
+    if ((p->with_status &&
+         !cJSON_AddNumberToObject(o, "HttpStatus", (double)p->status)) ||
+        !cJSON_AddStringToObject(o, "Code", p->code) ||
+        !cJSON_AddStringToObject(o, "Message", p->message) ||
+        !cJSON_AddStringToObject(o, "RequestId", p->body_id))
+        goto out;
+    s = cJSON_PrintUnformatted(o);
+out:
+    cJSON_Delete(o);
+    return s;
+}
+
+static char *error_xml(const struct err_parts *p)
+{
+    struct kc_buf b;
+    kc_buf_init(&b, REPLY_MAX);
+    if (kc_buf_puts(&b, XML_DECL "<KMS>") ||
+        (p->with_status &&
+         kc_buf_printf(&b, "<HttpStatus>%u</HttpStatus>", p->status)) ||
+        xml_text_elem(&b, "Code", p->code) ||
+        xml_text_elem(&b, "Message", p->message) ||
+        xml_text_elem(&b, "RequestId", p->body_id) ||
+        kc_buf_puts(&b, "</KMS>")) {
+        kc_buf_dispose(&b);
+        return NULL;
+    }
+    return kc_buf_detach(&b);
+}
+
+int rs_reply_error(struct rs_reply *out, const struct rs_deviations *dev,
+                   enum rs_format fmt, const char *code, const char *arg,
+                   const char *request_id)
+{
+    const struct rs_errdef *def = rs_reply_find(code);
+    struct err_parts p;
+    memset(out, 0, sizeof(*out));
+    if (!def)
+        def = rs_reply_find("InternalFailure");
+    err_parts_fill(&p, dev, fmt, def, arg, request_id);
+    out->body = fmt == RS_FMT_XML ? error_xml(&p) : error_json(&p);
+    if (!out->body)
+        return -1;
+    out->len = strlen(out->body);
+    if (dev && (dev->checks & RS_DEV_FORMAT))
+        out->len /= 2;
+    out->status = p.status;
+    out->code = def->code;
+    out->content_type = fmt == RS_FMT_XML ? CT_XML : CT_JSON;
+    if (dev && (dev->checks & RS_DEV_CONTENT_TYPE))
+        out->content_type = "text/plain";
+    set_ids(out, p.body_id, p.header_id);
+    return 0;
+}
+
+static char *success_json(const cJSON *result, const char *id)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *s = NULL;
+    const cJSON *it;
+    if (!o || !cJSON_AddStringToObject(o, "RequestId", id))
+        goto out;
+    cJSON_ArrayForEach(it, result)
+    {
+        cJSON *copy = cJSON_Duplicate(it, true);
+        if (!copy || !it->string) {
+            cJSON_Delete(copy);
+            goto out;
+        }
+        cJSON_AddItemToObject(o, it->string, copy);
+    }
+    s = cJSON_PrintUnformatted(o);
+out:
+    cJSON_Delete(o);
+    return s;
+}
+
+static char *success_xml(const cJSON *result, const char *id)
+{
+    struct kc_buf b;
+    kc_buf_init(&b, REPLY_MAX);
+    if (kc_buf_puts(&b, XML_DECL "<KMS>") ||
+        xml_text_elem(&b, "RequestId", id) ||
+        (result && xml_members(&b, result)) || kc_buf_puts(&b, "</KMS>")) {
+        kc_buf_dispose(&b);
+        return NULL;
+    }
+    return kc_buf_detach(&b);
+}
+
+int rs_reply_success(struct rs_reply *out, enum rs_format fmt,
+                     const cJSON *result, const char *request_id)
+{
+    char id[37];
+    memset(out, 0, sizeof(*out));
+    if (!request_id) {
+        kc_uuid4(id);
+        request_id = id;
+    }
+    out->body = fmt == RS_FMT_XML ? success_xml(result, request_id)
+                                  : success_json(result, request_id);
+    if (!out->body)
+        return -1;
+    out->len = strlen(out->body);
+    out->status = 200;
+    out->code = "";
+    out->content_type = fmt == RS_FMT_XML ? CT_XML : CT_JSON;
+    set_ids(out, request_id, request_id);
+    return 0;
+}
+
+void rs_reply_dispose(struct rs_reply *r)
+{
+    if (!r)
+        return;
+    free(r->body);
+    memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,328 @@
+/* rs_server: libmicrohttpd glue around rs_handler. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "handler.h"
+#include "kc/codec.h"
+
+#define MAX_HEADERS 128
+/* MHD keeps the request line and headers in this much memory per
+ * connection: room for a query just past RS_QUERY_MAX, so that we answer
+ * it ourselves; beyond, MHD answers 414/431 on its own. */
+#define CONN_MEMORY (128u * 1024u)
+/* An oversized body is read and dropped up to this much, then the
+ * connection is closed. */
+#define DISCARD_MAX    (4u << 20)
+#define CONN_TIMEOUT_S 30
+#define CONN_LIMIT     1000
+
+struct rs_server {
+    struct MHD_Daemon *mhd;
+    struct rs_handler *handler;
+    const struct rs_config *cfg;
+    unsigned port;
+    char host[INET6_ADDRSTRLEN + 2];
+};
+
+/* One request in progress (MHD's per-request pointer). */
+struct exchange {
+    char *query;
+    size_t querylen;
+    bool too_large;
+    bool started;
+    size_t discarded;
+    struct kc_buf body;
+};
+
+struct header_list {
+    struct kc_param items[MAX_HEADERS];
+    size_t n;
+};
+
+static struct exchange *exchange_new(const char *uri)
+{
+    struct exchange *x = calloc(1, sizeof(*x));
+    if (!x)
+        return NULL;
+    kc_buf_init(&x->body, RS_BODY_MAX);
+    const char *q = uri ? strchr(uri, '?') : NULL;
+    if (!q)
+        return x;
+    /* An oversized query is kept (MHD's memory limit bounds it) only so
+     * that the refusal comes in the format it asks for. */
+    size_t n = strlen(q + 1);
+    x->too_large = n > RS_QUERY_MAX;
+    x->query = strndup(q + 1, n);
+    x->querylen = n;
+    if (!x->query) {
+        free(x);
+        return NULL;
+    }
+    return x;
+}
+
+static void exchange_free(struct exchange *x)
+{
+    if (!x)
+        return;
+    free(x->query);
+    kc_buf_dispose(&x->body);
+    free(x);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    return exchange_new(uri);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    exchange_free(*req_cls);
+    *req_cls = NULL;
+}
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind,
+                                      const char *key, const char *value)
+{
+    struct header_list *l = cls;
+    (void)kind;
+    if (l->n == MAX_HEADERS)
+        return MHD_NO;
+    l->items[l->n].name = key;
+    l->items[l->n].value = value ? value : "";
+    l->n++;
+    return MHD_YES;
+}
+
+static void pause_ms(unsigned ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000,
+                          .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (ms && nanosleep(&ts, &ts) && errno == EINTR)
+        ;
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn,
+                                  struct rs_reply *r)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
+    enum MHD_Result rc = MHD_NO;
+    if (!resp)
+        return MHD_NO;
+    r->body = NULL; /* now owned by the response */
+    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                r->content_type) == MHD_YES &&
+        MHD_add_response_header(resp, "x-acs-request-id", r->header_id) ==
+            MHD_YES)
+        rc = MHD_queue_response(conn, r->status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static enum MHD_Result answer(struct rs_server *s, struct MHD_Connection *conn,
+                              const char *method, struct exchange *x)
+{
+    struct header_list hl;
+    struct rs_reply r;
+    hl.n = 0;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hl);
+    struct rs_http_in in = {
+        .method = method,
+        .query = x->query,
+        .querylen = x->querylen,
+        .body = x->body.data,
+        .bodylen = x->body.len,
+        .too_large = x->too_large,
+        .headers = hl.items,
+        .nheaders = hl.n,
+        .now = time(NULL),
+    };
+    if (rs_handler_handle(s->handler, &in, &r))
+        return MHD_NO;
+    pause_ms(s->cfg->latency_ms);
+    enum MHD_Result rc = send_reply(conn, &r);
+    rs_reply_dispose(&r);
+    return rc;
+}
+
+static bool declared_too_large(struct MHD_Connection *conn)
+{
+    const char *cl = MHD_lookup_connection_value(
+        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (!cl)
+        return false;
+    size_t n = strlen(cl);
+    if (n > 12)
+        return true;
+    unsigned long long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cl[i] < '0' || cl[i] > '9')
+            return false; /* MHD itself rejects a malformed length */
+        v = v * 10 + (unsigned)(cl[i] - '0');
+    }
+    return v > RS_BODY_MAX;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload,
+                                  size_t *upload_size, void **req_cls)
+{
+    struct rs_server *s = cls;
+    struct exchange *x = *req_cls;
+    (void)url;
+    (void)version;
+    if (!x && !(x = *req_cls = exchange_new(NULL)))
+        return MHD_NO;
+    if (!x->started) {
+        x->started = true;
+        if (declared_too_large(conn)) {
+            x->too_large = true;
+            return answer(s, conn, method, x);
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!x->too_large && kc_buf_append(&x->body, upload, *upload_size)) {
+            x->too_large = true;
+            kc_buf_dispose(&x->body);
+        }
+        if (x->too_large)
+            x->discarded += *upload_size;
+        *upload_size = 0;
+        return x->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
+    }
+    return answer(s, conn, method, x);
+}
+
+/* "ADDR:PORT" or "[ADDR6]:PORT" into a socket address. */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, bool *v6,
+                        char *host, size_t hostlen)
+{
+    const char *colon = strrchr(spec, ':');
+    char addr[INET6_ADDRSTRLEN];
+    unsigned long port = 0;
+    size_t alen;
+    if (!colon || !colon[1] || strlen(colon + 1) > 5)
+        return -1;
+    for (const char *p = colon + 1; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        port = port * 10 + (unsigned long)(*p - '0');
+    }
+    alen = (size_t)(colon - spec);
+    *v6 = alen >= 2 && spec[0] == '[' && spec[alen - 1] == ']';
+    if (*v6) {
+        spec++;
+        alen -= 2;
+    }
+    if (port > 65535 || alen == 0 || alen >= sizeof(addr))
+        return -1;
+    memcpy(addr, spec, alen);
+    addr[alen] = '\0';
+    memset(ss, 0, sizeof(*ss));
+    if (*v6) {
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, addr, &a6->sin6_addr) != 1)
+            return -1;
+        snprintf(host, hostlen, "[%s]", addr);
+    } else {
+        struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET, addr, &a4->sin_addr) != 1)
+            return -1;
+        snprintf(host, hostlen, "%s", addr);
+    }
+    return 0;
+}
+
+int rs_server_start(struct rs_server **out, const struct rs_config *cfg,
+                    const char *listen, struct rs_reqlog *log, char *err,
+                    size_t errlen)
+{
+    struct sockaddr_storage ss;
+    bool v6 = false;
+    int rc = -1;
+    struct rs_server *s = calloc(1, sizeof(*s));
+    *out = NULL;
+    if (!s || rs_handler_new(&s->handler, cfg, log)) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    s->cfg = cfg;
+    if (parse_listen(listen, &ss, &v6, s->host, sizeof(s->host))) {
+        snprintf(err, errlen, "--listen %s: expected ADDR:PORT or [ADDR6]:PORT",
+                 listen);
+        rc = -2;
+        goto fail;
+    }
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+                     (v6 ? MHD_USE_IPv6 : 0);
+    s->mhd = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &ss,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)CONN_LIMIT, MHD_OPTION_END);
+    if (!s->mhd) {
+        snprintf(err, errlen, "--listen %s: cannot listen: %s", listen,
+                 strerror(errno));
+        goto fail;
+    }
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : 0;
+    *out = s;
+    return 0;
+fail:
+    rs_server_stop(s);
+    return rc;
+}
+
+unsigned rs_server_port(const struct rs_server *s)
+{
+    return s->port;
+}
+
+void rs_server_url(const struct rs_server *s, char *out, size_t outlen)
+{
+    const char *host = s->host;
+    if (!strcmp(host, "0.0.0.0"))
+        host = "127.0.0.1";
+    else if (!strcmp(host, "[::]"))
+        host = "[::1]";
+    snprintf(out, outlen, "http://%s:%u", host, s->port);
+}
+
+void rs_server_stop(struct rs_server *s)
+{
+    if (!s)
+        return;
+    if (s->mhd)
+        MHD_stop_daemon(s->mhd);
+    rs_handler_free(s->handler);
+    free(s);
+}

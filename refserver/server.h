@@ -1,0 +1,34 @@
+/*
+ * rs_server: kms-refserver's HTTP side (libmicrohttpd, one thread per
+ * connection, keep-alive). It reads the raw query string and the body
+ * (both bounded), collects the headers, hands the request to rs_handler
+ * and sends its answer, after the configured latency.
+ */
+#ifndef RS_SERVER_H
+#define RS_SERVER_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "reqlog.h"
+
+struct rs_server;
+
+/*
+ * Starts serving on listen ("ADDR:PORT", "[IPv6]:PORT"; port 0 picks a
+ * free one). cfg and log (may be NULL) are borrowed and must outlive the
+ * server. Returns 0; -2 when listen is malformed (a usage error); -1 when
+ * the server cannot start (address in use, no memory). On error err holds
+ * a one-line message.
+ */
+int rs_server_start(struct rs_server **out, const struct rs_config *cfg,
+                    const char *listen, struct rs_reqlog *log, char *err,
+                    size_t errlen);
+/* The bound port. */
+unsigned rs_server_port(const struct rs_server *s);
+/* The base URL ("http://127.0.0.1:PORT"), into out. */
+void rs_server_url(const struct rs_server *s, char *out, size_t outlen);
+/* Stops accepting, closes connections and frees everything. NULL-safe. */
+void rs_server_stop(struct rs_server *s);
+
+#endif

@@ -1,0 +1,243 @@
+/* Unit tests of rs_reply: the error table, envelopes, success bodies. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kc/codec.h"
+#include "reply.h"
+
+#define RID      "3b237773-bc2c-4bea-95fc-319a1a5baa68"
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+
+static void test_table_has_the_seed(void **state)
+{
+    size_t documented = 0;
+    (void)state;
+    for (size_t i = 0; i < rs_reply_count(); i++)
+        documented += rs_reply_at(i)->documented;
+    assert_int_equal(documented, 32);
+    assert_int_equal(rs_reply_find("Forbidden.InDebtOverdue")->status, 403);
+    assert_int_equal(rs_reply_find("Rejected.PendingImport")->status, 409);
+    assert_int_equal(rs_reply_find("ServiceUnavailableTemporary")->status, 503);
+    assert_null(rs_reply_find("NoSuchCode"));
+    assert_null(rs_reply_at(rs_reply_count()));
+}
+
+static void test_placeholder(void **state)
+{
+    char msg[256];
+    (void)state;
+    rs_reply_message(msg, sizeof(msg), rs_reply_find("MissingParameter"),
+                     "KeyId");
+    assert_string_equal(msg,
+                        "The parameter \"KeyId\" is needed but not provided.");
+    rs_reply_message(msg, sizeof(msg), rs_reply_find("InvalidParameter"),
+                     "RegionId");
+    assert_string_equal(msg,
+                        "The specified parameter \"RegionId\" is not valid.");
+    rs_reply_message(msg, sizeof(msg), rs_reply_find("InternalFailure"), "x");
+    assert_string_equal(msg, "Internal Failure.");
+}
+
+static void test_error_json_bytes(void **state)
+{
+    struct rs_reply r;
+    (void)state;
+    assert_int_equal(
+        rs_reply_error(&r, NULL, RS_FMT_JSON, "IllegalTimestamp", NULL, RID),
+        0);
+    assert_string_equal(
+        r.body, "{\"HttpStatus\":400,\"Code\":\"IllegalTimestamp\","
+                "\"Message\":\"The input parameter \\\"Timestamp\\\" that is "
+                "required for processing this request is not supplied.\","
+                "\"RequestId\":\"" RID "\"}");
+    assert_int_equal(r.len, strlen(r.body));
+    assert_int_equal(r.status, 400);
+    assert_string_equal(r.content_type, "application/json;charset=utf-8");
+    assert_string_equal(r.request_id, RID);
+    assert_string_equal(r.header_id, RID);
+    assert_string_equal(r.code, "IllegalTimestamp");
+    rs_reply_dispose(&r);
+}
+
+static void test_error_xml_bytes(void **state)
+{
+    struct rs_reply r;
+    (void)state;
+    assert_int_equal(
+        rs_reply_error(&r, NULL, RS_FMT_XML, "MissingParameter", "KeyId", RID),
+        0);
+    assert_string_equal(r.body,
+                        XML_DECL "<KMS><HttpStatus>400</HttpStatus>"
+                                 "<Code>MissingParameter</Code><Message>The "
+                                 "parameter &quot;KeyId&quot; is needed but "
+                                 "not provided.</Message><RequestId>" RID
+                                 "</RequestId></KMS>");
+    assert_string_equal(r.content_type, "text/xml;charset=utf-8");
+    rs_reply_dispose(&r);
+    assert_int_equal(
+        rs_reply_error(&r, NULL, RS_FMT_XML, "InternalFailure", NULL, RID), 0);
+    assert_int_equal(r.status, 500);
+    assert_non_null(strstr(r.body, "<Message>Internal Failure.</Message>"));
+    rs_reply_dispose(&r);
+}
+
+static void test_xml_escaping(void **state)
+{
+    struct rs_reply r;
+    (void)state;
+    assert_int_equal(rs_reply_error(&r, NULL, RS_FMT_XML, "InvalidParameter",
+                                    "<a&b>'\"\x01", RID),
+                     0);
+    assert_non_null(strstr(r.body, "parameter &quot;&lt;a&amp;b&gt;&apos;"
+                                   "&quot;\xEF\xBF\xBD&quot; is not valid."));
+    rs_reply_dispose(&r);
+}
+
+static void test_unknown_code_is_internal(void **state)
+{
+    struct rs_reply r;
+    (void)state;
+    assert_int_equal(
+        rs_reply_error(&r, NULL, RS_FMT_JSON, "Bogus.Code", NULL, NULL), 0);
+    assert_int_equal(r.status, 500);
+    assert_string_equal(r.code, "InternalFailure");
+    assert_true(kc_uuid_valid(r.request_id));
+    rs_reply_dispose(&r);
+}
+
+static void test_fresh_lowercase_ids(void **state)
+{
+    struct rs_reply a, b;
+    (void)state;
+    assert_int_equal(
+        rs_reply_error(&a, NULL, RS_FMT_JSON, "Forbidden.InDebt", NULL, NULL),
+        0);
+    assert_int_equal(rs_reply_success(&b, RS_FMT_JSON, NULL, NULL), 0);
+    assert_true(kc_uuid_valid(a.request_id));
+    assert_true(kc_uuid_valid(b.request_id));
+    assert_string_not_equal(a.request_id, b.request_id);
+    for (const char *p = a.request_id; *p; p++)
+        assert_false(*p >= 'A' && *p <= 'F');
+    rs_reply_dispose(&a);
+    rs_reply_dispose(&b);
+}
+
+static void test_success_bodies(void **state)
+{
+    struct rs_reply r;
+    cJSON *res = cJSON_Parse("{\"KeyMetadata\":{\"KeyId\":\"k-1\",\"Size\":3,"
+                             "\"On\":true},\"Keys\":{\"Key\":[{\"KeyId\":"
+                             "\"a\"},{\"KeyId\":\"b<\"}]},\"Empty\":\"\"}");
+    (void)state;
+    assert_non_null(res);
+    assert_int_equal(rs_reply_success(&r, RS_FMT_JSON, res, RID), 0);
+    assert_string_equal(
+        r.body, "{\"RequestId\":\"" RID "\",\"KeyMetadata\":{\"KeyId\":"
+                "\"k-1\",\"Size\":3,\"On\":true},\"Keys\":{\"Key\":[{\"KeyId\":"
+                "\"a\"},{\"KeyId\":\"b<\"}]},\"Empty\":\"\"}");
+    assert_int_equal(r.status, 200);
+    rs_reply_dispose(&r);
+    assert_int_equal(rs_reply_success(&r, RS_FMT_XML, res, RID), 0);
+    assert_string_equal(r.body, XML_DECL
+                        "<KMS><RequestId>" RID "</RequestId><KeyMetadata>"
+                        "<KeyId>k-1</KeyId><Size>3</Size><On>true</On>"
+                        "</KeyMetadata><Keys><Key><KeyId>a</KeyId></Key><Key>"
+                        "<KeyId>b&lt;</KeyId></Key></Keys><Empty></Empty>"
+                        "</KMS>");
+    assert_string_equal(r.content_type, "text/xml;charset=utf-8");
+    rs_reply_dispose(&r);
+    cJSON_Delete(res);
+}
+
+static void test_deviations(void **state)
+{
+    static const char *const codes[] = {"Forbidden.InDebt"};
+    struct rs_deviations d = {.checks = RS_DEV_CODE | RS_DEV_MESSAGE |
+                                        RS_DEV_ENVELOPE | RS_DEV_PARITY,
+                              .codes = codes,
+                              .ncodes = 1};
+    struct rs_reply r;
+    (void)state;
+    assert_int_equal(
+        rs_reply_error(&r, &d, RS_FMT_XML, "Forbidden.InDebt", NULL, RID), 0);
+    assert_int_equal(r.status, 404);
+    assert_string_equal(r.body, XML_DECL
+                        "<KMS><Code>Forbidden.InDebt.Deviant</Code>"
+                        "<Message>Deviant: Current user is indebted. "
+                        "</Message><RequestId>" RID "</RequestId></KMS>");
+    rs_reply_dispose(&r);
+    /* parity only bends XML; the code list only its codes */
+    assert_int_equal(
+        rs_reply_error(&r, &d, RS_FMT_JSON, "Forbidden.InDebt", NULL, RID), 0);
+    assert_non_null(strstr(r.body, "\"Deviant: Current user is indebted.\""));
+    rs_reply_dispose(&r);
+    assert_int_equal(
+        rs_reply_error(&r, &d, RS_FMT_JSON, "InternalFailure", NULL, RID), 0);
+    assert_int_equal(r.status, 500);
+    rs_reply_dispose(&r);
+
+    d = (struct rs_deviations){.checks = RS_DEV_STATUS | RS_DEV_REQUEST_ID |
+                                         RS_DEV_CONTENT_TYPE | RS_DEV_FORMAT};
+    assert_int_equal(
+        rs_reply_error(&r, &d, RS_FMT_JSON, "InternalFailure", NULL, RID), 0);
+    assert_int_equal(r.status, 501);
+    assert_non_null(strstr(r.request_id, "not-a-uuid-"));
+    assert_string_equal(r.request_id, r.header_id);
+    assert_string_equal(r.content_type, "text/plain");
+    assert_int_equal(r.len, strlen(r.body) / 2);
+    rs_reply_dispose(&r);
+
+    d = (struct rs_deviations){.checks = RS_DEV_REQUEST_ID_HEADER |
+                                         RS_DEV_REQUEST_ID_UNIQUE};
+    kc_uuid4(d.fixed_id);
+    assert_int_equal(
+        rs_reply_error(&r, &d, RS_FMT_JSON, "InternalFailure", NULL, NULL), 0);
+    assert_string_equal(r.request_id, d.fixed_id);
+    assert_true(kc_uuid_valid(r.header_id));
+    assert_string_not_equal(r.header_id, r.request_id);
+    rs_reply_dispose(&r);
+}
+
+static void test_check_names(void **state)
+{
+    static const char *const names[] = {"status",
+                                        "code",
+                                        "message",
+                                        "request-id",
+                                        "request-id-header",
+                                        "request-id-unique",
+                                        "envelope",
+                                        "format",
+                                        "content-type",
+                                        "parity"};
+    (void)state;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        unsigned bit = rs_reply_check_bit(names[i]);
+        assert_int_not_equal(bit, 0);
+        assert_string_equal(rs_reply_check_name(bit), names[i]);
+    }
+    assert_int_equal(rs_reply_check_bit("nope"), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_has_the_seed),
+        cmocka_unit_test(test_placeholder),
+        cmocka_unit_test(test_error_json_bytes),
+        cmocka_unit_test(test_error_xml_bytes),
+        cmocka_unit_test(test_xml_escaping),
+        cmocka_unit_test(test_unknown_code_is_internal),
+        cmocka_unit_test(test_fresh_lowercase_ids),
+        cmocka_unit_test(test_success_bodies),
+        cmocka_unit_test(test_deviations),
+        cmocka_unit_test(test_check_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
