@@ -37,6 +37,15 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (!strcmp(argv[1], "help") && argc > 2) {
+        /* "kmsconf help lint" is "kmsconf lint --help" */
+        char help[] = "--help";
+        char *hargv[] = {argv[2], help, NULL};
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+            if (!strcmp(argv[2], commands[i].name))
+                return commands[i].fn(2, hargv);
+        }
+    }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         usage(stdout);

@@ -1,0 +1,663 @@
+#include "case_lint.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jfile.h"
+#include "kc/vars.h"
+
+#define P_LEN     256
+#define MAX_SAVES 64
+#define WAIT_MAX  60000
+
+enum step_kind { STEP_SETUP, STEP_PROBE, STEP_TEARDOWN };
+
+struct saved {
+    char name[64];
+    char path[P_LEN];
+    bool used;
+};
+
+struct lint {
+    const char *file;
+    const struct kc_catalog *cat;
+    struct kc_issues *is;
+    struct kc_case *c;
+    int nproblems;
+    bool oom;
+    struct saved saved[MAX_SAVES];
+    size_t nsaved;
+    const char *cur_path; /* of the value being scanned for variables */
+};
+
+static void problem(struct lint *L, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void problem(struct lint *L, const char *path, const char *fmt, ...)
+{
+    char what[768];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    L->nproblems++;
+    if (kc_issues_add(L->is, "%s: %s: %s", L->file, path, what) != 0)
+        L->oom = true;
+}
+
+static char *dup(struct lint *L, const char *s)
+{
+    char *r = strdup(s);
+    if (!r)
+        L->oom = true;
+    return r;
+}
+
+/* Reports keys that appear twice in obj. */
+static void check_dups(struct lint *L, const cJSON *obj, const char *base)
+{
+    char p[P_LEN];
+    const cJSON *it, *prev;
+
+    cJSON_ArrayForEach(it, obj)
+    {
+        for (prev = obj->child; prev != it; prev = prev->next) {
+            if (!strcmp(prev->string, it->string)) {
+                kc_jfile_path_key(p, sizeof(p), base, it->string);
+                problem(L, p, "duplicate key");
+                break;
+            }
+        }
+    }
+}
+
+/* Reports keys of obj that are not in known, and repeated keys. */
+static void check_keys(struct lint *L, const cJSON *obj, const char *base,
+                       const char *const *known, size_t nknown)
+{
+    char p[P_LEN];
+    const cJSON *it;
+
+    cJSON_ArrayForEach(it, obj)
+    {
+        bool ok = false;
+        for (size_t i = 0; i < nknown; i++)
+            ok = ok || !strcmp(it->string, known[i]);
+        if (!ok) {
+            kc_jfile_path_key(p, sizeof(p), base, it->string);
+            problem(L, p, "unknown key");
+        }
+    }
+    check_dups(L, obj, base);
+}
+
+/* The member key of obj; reports a missing required one. */
+static const cJSON *member(struct lint *L, const cJSON *obj, const char *key,
+                           const char *base, bool required)
+{
+    char p[P_LEN];
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    if (!it && required) {
+        kc_jfile_path_key(p, sizeof(p), base, key);
+        problem(L, p, "missing required key");
+    }
+    return it;
+}
+
+/* A string member: 0 (copied into *out, NULL when absent) or -1. */
+static int get_str(struct lint *L, const cJSON *obj, const char *key,
+                   const char *base, bool required, char **out)
+{
+    char p[P_LEN];
+    const cJSON *it = member(L, obj, key, base, required);
+
+    *out = NULL;
+    if (!it)
+        return required ? -1 : 0;
+    kc_jfile_path_key(p, sizeof(p), base, key);
+    if (!cJSON_IsString(it)) {
+        problem(L, p, "expected a string");
+        return -1;
+    }
+    *out = dup(L, it->valuestring);
+    return *out ? 0 : -1;
+}
+
+/* ---- variables ---- */
+
+static bool requires_cap(const struct kc_case *c, const char *name)
+{
+    for (size_t i = 0; i < c->nreq_capabilities; i++) {
+        if (!strcmp(c->req_capabilities[i], name))
+            return true;
+    }
+    return false;
+}
+
+static void on_var(void *ctx, const char *name)
+{
+    struct lint *L = ctx;
+
+    if (!strncmp(name, "cap.", 4) && name[4]) {
+        if (!requires_cap(L->c, name + 4))
+            problem(L, L->cur_path,
+                    "${%s} needs \"%s\" in requires.capabilities", name,
+                    name + 4);
+        return;
+    }
+    if (kc_vars_is_builtin(name))
+        return;
+    for (size_t i = L->nsaved; i-- > 0;) {
+        if (!strcmp(L->saved[i].name, name)) {
+            L->saved[i].used = true;
+            return;
+        }
+    }
+    problem(L, L->cur_path,
+            "undefined variable ${%s} (neither built in nor saved by an "
+            "earlier step)",
+            name);
+}
+
+static void check_vars(struct lint *L, const char *value, const char *path)
+{
+    char err[128];
+
+    L->cur_path = path;
+    if (kc_vars_scan(value, on_var, L, err, sizeof(err)) != 0)
+        problem(L, path, "%s", err);
+}
+
+/* ---- arrays and maps of strings ---- */
+
+typedef bool (*name_check)(struct lint *L, const char *value, const char *path);
+
+static int get_str_array(struct lint *L, const cJSON *obj, const char *key,
+                         const char *base, name_check check, char ***out,
+                         size_t *nout)
+{
+    char p[P_LEN], q[P_LEN];
+    const cJSON *arr = member(L, obj, key, base, false);
+    int n = cJSON_GetArraySize(arr);
+
+    if (!arr)
+        return 0;
+    kc_jfile_path_key(p, sizeof(p), base, key);
+    if (!cJSON_IsArray(arr)) {
+        problem(L, p, "expected an array of strings");
+        return -1;
+    }
+    *out = calloc((size_t)n + 1, sizeof(char *));
+    if (!*out) {
+        L->oom = true;
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        const cJSON *it = cJSON_GetArrayItem(arr, i);
+        kc_jfile_path_index(q, sizeof(q), p, (size_t)i);
+        if (!cJSON_IsString(it)) {
+            problem(L, q, "expected a string");
+            continue;
+        }
+        if (check && !check(L, it->valuestring, q))
+            continue;
+        (*out)[*nout] = dup(L, it->valuestring);
+        if ((*out)[*nout])
+            (*nout)++;
+    }
+    return 0;
+}
+
+/* An object of strings, each value scanned for variables when vars. */
+static int get_str_map(struct lint *L, const cJSON *obj, const char *key,
+                       const char *base, bool vars, struct kc_kv **out,
+                       size_t *nout)
+{
+    char p[P_LEN], q[P_LEN];
+    const cJSON *map = member(L, obj, key, base, false);
+    const cJSON *it;
+    int n = cJSON_GetArraySize(map);
+
+    if (!map)
+        return 0;
+    kc_jfile_path_key(p, sizeof(p), base, key);
+    if (!cJSON_IsObject(map)) {
+        problem(L, p, "expected an object of strings");
+        return -1;
+    }
+    check_dups(L, map, p);
+    *out = calloc((size_t)n + 1, sizeof(**out));
+    if (!*out) {
+        L->oom = true;
+        return -1;
+    }
+    cJSON_ArrayForEach(it, map)
+    {
+        kc_jfile_path_key(q, sizeof(q), p, it->string);
+        if (!cJSON_IsString(it)) {
+            problem(L, q, "expected a string");
+            continue;
+        }
+        if (vars)
+            check_vars(L, it->valuestring, q);
+        (*out)[*nout].name = dup(L, it->string);
+        (*out)[*nout].value = dup(L, it->valuestring);
+        (*nout)++;
+    }
+    return 0;
+}
+
+/* ---- one step ---- */
+
+static bool check_cred_name(struct lint *L, const char *v, const char *path)
+{
+    if (kc_case_name_valid(v))
+        return true;
+    problem(L, path,
+            "bad credential name \"%s\" (expected [a-z0-9][a-z0-9._-]*)", v);
+    return false;
+}
+
+static bool check_cap_name(struct lint *L, const char *v, const char *path)
+{
+    if (kc_case_name_valid(v))
+        return true;
+    problem(L, path,
+            "bad capability name \"%s\" (expected [a-z0-9][a-z0-9._-]*)", v);
+    return false;
+}
+
+static bool check_tag(struct lint *L, const char *v, const char *path)
+{
+    if (kc_case_name_valid(v))
+        return true;
+    problem(L, path, "bad tag \"%s\" (expected [a-z0-9][a-z0-9._-]*)", v);
+    return false;
+}
+
+static bool check_omit(struct lint *L, const char *v, const char *path)
+{
+    if (kc_common_from_name(v))
+        return true;
+    problem(L, path,
+            "unknown common parameter \"%s\" (expected Timestamp, "
+            "SignatureNonce, Version, Action, AccessKeyId, Signature, "
+            "SignatureMethod, SignatureVersion or Format)",
+            v);
+    return false;
+}
+
+static bool word_chars(const char *s, bool upper_only)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (upper_only ? !isupper((unsigned char)*s)
+                       : !isalnum((unsigned char)*s))
+            return false;
+    }
+    return true;
+}
+
+static void step_action(struct lint *L, const cJSON *o, const char *base,
+                        struct kc_step *s)
+{
+    char p[P_LEN];
+
+    kc_jfile_path_key(p, sizeof(p), base, "action");
+    if (get_str(L, o, "action", base, false, &s->action) == 0 && s->action &&
+        !word_chars(s->action, false))
+        problem(L, p, "bad action \"%s\" (expected letters and digits)",
+                s->action);
+    kc_jfile_path_key(p, sizeof(p), base, "method");
+    if (get_str(L, o, "method", base, false, &s->method) == 0 && s->method &&
+        !word_chars(s->method, true))
+        problem(L, p, "bad HTTP method \"%s\" (expected upper-case letters)",
+                s->method);
+}
+
+static void step_identity(struct lint *L, const cJSON *o, const char *base,
+                          struct kc_step *s)
+{
+    char p[P_LEN];
+
+    kc_jfile_path_key(p, sizeof(p), base, "credential");
+    if (get_str(L, o, "credential", base, false, &s->credential) == 0 &&
+        s->credential)
+        check_cred_name(L, s->credential, p);
+    if (!s->credential && !L->oom)
+        s->credential = dup(L, "default");
+    kc_jfile_path_key(p, sizeof(p), base, "access_key_id");
+    if (get_str(L, o, "access_key_id", base, false, &s->access_key_id) == 0 &&
+        s->access_key_id)
+        check_vars(L, s->access_key_id, p);
+    kc_jfile_path_key(p, sizeof(p), base, "raw_query");
+    if (get_str(L, o, "raw_query", base, false, &s->raw_query) == 0 &&
+        s->raw_query)
+        check_vars(L, s->raw_query, p);
+}
+
+static void step_signature(struct lint *L, const cJSON *o, const char *base,
+                           struct kc_step *s)
+{
+    char p[P_LEN];
+    char *v = NULL;
+
+    kc_jfile_path_key(p, sizeof(p), base, "signature");
+    if (get_str(L, o, "signature", base, false, &v) != 0 || !v)
+        return;
+    if (!strcmp(v, "valid"))
+        s->signature = KC_SIG_VALID;
+    else if (!strcmp(v, "corrupt"))
+        s->signature = KC_SIG_CORRUPT;
+    else if (!strcmp(v, "absent"))
+        s->signature = KC_SIG_ABSENT;
+    else
+        problem(L, p, "expected \"valid\", \"corrupt\" or \"absent\"");
+    free(v);
+}
+
+static void step_common(struct lint *L, const cJSON *o, const char *base,
+                        struct kc_step *s)
+{
+    char p[P_LEN], q[P_LEN];
+    char **names = NULL;
+    size_t n = 0;
+
+    get_str_array(L, o, "omit", base, check_omit, &names, &n);
+    for (size_t i = 0; i < n; i++) {
+        s->omit |= kc_common_from_name(names[i]);
+        free(names[i]);
+    }
+    free(names);
+    get_str_map(L, o, "override", base, true, &s->overrides, &s->noverrides);
+    kc_jfile_path_key(p, sizeof(p), base, "override");
+    for (size_t i = 0; i < s->noverrides; i++) {
+        unsigned f = kc_common_from_name(s->overrides[i].name);
+        kc_jfile_path_key(q, sizeof(q), p, s->overrides[i].name);
+        if (!f)
+            check_omit(L, s->overrides[i].name, q);
+        else if (s->omit & f)
+            problem(L, q, "both omitted and overridden");
+    }
+}
+
+static void step_wait(struct lint *L, const cJSON *o, const char *base,
+                      struct kc_step *s)
+{
+    char p[P_LEN];
+    const cJSON *w = member(L, o, "wait_ms", base, false);
+
+    if (!w)
+        return;
+    kc_jfile_path_key(p, sizeof(p), base, "wait_ms");
+    if (!cJSON_IsNumber(w) || w->valuedouble < 0 || w->valuedouble > WAIT_MAX ||
+        floor(w->valuedouble) != w->valuedouble) {
+        problem(L, p, "expected an integer 0..%d", WAIT_MAX);
+        return;
+    }
+    s->wait_ms = (long)w->valuedouble;
+}
+
+static void step_expect(struct lint *L, const cJSON *o, const char *base,
+                        struct kc_step *s)
+{
+    static const char *const known[] = {"error", "args"};
+    char p[P_LEN], q[P_LEN];
+    const struct kc_catalog_entry *e;
+    const cJSON *x = member(L, o, "expect", base, false);
+
+    kc_jfile_path_key(p, sizeof(p), base, "expect");
+    if (x && !cJSON_IsObject(x)) {
+        problem(L, p, "expected an object");
+        return;
+    }
+    if (x) {
+        check_keys(L, x, p, known, 2);
+        get_str(L, x, "error", p, true, &s->expect_error);
+        get_str_map(L, x, "args", p, true, &s->expect_args, &s->nexpect_args);
+    }
+    kc_jfile_path_key(q, sizeof(q), p, "error");
+    if (s->expect_error && L->c->error &&
+        strcmp(s->expect_error, L->c->error) != 0)
+        problem(L, q, "\"%s\" differs from the case's error \"%s\"",
+                s->expect_error, L->c->error);
+    if (!s->expect_error && !x && L->c->error)
+        s->expect_error = dup(L, L->c->error);
+    e = kc_catalog_find(L->cat, L->c->error);
+    kc_jfile_path_key(q, sizeof(q), p, "args");
+    for (size_t i = 0; e && i < s->nexpect_args; i++) {
+        char r[P_LEN];
+        if (kc_catalog_has_placeholder(e, s->expect_args[i].name))
+            continue;
+        kc_jfile_path_key(r, sizeof(r), q, s->expect_args[i].name);
+        problem(L, r, "no placeholder <%s> in the messages of %s",
+                s->expect_args[i].name, e->code);
+    }
+}
+
+static bool save_name_ok(const char *name)
+{
+    if (!*name || strlen(name) >= 64)
+        return false;
+    for (const char *p = name; *p; p++) {
+        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+            return false;
+    }
+    return true;
+}
+
+/* Registers the step's saves (after its own values were checked). */
+static void step_saves(struct lint *L, const char *base, struct kc_step *s,
+                       enum step_kind kind)
+{
+    char p[P_LEN], q[P_LEN];
+
+    kc_jfile_path_key(p, sizeof(p), base, "save");
+    if (s->nsaves && kind == STEP_PROBE)
+        problem(L, p, "the probe answers an error: it cannot save values");
+    for (size_t i = 0; i < s->nsaves && kind != STEP_PROBE; i++) {
+        kc_jfile_path_key(q, sizeof(q), p, s->saves[i].name);
+        if (!save_name_ok(s->saves[i].name)) {
+            problem(L, q, "bad variable name (expected [A-Za-z0-9_-]+)");
+            continue;
+        }
+        if (!kc_vars_path_valid(s->saves[i].value))
+            problem(L, q, "bad path \"%s\" (expected Dotted.Names.0.Like.This)",
+                    s->saves[i].value);
+        if (L->nsaved == MAX_SAVES) {
+            problem(L, q, "more than %d saved variables", MAX_SAVES);
+            return;
+        }
+        snprintf(L->saved[L->nsaved].name, sizeof(L->saved[0].name), "%s",
+                 s->saves[i].name);
+        snprintf(L->saved[L->nsaved].path, sizeof(L->saved[0].path), "%s", q);
+        L->saved[L->nsaved].used = false;
+        L->nsaved++;
+    }
+}
+
+/* raw_query sends the text as is: the request-shaping keys make no sense. */
+static void step_conflicts(struct lint *L, const cJSON *o, const char *base,
+                           const struct kc_step *s)
+{
+    static const char *const excluded[] = {"params", "omit", "override",
+                                           "signature", "access_key_id"};
+    char p[P_LEN];
+
+    if (!s->raw_query)
+        return;
+    for (size_t i = 0; i < sizeof(excluded) / sizeof(excluded[0]); i++) {
+        if (!cJSON_GetObjectItemCaseSensitive(o, excluded[i]))
+            continue;
+        kc_jfile_path_key(p, sizeof(p), base, excluded[i]);
+        problem(L, p, "not allowed with raw_query (sent exactly as written)");
+    }
+}
+
+static void step_needs_action(struct lint *L, const cJSON *o, const char *base,
+                              const struct kc_step *s, enum step_kind kind)
+{
+    char p[P_LEN];
+    bool wait_only = cJSON_GetArraySize(o) == 1 &&
+                     cJSON_GetObjectItemCaseSensitive(o, "wait_ms");
+
+    if (s->action || s->raw_query || !cJSON_IsObject(o))
+        return;
+    if (kind != STEP_PROBE && wait_only)
+        return;
+    if (cJSON_GetObjectItemCaseSensitive(o, "action"))
+        return; /* present but malformed: reported already */
+    kc_jfile_path_key(p, sizeof(p), base, "action");
+    problem(L, p,
+            "missing required key (only a step holding just wait_ms may "
+            "leave it out)");
+}
+
+static void parse_step(struct lint *L, const cJSON *o, const char *base,
+                       enum step_kind kind, struct kc_step *s)
+{
+    static const char *const known[] = {
+        "action",    "params",  "credential", "access_key_id",
+        "method",    "omit",    "override",   "signature",
+        "raw_query", "wait_ms", "save",       "expect"};
+    char p[P_LEN];
+
+    if (!cJSON_IsObject(o)) {
+        problem(L, base, "expected an object (a step)");
+        return;
+    }
+    check_keys(L, o, base, known, sizeof(known) / sizeof(known[0]));
+    step_action(L, o, base, s);
+    get_str_map(L, o, "params", base, true, &s->params, &s->nparams);
+    step_identity(L, o, base, s);
+    step_signature(L, o, base, s);
+    step_common(L, o, base, s);
+    step_wait(L, o, base, s);
+    step_conflicts(L, o, base, s);
+    step_needs_action(L, o, base, s, kind);
+    if (kind == STEP_PROBE) {
+        step_expect(L, o, base, s);
+    } else if (cJSON_GetObjectItemCaseSensitive(o, "expect")) {
+        kc_jfile_path_key(p, sizeof(p), base, "expect");
+        problem(L, p, "only the probe has expect");
+    }
+    get_str_map(L, o, "save", base, false, &s->saves, &s->nsaves);
+    step_saves(L, base, s, kind);
+}
+
+static void parse_steps(struct lint *L, const cJSON *root, const char *key,
+                        enum step_kind kind, struct kc_step **out, size_t *nout)
+{
+    char p[P_LEN], q[P_LEN];
+    const cJSON *arr = member(L, root, key, "$", false);
+    int n = cJSON_GetArraySize(arr);
+
+    if (!arr)
+        return;
+    kc_jfile_path_key(p, sizeof(p), "$", key);
+    if (!cJSON_IsArray(arr)) {
+        problem(L, p, "expected an array of steps");
+        return;
+    }
+    *out = calloc((size_t)n + 1, sizeof(**out));
+    if (!*out) {
+        L->oom = true;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        kc_jfile_path_index(q, sizeof(q), p, (size_t)i);
+        parse_step(L, cJSON_GetArrayItem(arr, i), q, kind, &(*out)[i]);
+        *nout = (size_t)i + 1;
+    }
+}
+
+/* ---- the case ---- */
+
+static void parse_head(struct lint *L, const cJSON *root)
+{
+    struct kc_case *c = L->c;
+
+    if (get_str(L, root, "id", "$", true, &c->id) == 0 &&
+        !kc_case_id_valid(c->id))
+        problem(L, "$.id", "bad id \"%s\" (expected [a-z0-9./_-]+)", c->id);
+    if (get_str(L, root, "error", "$", true, &c->error) == 0 &&
+        !kc_catalog_find(L->cat, c->error))
+        problem(L, "$.error", "unknown error code \"%s\" (not in the catalog)",
+                c->error);
+    if (get_str(L, root, "summary", "$", true, &c->summary) == 0 &&
+        (!c->summary[0] || strpbrk(c->summary, "\r\n")))
+        problem(L, "$.summary", "expected one non-empty line");
+    get_str_array(L, root, "tags", "$", check_tag, &c->tags, &c->ntags);
+}
+
+static void parse_requires(struct lint *L, const cJSON *root)
+{
+    static const char *const known[] = {"credentials", "capabilities"};
+    struct kc_case *c = L->c;
+    const cJSON *r = member(L, root, "requires", "$", false);
+
+    if (!r)
+        return;
+    if (!cJSON_IsObject(r)) {
+        problem(L, "$.requires", "expected an object");
+        return;
+    }
+    check_keys(L, r, "$.requires", known, 2);
+    get_str_array(L, r, "credentials", "$.requires", check_cred_name,
+                  &c->req_credentials, &c->nreq_credentials);
+    get_str_array(L, r, "capabilities", "$.requires", check_cap_name,
+                  &c->req_capabilities, &c->nreq_capabilities);
+}
+
+static void report_unused(struct lint *L)
+{
+    for (size_t i = 0; i < L->nsaved; i++) {
+        if (!L->saved[i].used)
+            problem(L, L->saved[i].path,
+                    "saved variable \"%s\" is never used by a later step",
+                    L->saved[i].name);
+    }
+}
+
+int kc_case__lint(struct kc_case *c, const cJSON *root, const char *display,
+                  const struct kc_catalog *cat, struct kc_issues *issues)
+{
+    static const char *const known[] = {"id",    "error",    "summary",
+                                        "tags",  "requires", "setup",
+                                        "probe", "teardown"};
+    struct lint *L = calloc(1, sizeof(*L));
+    int rc = -1;
+
+    if (!L)
+        return -1;
+    L->file = display;
+    L->cat = cat;
+    L->is = issues;
+    L->c = c;
+    if (!cJSON_IsObject(root)) {
+        problem(L, "$", "expected an object (one case per file)");
+        rc = L->oom ? -1 : 1;
+        goto out;
+    }
+    check_keys(L, root, "$", known, sizeof(known) / sizeof(known[0]));
+    parse_head(L, root);
+    parse_requires(L, root);
+    parse_steps(L, root, "setup", STEP_SETUP, &c->setup, &c->nsetup);
+    if (member(L, root, "probe", "$", true))
+        parse_step(L, cJSON_GetObjectItemCaseSensitive(root, "probe"),
+                   "$.probe", STEP_PROBE, &c->probe);
+    parse_steps(L, root, "teardown", STEP_TEARDOWN, &c->teardown,
+                &c->nteardown);
+    report_unused(L);
+    rc = L->oom ? -1 : (L->nproblems ? 1 : 0);
+out:
+    free(L);
+    return rc;
+}

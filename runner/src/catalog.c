@@ -1,0 +1,343 @@
+#include "kc/catalog.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jfile.h"
+#include "kc/codec.h"
+
+#define PATH_MAX_LEN 256
+
+/* ---- loading ---- */
+
+static void entry_dispose(struct kc_catalog_entry *e)
+{
+    free(e->code);
+    for (size_t i = 0; i < e->nmessages; i++)
+        free(e->messages[i]);
+    free(e->messages);
+    memset(e, 0, sizeof(*e));
+}
+
+void kc_catalog_free(struct kc_catalog *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nentries; i++)
+        entry_dispose(&c->entries[i]);
+    free(c->entries);
+    free(c->path);
+    free(c);
+}
+
+static int fail(char *err, size_t errlen, const char *display, const char *path,
+                const char *what)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s: %s: %s", display, path, what);
+    return -1;
+}
+
+static int check_keys(const cJSON *obj, const char *display, const char *path,
+                      char *err, size_t errlen)
+{
+    static const char *const known[] = {"code", "http_status", "message"};
+    char p[PATH_MAX_LEN];
+    const cJSON *it;
+
+    cJSON_ArrayForEach(it, obj)
+    {
+        bool ok = false;
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+            ok = ok || !strcmp(it->string, known[i]);
+        if (!ok) {
+            kc_jfile_path_key(p, sizeof(p), path, it->string);
+            return fail(err, errlen, display, p, "unknown key");
+        }
+    }
+    return 0;
+}
+
+static int parse_messages(struct kc_catalog_entry *e, const cJSON *arr,
+                          const char *display, const char *path, char *err,
+                          size_t errlen)
+{
+    char p[PATH_MAX_LEN];
+    int n = cJSON_GetArraySize(arr);
+
+    if (!cJSON_IsArray(arr) || n < 1)
+        return fail(err, errlen, display, path,
+                    "expected a non-empty array of strings");
+    e->messages = calloc((size_t)n, sizeof(char *));
+    if (!e->messages)
+        return fail(err, errlen, display, path, "out of memory");
+    for (int i = 0; i < n; i++) {
+        const cJSON *m = cJSON_GetArrayItem(arr, i);
+        kc_jfile_path_index(p, sizeof(p), path, (size_t)i);
+        if (!cJSON_IsString(m) || !m->valuestring[0])
+            return fail(err, errlen, display, p, "expected a non-empty string");
+        e->messages[i] = strdup(m->valuestring);
+        if (!e->messages[i])
+            return fail(err, errlen, display, p, "out of memory");
+        e->nmessages++;
+    }
+    return 0;
+}
+
+static int parse_entry(struct kc_catalog_entry *e, const cJSON *obj,
+                       const char *display, const char *path, char *err,
+                       size_t errlen)
+{
+    char p[PATH_MAX_LEN];
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(obj, "code");
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(obj, "http_status");
+
+    if (!cJSON_IsObject(obj))
+        return fail(err, errlen, display, path, "expected an object");
+    if (check_keys(obj, display, path, err, errlen) != 0)
+        return -1;
+    kc_jfile_path_key(p, sizeof(p), path, "code");
+    if (!cJSON_IsString(code) || !code->valuestring[0])
+        return fail(err, errlen, display, p, "expected a non-empty string");
+    e->code = strdup(code->valuestring);
+    if (!e->code)
+        return fail(err, errlen, display, p, "out of memory");
+    kc_jfile_path_key(p, sizeof(p), path, "http_status");
+    if (!cJSON_IsNumber(st) || st->valuedouble < 100 || st->valuedouble > 599 ||
+        st->valuedouble != (double)st->valueint)
+        return fail(err, errlen, display, p,
+                    "expected an HTTP status (100..599)");
+    e->http_status = st->valueint;
+    kc_jfile_path_key(p, sizeof(p), path, "message");
+    return parse_messages(e, cJSON_GetObjectItemCaseSensitive(obj, "message"),
+                          display, p, err, errlen);
+}
+
+static int parse_entries(struct kc_catalog *c, const cJSON *arr,
+                         const char *display, char *err, size_t errlen)
+{
+    char p[PATH_MAX_LEN];
+    int n = cJSON_GetArraySize(arr);
+
+    if (!cJSON_IsArray(arr) || n < 1)
+        return fail(err, errlen, display, "$.errors",
+                    "expected a non-empty array");
+    c->entries = calloc((size_t)n, sizeof(*c->entries));
+    if (!c->entries)
+        return fail(err, errlen, display, "$.errors", "out of memory");
+    for (int i = 0; i < n; i++) {
+        kc_jfile_path_index(p, sizeof(p), "$.errors", (size_t)i);
+        c->nentries++;
+        if (parse_entry(&c->entries[i], cJSON_GetArrayItem(arr, i), display, p,
+                        err, errlen) != 0)
+            return -1;
+        if (kc_catalog_find(c, c->entries[i].code) != &c->entries[i]) {
+            char q[PATH_MAX_LEN];
+            kc_jfile_path_key(q, sizeof(q), p, "code");
+            return fail(err, errlen, display, q, "duplicate code");
+        }
+    }
+    return 0;
+}
+
+int kc_catalog_parse(struct kc_catalog **out, const char *json, size_t len,
+                     const char *display, char *err, size_t errlen)
+{
+    int rc = -1;
+    cJSON *root;
+    struct kc_catalog *c = calloc(1, sizeof(*c));
+
+    *out = NULL;
+    root = kc_jfile_parse(json, len, display, err, errlen);
+    if (!c || !root) {
+        if (!c)
+            fail(err, errlen, display, "$", "out of memory");
+        goto out;
+    }
+    if (!cJSON_IsObject(root)) {
+        fail(err, errlen, display, "$", "expected an object");
+        goto out;
+    }
+    if (parse_entries(c, cJSON_GetObjectItemCaseSensitive(root, "errors"),
+                      display, err, errlen) != 0)
+        goto out;
+    c->path = strdup(display);
+    if (!c->path) {
+        fail(err, errlen, display, "$", "out of memory");
+        goto out;
+    }
+    kc_sha256_hex(json, len, c->sha256);
+    *out = c;
+    c = NULL;
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    kc_catalog_free(c);
+    return rc;
+}
+
+int kc_catalog_load(struct kc_catalog **out, const char *path, char *err,
+                    size_t errlen)
+{
+    size_t len;
+    char *text = kc_jfile_read(path, &len, err, errlen);
+    int rc;
+
+    *out = NULL;
+    if (!text)
+        return -1;
+    rc = kc_catalog_parse(out, text, len, path, err, errlen);
+    free(text);
+    return rc;
+}
+
+const struct kc_catalog_entry *kc_catalog_find(const struct kc_catalog *c,
+                                               const char *code)
+{
+    if (!c || !code)
+        return NULL;
+    for (size_t i = 0; i < c->nentries; i++) {
+        if (c->entries[i].code && !strcmp(c->entries[i].code, code))
+            return &c->entries[i];
+    }
+    return NULL;
+}
+
+/* ---- matching ---- */
+
+/* Length of the placeholder "<name>" at s, or 0 when s does not start one. */
+static size_t placeholder_len(const char *s)
+{
+    size_t i = 1;
+
+    if (s[0] != '<')
+        return 0;
+    while (s[i] && (isalnum((unsigned char)s[i]) || s[i] == ' ' ||
+                    s[i] == '_' || s[i] == '-'))
+        i++;
+    return (s[i] == '>' && i > 1) ? i + 1 : 0;
+}
+
+static const char *bound_value(const char *name, size_t n,
+                               const struct kc_arg *args, size_t nargs)
+{
+    for (size_t i = 0; i < nargs; i++) {
+        if (args[i].name && strlen(args[i].name) == n &&
+            !strncmp(args[i].name, name, n))
+            return args[i].value ? args[i].value : "";
+    }
+    return NULL;
+}
+
+static bool is_token_char(char c)
+{
+    return c && c != '"' && !isspace((unsigned char)c);
+}
+
+struct span {
+    const char *s;
+    size_t n;
+};
+
+static bool match_at(struct span t, struct span m, const struct kc_arg *args,
+                     size_t nargs, int depth);
+
+static bool match_placeholder(struct span t, size_t plen, struct span m,
+                              const struct kc_arg *args, size_t nargs,
+                              int depth)
+{
+    const char *val = bound_value(t.s + 1, plen - 2, args, nargs);
+    struct span rest_t = {t.s + plen, t.n - plen};
+
+    if (val) {
+        size_t vn = strlen(val);
+        if (vn > m.n || strncmp(m.s, val, vn) != 0)
+            return false;
+        return match_at(rest_t, (struct span){m.s + vn, m.n - vn}, args, nargs,
+                        depth + 1);
+    }
+    for (size_t k = 1; k <= m.n && is_token_char(m.s[k - 1]); k++) {
+        if (match_at(rest_t, (struct span){m.s + k, m.n - k}, args, nargs,
+                     depth + 1))
+            return true;
+    }
+    return false;
+}
+
+static bool match_at(struct span t, struct span m, const struct kc_arg *args,
+                     size_t nargs, int depth)
+{
+    if (depth > 32)
+        return false;
+    while (t.n > 0) {
+        size_t plen = placeholder_len(t.s);
+        if (plen > 0 && plen <= t.n)
+            return match_placeholder(t, plen, m, args, nargs, depth);
+        if (m.n == 0 || *t.s != *m.s)
+            return false;
+        t.s++;
+        t.n--;
+        m.s++;
+        m.n--;
+    }
+    return m.n == 0;
+}
+
+static struct span trimmed(const char *s)
+{
+    struct span r = {s, strlen(s)};
+
+    while (r.n > 0 && isspace((unsigned char)r.s[0])) {
+        r.s++;
+        r.n--;
+    }
+    while (r.n > 0 && isspace((unsigned char)r.s[r.n - 1]))
+        r.n--;
+    return r;
+}
+
+bool kc_catalog_match_template(const char *tmpl, const char *message,
+                               const struct kc_arg *args, size_t nargs)
+{
+    if (!tmpl || !message)
+        return false;
+    return match_at(trimmed(tmpl), trimmed(message), args, nargs, 0);
+}
+
+bool kc_catalog_match(const struct kc_catalog_entry *e, const char *message,
+                      const struct kc_arg *args, size_t nargs)
+{
+    if (!e)
+        return false;
+    for (size_t i = 0; i < e->nmessages; i++) {
+        if (kc_catalog_match_template(e->messages[i], message, args, nargs))
+            return true;
+    }
+    return false;
+}
+
+static bool template_has(const char *t, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (; *t; t++) {
+        size_t plen = placeholder_len(t);
+        if (plen == n + 2 && !strncmp(t + 1, name, n))
+            return true;
+    }
+    return false;
+}
+
+bool kc_catalog_has_placeholder(const struct kc_catalog_entry *e,
+                                const char *name)
+{
+    if (!e || !name)
+        return false;
+    for (size_t i = 0; i < e->nmessages; i++) {
+        if (template_has(e->messages[i], name))
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,562 @@
+/* Unit tests of kc_case: the model, every lint message, folder loading. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "kc/case.h"
+#include "kc/catalog.h"
+
+static struct kc_catalog *cat;
+
+static int setup_cat(void **state)
+{
+    char err[256];
+
+    (void)state;
+    return kc_catalog_load(&cat, KC_SOURCE_DIR "/suite/catalog.json", err,
+                           sizeof(err));
+}
+
+static int teardown_cat(void **state)
+{
+    (void)state;
+    kc_catalog_free(cat);
+    return 0;
+}
+
+/* JSON written with ' for " (readable tables). */
+static char *q(const char *s)
+{
+    char *r = strdup(s);
+    for (char *p = r; p && *p; p++) {
+        if (*p == '\'')
+            *p = '"';
+    }
+    return r;
+}
+
+/* Parses s (with ' quotes) as file "c.json". */
+static int parse(struct kc_caseset *set, struct kc_issues *is, const char *s)
+{
+    char *json = q(s);
+    int rc;
+
+    assert_non_null(json);
+    rc = kc_case_parse(set, json, strlen(json), "c.json", cat, is);
+    free(json);
+    return rc;
+}
+
+#define HEAD "'id':'t/x','error':'Forbidden.KeyNotFound','summary':'s',"
+
+static void test_valid_model(void **state)
+{
+    struct kc_caseset set;
+    struct kc_issues is;
+    const struct kc_case *c;
+    const char *creds[8];
+
+    (void)state;
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    assert_int_equal(
+        parse(&set, &is,
+              "{'id':'keys/a-1.b_c','error':'InvalidParameter','summary':"
+              "'s','tags':['read-only','x'],"
+              "'requires':{'credentials':['in-debt'],'capabilities':['cap-"
+              "a']},"
+              "'setup':[{'action':'CreateKey','params':{'Description':'${run."
+              "label}'},'save':{'key':'KeyMetadata.KeyId'}},{'wait_ms':5}],"
+              "'probe':{'action':'Encrypt','credential':'no-permission',"
+              "'method':'GET','params':{'KeyId':'${key}','X':'${cap.cap-a}'},"
+              "'omit':['Timestamp','Format'],'override':{'Version':'1'},"
+              "'signature':'corrupt','access_key_id':'unknown-${uuid}',"
+              "'expect':{'error':'InvalidParameter','args':{'parameter "
+              "name':'KeyId'}}},"
+              "'teardown':[{'action':'ScheduleKeyDeletion','params':{'KeyId':"
+              "'${key}'}}]}"),
+        0);
+    assert_int_equal(is.n, 0);
+    assert_int_equal(set.n, 1);
+    c = &set.cases[0];
+    assert_string_equal(c->id, "keys/a-1.b_c");
+    assert_string_equal(c->file, "c.json");
+    assert_int_equal(c->ntags, 2);
+    assert_true(kc_case_has_tag(c, "read-only"));
+    assert_false(kc_case_has_tag(c, "read"));
+    assert_int_equal(c->nsetup, 2);
+    assert_string_equal(c->setup[0].credential, "default");
+    assert_string_equal(c->setup[0].saves[0].name, "key");
+    assert_string_equal(c->setup[0].saves[0].value, "KeyMetadata.KeyId");
+    assert_null(c->setup[1].action);
+    assert_int_equal(c->setup[1].wait_ms, 5);
+    assert_string_equal(c->probe.action, "Encrypt");
+    assert_string_equal(c->probe.method, "GET");
+    assert_string_equal(c->probe.credential, "no-permission");
+    assert_int_equal(c->probe.omit, KC_COMMON_TIMESTAMP | KC_COMMON_FORMAT);
+    assert_int_equal(c->probe.signature, KC_SIG_CORRUPT);
+    assert_string_equal(c->probe.overrides[0].name, "Version");
+    assert_string_equal(c->probe.access_key_id, "unknown-${uuid}");
+    assert_string_equal(c->probe.params[0].value, "${key}");
+    assert_string_equal(c->probe.expect_error, "InvalidParameter");
+    assert_string_equal(c->probe.expect_args[0].name, "parameter name");
+    assert_int_equal(c->nteardown, 1);
+    assert_int_equal(kc_case_credentials(c, creds, 8), 3);
+    assert_string_equal(creds[0], "in-debt");
+    assert_string_equal(creds[1], "default");
+    assert_string_equal(creds[2], "no-permission");
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+}
+
+static void test_defaults(void **state)
+{
+    struct kc_caseset set;
+    struct kc_issues is;
+
+    (void)state;
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    assert_int_equal(
+        parse(&set, &is, "{" HEAD "'probe':{'raw_query':'Action=X&a=%4'}}"), 0);
+    assert_int_equal(set.n, 1);
+    assert_string_equal(set.cases[0].probe.expect_error,
+                        "Forbidden.KeyNotFound");
+    assert_string_equal(set.cases[0].probe.raw_query, "Action=X&a=%4");
+    assert_null(set.cases[0].probe.action);
+    assert_int_equal(set.cases[0].probe.signature, KC_SIG_VALID);
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+}
+
+struct lint_row {
+    const char *json;
+    const char *want; /* the one expected line */
+};
+
+static const struct lint_row lint_rows[] = {
+    /* syntax */
+    {"{'id':", "c.json: line 1, column 6: invalid JSON"},
+    {"{}\n{}", "c.json: line 2, column 1: invalid JSON (text after the value)"},
+    {"", "c.json: invalid JSON (empty file)"},
+    {"[1]", "c.json: $: expected an object (one case per file)"},
+    /* unknown and repeated keys, at every level */
+    {"{" HEAD "'probe':{'action':'A'},'extra':1}",
+     "c.json: $.extra: unknown key"},
+    {"{" HEAD "'probe':{'action':'A','Params':{}}}",
+     "c.json: $.probe.Params: unknown key"},
+    {"{" HEAD "'probe':{'action':'A','expect':{'error':'Forbidden.KeyNotFound',"
+     "'code':1}}}",
+     "c.json: $.probe.expect.code: unknown key"},
+    {"{" HEAD "'requires':{'creds':[]},'probe':{'action':'A'}}",
+     "c.json: $.requires.creds: unknown key"},
+    {"{" HEAD "'probe':{'action':'A','params':{'K':'1','K':'2'}}}",
+     "c.json: $.probe.params.K: duplicate key"},
+    {"{" HEAD "'summary':'t','probe':{'action':'A'}}",
+     "c.json: $.summary: duplicate key"},
+    /* missing required keys */
+    {"{'error':'Forbidden.KeyNotFound','summary':'s','probe':{'action':'A'}}",
+     "c.json: $.id: missing required key"},
+    {"{'id':'a','summary':'s','probe':{'action':'A'}}",
+     "c.json: $.error: missing required key"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','probe':{'action':'A'}}",
+     "c.json: $.summary: missing required key"},
+    {"{" HEAD "'setup':[]}", "c.json: $.probe: missing required key"},
+    {"{" HEAD "'probe':{'params':{}}}",
+     "c.json: $.probe.action: missing required key (only a step holding "
+     "just wait_ms may leave it out)"},
+    {"{" HEAD "'probe':{'wait_ms':1}}",
+     "c.json: $.probe.action: missing required key (only a step holding "
+     "just wait_ms may leave it out)"},
+    {"{" HEAD "'probe':{'action':'A','expect':{}}}",
+     "c.json: $.probe.expect.error: missing required key"},
+    /* wrong types */
+    {"{" HEAD "'probe':{'action':'A','params':{'KeyId':1}}}",
+     "c.json: $.probe.params.KeyId: expected a string"},
+    {"{" HEAD "'probe':{'action':'A','params':['x']}}",
+     "c.json: $.probe.params: expected an object of strings"},
+    {"{'id':1,'error':'Forbidden.KeyNotFound','summary':'s','probe':{'action':"
+     "'A'}}",
+     "c.json: $.id: expected a string"},
+    {"{" HEAD "'tags':'x','probe':{'action':'A'}}",
+     "c.json: $.tags: expected an array of strings"},
+    {"{" HEAD "'tags':[1],'probe':{'action':'A'}}",
+     "c.json: $.tags[0]: expected a string"},
+    {"{" HEAD "'requires':[],'probe':{'action':'A'}}",
+     "c.json: $.requires: expected an object"},
+    {"{" HEAD "'setup':{},'probe':{'action':'A'}}",
+     "c.json: $.setup: expected an array of steps"},
+    {"{" HEAD "'setup':[1],'probe':{'action':'A'}}",
+     "c.json: $.setup[0]: expected an object (a step)"},
+    {"{" HEAD "'probe':'A'}", "c.json: $.probe: expected an object (a step)"},
+    {"{" HEAD "'probe':{'action':'A','expect':'x'}}",
+     "c.json: $.probe.expect: expected an object"},
+    {"{" HEAD "'probe':{'action':'A','save':{'k':1}}}",
+     "c.json: $.probe.save.k: expected a string"},
+    {"{" HEAD "'probe':{'action':'A','omit':'Timestamp'}}",
+     "c.json: $.probe.omit: expected an array of strings"},
+    /* codes */
+    {"{'id':'a','error':'NoSuch','summary':'s','probe':{'action':'A'}}",
+     "c.json: $.error: unknown error code \"NoSuch\" (not in the catalog)"},
+    {"{" HEAD "'probe':{'action':'A','expect':{'error':'Rejected.Disabled'}}}",
+     "c.json: $.probe.expect.error: \"Rejected.Disabled\" differs from the "
+     "case's error \"Forbidden.KeyNotFound\""},
+    {"{" HEAD "'probe':{'action':'A','expect':{'error':'Forbidden.KeyNotFound',"
+     "'args':{'parameter name':'KeyId'}}}}",
+     "c.json: $.probe.expect.args[\"parameter name\"]: no placeholder "
+     "<parameter name> in the messages of Forbidden.KeyNotFound"},
+    {"{'id':'a','error':'MissingParameter','summary':'s','probe':{'action':'A',"
+     "'expect':{'error':'MissingParameter','args':{'name':'KeyId'}}}}",
+     "c.json: $.probe.expect.args.name: no placeholder <name> in the "
+     "messages of MissingParameter"},
+    /* names and values */
+    {"{" HEAD "'probe':{'action':'A','credential':'In Debt'}}",
+     "c.json: $.probe.credential: bad credential name \"In Debt\" (expected "
+     "[a-z0-9][a-z0-9._-]*)"},
+    {"{" HEAD "'requires':{'credentials':['X']},'probe':{'action':'A'}}",
+     "c.json: $.requires.credentials[0]: bad credential name \"X\" (expected "
+     "[a-z0-9][a-z0-9._-]*)"},
+    {"{" HEAD "'requires':{'capabilities':['a b']},'probe':{'action':'A'}}",
+     "c.json: $.requires.capabilities[0]: bad capability name \"a b\" "
+     "(expected [a-z0-9][a-z0-9._-]*)"},
+    {"{" HEAD "'tags':['Read-Only'],'probe':{'action':'A'}}",
+     "c.json: $.tags[0]: bad tag \"Read-Only\" (expected "
+     "[a-z0-9][a-z0-9._-]*)"},
+    {"{" HEAD "'probe':{'action':'A','omit':['Nonce']}}",
+     "c.json: $.probe.omit[0]: unknown common parameter \"Nonce\" (expected "
+     "Timestamp, SignatureNonce, Version, Action, AccessKeyId, Signature, "
+     "SignatureMethod, SignatureVersion or Format)"},
+    {"{" HEAD "'probe':{'action':'A','override':{'RegionId':'x'}}}",
+     "c.json: $.probe.override.RegionId: unknown common parameter "
+     "\"RegionId\" (expected Timestamp, SignatureNonce, Version, Action, "
+     "AccessKeyId, Signature, SignatureMethod, SignatureVersion or Format)"},
+    {"{" HEAD "'probe':{'action':'A','omit':['Timestamp'],'override':{"
+     "'Timestamp':'x'}}}",
+     "c.json: $.probe.override.Timestamp: both omitted and overridden"},
+    {"{" HEAD "'probe':{'action':'A','signature':'broken'}}",
+     "c.json: $.probe.signature: expected \"valid\", \"corrupt\" or "
+     "\"absent\""},
+    {"{" HEAD "'probe':{'action':'A','signature':true}}",
+     "c.json: $.probe.signature: expected a string"},
+    {"{" HEAD "'setup':[{'wait_ms':60001}],'probe':{'action':'A'}}",
+     "c.json: $.setup[0].wait_ms: expected an integer 0..60000"},
+    {"{" HEAD "'setup':[{'wait_ms':-1}],'probe':{'action':'A'}}",
+     "c.json: $.setup[0].wait_ms: expected an integer 0..60000"},
+    {"{" HEAD "'setup':[{'wait_ms':1.5}],'probe':{'action':'A'}}",
+     "c.json: $.setup[0].wait_ms: expected an integer 0..60000"},
+    {"{" HEAD "'setup':[{'wait_ms':'5'}],'probe':{'action':'A'}}",
+     "c.json: $.setup[0].wait_ms: expected an integer 0..60000"},
+    {"{" HEAD "'probe':{'action':'Describe Key'}}",
+     "c.json: $.probe.action: bad action \"Describe Key\" (expected letters "
+     "and digits)"},
+    {"{" HEAD "'probe':{'action':'A','method':'get'}}",
+     "c.json: $.probe.method: bad HTTP method \"get\" (expected upper-case "
+     "letters)"},
+    {"{'id':'Keys/X','error':'Forbidden.KeyNotFound','summary':'s','probe':{"
+     "'action':'A'}}",
+     "c.json: $.id: bad id \"Keys/X\" (expected [a-z0-9./_-]+)"},
+    {"{'id':'','error':'Forbidden.KeyNotFound','summary':'s','probe':{"
+     "'action':'A'}}",
+     "c.json: $.id: bad id \"\" (expected [a-z0-9./_-]+)"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'two\\nlines',"
+     "'probe':{'action':'A'}}",
+     "c.json: $.summary: expected one non-empty line"},
+    {"{" HEAD "'setup':[{'action':'A','expect':{'error':'Forbidden."
+     "KeyNotFound'}}],'probe':{'action':'A'}}",
+     "c.json: $.setup[0].expect: only the probe has expect"},
+    {"{" HEAD "'probe':{'raw_query':'a=1','params':{'a':'1'}}}",
+     "c.json: $.probe.params: not allowed with raw_query (sent exactly as "
+     "written)"},
+    /* variables */
+    {"{" HEAD "'probe':{'action':'A','params':{'KeyId':'${key}'}}}",
+     "c.json: $.probe.params.KeyId: undefined variable ${key} (neither "
+     "built in nor saved by an earlier step)"},
+    {"{" HEAD "'setup':[{'action':'A','params':{'K':'${key}'},'save':{'key':"
+     "'KeyId'}}],'probe':{'action':'A','params':{'K':'${key}'}}}",
+     "c.json: $.setup[0].params.K: undefined variable ${key} (neither built "
+     "in nor saved by an earlier step)"},
+    {"{" HEAD "'probe':{'action':'A'},'teardown':[{'action':'B','params':{"
+     "'K':'${k}'}}]}",
+     "c.json: $.teardown[0].params.K: undefined variable ${k} (neither "
+     "built in nor saved by an earlier step)"},
+    {"{" HEAD "'probe':{'action':'A','access_key_id':'${nope}'}}",
+     "c.json: $.probe.access_key_id: undefined variable ${nope} (neither "
+     "built in nor saved by an earlier step)"},
+    {"{" HEAD "'probe':{'raw_query':'a=${x'}}",
+     "c.json: $.probe.raw_query: unterminated ${"},
+    {"{" HEAD "'probe':{'action':'A','params':{'K':'${a b}'}}}",
+     "c.json: $.probe.params.K: bad variable name in \"${a \""},
+    {"{" HEAD "'probe':{'action':'A','params':{'K':'${cap.x}'}}}",
+     "c.json: $.probe.params.K: ${cap.x} needs \"x\" in "
+     "requires.capabilities"},
+    {"{" HEAD "'setup':[{'action':'A','save':{'key':'KeyMetadata.KeyId'}}],"
+     "'probe':{'action':'A'}}",
+     "c.json: $.setup[0].save.key: saved variable \"key\" is never used by "
+     "a later step"},
+    {"{" HEAD "'setup':[{'action':'A','save':{'a.b':'KeyId'}}],'probe':{"
+     "'action':'A'}}",
+     "c.json: $.setup[0].save[\"a.b\"]: bad variable name (expected "
+     "[A-Za-z0-9_-]+)"},
+    {"{" HEAD "'setup':[{'action':'A','save':{'k':'Key..Id'}}],'probe':{"
+     "'action':'A','params':{'K':'${k}'}}}",
+     "c.json: $.setup[0].save.k: bad path \"Key..Id\" (expected "
+     "Dotted.Names.0.Like.This)"},
+    {"{" HEAD "'probe':{'action':'A','save':{'k':'KeyId'}}}",
+     "c.json: $.probe.save: the probe answers an error: it cannot save "
+     "values"},
+};
+
+static void test_lint_rows(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(lint_rows) / sizeof(lint_rows[0]); i++) {
+        struct kc_caseset set;
+        struct kc_issues is;
+        int rc;
+
+        kc_caseset_init(&set);
+        kc_issues_init(&is);
+        rc = parse(&set, &is, lint_rows[i].json);
+        if (rc != 1 || set.n != 0)
+            fail_msg("row %zu: rc %d, %zu cases", i, rc, set.n);
+        if (is.n != 1 || strcmp(is.lines[0], lint_rows[i].want) != 0) {
+            for (size_t k = 0; k < is.n; k++)
+                print_message("row %zu got: %s\n", i, is.lines[k]);
+            fail_msg("row %zu: want %s", i, lint_rows[i].want);
+        }
+        kc_caseset_dispose(&set);
+        kc_issues_dispose(&is);
+    }
+}
+
+/* Escapes are not variables; built-ins are defined; every problem of one
+ * file is reported, not only the first. */
+static void test_vars_and_many(void **state)
+{
+    struct kc_caseset set;
+    struct kc_issues is;
+
+    (void)state;
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    assert_int_equal(
+        parse(&set, &is,
+              "{" HEAD "'probe':{'action':'A','params':{'a':'$${x}','b':'${run."
+              "id}${run.label}${uuid}${case.id}${target.region}','c':'$x'}}}"),
+        0);
+    assert_int_equal(parse(&set, &is,
+                           "{'id':'A','error':'X','summary':'','x':1,'probe':{"
+                           "'action':'A','params':{'K':'${k}'}}}"),
+                     1);
+    assert_int_equal(is.n, 5);
+    assert_string_equal(is.lines[0], "c.json: $.x: unknown key");
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+}
+
+static void write_file(const char *path, const char *content)
+{
+    char *json = q(content);
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(json, f);
+    fclose(f);
+    free(json);
+}
+
+static void test_load_dir(void **state)
+{
+    char dir[] = "/tmp/kc_case_test_XXXXXX";
+    char path[512];
+    struct kc_caseset set;
+    struct kc_issues is;
+    const char *paths[1];
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/b", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof(path), "%s/b/z.json", dir);
+    write_file(path, "{'id':'b/z'," HEAD "'probe':{'action':'A'}}");
+    snprintf(path, sizeof(path), "%s/a.json", dir);
+    write_file(path, "{'id':'b/z'," HEAD "'probe':{'action':'A'}}");
+    snprintf(path, sizeof(path), "%s/c.json", dir);
+    write_file(path, "{'id':'a/c'," HEAD "'probe':{'action':'A'}}");
+    snprintf(path, sizeof(path), "%s/notes.txt", dir);
+    write_file(path, "not a case");
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    paths[0] = dir;
+    assert_int_equal(kc_case_load_paths(&set, paths, 1, cat, &is), 1);
+    /* HEAD repeats "id": each file also reports a duplicate key */
+    assert_int_equal(is.n, 3);
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+
+    snprintf(path, sizeof(path), "%s/a.json", dir);
+    write_file(path, "{'id':'b/z','error':'Forbidden.KeyNotFound','summary':"
+                     "'s','probe':{'action':'A'}}");
+    snprintf(path, sizeof(path), "%s/b/z.json", dir);
+    write_file(path, "{'id':'b/z','error':'Forbidden.KeyNotFound','summary':"
+                     "'s','probe':{'action':'A'}}");
+    snprintf(path, sizeof(path), "%s/c.json", dir);
+    write_file(path, "{'id':'a/c','error':'Forbidden.KeyNotFound','summary':"
+                     "'s','probe':{'action':'A'}}");
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    assert_int_equal(kc_case_load_paths(&set, paths, 1, cat, &is), 1);
+    assert_int_equal(is.n, 1);
+    snprintf(path, sizeof(path),
+             "%s/b/z.json: $.id: duplicate id \"b/z\" (also in %s/a.json)", dir,
+             dir);
+    assert_string_equal(is.lines[0], path);
+    /* sorted by id after finishing */
+    assert_int_equal(set.n, 3);
+    assert_string_equal(set.cases[0].id, "a/c");
+    assert_non_null(kc_caseset_find(&set, "a/c"));
+    assert_null(kc_caseset_find(&set, "zz"));
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+
+    snprintf(path, sizeof(path), "%s/b/z.json", dir);
+    unlink(path);
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    assert_int_equal(kc_case_load_dir(&set, dir, cat, &is), 0);
+    assert_int_equal(kc_caseset_finish(&set, &is), 0);
+    assert_int_equal(set.n, 2);
+    snprintf(path, sizeof(path), "%s/a.json", dir);
+    assert_string_equal(set.cases[1].file, path);
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+
+    paths[0] = "/nonexistent/x.json";
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    assert_int_equal(kc_case_load_paths(&set, paths, 1, cat, &is), 1);
+    assert_string_equal(is.lines[0],
+                        "/nonexistent/x.json: No such file or directory");
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+
+    snprintf(path, sizeof(path), "%s/a.json", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/c.json", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/notes.txt", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/b", dir);
+    rmdir(path);
+    rmdir(dir);
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    assert_true(kc_case_id_valid("keys/a-b_c.d"));
+    assert_false(kc_case_id_valid("Keys"));
+    assert_false(kc_case_id_valid("a b"));
+    assert_false(kc_case_id_valid(""));
+    assert_true(kc_case_name_valid("in-debt"));
+    assert_false(kc_case_name_valid("-x"));
+    assert_false(kc_case_name_valid(""));
+    assert_int_equal(kc_common_from_name("SignatureNonce"),
+                     KC_COMMON_SIGNATURE_NONCE);
+    assert_int_equal(kc_common_from_name("signaturenonce"), 0);
+    assert_string_equal(kc_common_name(KC_COMMON_FORMAT), "Format");
+    assert_null(kc_common_name(3));
+}
+
+/* The real suite must lint clean. */
+static void test_real_cases(void **state)
+{
+    struct kc_caseset set;
+    struct kc_issues is;
+    const char *paths[] = {KC_SOURCE_DIR "/cases"};
+
+    (void)state;
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    kc_case_load_paths(&set, paths, 1, cat, &is);
+    for (size_t i = 0; i < is.n; i++)
+        print_message("%s\n", is.lines[i]);
+    assert_int_equal(is.n, 0);
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+}
+
+/* Hostile input never crashes: every prefix of a real-looking case, and
+ * deterministic byte flips, give a problem (or, rarely, a valid case). */
+static void test_mutations(void **state)
+{
+    char *json = q("{'id':'k/a','error':'MissingParameter','summary':'s',"
+                   "'tags':['read-only'],'requires':{'credentials':['x']},"
+                   "'setup':[{'action':'CreateKey','save':{'k':'A.B.0'}},"
+                   "{'wait_ms':10}],'probe':{'action':'Encrypt','params':{"
+                   "'KeyId':'${k}'},'omit':['Version'],'override':{"
+                   "'Timestamp':'t'},'expect':{'error':'MissingParameter',"
+                   "'args':{'parameter name':'KeyId'}}},'teardown':[{"
+                   "'action':'ScheduleKeyDeletion','params':{'KeyId':'${k}'"
+                   "}}]}");
+    size_t len = strlen(json);
+    char *buf = malloc(len + 1);
+    uint32_t seed = 12345;
+
+    (void)state;
+    assert_non_null(buf);
+    for (size_t cut = 0; cut <= len; cut++) {
+        struct kc_caseset set;
+        struct kc_issues is;
+        kc_caseset_init(&set);
+        kc_issues_init(&is);
+        memcpy(buf, json, cut);
+        buf[cut] = '\0';
+        assert_int_equal(kc_case_parse(&set, buf, cut, "m.json", cat, &is),
+                         cut == len ? 0 : 1);
+        kc_caseset_dispose(&set);
+        kc_issues_dispose(&is);
+    }
+    for (int round = 0; round < 3000; round++) {
+        struct kc_caseset set;
+        struct kc_issues is;
+        int rc;
+        memcpy(buf, json, len + 1);
+        for (int k = 0; k < 1 + round % 4; k++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[(seed >> 8) % len] = (char)(seed >> 24);
+        }
+        kc_caseset_init(&set);
+        kc_issues_init(&is);
+        rc = kc_case_parse(&set, buf, len, "m.json", cat, &is);
+        assert_true(rc == 0 || rc == 1);
+        assert_true(rc == 0 ? set.n == 1 && is.n == 0 : set.n == 0 && is.n > 0);
+        kc_caseset_dispose(&set);
+        kc_issues_dispose(&is);
+    }
+    free(buf);
+    free(json);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_model),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_lint_rows),
+        cmocka_unit_test(test_vars_and_many),
+        cmocka_unit_test(test_load_dir),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_real_cases),
+    };
+    return cmocka_run_group_tests(tests, setup_cat, teardown_cat);
+}

@@ -1,0 +1,223 @@
+/* Unit tests of kc_catalog: loading, validation, message matching. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+
+#include "kc/catalog.h"
+#include "kc/codec.h"
+
+#define CATALOG KC_SOURCE_DIR "/suite/catalog.json"
+
+static void test_load_real(void **state)
+{
+    struct kc_catalog *c = NULL;
+    char err[256] = "";
+    const struct kc_catalog_entry *e;
+
+    (void)state;
+    assert_int_equal(kc_catalog_load(&c, CATALOG, err, sizeof(err)), 0);
+    assert_non_null(c);
+    assert_int_equal(c->nentries, 32);
+    e = kc_catalog_find(c, "Forbidden.KeyNotFound");
+    assert_non_null(e);
+    assert_int_equal(e->http_status, 404);
+    assert_string_equal(e->messages[0], "The specified Key is not found.");
+    e = kc_catalog_find(c, "IllegalTimestamp");
+    assert_non_null(e);
+    assert_int_equal(e->nmessages, 2);
+    assert_null(kc_catalog_find(c, "NoSuchCode"));
+    assert_null(kc_catalog_find(c, "forbidden.keynotfound"));
+    assert_true(kc_catalog_has_placeholder(
+        kc_catalog_find(c, "MissingParameter"), "parameter name"));
+    assert_false(kc_catalog_has_placeholder(
+        kc_catalog_find(c, "MissingParameter"), "parameter"));
+    assert_false(kc_catalog_has_placeholder(
+        kc_catalog_find(c, "InternalFailure"), "parameter name"));
+    kc_catalog_free(c);
+}
+
+/* The hash is the SHA-256 of the file bytes, computed independently. */
+static void test_sha256(void **state)
+{
+    struct kc_catalog *c = NULL;
+    static unsigned char buf[1 << 20];
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    char hex[65], err[256];
+    size_t n;
+    FILE *f = fopen(CATALOG, "rb");
+
+    (void)state;
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    assert_int_equal(EVP_Digest(buf, n, md, &mdlen, EVP_sha256(), NULL), 1);
+    assert_int_equal(mdlen, 32);
+    for (size_t i = 0; i < mdlen; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    assert_int_equal(kc_catalog_load(&c, CATALOG, err, sizeof(err)), 0);
+    assert_string_equal(c->sha256, hex);
+    kc_catalog_free(c);
+}
+
+struct match_row {
+    const char *tmpl;
+    const char *msg;
+    const char *arg; /* value bound to "parameter name", or NULL */
+    bool want;
+};
+
+static const struct match_row match_rows[] = {
+    {"Internal Failure.", "Internal Failure.", NULL, true},
+    {"Internal Failure.", "  Internal Failure.\n", NULL, true},
+    {"Internal Failure.", "Internal  Failure.", NULL, false},
+    {"Internal Failure.", "internal failure.", NULL, false},
+    {"Internal Failure.", "Internal Failure", NULL, false},
+    {"Internal Failure.", "Internal Failure. ", NULL, true},
+    {"Internal Failure.", "Deviant: Internal Failure.", NULL, false},
+    {"Internal Failure.", "", NULL, false},
+    {"P \"<parameter name>\" is needed.", "P \"KeyId\" is needed.", NULL, true},
+    {"P \"<parameter name>\" is needed.", "P \"KeyId\" is needed.", "KeyId",
+     true},
+    {"P \"<parameter name>\" is needed.", "P \"Plaintext\" is needed.", "KeyId",
+     false},
+    {"P \"<parameter name>\" is needed.", "P \"\" is needed.", NULL, false},
+    {"P \"<parameter name>\" is needed.", "P \"Key Id\" is needed.", NULL,
+     false},
+    {"P \"<parameter name>\" is needed.", "P \"a\"b\" is needed.", NULL, false},
+    {"P \"<parameter name>\" is needed.", "P \"x.y-z_1\" is needed.", NULL,
+     true},
+    {"P \"<parameter name>\" is needed.", "P \"\" is needed.", "", true},
+    {"P \"<parameter name>\" is needed.", "P \"KeyId\" is needed. ", NULL,
+     true},
+    /* a token followed by literal text it could swallow */
+    {"key <parameter name>.", "key abc.", NULL, true},
+    {"key <parameter name>.", "key abc", NULL, false},
+    {"key <parameter name>.", "key .", NULL, false},
+    /* a '<' that is no placeholder stays literal */
+    {"a < b", "a < b", NULL, true},
+    {"a <> b", "a <> b", NULL, true},
+    {"a <> b", "a x b", NULL, false},
+};
+
+static void test_match_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(match_rows) / sizeof(match_rows[0]); i++) {
+        const struct match_row *r = &match_rows[i];
+        struct kc_arg arg = {"parameter name", r->arg};
+        bool got =
+            kc_catalog_match_template(r->tmpl, r->msg, &arg, r->arg ? 1 : 0);
+        if (got != r->want)
+            fail_msg("row %zu: \"%s\" vs \"%s\": got %d", i, r->tmpl, r->msg,
+                     got);
+    }
+}
+
+static void test_match_entry_variants(void **state)
+{
+    struct kc_catalog *c = NULL;
+    char err[256];
+    const struct kc_catalog_entry *e;
+    struct kc_arg args[] = {{"parameter name", "KeyId"}};
+
+    (void)state;
+    assert_int_equal(kc_catalog_load(&c, CATALOG, err, sizeof(err)), 0);
+    e = kc_catalog_find(c, "IllegalTimestamp");
+    assert_true(kc_catalog_match(e,
+                                 "The input parameter \"Timestamp\" that is "
+                                 "mandatory for processing this request is "
+                                 "not supplied.",
+                                 NULL, 0));
+    assert_true(kc_catalog_match(e,
+                                 "The input parameter \"Timestamp\" that is "
+                                 "required for processing this request is "
+                                 "not supplied.",
+                                 NULL, 0));
+    assert_false(kc_catalog_match(e, "Timestamp bad.", NULL, 0));
+    e = kc_catalog_find(c, "InvalidParameter");
+    assert_true(kc_catalog_match(
+        e, "The specified parameter \"KeyId\" is not valid.", args, 1));
+    assert_false(kc_catalog_match(
+        e, "The specified parameter \"Plaintext\" is not valid.", args, 1));
+    assert_false(kc_catalog_match(NULL, "x", NULL, 0));
+    kc_catalog_free(c);
+}
+
+struct bad_row {
+    const char *json;
+    const char *err;
+};
+
+static const struct bad_row bad_rows[] = {
+    {"", "t.json: invalid JSON (empty file)"},
+    {"{\"errors\": [", "t.json: line 1, column 12: invalid JSON"},
+    {"[]", "t.json: $: expected an object"},
+    {"{}", "t.json: $.errors: expected a non-empty array"},
+    {"{\"errors\": [1]}", "t.json: $.errors[0]: expected an object"},
+    {"{\"errors\": [{\"code\": 1}]}",
+     "t.json: $.errors[0].code: expected a non-empty string"},
+    {"{\"errors\": [{\"code\": \"A\", \"http_status\": 99, \"message\": "
+     "[\"m\"]}]}",
+     "t.json: $.errors[0].http_status: expected an HTTP status (100..599)"},
+    {"{\"errors\": [{\"code\": \"A\", \"http_status\": 400, \"message\": "
+     "[]}]}",
+     "t.json: $.errors[0].message: expected a non-empty array of strings"},
+    {"{\"errors\": [{\"code\": \"A\", \"http_status\": 400, \"message\": "
+     "[\"m\", 2]}]}",
+     "t.json: $.errors[0].message[1]: expected a non-empty string"},
+    {"{\"errors\": [{\"code\": \"A\", \"http_status\": 400, \"message\": "
+     "[\"m\"], \"x\": 1}]}",
+     "t.json: $.errors[0].x: unknown key"},
+    {"{\"errors\": [{\"code\": \"A\", \"http_status\": 400, \"message\": "
+     "[\"m\"]}, {\"code\": \"A\", \"http_status\": 400, \"message\": "
+     "[\"m\"]}]}",
+     "t.json: $.errors[1].code: duplicate code"},
+};
+
+static void test_bad_catalogs(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad_rows) / sizeof(bad_rows[0]); i++) {
+        struct kc_catalog *c = (struct kc_catalog *)1;
+        char err[256] = "";
+        int rc =
+            kc_catalog_parse(&c, bad_rows[i].json, strlen(bad_rows[i].json),
+                             "t.json", err, sizeof(err));
+        assert_int_equal(rc, -1);
+        assert_null(c);
+        if (strcmp(err, bad_rows[i].err) != 0)
+            fail_msg("row %zu: got \"%s\"", i, err);
+    }
+}
+
+static void test_missing_file(void **state)
+{
+    struct kc_catalog *c = NULL;
+    char err[256] = "";
+
+    (void)state;
+    assert_int_equal(
+        kc_catalog_load(&c, "/nonexistent/c.json", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "/nonexistent/c.json: cannot open"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load_real),
+        cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_match_table),
+        cmocka_unit_test(test_match_entry_variants),
+        cmocka_unit_test(test_bad_catalogs),
+        cmocka_unit_test(test_missing_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
