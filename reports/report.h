@@ -57,7 +57,8 @@ struct kc_report {
     size_t ncases;
     char *timestamp; /* ISO 8601 start time, may be NULL */
     double time_s;
-    bool sorted; /* set by kc_report_sort, cleared by kc_report_add_case */
+    bool sorted;      /* set by kc_report_sort, cleared by kc_report_add_case */
+    size_t cases_cap; /* allocated slots of cases (private) */
 };
 
 struct kc_report *kc_report_new(const char *name);

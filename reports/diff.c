@@ -1,0 +1,443 @@
+/* kc_diff: differences between two reports (see diff.h). */
+#include "diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "sbuf.h"
+
+static const char *const cat_names[KC_DIFF_NCATS] = {
+    "regression", "fix",     "changed", "new-failing", "new-passing",
+    "added",      "removed", "skipped", "unskipped",   "skip-reason",
+};
+
+static const char *const cat_titles[KC_DIFF_NCATS] = {
+    "Regressions",       "Fixes",
+    "Changed failures",  "New failing",
+    "New passing",       "Added (skipped)",
+    "Removed",           "Newly skipped",
+    "No longer skipped", "Skip reason changed",
+};
+
+const char *kc_diff_cat_name(enum kc_diff_cat c)
+{
+    return (unsigned)c < KC_DIFF_NCATS ? cat_names[c] : "unknown";
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+    const struct kc_testcase *const *pa = a;
+    const struct kc_testcase *const *pb = b;
+    return kc_testcase_cmp(*pa, *pb);
+}
+
+static const struct kc_testcase **sorted_ptrs(const struct kc_report *r)
+{
+    const struct kc_testcase **p = calloc(r->ncases + 1, sizeof(*p));
+    if (!p)
+        return NULL;
+    for (size_t i = 0; i < r->ncases; i++)
+        p[i] = &r->cases[i];
+    qsort(p, r->ncases, sizeof(*p), cmp_ptr);
+    return p;
+}
+
+static bool has_check(const struct kc_testcase *tc, const char *check)
+{
+    for (size_t i = 0; tc && i < tc->nfailures; i++) {
+        if (!strcmp(tc->failures[i].check, check))
+            return true;
+    }
+    return false;
+}
+
+static bool ran_bad(const struct kc_testcase *tc)
+{
+    return tc->outcome == KC_OUTCOME_FAIL || tc->outcome == KC_OUTCOME_ERROR;
+}
+
+/* Checks of cur not failing in base, or NULL. -1 out of memory. */
+static int new_checks(const struct kc_testcase *base,
+                      const struct kc_testcase *cur, char **out)
+{
+    struct kc_sb b;
+    kc_sb_init(&b, (size_t)1 << 20);
+    *out = NULL;
+    for (size_t i = 0; cur && i < cur->nfailures; i++) {
+        const char *c = cur->failures[i].check;
+        if (has_check(base, c))
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < i; j++)
+            dup = dup || !strcmp(cur->failures[j].check, c);
+        if (!dup)
+            kc_sb_printf(&b, "%s%s", b.len ? ", " : "", c);
+    }
+    if (b.failed) {
+        kc_sb_dispose(&b);
+        return -1;
+    }
+    if (b.len)
+        *out = kc_sb_take(&b);
+    kc_sb_dispose(&b);
+    return 0;
+}
+
+static bool same_checks(const struct kc_testcase *a,
+                        const struct kc_testcase *b)
+{
+    for (size_t i = 0; i < a->nfailures; i++) {
+        if (!has_check(b, a->failures[i].check))
+            return false;
+    }
+    for (size_t i = 0; i < b->nfailures; i++) {
+        if (!has_check(a, b->failures[i].check))
+            return false;
+    }
+    return true;
+}
+
+static bool streq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* The category of a pair, or -1 when nothing changed. */
+static int classify(const struct kc_testcase *b, const struct kc_testcase *c)
+{
+    if (!b && !c)
+        return -1;
+    if (!b)
+        return c->outcome == KC_OUTCOME_PASS   ? KC_DIFF_NEW_PASSING
+               : c->outcome == KC_OUTCOME_SKIP ? KC_DIFF_ADDED
+                                               : KC_DIFF_NEW_FAILING;
+    if (!c)
+        return KC_DIFF_REMOVED;
+    bool bs = b->outcome == KC_OUTCOME_SKIP, cs = c->outcome == KC_OUTCOME_SKIP;
+    if (bs && cs)
+        return streq(b->skip_type, c->skip_type) &&
+                       streq(b->skip_reason, c->skip_reason)
+                   ? -1
+                   : KC_DIFF_SKIP_REASON;
+    if (cs)
+        return KC_DIFF_SKIPPED;
+    if (bs)
+        return KC_DIFF_UNSKIPPED;
+    if (b->outcome == KC_OUTCOME_PASS)
+        return c->outcome == KC_OUTCOME_PASS ? -1 : KC_DIFF_REGRESSION;
+    if (c->outcome == KC_OUTCOME_PASS)
+        return KC_DIFF_FIX;
+    if (b->outcome != c->outcome || !same_checks(b, c))
+        return KC_DIFF_CHANGED;
+    return -1;
+}
+
+static int add_entry(struct kc_diff *d, int cat, const struct kc_testcase *b,
+                     const struct kc_testcase *c)
+{
+    if (cat < 0) {
+        d->unchanged++;
+        return 0;
+    }
+    if (d->nentries == d->cap_entries) {
+        size_t cap = d->cap_entries ? 2 * d->cap_entries : 64;
+        struct kc_diff_entry *v = realloc(d->entries, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        d->entries = v;
+        d->cap_entries = cap;
+    }
+    struct kc_diff_entry *e = &d->entries[d->nentries];
+    memset(e, 0, sizeof(*e));
+    e->cat = (enum kc_diff_cat)cat;
+    e->base = b;
+    e->cur = c;
+    if (c && ran_bad(c) &&
+        new_checks(b && ran_bad(b) ? b : NULL, c, &e->checks))
+        return -1;
+    d->nentries++;
+    d->counts[cat]++;
+    return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const struct kc_diff_entry *ea = a, *eb = b;
+    if (ea->cat != eb->cat)
+        return ea->cat < eb->cat ? -1 : 1;
+    const struct kc_testcase *ta = ea->cur ? ea->cur : ea->base;
+    const struct kc_testcase *tb = eb->cur ? eb->cur : eb->base;
+    return kc_testcase_cmp(ta, tb);
+}
+
+int kc_diff_compute(const struct kc_report *base, const struct kc_report *cur,
+                    struct kc_diff **out)
+{
+    int rc = -1;
+    struct kc_diff *d = calloc(1, sizeof(*d));
+    const struct kc_testcase **pb = sorted_ptrs(base);
+    const struct kc_testcase **pc = sorted_ptrs(cur);
+    if (!d || !pb || !pc)
+        goto out;
+    size_t i = 0, j = 0;
+    while (i < base->ncases || j < cur->ncases) {
+        int c = i >= base->ncases  ? 1
+                : j >= cur->ncases ? -1
+                                   : kc_testcase_cmp(pb[i], pc[j]);
+        const struct kc_testcase *b = c <= 0 ? pb[i++] : NULL;
+        const struct kc_testcase *n = c >= 0 ? pc[j++] : NULL;
+        if (add_entry(d, classify(b, n), b, n))
+            goto out;
+    }
+    if (d->nentries > 1)
+        qsort(d->entries, d->nentries, sizeof(*d->entries), cmp_entry);
+    *out = d;
+    d = NULL;
+    rc = 0;
+out:
+    kc_diff_free(d);
+    free(pb);
+    free(pc);
+    return rc;
+}
+
+void kc_diff_free(struct kc_diff *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->nentries; i++)
+        free(d->entries[i].checks);
+    free(d->entries);
+    free(d);
+}
+
+static int parse_one(const char *w, size_t n, unsigned *mask)
+{
+    static const struct {
+        const char *name;
+        unsigned bits;
+    } alias[] = {
+        {"regressions", 1u << KC_DIFF_REGRESSION},
+        {"fixes", 1u << KC_DIFF_FIX},
+        {"new", (1u << KC_DIFF_NEW_FAILING) | (1u << KC_DIFF_NEW_PASSING) |
+                    (1u << KC_DIFF_ADDED)},
+        {"skip", (1u << KC_DIFF_SKIPPED) | (1u << KC_DIFF_UNSKIPPED) |
+                     (1u << KC_DIFF_SKIP_REASON)},
+        {"all", (1u << KC_DIFF_NCATS) - 1},
+        {"none", 0},
+    };
+    for (unsigned c = 0; c < KC_DIFF_NCATS; c++) {
+        if (strlen(cat_names[c]) == n && !strncmp(w, cat_names[c], n)) {
+            *mask |= 1u << c;
+            return 0;
+        }
+    }
+    for (size_t a = 0; a < sizeof(alias) / sizeof(alias[0]); a++) {
+        if (strlen(alias[a].name) == n && !strncmp(w, alias[a].name, n)) {
+            *mask |= alias[a].bits;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int kc_diff_parse_cats(const char *list, unsigned *mask, char *err,
+                       size_t errlen)
+{
+    *mask = 0;
+    const char *p = list;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        if (parse_one(p, n, mask)) {
+            snprintf(err, errlen,
+                     "unknown category '%.*s' (known: regression, fix, "
+                     "changed, new-failing, new-passing, added, removed, "
+                     "skipped, unskipped, skip-reason, new, skip, all, none)",
+                     (int)n, p);
+            return -1;
+        }
+        if (!p[n])
+            return 0;
+        p += n + 1;
+    }
+}
+
+bool kc_diff_fails(const struct kc_diff *d, unsigned mask)
+{
+    for (unsigned c = 0; c < KC_DIFF_NCATS; c++) {
+        if ((mask & (1u << c)) && d->counts[c])
+            return true;
+    }
+    return false;
+}
+
+static const char *outcome_of(const struct kc_testcase *tc)
+{
+    return tc ? kc_outcome_name(tc->outcome) : "absent";
+}
+
+static const struct kc_testcase *key_of(const struct kc_diff_entry *e)
+{
+    return e->cur ? e->cur : e->base;
+}
+
+/* A one-line note: checks, or skip reason. */
+static void note(const struct kc_diff_entry *e, char *buf, size_t n)
+{
+    const struct kc_testcase *c = e->cur;
+    buf[0] = '\0';
+    if (e->checks)
+        snprintf(buf, n, "failing checks: %s", e->checks);
+    else if (c && c->outcome == KC_OUTCOME_SKIP)
+        snprintf(buf, n, "%s: %s", c->skip_type ? c->skip_type : "skipped",
+                 c->skip_reason ? c->skip_reason : "");
+    else if (c && ran_bad(c) && c->nfailures)
+        snprintf(buf, n, "%s: %s", c->failures[0].check,
+                 c->failures[0].message ? c->failures[0].message : "");
+}
+
+void kc_diff_print_text(FILE *f, const struct kc_diff *d, const char *base_name,
+                        const char *cur_name)
+{
+    fprintf(f, "kmsconf diff %s -> %s\n", base_name, cur_name);
+    fprintf(f, "unchanged: %zu", d->unchanged);
+    for (unsigned c = 0; c < KC_DIFF_NCATS; c++)
+        fprintf(f, ", %s: %zu", cat_names[c], d->counts[c]);
+    fputc('\n', f);
+    int last = -1;
+    for (size_t i = 0; i < d->nentries; i++) {
+        const struct kc_diff_entry *e = &d->entries[i];
+        if ((int)e->cat != last) {
+            fprintf(f, "\n%s (%zu):\n", cat_titles[e->cat], d->counts[e->cat]);
+            last = (int)e->cat;
+        }
+        char buf[512];
+        note(e, buf, sizeof(buf));
+        const struct kc_testcase *k = key_of(e);
+        fprintf(f, "  %s  %s: %s -> %s%s%s\n", k->classname, k->name,
+                outcome_of(e->base), outcome_of(e->cur), buf[0] ? "  " : "",
+                buf);
+    }
+}
+
+/* Markdown table cells must not contain | or newlines. */
+static void md_cell(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '|')
+            fputs("\\|", f);
+        else if (*s == '\n' || *s == '\r')
+            fputc(' ', f);
+        else if (*s == '<')
+            fputs("&lt;", f);
+        else
+            fputc(*s, f);
+    }
+}
+
+void kc_diff_print_markdown(FILE *f, const struct kc_diff *d,
+                            const char *base_name, const char *cur_name)
+{
+    fprintf(f, "### kmsconf diff\n\n`");
+    md_cell(f, base_name);
+    fprintf(f, "` → `");
+    md_cell(f, cur_name);
+    fprintf(f, "`\n\n| category | testcases |\n|---|---:|\n");
+    fprintf(f, "| unchanged | %zu |\n", d->unchanged);
+    for (unsigned c = 0; c < KC_DIFF_NCATS; c++) {
+        if (d->counts[c])
+            fprintf(f, "| %s | %zu |\n", cat_names[c], d->counts[c]);
+    }
+    int last = -1;
+    for (size_t i = 0; i < d->nentries; i++) {
+        const struct kc_diff_entry *e = &d->entries[i];
+        if ((int)e->cat != last) {
+            fprintf(f,
+                    "\n#### %s (%zu)\n\n| testcase | code | before | after "
+                    "| details |\n|---|---|---|---|---|\n",
+                    cat_titles[e->cat], d->counts[e->cat]);
+            last = (int)e->cat;
+        }
+        char buf[512];
+        note(e, buf, sizeof(buf));
+        const struct kc_testcase *k = key_of(e);
+        fputs("| `", f);
+        md_cell(f, k->name);
+        fputs("` | ", f);
+        md_cell(f, k->code ? k->code : k->classname);
+        fprintf(f, " | %s | %s | ", outcome_of(e->base), outcome_of(e->cur));
+        md_cell(f, buf);
+        fputs(" |\n", f);
+    }
+}
+
+static cJSON *json_entry(const struct kc_diff_entry *e)
+{
+    const struct kc_testcase *k = key_of(e);
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    char buf[512];
+    note(e, buf, sizeof(buf));
+    cJSON_AddStringToObject(o, "category", cat_names[e->cat]);
+    cJSON_AddStringToObject(o, "classname", k->classname ? k->classname : "");
+    cJSON_AddStringToObject(o, "name", k->name ? k->name : "");
+    if (k->case_id)
+        cJSON_AddStringToObject(o, "case", k->case_id);
+    if (k->format)
+        cJSON_AddStringToObject(o, "format", k->format);
+    if (k->code)
+        cJSON_AddStringToObject(o, "code", k->code);
+    cJSON_AddStringToObject(o, "before", outcome_of(e->base));
+    cJSON_AddStringToObject(o, "after", outcome_of(e->cur));
+    cJSON *checks = cJSON_AddArrayToObject(o, "new_checks");
+    const char *p = e->checks;
+    while (checks && p && *p) {
+        size_t n = strcspn(p, ",");
+        char *one = strndup(p, n);
+        if (one)
+            cJSON_AddItemToArray(checks, cJSON_CreateString(one));
+        free(one);
+        p += n;
+        p += strspn(p, ", ");
+    }
+    if (buf[0])
+        cJSON_AddStringToObject(o, "note", buf);
+    return o;
+}
+
+int kc_diff_print_json(FILE *f, const struct kc_diff *d, const char *base_name,
+                       const char *cur_name, unsigned fail_mask)
+{
+    int rc = -1;
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return -1;
+    cJSON_AddStringToObject(root, "base", base_name);
+    cJSON_AddStringToObject(root, "new", cur_name);
+    cJSON *counts = cJSON_AddObjectToObject(root, "counts");
+    if (counts) {
+        cJSON_AddNumberToObject(counts, "unchanged", (double)d->unchanged);
+        for (unsigned c = 0; c < KC_DIFF_NCATS; c++)
+            cJSON_AddNumberToObject(counts, cat_names[c], (double)d->counts[c]);
+    }
+    cJSON_AddBoolToObject(root, "failing", kc_diff_fails(d, fail_mask));
+    cJSON *arr = cJSON_AddArrayToObject(root, "entries");
+    for (size_t i = 0; arr && i < d->nentries; i++) {
+        cJSON *e = json_entry(&d->entries[i]);
+        if (!e)
+            goto out;
+        cJSON_AddItemToArray(arr, e);
+    }
+    char *s = cJSON_Print(root);
+    if (!s)
+        goto out;
+    fprintf(f, "%s\n", s);
+    cJSON_free(s);
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    return rc;
+}

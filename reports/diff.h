@@ -1,0 +1,72 @@
+/*
+ * kc_diff: compares two reports testcase by testcase (key: classname and
+ * name) and sorts every difference into one category (docs/reports.md).
+ */
+#ifndef KC_DIFF_H
+#define KC_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "report.h"
+
+enum kc_diff_cat {
+    KC_DIFF_REGRESSION = 0, /* pass -> fail or error */
+    KC_DIFF_FIX,            /* fail or error -> pass */
+    KC_DIFF_CHANGED,        /* fail/error -> fail/error, other checks */
+    KC_DIFF_NEW_FAILING,    /* only in NEW, fails or errors */
+    KC_DIFF_NEW_PASSING,    /* only in NEW, passes */
+    KC_DIFF_ADDED,          /* only in NEW, skipped */
+    KC_DIFF_REMOVED,        /* only in BASE */
+    KC_DIFF_SKIPPED,        /* ran in BASE, skipped in NEW */
+    KC_DIFF_UNSKIPPED,      /* skipped in BASE, ran in NEW */
+    KC_DIFF_SKIP_REASON,    /* skipped in both, other type or reason */
+    KC_DIFF_NCATS
+};
+
+struct kc_diff_entry {
+    enum kc_diff_cat cat;
+    const struct kc_testcase *base; /* NULL for the "only in NEW" ones */
+    const struct kc_testcase *cur;  /* NULL for removed */
+    char *checks; /* checks failing in NEW but not in BASE, ", "-joined;
+                     NULL when none */
+};
+
+struct kc_diff {
+    struct kc_diff_entry *entries; /* by category, then classname, name */
+    size_t nentries;
+    size_t counts[KC_DIFF_NCATS];
+    size_t unchanged;
+    size_t cap_entries; /* private */
+};
+
+/* Compares; the entries point into base and cur, which must outlive the
+ * result. 0 or -1 (out of memory). Free with kc_diff_free. */
+int kc_diff_compute(const struct kc_report *base, const struct kc_report *cur,
+                    struct kc_diff **out);
+void kc_diff_free(struct kc_diff *d);
+
+/* "regression", "fix", "changed", "new-failing", "new-passing", "added",
+ * "removed", "skipped", "unskipped", "skip-reason". */
+const char *kc_diff_cat_name(enum kc_diff_cat c);
+
+/* Parses a comma-separated list of category names into a bit mask (bit =
+ * 1u << cat). Also accepts the plural forms, "new" (new-failing,
+ * new-passing, added), "skip" (skipped, unskipped, skip-reason), "all" and
+ * "none". 0, or -1 with the unknown name in err. */
+int kc_diff_parse_cats(const char *list, unsigned *mask, char *err,
+                       size_t errlen);
+
+/* True when an entry's category is in mask. */
+bool kc_diff_fails(const struct kc_diff *d, unsigned mask);
+
+/* Renderings. base_name/cur_name label the two reports. */
+void kc_diff_print_text(FILE *f, const struct kc_diff *d, const char *base_name,
+                        const char *cur_name);
+void kc_diff_print_markdown(FILE *f, const struct kc_diff *d,
+                            const char *base_name, const char *cur_name);
+int kc_diff_print_json(FILE *f, const struct kc_diff *d, const char *base_name,
+                       const char *cur_name, unsigned fail_mask);
+
+#endif

@@ -1,0 +1,510 @@
+/* kc_expect: expectation files and their application (see expect.h). */
+#include "expect.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "sbuf.h"
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+void kc_expect_free(struct kc_expect *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->nentries; i++) {
+        struct kc_expect_entry *x = &e->entries[i];
+        free(x->case_id);
+        free(x->format);
+        free(x->check);
+        free(x->reason);
+        free(x->issue);
+        free(x->expires);
+    }
+    free(e->entries);
+    free(e->path);
+    free(e);
+}
+
+static bool valid_date(const char *s)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++) {
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    }
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+            (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+/* Copies the optional string member key of o into *dst. */
+static int get_str(const cJSON *o, const char *key, bool required, char **dst,
+                   const char *where, char *err, size_t errlen)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v) {
+        if (required) {
+            seterr(err, errlen, "%s: missing \"%s\"", where, key);
+            return -1;
+        }
+        return 0;
+    }
+    if (!cJSON_IsString(v) || !v->valuestring[0]) {
+        seterr(err, errlen, "%s.%s: must be a non-empty string", where, key);
+        return -1;
+    }
+    *dst = strdup(v->valuestring);
+    if (!*dst) {
+        seterr(err, errlen, "%s: out of memory", where);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_entry(const cJSON *o, struct kc_expect_entry *x,
+                       const char *where, char *err, size_t errlen)
+{
+    static const char *const known[] = {"case",   "format", "check",
+                                        "reason", "issue",  "expires"};
+    if (!cJSON_IsObject(o)) {
+        seterr(err, errlen, "%s: must be an object", where);
+        return -1;
+    }
+    for (const cJSON *k = o->child; k; k = k->next) {
+        bool ok = false;
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+            ok = ok || !strcmp(k->string, known[i]);
+        if (!ok) {
+            seterr(err, errlen,
+                   "%s.%s: unknown key (known: case, format, check, reason, "
+                   "issue, expires)",
+                   where, k->string);
+            return -1;
+        }
+    }
+    if (get_str(o, "case", true, &x->case_id, where, err, errlen) ||
+        get_str(o, "reason", true, &x->reason, where, err, errlen) ||
+        get_str(o, "format", false, &x->format, where, err, errlen) ||
+        get_str(o, "check", false, &x->check, where, err, errlen) ||
+        get_str(o, "issue", false, &x->issue, where, err, errlen) ||
+        get_str(o, "expires", false, &x->expires, where, err, errlen))
+        return -1;
+    if (x->format && strcmp(x->format, "json") && strcmp(x->format, "xml")) {
+        seterr(err, errlen, "%s.format: must be \"json\" or \"xml\"", where);
+        return -1;
+    }
+    if (x->expires && !valid_date(x->expires)) {
+        seterr(err, errlen, "%s.expires: \"%s\" is not a date YYYY-MM-DD",
+               where, x->expires);
+        return -1;
+    }
+    return 0;
+}
+
+static bool opt_eq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static int parse_root(const cJSON *root, struct kc_expect *e, char *err,
+                      size_t errlen)
+{
+    if (!cJSON_IsObject(root)) {
+        seterr(err, errlen, "$: must be an object");
+        return -1;
+    }
+    for (const cJSON *k = root->child; k; k = k->next) {
+        if (strcmp(k->string, "expectations") && strcmp(k->string, "version")) {
+            seterr(err, errlen,
+                   "$.%s: unknown key (known: version, expectations)",
+                   k->string);
+            return -1;
+        }
+    }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "version");
+    if (v && (!cJSON_IsNumber(v) || v->valuedouble != 1.0)) {
+        seterr(err, errlen, "$.version: must be 1");
+        return -1;
+    }
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "expectations");
+    if (!cJSON_IsArray(arr)) {
+        seterr(err, errlen, "$.expectations: missing or not an array");
+        return -1;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    e->entries = calloc(n + 1, sizeof(*e->entries));
+    if (!e->entries) {
+        seterr(err, errlen, "out of memory");
+        return -1;
+    }
+    const cJSON *o = arr->child;
+    for (size_t i = 0; i < n && o; i++, o = o->next) {
+        char where[64];
+        snprintf(where, sizeof(where), "$.expectations[%zu]", i);
+        struct kc_expect_entry *x = &e->entries[i];
+        e->nentries = i + 1;
+        if (parse_entry(o, x, where, err, errlen))
+            return -1;
+        for (size_t j = 0; j < i; j++) {
+            const struct kc_expect_entry *y = &e->entries[j];
+            if (!strcmp(x->case_id, y->case_id) &&
+                opt_eq(x->format, y->format) && opt_eq(x->check, y->check)) {
+                seterr(err, errlen, "%s: duplicates $.expectations[%zu]", where,
+                       j);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+int kc_expect_parse(const char *text, const char *name, struct kc_expect **out,
+                    char *err, size_t errlen)
+{
+    char inner[400] = "";
+    int rc = -1;
+    *out = NULL;
+    struct kc_expect *e = calloc(1, sizeof(*e));
+    cJSON *root = cJSON_Parse(text);
+    if (!e || !(e->path = strdup(name))) {
+        seterr(err, errlen, "%s: out of memory", name);
+        goto out;
+    }
+    if (!root) {
+        const char *at = cJSON_GetErrorPtr();
+        size_t line = 1;
+        for (const char *p = text; at && p < at && *p; p++)
+            line += *p == '\n';
+        seterr(err, errlen, "%s:%zu: not valid JSON", name, line);
+        goto out;
+    }
+    if (parse_root(root, e, inner, sizeof(inner))) {
+        seterr(err, errlen, "%s: %s", name, inner);
+        goto out;
+    }
+    *out = e;
+    e = NULL;
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    kc_expect_free(e);
+    return rc;
+}
+
+int kc_expect_load(const char *path, struct kc_expect **out, char *err,
+                   size_t errlen)
+{
+    int rc = -1;
+    struct kc_sb b;
+    kc_sb_init(&b, KC_EXPECT_MAX_BYTES);
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (kc_sb_add(&b, chunk, n)) {
+            seterr(err, errlen, "%s: larger than %zu bytes", path,
+                   KC_EXPECT_MAX_BYTES);
+            goto out;
+        }
+    }
+    if (ferror(f)) {
+        seterr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        goto out;
+    }
+    if (memchr(kc_sb_str(&b), '\0', b.len)) {
+        seterr(err, errlen, "%s: contains a NUL byte", path);
+        goto out;
+    }
+    rc = kc_expect_parse(kc_sb_str(&b), path, out, err, errlen);
+out:
+    fclose(f);
+    kc_sb_dispose(&b);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Application                                                         */
+
+struct entry_state {
+    bool hit;     /* covered a failing check of a testcase */
+    bool seen;    /* a testcase of its case/format ran */
+    bool expired; /* past its date */
+    bool counted_expired;
+};
+
+static bool entry_matches(const struct kc_expect_entry *x,
+                          const struct kc_testcase *tc)
+{
+    return tc->case_id && !strcmp(x->case_id, tc->case_id) &&
+           (!x->format || (tc->format && !strcmp(x->format, tc->format)));
+}
+
+static bool covers(const struct kc_expect_entry *x, const char *check)
+{
+    return !x->check || !strcmp(x->check, check);
+}
+
+static char *describe(const struct kc_expect_entry *x)
+{
+    struct kc_sb b;
+    kc_sb_init(&b, 4096);
+    kc_sb_puts(&b, x->case_id);
+    if (x->format)
+        kc_sb_printf(&b, " [%s]", x->format);
+    if (x->check)
+        kc_sb_printf(&b, " %s", x->check);
+    return kc_sb_take(&b);
+}
+
+static int push_id(char ***list, size_t n, const struct kc_expect_entry *x)
+{
+    char **l = realloc(*list, (n + 2) * sizeof(*l));
+    if (!l)
+        return -1;
+    *list = l;
+    l[n] = describe(x);
+    l[n + 1] = NULL;
+    return l[n] ? 0 : -1;
+}
+
+/* Notes the expiry in the message of each failure x covers. */
+static int mark_expired(struct kc_testcase *tc, const struct kc_expect_entry *x)
+{
+    for (size_t i = 0; i < tc->nfailures; i++) {
+        struct kc_failure *f = &tc->failures[i];
+        if (!covers(x, f->check))
+            continue;
+        struct kc_sb b;
+        kc_sb_init(&b, (size_t)1 << 20);
+        kc_sb_printf(&b, "%s [expected-failure entry expired %s: %s]",
+                     f->message ? f->message : "", x->expires, x->reason);
+        char *m = kc_sb_take(&b);
+        if (!m)
+            return -1;
+        free(f->message);
+        f->message = m;
+    }
+    return 0;
+}
+
+/* One failing testcase. */
+static int apply_case(const struct kc_expect *e, struct entry_state *st,
+                      struct kc_testcase *tc, struct kc_expect_outcome *out)
+{
+    bool all = tc->nfailures > 0, any_expired = false;
+    for (size_t i = 0; i < tc->nfailures; i++) {
+        bool cov = false;
+        for (size_t k = 0; k < e->nentries; k++) {
+            const struct kc_expect_entry *x = &e->entries[k];
+            if (!entry_matches(x, tc) || !covers(x, tc->failures[i].check))
+                continue;
+            cov = true;
+            st[k].hit = true;
+            any_expired = any_expired || st[k].expired;
+        }
+        all = all && cov;
+    }
+    if (any_expired) {
+        for (size_t k = 0; k < e->nentries; k++) {
+            if (st[k].expired && st[k].hit &&
+                entry_matches(&e->entries[k], tc)) {
+                if (mark_expired(tc, &e->entries[k]))
+                    return -1;
+                if (!st[k].counted_expired &&
+                    push_id(&out->expired_ids, out->expired, &e->entries[k]))
+                    return -1;
+                out->expired += !st[k].counted_expired;
+                st[k].counted_expired = true;
+            }
+        }
+        return 0;
+    }
+    if (!all)
+        return 0;
+    struct kc_sb b;
+    kc_sb_init(&b, (size_t)1 << 20);
+    for (size_t k = 0; k < e->nentries; k++) {
+        const struct kc_expect_entry *x = &e->entries[k];
+        if (entry_matches(x, tc) && st[k].hit &&
+            !strstr(kc_sb_str(&b), x->reason))
+            kc_sb_printf(&b, "%s%s", b.len ? "; " : "", x->reason);
+    }
+    kc_sb_puts(&b, " (checks: ");
+    for (size_t i = 0; i < tc->nfailures; i++)
+        kc_sb_printf(&b, "%s%s", i ? ", " : "", tc->failures[i].check);
+    kc_sb_putc(&b, ')');
+    char *reason = kc_sb_take(&b);
+    int rc = reason ? kc_testcase_set_skip(tc, "expected-failure", reason) : -1;
+    free(reason);
+    out->applied += rc == 0;
+    return rc;
+}
+
+static void utc_date(time_t now, char out[11])
+{
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    if (!strftime(out, 11, "%Y-%m-%d", &tm))
+        snprintf(out, 11, "9999-12-31");
+}
+
+int kc_expect_apply(const struct kc_expect *e, struct kc_report *r, time_t now,
+                    struct kc_expect_outcome *out)
+{
+    int rc = -1;
+    char today[11];
+    memset(out, 0, sizeof(*out));
+    utc_date(now, today);
+    struct entry_state *st = calloc(e->nentries + 1, sizeof(*st));
+    if (!st)
+        return -1;
+    for (size_t k = 0; k < e->nentries; k++)
+        st[k].expired =
+            e->entries[k].expires && strcmp(e->entries[k].expires, today) < 0;
+    for (size_t i = 0; i < r->ncases; i++) {
+        struct kc_testcase *tc = &r->cases[i];
+        for (size_t k = 0; k < e->nentries; k++) {
+            if (tc->outcome != KC_OUTCOME_SKIP &&
+                entry_matches(&e->entries[k], tc))
+                st[k].seen = true;
+        }
+        if ((tc->outcome == KC_OUTCOME_FAIL ||
+             tc->outcome == KC_OUTCOME_ERROR) &&
+            apply_case(e, st, tc, out))
+            goto out;
+    }
+    for (size_t k = 0; k < e->nentries; k++) {
+        if (st[k].hit)
+            continue;
+        if (!st[k].seen) {
+            out->unmatched++;
+            continue;
+        }
+        if (push_id(&out->stale_ids, out->stale, &e->entries[k]))
+            goto out;
+        out->stale++;
+    }
+    rc = 0;
+out:
+    free(st);
+    return rc;
+}
+
+static void free_list(char **l)
+{
+    for (size_t i = 0; l && l[i]; i++)
+        free(l[i]);
+    free(l);
+}
+
+void kc_expect_outcome_dispose(struct kc_expect_outcome *o)
+{
+    free_list(o->stale_ids);
+    free_list(o->expired_ids);
+    memset(o, 0, sizeof(*o));
+}
+
+/* ------------------------------------------------------------------ */
+/* Generation                                                          */
+
+struct gen {
+    const char *case_id, *format, *check, *message;
+};
+
+static int cmp_str0(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_gen(const void *a, const void *b)
+{
+    const struct gen *x = a, *y = b;
+    int c = cmp_str0(x->case_id, y->case_id);
+    if (!c)
+        c = cmp_str0(x->format, y->format);
+    return c ? c : cmp_str0(x->check, y->check);
+}
+
+static cJSON *gen_entry(const struct gen *g, const char *target)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    char reason[600];
+    snprintf(reason, sizeof(reason), "%s%s%s", target ? target : "",
+             target ? ": " : "",
+             g->message && g->message[0] ? g->message : "known failure");
+    cJSON_AddStringToObject(o, "case", g->case_id);
+    if (g->format)
+        cJSON_AddStringToObject(o, "format", g->format);
+    cJSON_AddStringToObject(o, "check", g->check);
+    cJSON_AddStringToObject(o, "reason", reason);
+    return o;
+}
+
+char *kc_expect_from_report(const struct kc_report *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->ncases; i++)
+        n += r->cases[i].nfailures;
+    struct gen *g = calloc(n + 1, sizeof(*g));
+    cJSON *root = cJSON_CreateObject();
+    char *text = NULL;
+    if (!g || !root)
+        goto out;
+    n = 0;
+    for (size_t i = 0; i < r->ncases; i++) {
+        const struct kc_testcase *tc = &r->cases[i];
+        if (tc->outcome != KC_OUTCOME_FAIL && tc->outcome != KC_OUTCOME_ERROR)
+            continue;
+        for (size_t k = 0; k < tc->nfailures; k++)
+            g[n++] =
+                (struct gen){tc->case_id ? tc->case_id : tc->name, tc->format,
+                             tc->failures[k].check, tc->failures[k].message};
+    }
+    qsort(g, n, sizeof(*g), cmp_gen);
+    cJSON_AddNumberToObject(root, "version", 1);
+    cJSON *arr = cJSON_AddArrayToObject(root, "expectations");
+    const char *target = kc_report_prop(r, "kmsconf.target");
+    for (size_t i = 0; arr && i < n; i++) {
+        if (i && !cmp_gen(&g[i - 1], &g[i]))
+            continue;
+        cJSON *o = gen_entry(&g[i], target);
+        if (!o)
+            goto out;
+        cJSON_AddItemToArray(arr, o);
+    }
+    text = cJSON_Print(root);
+out:
+    cJSON_Delete(root);
+    free(g);
+    return text;
+}

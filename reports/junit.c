@@ -1,0 +1,1025 @@
+/* kc_junit: JUnit XML writer, reader and validator (see junit.h). */
+#include "junit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlversion.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xmlwriter.h>
+
+#include "sbuf.h"
+
+#define TEXT_MAX ((size_t)256 * 1024 * 1024)
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    /* one line */
+    for (char *p = err; *p; p++) {
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    }
+    size_t n = strlen(err);
+    while (n && err[n - 1] == ' ')
+        err[--n] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* Cleaning text for XML 1.0                                           */
+
+/* Length of the valid UTF-8 sequence at s (1..4) whose code point XML
+ * allows, or 0. */
+static size_t utf8_ok(const unsigned char *s)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') ? 1 : 0;
+    size_t n;
+    unsigned cp;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    static const unsigned min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+        cp == 0xFFFE || cp == 0xFFFF || (cp >= 0x7F && cp <= 0x9F))
+        return 0;
+    return n;
+}
+
+char *kc_junit_clean(const char *s, bool one_line)
+{
+    struct kc_sb b;
+    kc_sb_init(&b, TEXT_MAX);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_ok(p);
+        if (n == 1 && one_line && (*p == '\n' || *p == '\r' || *p == '\t')) {
+            kc_sb_putc(&b, ' ');
+        } else if (n) {
+            kc_sb_add(&b, (const char *)p, n);
+        } else {
+            kc_sb_printf(&b, "\\x%02X", *p);
+            n = 1;
+        }
+        p += n;
+    }
+    return kc_sb_take(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Writer                                                              */
+
+struct wctx {
+    xmlTextWriterPtr w;
+    int rc; /* first libxml2 error */
+};
+
+static void w_check(struct wctx *c, int rc)
+{
+    if (rc < 0 && c->rc == 0)
+        c->rc = -1;
+}
+
+static void w_start(struct wctx *c, const char *name)
+{
+    w_check(c, xmlTextWriterStartElement(c->w, (const xmlChar *)name));
+}
+
+static void w_end(struct wctx *c)
+{
+    w_check(c, xmlTextWriterEndElement(c->w));
+}
+
+static void w_attr(struct wctx *c, const char *name, const char *value)
+{
+    char *clean = kc_junit_clean(value ? value : "", true);
+    if (!clean) {
+        c->rc = -1;
+        return;
+    }
+    w_check(c, xmlTextWriterWriteAttribute(c->w, (const xmlChar *)name,
+                                           (const xmlChar *)clean));
+    free(clean);
+}
+
+static void w_attrf(struct wctx *c, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void w_attrf(struct wctx *c, const char *name, const char *fmt, ...)
+{
+    char buf[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    w_attr(c, name, buf);
+}
+
+static void w_text(struct wctx *c, const char *text)
+{
+    char *clean = kc_junit_clean(text ? text : "", false);
+    if (!clean) {
+        c->rc = -1;
+        return;
+    }
+    w_check(c, xmlTextWriterWriteString(c->w, (const xmlChar *)clean));
+    free(clean);
+}
+
+static double nonneg(double t)
+{
+    return (isfinite(t) && t > 0) ? t : 0.0;
+}
+
+/* Properties in a fixed order: the manifest names first, then the rest by
+ * name. */
+static const char *const manifest_props[] = {
+    "kmsconf.version",       "kmsconf.catalog_sha256", "kmsconf.target",
+    "kmsconf.endpoint_host", "kmsconf.region",         "kmsconf.signature",
+    "kmsconf.formats",       "kmsconf.envelope",       "kmsconf.started",
+    "kmsconf.interrupted",   "kmsconf.shard",
+};
+#define NMANIFEST (sizeof(manifest_props) / sizeof(manifest_props[0]))
+
+static bool is_manifest(const char *name)
+{
+    for (size_t i = 0; i < NMANIFEST; i++) {
+        if (!strcmp(name, manifest_props[i]))
+            return true;
+    }
+    return false;
+}
+
+static int cmp_prop_ptr(const void *a, const void *b)
+{
+    const struct kc_property *const *pa = a;
+    const struct kc_property *const *pb = b;
+    return strcmp((*pa)->name, (*pb)->name);
+}
+
+static void w_properties(struct wctx *c, const struct kc_report *r)
+{
+    w_start(c, "properties");
+    for (size_t i = 0; i < NMANIFEST; i++) {
+        const char *v = kc_report_prop(r, manifest_props[i]);
+        if (!v)
+            continue;
+        w_start(c, "property");
+        w_attr(c, "name", manifest_props[i]);
+        w_attr(c, "value", v);
+        w_end(c);
+    }
+    const struct kc_property **rest = calloc(r->nprops + 1, sizeof(*rest));
+    if (!rest) {
+        c->rc = -1;
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < r->nprops; i++) {
+        if (!is_manifest(r->props[i].name) && r->props[i].name[0])
+            rest[n++] = &r->props[i];
+    }
+    qsort(rest, n, sizeof(*rest), cmp_prop_ptr);
+    for (size_t i = 0; i < n; i++) {
+        w_start(c, "property");
+        w_attr(c, "name", rest[i]->name);
+        w_attr(c, "value", rest[i]->value);
+        w_end(c);
+    }
+    free(rest);
+    w_end(c);
+}
+
+/* The request id and transcript, as the reader expects them. */
+static void add_extras(struct kc_sb *b, const struct kc_testcase *tc)
+{
+    if (tc->request_id)
+        kc_sb_printf(b, "@@ request-id: %s\n", tc->request_id);
+    if (tc->transcript) {
+        kc_sb_puts(b, "@@ transcript\n");
+        kc_sb_puts(b, tc->transcript);
+        if (tc->transcript[0] &&
+            tc->transcript[strlen(tc->transcript) - 1] != '\n')
+            kc_sb_putc(b, '\n');
+    }
+}
+
+static void w_skipped(struct wctx *c, const struct kc_testcase *tc)
+{
+    struct kc_sb b;
+    kc_sb_init(&b, TEXT_MAX);
+    if (tc->skip_type && tc->skip_type[0])
+        kc_sb_printf(&b, "%s: ", tc->skip_type);
+    kc_sb_puts(&b, tc->skip_reason ? tc->skip_reason : "");
+    w_start(c, "skipped");
+    w_attr(c, "message", kc_sb_str(&b));
+    w_end(c);
+    if (b.failed)
+        c->rc = -1;
+    kc_sb_dispose(&b);
+}
+
+static void w_one_failure(struct wctx *c, const char *elem,
+                          const struct kc_failure *f, const char *text)
+{
+    w_start(c, elem);
+    w_attr(c, "type", f && f->check ? f->check : elem);
+    w_attr(c, "message", f && f->message ? f->message : "");
+    if (text && text[0])
+        w_text(c, text);
+    w_end(c);
+}
+
+/* Strict: one element whose text lists every failed check. */
+static void w_strict_failure(struct wctx *c, const char *elem,
+                             const struct kc_testcase *tc)
+{
+    struct kc_sb b;
+    kc_sb_init(&b, TEXT_MAX);
+    kc_sb_puts(&b, "failed checks: ");
+    for (size_t i = 0; i < tc->nfailures; i++)
+        kc_sb_printf(&b, "%s%s", i ? ", " : "", tc->failures[i].check);
+    kc_sb_putc(&b, '\n');
+    for (size_t i = 0; i < tc->nfailures; i++) {
+        const struct kc_failure *f = &tc->failures[i];
+        char *m = kc_junit_clean(f->message ? f->message : "", true);
+        kc_sb_printf(&b, "@@ check %s: %s\n", f->check, m ? m : "");
+        free(m);
+        if (f->detail && f->detail[0]) {
+            kc_sb_puts(&b, f->detail);
+            if (f->detail[strlen(f->detail) - 1] != '\n')
+                kc_sb_putc(&b, '\n');
+        }
+    }
+    add_extras(&b, tc);
+    if (b.failed)
+        c->rc = -1;
+    w_one_failure(c, elem, tc->nfailures ? &tc->failures[0] : NULL,
+                  kc_sb_str(&b));
+    kc_sb_dispose(&b);
+}
+
+static void w_system_out(struct wctx *c, const struct kc_testcase *tc)
+{
+    if (!tc->request_id && !tc->transcript)
+        return;
+    struct kc_sb b;
+    kc_sb_init(&b, TEXT_MAX);
+    add_extras(&b, tc);
+    if (b.failed)
+        c->rc = -1;
+    w_start(c, "system-out");
+    w_text(c, kc_sb_str(&b));
+    w_end(c);
+    kc_sb_dispose(&b);
+}
+
+static void w_testcase(struct wctx *c, const struct kc_testcase *tc,
+                       bool strict)
+{
+    w_start(c, "testcase");
+    w_attr(c, "classname", tc->classname ? tc->classname : "kmsconf");
+    w_attr(c, "name", tc->name ? tc->name : "");
+    w_attrf(c, "time", "%.3f", nonneg(tc->time_s));
+    const char *elem = tc->outcome == KC_OUTCOME_ERROR ? "error" : "failure";
+    switch (tc->outcome) {
+    case KC_OUTCOME_PASS:
+        break;
+    case KC_OUTCOME_SKIP:
+        w_skipped(c, tc);
+        break;
+    case KC_OUTCOME_FAIL:
+    case KC_OUTCOME_ERROR:
+        if (strict) {
+            w_strict_failure(c, elem, tc);
+            break;
+        }
+        for (size_t i = 0; i < tc->nfailures; i++)
+            w_one_failure(c, elem, &tc->failures[i], tc->failures[i].detail);
+        if (!tc->nfailures)
+            w_one_failure(c, elem, NULL, NULL);
+        break;
+    }
+    if (!strict)
+        w_system_out(c, tc);
+    w_end(c);
+}
+
+static void w_counts(struct wctx *c, const struct kc_report *r, bool skipped)
+{
+    w_attrf(c, "tests", "%zu", r->ncases);
+    w_attrf(c, "failures", "%zu", kc_report_count(r, KC_OUTCOME_FAIL));
+    w_attrf(c, "errors", "%zu", kc_report_count(r, KC_OUTCOME_ERROR));
+    if (skipped)
+        w_attrf(c, "skipped", "%zu", kc_report_count(r, KC_OUTCOME_SKIP));
+    w_attrf(c, "time", "%.3f", nonneg(r->time_s));
+}
+
+/* Ant wants YYYY-MM-DDTHH:MM:SS without a zone. */
+static void strict_timestamp(const struct kc_report *r, char out[20])
+{
+    const char *ts =
+        r->timestamp ? r->timestamp : kc_report_prop(r, "kmsconf.started");
+    if (ts && strlen(ts) >= 19) {
+        memcpy(out, ts, 19);
+        out[19] = '\0';
+        return;
+    }
+    snprintf(out, 20, "1970-01-01T00:00:00");
+}
+
+static void w_suite(struct wctx *c, const struct kc_report *r,
+                    const struct kc_testcase **cases, bool strict)
+{
+    w_start(c, "testsuite");
+    w_attr(c, "name", r->name && r->name[0] ? r->name : "kmsconf");
+    w_counts(c, r, true);
+    if (strict) {
+        char ts[20];
+        char host[256] = "localhost";
+        strict_timestamp(r, ts);
+        if (gethostname(host, sizeof(host) - 1) || !host[0])
+            snprintf(host, sizeof(host), "localhost");
+        host[sizeof(host) - 1] = '\0';
+        w_attr(c, "timestamp", ts);
+        w_attr(c, "hostname", host);
+    } else if (r->timestamp) {
+        w_attr(c, "timestamp", r->timestamp);
+    }
+    w_properties(c, r);
+    for (size_t i = 0; i < r->ncases; i++)
+        w_testcase(c, cases[i], strict);
+    if (strict) {
+        w_start(c, "system-out");
+        w_end(c);
+        w_start(c, "system-err");
+        w_end(c);
+    }
+    w_end(c);
+}
+
+static int cmp_case_ptr(const void *a, const void *b)
+{
+    const struct kc_testcase *const *pa = a;
+    const struct kc_testcase *const *pb = b;
+    return kc_testcase_cmp(*pa, *pb);
+}
+
+int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
+                       char *err, size_t errlen)
+{
+    int rc = -1;
+    struct wctx c = {0};
+    xmlBufferPtr buf = xmlBufferCreate();
+    const struct kc_testcase **cases = calloc(r->ncases + 1, sizeof(*cases));
+    if (!buf || !cases)
+        goto out;
+    /* grow geometrically: the exact scheme reallocates on every write */
+    xmlBufferSetAllocationScheme(buf, XML_BUFFER_ALLOC_DOUBLEIT);
+    for (size_t i = 0; i < r->ncases; i++)
+        cases[i] = &r->cases[i];
+    qsort(cases, r->ncases, sizeof(*cases), cmp_case_ptr);
+    c.w = xmlNewTextWriterMemory(buf, 0);
+    if (!c.w)
+        goto out;
+    xmlTextWriterSetIndent(c.w, 1);
+    xmlTextWriterSetIndentString(c.w, (const xmlChar *)"  ");
+    w_check(&c, xmlTextWriterStartDocument(c.w, "1.0", "UTF-8", NULL));
+    if (!strict) {
+        w_start(&c, "testsuites");
+        w_attr(&c, "name", r->name && r->name[0] ? r->name : "kmsconf");
+        w_counts(&c, r, false);
+    }
+    w_suite(&c, r, cases, strict);
+    w_check(&c, xmlTextWriterEndDocument(c.w));
+    xmlFreeTextWriter(c.w); /* flushes into buf */
+    c.w = NULL;
+    if (c.rc)
+        goto out;
+    *out = strdup((const char *)xmlBufferContent(buf));
+    rc = *out ? 0 : -1;
+out:
+    if (rc)
+        seterr(err, errlen, "cannot serialise the report (out of memory)");
+    if (c.w)
+        xmlFreeTextWriter(c.w);
+    if (buf)
+        xmlBufferFree(buf);
+    free(cases);
+    return rc;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Writes data to path through a temporary file in the same directory. */
+static int write_atomic(const char *path, const char *data, char *err,
+                        size_t errlen)
+{
+    int rc = -1;
+    int fd = -1;
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp) {
+        seterr(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        seterr(err, errlen, "%s: cannot create a temporary file: %s", path,
+               strerror(errno));
+        goto out;
+    }
+    if (write_all(fd, data, strlen(data)) || fsync(fd)) {
+        seterr(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        goto out;
+    }
+    fchmod(fd, 0644);
+    if (close(fd)) {
+        fd = -1;
+        seterr(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path)) {
+        seterr(err, errlen, "%s: cannot rename the temporary file: %s", path,
+               strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int kc_junit_write(const struct kc_report *r, const char *path, bool strict,
+                   char *err, size_t errlen)
+{
+    char *xml = NULL;
+    if (kc_junit_write_mem(r, strict, &xml, err, errlen))
+        return -1;
+    int rc = 0;
+    if (!strcmp(path, "-")) {
+        if (fputs(xml, stdout) == EOF || fflush(stdout)) {
+            seterr(err, errlen, "stdout: cannot write the report");
+            rc = -1;
+        }
+    } else {
+        rc = write_atomic(path, xml, err, errlen);
+    }
+    free(xml);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reader                                                              */
+
+struct rctx {
+    struct kc_report *r;
+    const char *name; /* file name for errors */
+    char *err;
+    size_t errlen;
+    bool have_name, have_time;
+};
+
+static bool is_elem(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+/* A malloc'ed copy of the attribute (NULL when absent). */
+static char *attr(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = strdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static char *text_of(const xmlNode *n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    if (!v)
+        return NULL;
+    char *s = strdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static double parse_time(const xmlNode *n)
+{
+    char *v = attr(n, "time");
+    double t = 0.0;
+    if (v) {
+        size_t j = 0;
+        for (size_t i = 0; v[i]; i++) {
+            if (v[i] != ',')
+                v[j++] = v[i];
+        }
+        v[j] = '\0';
+        char *end = NULL;
+        t = strtod(v, &end);
+        if (end == v || !isfinite(t) || t < 0)
+            t = 0.0;
+        free(v);
+    }
+    return t;
+}
+
+static void chomp(char *s)
+{
+    size_t n = strlen(s);
+    if (n && s[n - 1] == '\n')
+        s[n - 1] = '\0';
+}
+
+/* Parses "@@ request-id: X" and "@@ transcript" sections of text into tc,
+ * and "@@ check NAME: MSG" sections (strict failures) when checks is set.
+ * Returns 0 or -1 (out of memory). */
+static int parse_sections(struct kc_testcase *tc, const char *text, bool checks)
+{
+    struct kc_sb detail;
+    kc_sb_init(&detail, TEXT_MAX);
+    struct kc_failure *cur = NULL;
+    const char *p = text;
+    int rc = 0;
+    while (*p && rc == 0) {
+        const char *eol = strchr(p, '\n');
+        size_t n = eol ? (size_t)(eol - p) : strlen(p);
+        const char *next = eol ? eol + 1 : p + n;
+        if (!strncmp(p, "@@ ", 3)) {
+            if (cur) {
+                char *d = kc_sb_take(&detail);
+                if (d)
+                    chomp(d);
+                free(cur->detail);
+                cur->detail = (d && d[0]) ? d : NULL;
+                if (d && !d[0])
+                    free(d);
+                cur = NULL;
+                kc_sb_init(&detail, TEXT_MAX);
+            }
+        }
+        if (!strncmp(p, "@@ transcript\n", 14) ||
+            (n == 13 && !strncmp(p, "@@ transcript", 13))) {
+            rc = kc_report_setstr(&tc->transcript, next);
+            if (!rc && tc->transcript)
+                chomp(tc->transcript);
+            break;
+        } else if (!strncmp(p, "@@ request-id: ", 15)) {
+            char *id = strndup(p + 15, n - 15);
+            rc = id ? 0 : -1;
+            free(tc->request_id);
+            tc->request_id = id;
+        } else if (checks && !strncmp(p, "@@ check ", 9)) {
+            const char *colon = memchr(p + 9, ':', n - 9);
+            size_t cn = colon ? (size_t)(colon - p - 9) : n - 9;
+            char *check = strndup(p + 9, cn);
+            char *msg = colon ? strndup(colon + 1, (size_t)(p + n - colon - 1))
+                              : strdup("");
+            const char *m = msg ? msg : "";
+            rc = (check && msg) ? kc_testcase_add_failure(
+                                      tc, check, m[0] == ' ' ? m + 1 : m, NULL)
+                                : -1;
+            if (!rc)
+                cur = &tc->failures[tc->nfailures - 1];
+            free(check);
+            free(msg);
+        } else if (cur) {
+            kc_sb_add(&detail, p, (size_t)(next - p));
+        }
+        p = next;
+    }
+    if (cur) {
+        char *d = kc_sb_take(&detail);
+        if (d)
+            chomp(d);
+        cur->detail = (d && d[0]) ? d : NULL;
+        if (d && !d[0])
+            free(d);
+    }
+    kc_sb_dispose(&detail);
+    return rc;
+}
+
+/* <failure>/<error>: ours in strict mode lists its checks. */
+static int rd_failure(struct kc_testcase *tc, const xmlNode *n)
+{
+    int rc = -1;
+    char *type = attr(n, "type");
+    char *msg = attr(n, "message");
+    char *text = text_of(n);
+    if (text && !strncmp(text, "failed checks: ", 15) &&
+        strstr(text, "\n@@ check ")) {
+        rc = parse_sections(tc, strchr(text, '\n') + 1, true);
+        goto out;
+    }
+    const char *check = type && type[0] ? type : (const char *)n->name;
+    rc = kc_testcase_add_failure(tc, check, msg ? msg : "",
+                                 text && text[0] ? text : NULL);
+out:
+    free(type);
+    free(msg);
+    free(text);
+    return rc;
+}
+
+static int rd_skipped(struct kc_testcase *tc, const xmlNode *n)
+{
+    char *msg = attr(n, "message");
+    if (!msg)
+        msg = text_of(n);
+    const char *m = msg ? msg : "";
+    /* "<type>: <reason>" when the type is a token */
+    size_t t = strspn(m, "abcdefghijklmnopqrstuvwxyz0123456789-_.");
+    int rc;
+    if (t > 0 && m[t] == ':' && (m[t + 1] == ' ' || !m[t + 1])) {
+        char *type = strndup(m, t);
+        const char *reason = m[t + 1] ? m + t + 2 : "";
+        rc = type ? kc_testcase_set_skip(tc, type, reason) : -1;
+        free(type);
+    } else {
+        rc = kc_testcase_set_skip(tc, "skipped", m);
+    }
+    free(msg);
+    return rc;
+}
+
+static int rd_testcase(struct rctx *c, const xmlNode *n, const char *suite_name)
+{
+    struct kc_testcase *tc = kc_report_add_case(c->r);
+    if (!tc)
+        return -1;
+    tc->name = attr(n, "name");
+    if (!tc->name) {
+        seterr(c->err, c->errlen, "%s:%ld: <testcase> without a name", c->name,
+               xmlGetLineNo(n));
+        return -2;
+    }
+    tc->classname = attr(n, "classname");
+    if (!tc->classname &&
+        kc_report_setstr(&tc->classname, suite_name ? suite_name : ""))
+        return -1;
+    tc->time_s = parse_time(n);
+    bool failed = false, errored = false, skipped = false;
+    int rc = 0;
+    for (const xmlNode *k = n->children; k && rc == 0; k = k->next) {
+        if (is_elem(k, "failure")) {
+            failed = true;
+            rc = rd_failure(tc, k);
+        } else if (is_elem(k, "error")) {
+            errored = true;
+            rc = rd_failure(tc, k);
+        } else if (is_elem(k, "skipped")) {
+            skipped = true;
+        } else if (is_elem(k, "system-out")) {
+            char *text = text_of(k);
+            rc = text ? parse_sections(tc, text, false) : -1;
+            free(text);
+        }
+    }
+    if (rc)
+        return rc;
+    if (tc->nfailures > KC_JUNIT_MAX_FAILURES) {
+        seterr(c->err, c->errlen,
+               "%s:%ld: testcase '%s' has more than %d failures", c->name,
+               xmlGetLineNo(n), tc->name, KC_JUNIT_MAX_FAILURES);
+        return -2;
+    }
+    if (errored) {
+        tc->outcome = KC_OUTCOME_ERROR;
+    } else if (failed) {
+        tc->outcome = KC_OUTCOME_FAIL;
+    } else if (skipped) {
+        for (const xmlNode *k = n->children; k && rc == 0; k = k->next) {
+            if (is_elem(k, "skipped")) {
+                rc = rd_skipped(tc, k);
+                break;
+            }
+        }
+    }
+    return rc ? rc : kc_testcase_derive(tc);
+}
+
+static int rd_properties(struct rctx *c, const xmlNode *n)
+{
+    for (const xmlNode *k = n->children; k; k = k->next) {
+        if (!is_elem(k, "property"))
+            continue;
+        if (c->r->nprops >= KC_JUNIT_MAX_PROPS) {
+            seterr(c->err, c->errlen, "%s:%ld: more than %d properties",
+                   c->name, xmlGetLineNo(k), KC_JUNIT_MAX_PROPS);
+            return -2;
+        }
+        char *name = attr(k, "name");
+        char *value = attr(k, "value");
+        if (!value)
+            value = text_of(k);
+        int rc = 0;
+        if (name && name[0] && !kc_report_prop(c->r, name))
+            rc = kc_report_set_prop(c->r, name, value ? value : "");
+        free(name);
+        free(value);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+static int rd_suite(struct rctx *c, const xmlNode *n, int depth)
+{
+    if (depth > 32) {
+        seterr(c->err, c->errlen, "%s:%ld: testsuites nested too deeply",
+               c->name, xmlGetLineNo(n));
+        return -2;
+    }
+    char *name = attr(n, "name");
+    int rc = 0;
+    if (is_elem(n, "testsuite")) {
+        if (!c->have_name && name && name[0]) {
+            rc = kc_report_setstr(&c->r->name, name);
+            c->have_name = true;
+        }
+        char *ts = attr(n, "timestamp");
+        if (ts && !c->r->timestamp)
+            c->r->timestamp = ts;
+        else
+            free(ts);
+        if (!c->have_time)
+            c->r->time_s += parse_time(n);
+    }
+    for (const xmlNode *k = n->children; k && rc == 0; k = k->next) {
+        if (is_elem(k, "testsuite") || is_elem(k, "testsuites"))
+            rc = rd_suite(c, k, depth + 1);
+        else if (is_elem(k, "properties"))
+            rc = rd_properties(c, k);
+        else if (is_elem(k, "testcase"))
+            rc = rd_testcase(c, k, name);
+    }
+    free(name);
+    return rc;
+}
+
+static void last_xml_error(char *err, size_t errlen, const char *name)
+{
+    const xmlError *e = xmlGetLastError();
+    if (e && e->message)
+        seterr(err, errlen, "%s:%d: malformed XML: %s", name, e->line,
+               e->message);
+    else
+        seterr(err, errlen, "%s: malformed XML", name);
+}
+
+static int rd_root(struct rctx *c, const xmlNode *root)
+{
+    if (!root) {
+        seterr(c->err, c->errlen, "%s: empty document", c->name);
+        return -2;
+    }
+    if (!is_elem(root, "testsuites") && !is_elem(root, "testsuite")) {
+        seterr(c->err, c->errlen,
+               "%s:%ld: root element <%s> is neither <testsuites> nor "
+               "<testsuite>",
+               c->name, xmlGetLineNo(root), (const char *)root->name);
+        return -2;
+    }
+    if (is_elem(root, "testsuites")) {
+        char *t = attr(root, "time");
+        if (t) {
+            c->r->time_s = parse_time(root);
+            c->have_time = true;
+        }
+        free(t);
+    }
+    return rd_suite(c, root, 0);
+}
+
+/* True when the prolog (before the root element) declares a DOCTYPE. */
+static bool has_doctype(const char *data, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
+            data[i] == '\n') {
+            i++;
+        } else if (len - i >= 4 && !memcmp(data + i, "<!--", 4)) {
+            const char *end = NULL;
+            for (size_t j = i + 4; j + 3 <= len && !end; j++) {
+                if (!memcmp(data + j, "-->", 3))
+                    end = data + j + 3;
+            }
+            if (!end)
+                return false;
+            i = (size_t)(end - data);
+        } else if (len - i >= 2 && !memcmp(data + i, "<?", 2)) {
+            const char *end = memchr(data + i, '>', len - i);
+            if (!end)
+                return false;
+            i = (size_t)(end - data) + 1;
+        } else if (len - i >= 3 && !memcmp(data + i, "\xEF\xBB\xBF", 3)) {
+            i += 3;
+        } else {
+            return len - i >= 9 && !memcmp(data + i, "<!DOCTYPE", 9);
+        }
+    }
+    return false;
+}
+
+int kc_junit_read_mem(const char *data, size_t len, const char *name,
+                      struct kc_report **out, char *err, size_t errlen)
+{
+    int rc = -1;
+    xmlDocPtr doc = NULL;
+    struct rctx c = {.name = name, .err = err, .errlen = errlen};
+    *out = NULL;
+    if (len > KC_JUNIT_MAX_BYTES) {
+        seterr(err, errlen, "%s: larger than %zu bytes", name,
+               KC_JUNIT_MAX_BYTES);
+        return -1;
+    }
+    if (len == 0) {
+        seterr(err, errlen, "%s: empty file", name);
+        return -1;
+    }
+    if (has_doctype(data, len)) {
+        seterr(err, errlen, "%s: DOCTYPE declarations are not accepted", name);
+        return -1;
+    }
+    xmlResetLastError();
+    doc = xmlReadMemory(data, (int)len, name, NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR |
+                            XML_PARSE_NOWARNING);
+    if (!doc) {
+        last_xml_error(err, errlen, name);
+        goto out;
+    }
+    if (doc->intSubset || doc->extSubset) {
+        seterr(err, errlen, "%s: DOCTYPE declarations are not accepted", name);
+        goto out;
+    }
+    c.r = kc_report_new("kmsconf");
+    if (!c.r)
+        goto oom;
+    int r = rd_root(&c, xmlDocGetRootElement(doc));
+    if (r == -2)
+        goto out;
+    if (r)
+        goto oom;
+    kc_report_sort(c.r);
+    *out = c.r;
+    c.r = NULL;
+    rc = 0;
+    goto out;
+oom:
+    seterr(err, errlen, "%s: out of memory", name);
+out:
+    kc_report_free(c.r);
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+static int slurp(const char *path, char **data, size_t *len, char *err,
+                 size_t errlen)
+{
+    int rc = -1;
+    struct kc_sb b;
+    kc_sb_init(&b, KC_JUNIT_MAX_BYTES);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (kc_sb_add(&b, chunk, n)) {
+            seterr(err, errlen, "%s: larger than %zu bytes (or out of memory)",
+                   path, KC_JUNIT_MAX_BYTES);
+            goto out;
+        }
+    }
+    if (ferror(f)) {
+        seterr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        goto out;
+    }
+    *len = b.len;
+    *data = kc_sb_take(&b);
+    rc = *data ? 0 : -1;
+out:
+    kc_sb_dispose(&b);
+    fclose(f);
+    return rc;
+}
+
+int kc_junit_read(const char *path, struct kc_report **out, char *err,
+                  size_t errlen)
+{
+    char *data = NULL;
+    size_t len = 0;
+    *out = NULL;
+    if (slurp(path, &data, &len, err, errlen))
+        return -1;
+    int rc = kc_junit_read_mem(data, len, path, out, err, errlen);
+    free(data);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Validation                                                          */
+
+#if LIBXML_VERSION >= 21200
+static void collect_error(void *ctx, const xmlError *e)
+#else
+static void collect_error(void *ctx, xmlError *e)
+#endif
+{
+    char *buf = ctx;
+    if (buf[0] || !e || !e->message)
+        return;
+    snprintf(buf, 512, "line %d: %s", e->line, e->message);
+}
+
+int kc_junit_validate(const char *xml_path, const char *xsd_path, char *err,
+                      size_t errlen)
+{
+    int rc = -1;
+    char first[512] = "";
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd_path);
+    xmlSchemaPtr schema = pc ? xmlSchemaParse(pc) : NULL;
+    xmlSchemaValidCtxtPtr vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
+    xmlDocPtr doc = NULL;
+    if (!vc) {
+        seterr(err, errlen, "%s: cannot load the schema", xsd_path);
+        goto out;
+    }
+    doc =
+        xmlReadFile(xml_path, NULL,
+                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) {
+        last_xml_error(err, errlen, xml_path);
+        goto out;
+    }
+    xmlSchemaSetValidStructuredErrors(vc, collect_error, first);
+    if (xmlSchemaValidateDoc(vc, doc) != 0) {
+        seterr(err, errlen, "%s: not valid against %s: %s", xml_path, xsd_path,
+               first);
+        goto out;
+    }
+    rc = 0;
+out:
+    xmlFreeDoc(doc);
+    xmlSchemaFreeValidCtxt(vc);
+    xmlSchemaFree(schema);
+    xmlSchemaFreeParserCtxt(pc);
+    return rc;
+}

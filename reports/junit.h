@@ -1,0 +1,59 @@
+/*
+ * kc_junit: JUnit XML writer and reader for the report model.
+ *
+ * Default mode writes a <testsuites> document valid against the Jenkins
+ * JUnit schema (junit-10.xsd): one <failure> per failed check and a
+ * <system-out> per testcase with the probe's RequestId and transcript.
+ * Strict mode writes a <testsuite> document valid against the Ant JUnit
+ * schema: one <failure> per testcase whose text lists every failed check.
+ * docs/reports.md describes the exact mapping.
+ */
+#ifndef KC_JUNIT_H
+#define KC_JUNIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "report.h"
+
+/* Largest report file kc_junit_read accepts, and the most properties per
+ * report and failures per testcase it reads (more is an error). */
+#define KC_JUNIT_MAX_BYTES    ((size_t)64 * 1024 * 1024)
+#define KC_JUNIT_MAX_PROPS    4096
+#define KC_JUNIT_MAX_FAILURES 256
+
+/* Writes r to path ("-": stdout) atomically: a temporary file in the same
+ * directory, fsync, rename. Testcases come out sorted and properties in a
+ * fixed order, whatever the order in r (r itself is not changed). Characters
+ * that XML 1.0 forbids (control characters, invalid UTF-8) are written as
+ * the text \xNN. Returns 0, or -1 with a one-line reason in err. */
+int kc_junit_write(const struct kc_report *r, const char *path, bool strict,
+                   char *err, size_t errlen);
+
+/* Same, into a malloc'ed NUL-terminated string (*out, caller frees). */
+int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
+                       char *err, size_t errlen);
+
+/* Reads a JUnit file (ours in either mode, or another producer's: nested
+ * <testsuites>, a <testsuite> root, failures without type...). Documents
+ * with a DOCTYPE are refused; no network, no entity expansion. On success
+ * *out is a new sorted report (caller frees with kc_report_free); on error
+ * -1 and err holds "<path>: <problem>". */
+int kc_junit_read(const char *path, struct kc_report **out, char *err,
+                  size_t errlen);
+
+/* Same on a buffer; name is used in error messages. */
+int kc_junit_read_mem(const char *data, size_t len, const char *name,
+                      struct kc_report **out, char *err, size_t errlen);
+
+/* Validates the XML file against the XSD file. 0 valid, -1 invalid or
+ * unreadable (err says why). */
+int kc_junit_validate(const char *xml_path, const char *xsd_path, char *err,
+                      size_t errlen);
+
+/* A copy of s in which every character XML 1.0 forbids and every invalid
+ * UTF-8 byte is replaced by the text \xNN; one_line also turns CR, LF and TAB
+ * into spaces. NULL when out of memory. Caller frees. */
+char *kc_junit_clean(const char *s, bool one_line);
+
+#endif

@@ -1,0 +1,201 @@
+/* kc_merge: combining shard reports (see merge.h). */
+#include "merge.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbuf.h"
+
+struct src {
+    const struct kc_testcase *tc;
+    size_t from;
+};
+
+static int cmp_src(const void *a, const void *b)
+{
+    const struct src *x = a, *y = b;
+    int c = kc_testcase_cmp(x->tc, y->tc);
+    if (c)
+        return c;
+    return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static int check_catalogs(struct kc_report *const *in, const char *const *names,
+                          size_t n, char *err, size_t errlen)
+{
+    const char *first = NULL;
+    size_t fi = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *c = kc_report_prop(in[i], "kmsconf.catalog_sha256");
+        if (!c)
+            continue;
+        if (!first) {
+            first = c;
+            fi = i;
+        } else if (strcmp(first, c)) {
+            snprintf(err, errlen,
+                     "%s and %s were made with different catalogs "
+                     "(kmsconf.catalog_sha256 %.12s... vs %.12s...); use "
+                     "--force to merge anyway",
+                     names[fi], names[i], first, c);
+            return -2;
+        }
+    }
+    return 0;
+}
+
+/* The merged value of property name over all inputs. NULL: drop. */
+static char *merged_prop(struct kc_report *const *in, size_t n,
+                         const char *name)
+{
+    if (!strcmp(name, "kmsconf.shard"))
+        return NULL;
+    struct kc_sb b;
+    kc_sb_init(&b, (size_t)1 << 20);
+    const char *best = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = kc_report_prop(in[i], name);
+        if (!v)
+            continue;
+        if (!strcmp(name, "kmsconf.started")) {
+            if (!best || strcmp(v, best) < 0)
+                best = v;
+        } else if (!strcmp(name, "kmsconf.interrupted")) {
+            if (!best || !strcmp(v, "true"))
+                best = best && !strcmp(best, "true") ? best : v;
+        } else {
+            /* distinct values, in order of appearance */
+            size_t vl = strlen(v);
+            const char *s = kc_sb_str(&b);
+            bool dup = false;
+            for (const char *p = s; *p && !dup;) {
+                size_t l = strcspn(p, ",");
+                dup = l == vl && !strncmp(p, v, l);
+                p += l + (p[l] == ',');
+            }
+            if (!dup && !(vl == 0 && b.len))
+                kc_sb_printf(&b, "%s%s", b.len ? "," : "", v);
+        }
+    }
+    if (best)
+        kc_sb_puts(&b, best);
+    return kc_sb_take(&b);
+}
+
+static int merge_props(struct kc_report *out, struct kc_report *const *in,
+                       size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t p = 0; p < in[i]->nprops; p++) {
+            const char *name = in[i]->props[p].name;
+            if (kc_report_prop(out, name) || !strcmp(name, "kmsconf.shard"))
+                continue;
+            char *v = merged_prop(in, n, name);
+            int rc = v ? kc_report_set_prop(out, name, v) : -1;
+            free(v);
+            if (rc)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static bool same_failures(const struct kc_testcase *a,
+                          const struct kc_testcase *b)
+{
+    if (a->nfailures != b->nfailures)
+        return false;
+    for (size_t i = 0; i < a->nfailures; i++) {
+        if (strcmp(a->failures[i].check, b->failures[i].check))
+            return false;
+    }
+    return true;
+}
+
+static bool same_result(const struct kc_testcase *a,
+                        const struct kc_testcase *b)
+{
+    if (a->outcome != b->outcome)
+        return false;
+    if (a->outcome == KC_OUTCOME_SKIP)
+        return !strcmp(a->skip_type ? a->skip_type : "",
+                       b->skip_type ? b->skip_type : "");
+    return same_failures(a, b);
+}
+
+static int merge_cases(struct kc_report *out, struct kc_report *const *in,
+                       const char *const *names, size_t n, char *err,
+                       size_t errlen)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += in[i]->ncases;
+    struct src *s = calloc(total + 1, sizeof(*s));
+    if (!s)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < in[i]->ncases; j++)
+            s[k++] = (struct src){&in[i]->cases[j], i};
+    }
+    qsort(s, total, sizeof(*s), cmp_src);
+    int rc = 0;
+    for (k = 0; k < total && rc == 0; k++) {
+        if (k && !kc_testcase_cmp(s[k - 1].tc, s[k].tc)) {
+            if (same_result(s[k - 1].tc, s[k].tc))
+                continue;
+            snprintf(err, errlen,
+                     "conflict: testcase '%s' (%s) is %s in %s but %s in %s",
+                     s[k].tc->name, s[k].tc->classname,
+                     kc_outcome_name(s[k - 1].tc->outcome),
+                     names[s[k - 1].from], kc_outcome_name(s[k].tc->outcome),
+                     names[s[k].from]);
+            rc = -2;
+            break;
+        }
+        if (!kc_report_copy_case(out, s[k].tc))
+            rc = -1;
+    }
+    free(s);
+    return rc;
+}
+
+int kc_merge(struct kc_report *const *in, const char *const *names, size_t n,
+             bool force, struct kc_report **out, char *err, size_t errlen)
+{
+    int rc = -2;
+    *out = NULL;
+    if (n == 0) {
+        snprintf(err, errlen, "nothing to merge");
+        return -2;
+    }
+    if (!force && check_catalogs(in, names, n, err, errlen))
+        return -2;
+    struct kc_report *r = kc_report_new(in[0]->name);
+    if (!r)
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        r->time_s += in[i]->time_s;
+        const char *ts = in[i]->timestamp;
+        if (ts && (!r->timestamp || strcmp(ts, r->timestamp) < 0) &&
+            kc_report_setstr(&r->timestamp, ts))
+            goto oom;
+    }
+    if (merge_props(r, in, n))
+        goto oom;
+    rc = merge_cases(r, in, names, n, err, errlen);
+    if (rc == -1)
+        goto oom;
+    if (rc)
+        goto out;
+    kc_report_sort(r);
+    *out = r;
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    rc = -1;
+out:
+    kc_report_free(r);
+    return rc;
+}

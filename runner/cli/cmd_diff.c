@@ -1,0 +1,131 @@
+/* kmsconf diff: compare two reports (docs/reports.md). */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "diff.h"
+#include "junit.h"
+
+static void diff_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: kmsconf diff [--markdown | --json] [--fail-on CAT[,CAT]] "
+            "[--force] BASE.xml NEW.xml\n"
+            "  --fail-on   categories that make the exit code 1 (default: "
+            "regression);\n"
+            "              regression, fix, changed, new-failing, "
+            "new-passing, added,\n"
+            "              removed, skipped, unskipped, skip-reason, new, "
+            "skip, all, none\n"
+            "  --force     compare reports made with different catalogs\n"
+            "exit: 0 nothing in the --fail-on categories, 1 something, 2 "
+            "usage or unreadable report\n");
+}
+
+enum diff_fmt { FMT_TEXT, FMT_MARKDOWN, FMT_JSON };
+
+struct diff_args {
+    enum diff_fmt fmt;
+    unsigned mask;
+    bool force;
+    const char *files[2];
+};
+
+static int parse_args(int argc, char **argv, struct diff_args *a)
+{
+    char err[512];
+    size_t nfiles = 0;
+    a->mask = 1u << KC_DIFF_REGRESSION;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+            diff_usage(stdout);
+            return 0;
+        } else if (!strcmp(s, "--markdown")) {
+            a->fmt = FMT_MARKDOWN;
+        } else if (!strcmp(s, "--json")) {
+            a->fmt = FMT_JSON;
+        } else if (!strcmp(s, "--force")) {
+            a->force = true;
+        } else if (!strcmp(s, "--fail-on") || !strncmp(s, "--fail-on=", 10)) {
+            const char *v =
+                s[9] == '=' ? s + 10 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v) {
+                fprintf(stderr, "kmsconf diff: --fail-on needs a value\n");
+                return 2;
+            }
+            if (kc_diff_parse_cats(v, &a->mask, err, sizeof(err))) {
+                fprintf(stderr, "kmsconf diff: --fail-on: %s\n", err);
+                return 2;
+            }
+        } else if (s[0] == '-' && s[1]) {
+            fprintf(stderr, "kmsconf diff: unknown option '%s' (see --help)\n",
+                    s);
+            return 2;
+        } else if (nfiles < 2) {
+            a->files[nfiles++] = s;
+        } else {
+            fprintf(stderr, "kmsconf diff: expected two reports, got more\n");
+            return 2;
+        }
+    }
+    if (nfiles != 2) {
+        fprintf(stderr, "kmsconf diff: expected two reports BASE.xml "
+                        "NEW.xml (see --help)\n");
+        return 2;
+    }
+    return -1;
+}
+
+static bool catalogs_differ(const struct kc_report *a,
+                            const struct kc_report *b)
+{
+    const char *ca = kc_report_prop(a, "kmsconf.catalog_sha256");
+    const char *cb = kc_report_prop(b, "kmsconf.catalog_sha256");
+    return ca && cb && strcmp(ca, cb);
+}
+
+int kc_cmd_diff(int argc, char **argv)
+{
+    struct diff_args a = {0};
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    rc = 2;
+    char err[1024];
+    struct kc_report *base = NULL, *cur = NULL;
+    struct kc_diff *d = NULL;
+    if (kc_junit_read(a.files[0], &base, err, sizeof(err)) ||
+        kc_junit_read(a.files[1], &cur, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf diff: %s\n", err);
+        goto out;
+    }
+    if (!a.force && catalogs_differ(base, cur)) {
+        fprintf(stderr,
+                "kmsconf diff: %s and %s were made with different catalogs "
+                "(kmsconf.catalog_sha256); use --force to compare anyway\n",
+                a.files[0], a.files[1]);
+        goto out;
+    }
+    if (kc_diff_compute(base, cur, &d)) {
+        fprintf(stderr, "kmsconf diff: out of memory\n");
+        goto out;
+    }
+    if (a.fmt == FMT_MARKDOWN)
+        kc_diff_print_markdown(stdout, d, a.files[0], a.files[1]);
+    else if (a.fmt == FMT_JSON)
+        kc_diff_print_json(stdout, d, a.files[0], a.files[1], a.mask);
+    else
+        kc_diff_print_text(stdout, d, a.files[0], a.files[1]);
+    rc = kc_diff_fails(d, a.mask) ? 1 : 0;
+    if (fflush(stdout)) {
+        fprintf(stderr, "kmsconf diff: cannot write to stdout\n");
+        rc = 2;
+    }
+out:
+    kc_diff_free(d);
+    kc_report_free(base);
+    kc_report_free(cur);
+    return rc;
+}

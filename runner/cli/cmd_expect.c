@@ -1,0 +1,112 @@
+/* kmsconf expect: write or check an expectation file
+ * (docs/expectations.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "expect.h"
+#include "junit.h"
+
+static void expect_usage(FILE *f)
+{
+    fprintf(f, "usage: kmsconf expect --from REPORT.xml [-o FILE]\n"
+               "       kmsconf expect --check FILE\n"
+               "  --from REPORT  list every failed check of REPORT as a known "
+               "failure\n"
+               "  -o FILE        write there instead of stdout\n"
+               "  --check FILE   validate an expectation file\n"
+               "exit: 0 done, 2 usage, unreadable report or invalid file\n");
+}
+
+static int write_text(const char *path, const char *text)
+{
+    if (!path || !strcmp(path, "-"))
+        return fprintf(stdout, "%s\n", text) < 0 || fflush(stdout) ? -1 : 0;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    int rc = fprintf(f, "%s\n", text) < 0 ? -1 : 0;
+    if (fclose(f))
+        rc = -1;
+    return rc;
+}
+
+static int do_from(const char *report, const char *out)
+{
+    char err[1024];
+    struct kc_report *r = NULL;
+    char *text = NULL;
+    int rc = 2;
+    if (kc_junit_read(report, &r, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf expect: %s\n", err);
+        goto out;
+    }
+    text = kc_expect_from_report(r);
+    if (!text) {
+        fprintf(stderr, "kmsconf expect: out of memory\n");
+        goto out;
+    }
+    if (write_text(out, text)) {
+        fprintf(stderr, "kmsconf expect: %s: cannot write: %s\n",
+                out ? out : "stdout", strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    free(text);
+    kc_report_free(r);
+    return rc;
+}
+
+static int do_check(const char *path)
+{
+    char err[1024];
+    struct kc_expect *e = NULL;
+    if (kc_expect_load(path, &e, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf expect: %s\n", err);
+        return 2;
+    }
+    printf("%s: %zu entries, valid\n", path, e->nentries);
+    kc_expect_free(e);
+    return 0;
+}
+
+int kc_cmd_expect(int argc, char **argv)
+{
+    const char *from = NULL, *out = NULL, *check = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        const char **slot = NULL;
+        if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+            expect_usage(stdout);
+            return 0;
+        } else if (!strcmp(s, "--from")) {
+            slot = &from;
+        } else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
+            slot = &out;
+        } else if (!strcmp(s, "--check")) {
+            slot = &check;
+        } else {
+            fprintf(stderr,
+                    "kmsconf expect: unexpected argument '%s' (see "
+                    "--help)\n",
+                    s);
+            return 2;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "kmsconf expect: %s needs a value\n", s);
+            return 2;
+        }
+        *slot = argv[++i];
+    }
+    if (check && !from)
+        return do_check(check);
+    if (!from || check) {
+        fprintf(stderr, "kmsconf expect: give either --from REPORT or --check "
+                        "FILE (see --help)\n");
+        return 2;
+    }
+    return do_from(from, out);
+}

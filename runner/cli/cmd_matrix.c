@@ -1,0 +1,139 @@
+/* kmsconf matrix: conformance matrix of several reports
+ * (docs/reports.md). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "junit.h"
+#include "kc/catalog.h"
+#include "matrix.h"
+
+static void matrix_usage(FILE *f)
+{
+    fprintf(f, "usage: kmsconf matrix [--cases] [--html FILE] [--catalog "
+               "FILE] R1.xml [R2.xml ...]\n"
+               "  --cases       one row per case under each code\n"
+               "  --html FILE   also write a self-contained, filterable HTML "
+               "page\n"
+               "  --catalog F   the catalog whose codes are the rows "
+               "(default: suite/catalog.json)\n"
+               "Markdown goes to stdout. exit: 0 written, 2 usage or "
+               "unreadable input\n");
+}
+
+struct matrix_args {
+    bool cases;
+    const char *html, *catalog;
+    const char **files;
+    size_t nfiles;
+};
+
+static int parse_args(int argc, char **argv, struct matrix_args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+            matrix_usage(stdout);
+            return 0;
+        } else if (!strcmp(s, "--cases")) {
+            a->cases = true;
+        } else if (!strcmp(s, "--html") || !strcmp(s, "--catalog")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "kmsconf matrix: %s needs a file name\n", s);
+                return 2;
+            }
+            *(!strcmp(s, "--html") ? &a->html : &a->catalog) = argv[++i];
+        } else if (s[0] == '-' && s[1]) {
+            fprintf(stderr,
+                    "kmsconf matrix: unknown option '%s' (see --help)\n", s);
+            return 2;
+        } else {
+            a->files[a->nfiles++] = s;
+        }
+    }
+    if (a->nfiles == 0) {
+        fprintf(stderr, "kmsconf matrix: need at least one report (see "
+                        "--help)\n");
+        return 2;
+    }
+    return -1;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int write_html(const char *path, const struct kc_matrix_input *in)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "kmsconf matrix: %s: cannot write: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    int rc = kc_matrix_html(f, in);
+    if (fclose(f) || rc) {
+        fprintf(stderr, "kmsconf matrix: %s: cannot write the page\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+int kc_cmd_matrix(int argc, char **argv)
+{
+    struct matrix_args a = {0};
+    struct kc_report **in = calloc((size_t)argc + 1, sizeof(*in));
+    const char **labels = calloc((size_t)argc + 1, sizeof(*labels));
+    const char **codes = NULL;
+    struct kc_catalog *cat = NULL;
+    char err[1024];
+    a.files = calloc((size_t)argc + 1, sizeof(*a.files));
+    int rc = 2;
+    if (!in || !labels || !a.files)
+        goto out;
+    rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        goto out;
+    rc = 2;
+    const char *catalog =
+        a.catalog ? a.catalog : KC_SOURCE_DIR "/suite/catalog.json";
+    if (kc_catalog_load(&cat, catalog, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf matrix: %s\n", err);
+        goto out;
+    }
+    codes = calloc(cat->nentries + 1, sizeof(*codes));
+    if (!codes)
+        goto out;
+    for (size_t i = 0; i < cat->nentries; i++)
+        codes[i] = cat->entries[i].code;
+    for (size_t i = 0; i < a.nfiles; i++) {
+        labels[i] = base_name(a.files[i]);
+        if (kc_junit_read(a.files[i], &in[i], err, sizeof(err))) {
+            fprintf(stderr, "kmsconf matrix: %s\n", err);
+            goto out;
+        }
+    }
+    struct kc_matrix_input mi = {in,    labels,        a.nfiles,
+                                 codes, cat->nentries, a.cases};
+    if (kc_matrix_markdown(stdout, &mi) || fflush(stdout)) {
+        fprintf(stderr, "kmsconf matrix: cannot write the table\n");
+        goto out;
+    }
+    if (a.html && write_html(a.html, &mi))
+        goto out;
+    rc = 0;
+out:
+    for (size_t i = 0; in && i < a.nfiles; i++)
+        kc_report_free(in[i]);
+    free(in);
+    free(labels);
+    free(a.files);
+    free(codes);
+    kc_catalog_free(cat);
+    return rc;
+}

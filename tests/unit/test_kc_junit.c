@@ -1,0 +1,374 @@
+/* Unit tests of the JUnit writer and reader (reports/junit.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <unistd.h>
+
+#include "junit.h"
+#include "kc_report_fixture.h"
+
+#define XSD_DIR KC_SOURCE_DIR "/../shared/junit"
+#define DATA    KC_SOURCE_DIR "/tests/data/reports/"
+
+static char tmpdir[] = "/tmp/kc_junit_test.XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct kc_report *sample(void)
+{
+    struct kc_report *r = fx_report("kms-refserver");
+    kc_report_set_prop(r, "zz.custom", "1");
+    kc_report_set_prop(r, "kmsconf.region", "cn-hangzhou");
+    struct kc_testcase *tc =
+        fx_case(r, "Forbidden.KeyNotFound", "keys/describe-missing", "xml",
+                KC_OUTCOME_FAIL, "status,message");
+    kc_report_setstr(&tc->request_id, "6f1f7c3e-0000-4000-8000-000000000001");
+    kc_report_setstr(&tc->transcript,
+                     "> POST / HTTP/1.1\n< HTTP/1.1 405\n< {\"Code\":\"x\"}");
+    fx_case(r, "Forbidden.KeyNotFound", "keys/describe-missing", "json",
+            KC_OUTCOME_PASS, NULL);
+    fx_case(r, "Forbidden.InDebt", "account/in-debt", "json", KC_OUTCOME_SKIP,
+            NULL);
+    fx_case(r, "InternalFailure", "faults/internal", "json", KC_OUTCOME_ERROR,
+            "setup");
+    return r;
+}
+
+static char *path_in_tmp(const char *name)
+{
+    static char buf[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
+    return buf[k];
+}
+
+static void validate(const char *xml, const char *xsd_name)
+{
+    char xsd[512], err[1024];
+    snprintf(xsd, sizeof(xsd), "%s/%s", XSD_DIR, xsd_name);
+    if (access(xsd, R_OK) != 0) {
+        print_message("schema %s absent: validation skipped\n", xsd);
+        return;
+    }
+    if (kc_junit_validate(xml, xsd, err, sizeof(err)) != 0)
+        fail_msg("%s", err);
+}
+
+static void test_valid_against_schemas(void **state)
+{
+    (void)state;
+    struct kc_report *r = sample();
+    char err[512];
+    char *def = path_in_tmp("default.xml");
+    char *strict = path_in_tmp("strict.xml");
+    assert_int_equal(kc_junit_write(r, def, false, err, sizeof(err)), 0);
+    assert_int_equal(kc_junit_write(r, strict, true, err, sizeof(err)), 0);
+    validate(def, "jenkins-junit-10.xsd");
+    validate(strict, "ant-junit-strict.xsd");
+    /* the validator does reject: the default flavour is not Ant-valid */
+    if (access(XSD_DIR "/ant-junit-strict.xsd", R_OK) == 0)
+        assert_int_equal(kc_junit_validate(def, XSD_DIR "/ant-junit-strict.xsd",
+                                           err, sizeof(err)),
+                         -1);
+    /* a report with no testcases is valid too */
+    struct kc_report *empty = kc_report_new("kmsconf");
+    assert_int_equal(kc_junit_write(empty, def, false, err, sizeof(err)), 0);
+    assert_int_equal(kc_junit_write(empty, strict, true, err, sizeof(err)), 0);
+    validate(def, "jenkins-junit-10.xsd");
+    validate(strict, "ant-junit-strict.xsd");
+    kc_report_free(empty);
+    kc_report_free(r);
+}
+
+static void test_mapping(void **state)
+{
+    (void)state;
+    struct kc_report *r = sample();
+    char *xml = NULL, err[512];
+    assert_int_equal(kc_junit_write_mem(r, false, &xml, err, sizeof(err)), 0);
+    assert_non_null(strstr(xml, "<testsuites name=\"kmsconf\" tests=\"4\" "
+                                "failures=\"1\" errors=\"1\" time=\"1.500\">"));
+    assert_non_null(strstr(xml, "skipped=\"1\""));
+    assert_non_null(strstr(
+        xml, "<failure type=\"status\" message=\"status check failed for "
+             "keys/describe-missing\">expected X\ngot Y</failure>"));
+    assert_non_null(strstr(xml, "<failure type=\"message\""));
+    assert_non_null(strstr(xml, "<error type=\"setup\""));
+    assert_non_null(strstr(xml, "<skipped message=\"missing-credential: "
+                                "target has no in-debt credential\"/>"));
+    /* properties: manifest names in fixed order, others after */
+    char *v = strstr(xml, "kmsconf.version"), *c = strstr(xml, "zz.custom");
+    char *t = strstr(xml, "kmsconf.target"), *g = strstr(xml, "kmsconf.region");
+    assert_true(v && t && g && c && v < t && t < g && g < c);
+    free(xml);
+    assert_int_equal(kc_junit_write_mem(r, true, &xml, err, sizeof(err)), 0);
+    assert_non_null(strstr(xml, "failed checks: status, message\n"));
+    assert_non_null(strstr(xml, "timestamp=\"2026-11-28T00:00:00\""));
+    assert_null(strstr(xml, "<testsuites"));
+    free(xml);
+    kc_report_free(r);
+}
+
+static void assert_same_case(const struct kc_testcase *a,
+                             const struct kc_testcase *b, bool details)
+{
+    assert_string_equal(a->classname, b->classname);
+    assert_string_equal(a->name, b->name);
+    assert_string_equal(a->case_id, b->case_id);
+    assert_string_equal(a->format, b->format);
+    assert_string_equal(a->code, b->code);
+    assert_int_equal(a->outcome, b->outcome);
+    assert_int_equal(a->nfailures, b->nfailures);
+    for (size_t i = 0; i < a->nfailures; i++) {
+        assert_string_equal(a->failures[i].check, b->failures[i].check);
+        assert_string_equal(a->failures[i].message, b->failures[i].message);
+        if (details)
+            assert_string_equal(a->failures[i].detail, b->failures[i].detail);
+    }
+    if (a->outcome == KC_OUTCOME_SKIP) {
+        assert_string_equal(a->skip_type, b->skip_type);
+        assert_string_equal(a->skip_reason, b->skip_reason);
+    }
+    if (a->request_id && (details || a->outcome != KC_OUTCOME_PASS))
+        assert_string_equal(a->request_id, b->request_id);
+    if (a->transcript && (details || a->outcome != KC_OUTCOME_PASS))
+        assert_string_equal(a->transcript, b->transcript);
+}
+
+static void round_trip(bool strict)
+{
+    struct kc_report *r = sample(), *back = NULL;
+    char err[512];
+    char *p = path_in_tmp(strict ? "rt-strict.xml" : "rt.xml");
+    assert_int_equal(kc_junit_write(r, p, strict, err, sizeof(err)), 0);
+    if (kc_junit_read(p, &back, err, sizeof(err)))
+        fail_msg("%s", err);
+    kc_report_sort(r);
+    assert_int_equal(back->ncases, r->ncases);
+    for (size_t i = 0; i < r->ncases; i++)
+        assert_same_case(&r->cases[i], &back->cases[i], true);
+    assert_string_equal(kc_report_prop(back, "kmsconf.target"),
+                        "kms-refserver");
+    assert_string_equal(kc_report_prop(back, "zz.custom"), "1");
+    assert_true(back->time_s > 1.49 && back->time_s < 1.51);
+    kc_report_free(back);
+    kc_report_free(r);
+}
+
+static void test_round_trip_default(void **state)
+{
+    (void)state;
+    round_trip(false);
+}
+
+static void test_round_trip_strict(void **state)
+{
+    (void)state;
+    round_trip(true);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    struct kc_report *a = sample(), *b = sample();
+    /* reverse b's testcases and properties */
+    for (size_t i = 0; i < b->ncases / 2; i++) {
+        struct kc_testcase t = b->cases[i];
+        b->cases[i] = b->cases[b->ncases - 1 - i];
+        b->cases[b->ncases - 1 - i] = t;
+    }
+    for (size_t i = 0; i < b->nprops / 2; i++) {
+        struct kc_property t = b->props[i];
+        b->props[i] = b->props[b->nprops - 1 - i];
+        b->props[b->nprops - 1 - i] = t;
+    }
+    char *xa = NULL, *xb = NULL, err[256];
+    assert_int_equal(kc_junit_write_mem(a, false, &xa, err, sizeof(err)), 0);
+    assert_int_equal(kc_junit_write_mem(b, false, &xb, err, sizeof(err)), 0);
+    assert_string_equal(xa, xb);
+    free(xa);
+    free(xb);
+    kc_report_free(a);
+    kc_report_free(b);
+}
+
+static void test_hostile_text(void **state)
+{
+    (void)state;
+    struct kc_report *r = fx_report("evil");
+    struct kc_testcase *tc =
+        fx_case(r, "X", "x/1", "json", KC_OUTCOME_FAIL, NULL);
+    kc_testcase_add_failure(tc, "code", "bad\x01line\nbreak",
+                            "nul-ish \x02\x1b[31m and \xff\xfe bytes "
+                            "<tag> & ]]> end \xed\xa0\x80");
+    kc_report_setstr(&tc->transcript, "\x0b\x0c ok");
+    char err[256];
+    char *p = path_in_tmp("hostile.xml");
+    for (int strict = 0; strict <= 1; strict++) {
+        assert_int_equal(kc_junit_write(r, p, strict, err, sizeof(err)), 0);
+        validate(p, strict ? "ant-junit-strict.xsd" : "jenkins-junit-10.xsd");
+        struct kc_report *back = NULL;
+        if (kc_junit_read(p, &back, err, sizeof(err)))
+            fail_msg("%s", err);
+        const struct kc_failure *f = &back->cases[0].failures[0];
+        assert_string_equal(f->message, "bad\\x01line break");
+        assert_non_null(strstr(f->detail, "\\x02\\x1B[31m"));
+        assert_non_null(strstr(f->detail, "\\xFF\\xFE"));
+        assert_non_null(strstr(f->detail, "<tag> & ]]> end \\xED\\xA0\\x80"));
+        assert_string_equal(back->cases[0].transcript, "\\x0B\\x0C ok");
+        kc_report_free(back);
+    }
+    kc_report_free(r);
+}
+
+static void test_foreign(void **state)
+{
+    (void)state;
+    struct kc_report *r = NULL;
+    char err[512];
+    if (kc_junit_read(DATA "pytest.xml", &r, err, sizeof(err)))
+        fail_msg("%s", err);
+    assert_int_equal(r->ncases, 4);
+    assert_string_equal(r->name, "pytest");
+    assert_int_equal(kc_report_count(r, KC_OUTCOME_FAIL), 1);
+    assert_int_equal(kc_report_count(r, KC_OUTCOME_ERROR), 1);
+    assert_int_equal(kc_report_count(r, KC_OUTCOME_SKIP), 1);
+    const struct kc_testcase *tc =
+        kc_report_find(r, "tests.test_keys", "test_delete");
+    assert_non_null(tc);
+    assert_string_equal(tc->failures[0].check, "failure"); /* no type */
+    assert_non_null(strstr(tc->failures[0].detail, "assert 404 == 400"));
+    tc = kc_report_find(r, "tests.test_keys", "test_skip");
+    assert_string_equal(tc->skip_reason, "no second account");
+    kc_report_free(r);
+
+    if (kc_junit_read(DATA "maven-surefire.xml", &r, err, sizeof(err)))
+        fail_msg("%s", err);
+    assert_int_equal(r->ncases, 3);
+    assert_string_equal(kc_report_prop(r, "java.version"), "17.0.9");
+    assert_true(r->time_s > 1234.4 && r->time_s < 1234.6);
+    tc = kc_report_find(r, "com.example.KmsTest", "flaky");
+    assert_int_equal(tc->outcome, KC_OUTCOME_PASS);
+    tc = kc_report_find(r, "com.example.KmsTest", "decryptBadBlob");
+    assert_string_equal(tc->failures[0].check,
+                        "org.opentest4j.AssertionFailedError");
+    kc_report_free(r);
+
+    if (kc_junit_read(DATA "go-junit-report.xml", &r, err, sizeof(err)))
+        fail_msg("%s", err);
+    assert_int_equal(r->ncases, 3);
+    tc = kc_report_find(r, "client", "TestDecrypt/bad_blob");
+    assert_int_equal(tc->outcome, KC_OUTCOME_FAIL);
+    assert_string_equal(tc->failures[0].check, "failure"); /* type="" */
+    assert_string_equal(kc_report_prop(r, "go.version"),
+                        "go1.21.4 linux/amd64");
+    kc_report_free(r);
+
+    if (kc_junit_read(DATA "nested.xml", &r, err, sizeof(err)))
+        fail_msg("%s", err);
+    assert_int_equal(r->ncases, 2);
+    tc = kc_report_find(r, "inner", "no classname here");
+    assert_non_null(tc);
+    tc = kc_report_find(r, "x.y", "skipped without message");
+    assert_int_equal(tc->outcome, KC_OUTCOME_SKIP);
+    kc_report_free(r);
+}
+
+static void expect_error(const char *file, const char *needle)
+{
+    struct kc_report *r = NULL;
+    char err[512] = "";
+    char path[512];
+    snprintf(path, sizeof(path), "%s%s", DATA, file);
+    assert_int_equal(kc_junit_read(path, &r, err, sizeof(err)), -1);
+    assert_null(r);
+    if (!strstr(err, file) || !strstr(err, needle))
+        fail_msg("error for %s lacks '%s': %s", file, needle, err);
+    assert_null(strchr(err, '\n'));
+}
+
+static void test_malformed(void **state)
+{
+    (void)state;
+    expect_error("malformed-truncated.xml", "malformed XML");
+    expect_error("malformed-doctype.xml", "DOCTYPE");
+    expect_error("malformed-root.xml", "<html>");
+    expect_error("malformed-noname.xml", ":4: <testcase> without a name");
+    expect_error("malformed-empty.xml", "empty file");
+    expect_error("does-not-exist.xml", "cannot open");
+    struct kc_report *r = NULL;
+    char err[256];
+    assert_int_equal(kc_junit_read_mem("<testsuites/>", KC_JUNIT_MAX_BYTES + 1,
+                                       "big.xml", &r, err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "big.xml: larger than"));
+
+    /* too many failures in one testcase, too many properties */
+    size_t cap = 256 * 1024;
+    char *xml = calloc(1, cap);
+    assert_non_null(xml);
+    size_t n = (size_t)snprintf(xml, cap,
+                                "<testsuite name=\"s\"><testcase name=\"t\">");
+    for (int i = 0; i <= KC_JUNIT_MAX_FAILURES; i++)
+        n += (size_t)snprintf(xml + n, cap - n, "<failure type=\"f%d\"/>", i);
+    snprintf(xml + n, cap - n, "</testcase></testsuite>");
+    assert_int_equal(
+        kc_junit_read_mem(xml, strlen(xml), "many.xml", &r, err, sizeof(err)),
+        -1);
+    assert_non_null(strstr(err, "many.xml:1: testcase 't' has more than"));
+    n = (size_t)snprintf(xml, cap, "<testsuite name=\"s\"><properties>");
+    for (int i = 0; i <= KC_JUNIT_MAX_PROPS && n < cap - 64; i++)
+        n += (size_t)snprintf(xml + n, cap - n,
+                              "<property name=\"p%d\" value=\"\"/>", i);
+    snprintf(xml + n, cap - n, "</properties></testsuite>");
+    assert_int_equal(
+        kc_junit_read_mem(xml, strlen(xml), "props.xml", &r, err, sizeof(err)),
+        -1);
+    assert_non_null(strstr(err, "props.xml:1: more than"));
+    free(xml);
+}
+
+static void test_atomic_write_failure(void **state)
+{
+    (void)state;
+    struct kc_report *r = sample();
+    char err[512] = "";
+    assert_int_equal(
+        kc_junit_write(r, "/nonexistent-dir/x.xml", false, err, sizeof(err)),
+        -1);
+    assert_non_null(strstr(err, "/nonexistent-dir/x.xml"));
+    kc_report_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_against_schemas),
+        cmocka_unit_test(test_mapping),
+        cmocka_unit_test(test_round_trip_default),
+        cmocka_unit_test(test_round_trip_strict),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_hostile_text),
+        cmocka_unit_test(test_foreign),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_atomic_write_failure),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
