@@ -1,0 +1,503 @@
+/* kmsconf run: run the cases against a target and write JUnit XML
+ * (docs/exit-codes.md for the exit codes). */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "console.h"
+#include "embed.h"
+#include "expect.h"
+#include "junit.h"
+#include "kc/codec.h"
+#include "kc/run.h"
+#include "kc/select.h"
+#include "kc/target.h"
+#include "opts.h"
+#include "redact.h"
+
+#define MAX_REFSERVER_ARGS 32
+#define ERRLEN             512
+
+enum {
+    OPT_TARGET,
+    OPT_ENDPOINT,
+    OPT_INSECURE,
+    OPT_CACERT,
+    OPT_CASES,
+    OPT_SUITE,
+    OPT_JOBS,
+    OPT_CONNECT_TIMEOUT,
+    OPT_TIMEOUT,
+    OPT_OUTPUT,
+    OPT_STRICT,
+    OPT_VERBOSE,
+    OPT_QUIET,
+    OPT_FORMAT,
+    OPT_EXPECT,
+    OPT_REFSERVER_ARG,
+};
+
+static const struct kc_opt run_opts[] = {
+    {"--target", "FILE", "target profile (default: the bundled kms-refserver)",
+     OPT_TARGET},
+    {"--endpoint", "URL",
+     "endpoint (overrides the profile's; alone: KMSCONF_ACCESS_KEY_ID/SECRET)",
+     OPT_ENDPOINT},
+    {"--insecure", NULL, "do not verify TLS certificates", OPT_INSECURE},
+    {"--cacert", "FILE", "CA bundle to verify TLS certificates with",
+     OPT_CACERT},
+    {"--cases", "DIR", "case folder when no PATH is given", OPT_CASES},
+    {"--suite", "DIR", "suite folder (catalog.json, envelopes.json)",
+     OPT_SUITE},
+    {"-j", "N", "cases run at once (default 8)", OPT_JOBS},
+    {"--connect-timeout", "SECONDS", "connect timeout (default 10)",
+     OPT_CONNECT_TIMEOUT},
+    {"--timeout", "SECONDS", "timeout of one exchange (default 30)",
+     OPT_TIMEOUT},
+    {"-o", "FILE", "JUnit report path (default kmsconf-junit.xml)", OPT_OUTPUT},
+    {"--junit-strict", NULL, "one failure per testcase (Ant JUnit schema)",
+     OPT_STRICT},
+    {"-v", NULL, "print every testcase with its transcript", OPT_VERBOSE},
+    {"-q", NULL, "print the summary only", OPT_QUIET},
+    {"--format", "json|xml|both", "response formats probed (default both)",
+     OPT_FORMAT},
+    {"--expect", "FILE", "expectation file of known failures", OPT_EXPECT},
+    {"--refserver-arg", "ARG",
+     "argument for the embedded kms-refserver (repeatable)", OPT_REFSERVER_ARG},
+    KC_OPTS_SELECT_ROWS,
+};
+#define NOPTS (sizeof(run_opts) / sizeof(run_opts[0]))
+
+struct run_cfg {
+    const char *target;
+    const char *endpoint;
+    bool insecure;
+    const char *cacert;
+    const char *cases;
+    const char *suite;
+    unsigned jobs;
+    long connect_timeout_ms;
+    long timeout_ms;
+    const char *output;
+    bool strict;
+    enum kc_verbosity verbosity;
+    bool json, xml;
+    const char *expect;
+    const char *shard;
+    const char *rs_args[MAX_REFSERVER_ARGS];
+    size_t nrs_args;
+    struct kc_select sel;
+};
+
+/* ---- signals ---- */
+
+static volatile sig_atomic_t g_stop;
+static volatile pid_t g_embedded_pid;
+
+static void on_signal(int sig)
+{
+    if (g_stop) { /* second signal: abort now */
+        if (g_embedded_pid > 0)
+            kill(g_embedded_pid, SIGTERM);
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    g_stop = 1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- options ---- */
+
+static int parse_uint(const char *s, long lo, long hi, long *out)
+{
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int bad_value(const char *opt, const char *value, const char *want)
+{
+    fprintf(stderr, "kmsconf run: %s '%s': expected %s\n", opt, value, want);
+    return -1;
+}
+
+static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
+{
+    long v = 0;
+    switch (id) {
+    case OPT_JOBS:
+        if (parse_uint(value, 1, 256, &v))
+            return bad_value("-j", value, "a number from 1 to 256");
+        cfg->jobs = (unsigned)v;
+        return 0;
+    case OPT_CONNECT_TIMEOUT:
+    case OPT_TIMEOUT:
+        if (parse_uint(value, 1, 3600, &v))
+            return bad_value(id == OPT_TIMEOUT ? "--timeout"
+                                               : "--connect-timeout",
+                             value, "seconds from 1 to 3600");
+        *(id == OPT_TIMEOUT ? &cfg->timeout_ms : &cfg->connect_timeout_ms) =
+            v * 1000;
+        return 0;
+    case OPT_FORMAT:
+        cfg->json = !strcmp(value, "json") || !strcmp(value, "both");
+        cfg->xml = !strcmp(value, "xml") || !strcmp(value, "both");
+        if (!cfg->json && !cfg->xml)
+            return bad_value("--format", value, "json, xml or both");
+        return 0;
+    case OPT_REFSERVER_ARG:
+        if (cfg->nrs_args == MAX_REFSERVER_ARGS)
+            return bad_value("--refserver-arg", value, "at most 32 of them");
+        cfg->rs_args[cfg->nrs_args++] = value;
+        return 0;
+    default:
+        break;
+    }
+    return 1;
+}
+
+static int on_opt(void *ctx, int id, const char *value)
+{
+    struct run_cfg *cfg = ctx;
+    int rc = on_value_opt(cfg, id, value);
+    if (rc != 1)
+        return rc;
+    switch (id) {
+    case OPT_TARGET:
+        cfg->target = value;
+        break;
+    case OPT_ENDPOINT:
+        cfg->endpoint = value;
+        break;
+    case OPT_INSECURE:
+        cfg->insecure = true;
+        break;
+    case OPT_CACERT:
+        cfg->cacert = value;
+        break;
+    case OPT_CASES:
+        cfg->cases = value;
+        break;
+    case OPT_SUITE:
+        cfg->suite = value;
+        break;
+    case OPT_OUTPUT:
+        cfg->output = value;
+        break;
+    case OPT_STRICT:
+        cfg->strict = true;
+        break;
+    case OPT_VERBOSE:
+        cfg->verbosity = KC_VERBOSE;
+        break;
+    case OPT_QUIET:
+        cfg->verbosity = KC_QUIET;
+        break;
+    case OPT_EXPECT:
+        cfg->expect = value;
+        break;
+    default:
+        if (id == KC_OPT_SELECT_BASE + 4)
+            cfg->shard = value;
+        return kc_opts_select("run", &cfg->sel, id, value) < 0 ? -1 : 0;
+    }
+    return 0;
+}
+
+/* ---- the target ---- */
+
+struct run_env {
+    struct kc_target *target;
+    struct kc_envelope *envelope;
+    struct kc_redactor *redactor;
+    struct kc_embed embed;
+};
+
+static int load_target(struct run_cfg *cfg, struct run_env *env, char *err,
+                       size_t errlen)
+{
+    char path[1024];
+    if (cfg->nrs_args && (cfg->target || cfg->endpoint)) {
+        snprintf(err, errlen,
+                 "--refserver-arg applies to the embedded "
+                 "kms-refserver only (no --target/--endpoint)");
+        return -1;
+    }
+    if (cfg->target)
+        return kc_target_load(&env->target, cfg->target, cfg->endpoint, err,
+                              errlen);
+    if (cfg->endpoint)
+        return kc_target_from_env(&env->target, cfg->endpoint, err, errlen);
+    snprintf(path, sizeof(path), "%s/targets/refserver.json",
+             kc_opts_suite_dir(cfg->suite));
+    if (kc_embed_start(&env->embed, cfg->rs_args, cfg->nrs_args, 10000, err,
+                       errlen))
+        return -1;
+    g_embedded_pid = env->embed.pid;
+    return kc_target_load(&env->target, path, env->embed.url, err, errlen);
+}
+
+/* Registers the Plaintext values the cases send as literal secrets, so
+ * they are scrubbed wherever they appear (also in other fields). */
+static int add_plaintexts(struct kc_redactor *red, const struct kc_step *s)
+{
+    for (size_t i = 0; i < s->nparams; i++)
+        if (!strcmp(s->params[i].name, "Plaintext") &&
+            kc_redactor_add(red, s->params[i].value))
+            return -1;
+    return 0;
+}
+
+static int add_case_secrets(struct kc_redactor *red,
+                            const struct kc_case *const *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct kc_case *c = cases[i];
+        int rc = add_plaintexts(red, &c->probe);
+        for (size_t k = 0; !rc && k < c->nsetup; k++)
+            rc = add_plaintexts(red, &c->setup[k]);
+        for (size_t k = 0; !rc && k < c->nteardown; k++)
+            rc = add_plaintexts(red, &c->teardown[k]);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+static int prepare(struct run_cfg *cfg, struct run_env *env,
+                   const struct kc_case *const *cases, size_t ncases, char *err,
+                   size_t errlen)
+{
+    char path[1024];
+    const char *secrets[256];
+    if (load_target(cfg, env, err, errlen))
+        return -1;
+    if (cfg->insecure)
+        env->target->tls_verify = false;
+    if (cfg->cacert) {
+        free(env->target->tls_cacert);
+        env->target->tls_cacert = strdup(cfg->cacert);
+    }
+    snprintf(path, sizeof(path), "%s/envelopes.json",
+             kc_opts_suite_dir(cfg->suite));
+    if (kc_envelope_load(&env->envelope, path, env->target->envelope, err,
+                         errlen))
+        return -1;
+    env->redactor = kc_redactor_new();
+    if (!env->redactor)
+        return -1;
+    size_t n = kc_target_secrets(env->target, secrets, 256);
+    for (size_t i = 0; i < n && i < 256; i++)
+        if (kc_redactor_add(env->redactor, secrets[i]))
+            return -1;
+    return add_case_secrets(env->redactor, cases, ncases);
+}
+
+/* ---- after the run ---- */
+
+/* Applies --expect; returns 4 when an entry is stale, 0, or -1 (error). */
+static int apply_expect(const char *file, struct kc_report *r)
+{
+    struct kc_expect *e = NULL;
+    struct kc_expect_outcome out;
+    char err[ERRLEN];
+    if (kc_expect_load(file, &e, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf run: %s\n", err);
+        return -1;
+    }
+    memset(&out, 0, sizeof(out));
+    int rc = kc_expect_apply(e, r, time(NULL), &out) ? -1 : 0;
+    for (size_t i = 0; !rc && i < out.stale; i++)
+        fprintf(stderr, "kmsconf run: stale expectation: %s\n",
+                out.stale_ids ? out.stale_ids[i] : "?");
+    if (!rc && out.stale)
+        rc = 4;
+    kc_expect_outcome_dispose(&out);
+    kc_expect_free(e);
+    return rc;
+}
+
+static void env_dispose(struct run_env *env)
+{
+    kc_embed_stop(&env->embed);
+    g_embedded_pid = 0;
+    kc_redactor_free(env->redactor);
+    kc_envelope_free(env->envelope);
+    kc_target_free(env->target);
+}
+
+static void usage(void)
+{
+    kc_opts_usage(
+        stdout, "run [options] [PATH...]",
+        "Runs the cases (files or folders, default the suite's cases folder)\n"
+        "against a target and writes a JUnit report. Without --target and\n"
+        "--endpoint the bundled kms-refserver is started on a free loopback\n"
+        "port. Exit: 0 conformant, 1 non-conformance, 2 usage/target/case\n"
+        "error or interrupted, 3 target unreachable, 4 stale expectation.",
+        run_opts, NOPTS);
+}
+
+static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
+                                        const struct run_env *env,
+                                        const struct kc_catalog *cat,
+                                        struct kc_console *con)
+{
+    struct kc_run_opts o = {
+        .target = env->target,
+        .catalog = cat,
+        .envelope = env->envelope,
+        .json = cfg->json,
+        .xml = cfg->xml,
+        .jobs = cfg->jobs,
+        .http = {cfg->connect_timeout_ms, cfg->timeout_ms,
+                 !env->target->tls_verify, env->target->tls_cacert, 0, 0},
+        .redactor = env->redactor,
+        .console = con,
+        .stop = &g_stop,
+    };
+    return o;
+}
+
+/* Runs the selected cases; returns the exit code. */
+static int execute(struct run_cfg *cfg, struct run_env *env,
+                   const struct kc_catalog *cat,
+                   const struct kc_case *const *cases, size_t ncases)
+{
+    char err[ERRLEN], started[21];
+    struct kc_run_stats st;
+    struct kc_report *r = kc_report_new("kmsconf");
+    struct kc_console *con = kc_console_new(
+        stdout, cfg->verbosity, NULL, ncases * (size_t)(cfg->json + cfg->xml));
+    struct kc_run_opts o = make_run_opts(cfg, env, cat, con);
+    time_t t0 = time(NULL);
+    int rc = 2;
+    o.cases = cases;
+    o.ncases = ncases;
+    kc_time_format(t0, started);
+    if (!r || !con) {
+        fprintf(stderr, "kmsconf run: out of memory\n");
+        goto out;
+    }
+    r->timestamp = strdup(started);
+    if (kc_run_execute(&o, r, &st, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf run: %s\n", err);
+        goto out;
+    }
+    r->time_s = difftime(time(NULL), t0);
+    rc = kc_run_exit_code(r, &st);
+    if (kc_run_manifest(r, &o, started, cfg->shard, st.interrupted) ||
+        (st.interrupted &&
+         kc_report_set_prop(r, "kmsconf.interrupted", "true"))) {
+        rc = 2;
+        goto out;
+    }
+    if (cfg->expect) {
+        int e = apply_expect(cfg->expect, r);
+        rc = e < 0 ? 2 : kc_run_exit_code(r, &st);
+        if (e == 4 && rc == 0)
+            rc = 4;
+    }
+    if (rc == 3)
+        fprintf(stderr, "kmsconf run: target unreachable: %s\n",
+                st.first_transport_error);
+    if (kc_junit_write(r, cfg->output, cfg->strict, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf run: %s\n", err);
+        rc = 2;
+    }
+    kc_console_summary(con, r, rc == 2 && !st.interrupted ? NULL : cfg->output,
+                       st.interrupted);
+out:
+    kc_console_free(con);
+    kc_report_free(r);
+    return rc;
+}
+
+static int run_selected(struct run_cfg *cfg, const struct kc_catalog *cat,
+                        const struct kc_caseset *set)
+{
+    const struct kc_case **cases = NULL;
+    size_t n = 0;
+    struct run_env env;
+    char err[ERRLEN] = "";
+    int rc = 2;
+    memset(&env, 0, sizeof(env));
+    env.embed.out_fd = env.embed.err_fd = -1;
+    if (kc_select_apply(&cfg->sel, set, &cases, &n)) {
+        fprintf(stderr, "kmsconf run: out of memory\n");
+        return 2;
+    }
+    if (!n) {
+        fprintf(stderr, "kmsconf run: no case matches the selection\n");
+        goto out;
+    }
+    install_signals();
+    if (prepare(cfg, &env, cases, n, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf run: %s\n", err[0] ? err : "out of memory");
+        goto out;
+    }
+    rc = execute(cfg, &env, cat, cases, n);
+out:
+    env_dispose(&env);
+    free(cases);
+    return rc;
+}
+
+int kc_cmd_run(int argc, char **argv)
+{
+    struct run_cfg cfg = {.jobs = 8,
+                          .output = "kmsconf-junit.xml",
+                          .verbosity = KC_NORMAL,
+                          .json = true,
+                          .xml = true};
+    struct kc_catalog *cat = NULL;
+    struct kc_caseset set;
+    const char **pos = NULL;
+    size_t npos = 0;
+    kc_select_init(&cfg.sel);
+    kc_caseset_init(&set);
+    int rc = kc_opts_parse("run", run_opts, NOPTS, argc, argv, on_opt, &cfg,
+                           &pos, &npos);
+    if (rc) {
+        if (rc == 1)
+            usage();
+        rc = rc == 1 ? 0 : 2;
+        goto out;
+    }
+    rc = kc_opts_load("run", kc_opts_suite_dir(cfg.suite),
+                      kc_opts_cases_dir(cfg.cases), pos, npos, &cat, &set,
+                      stderr, NULL);
+    if (rc)
+        goto out;
+    if (kc_http_global_init()) {
+        fprintf(stderr, "kmsconf run: cannot initialise libcurl\n");
+        rc = 2;
+        goto out;
+    }
+    rc = run_selected(&cfg, cat, &set);
+    kc_http_global_cleanup();
+out:
+    kc_caseset_dispose(&set);
+    kc_catalog_free(cat);
+    kc_select_dispose(&cfg.sel);
+    free(pos);
+    return rc;
+}

@@ -1,0 +1,98 @@
+/*
+ * kc_check: the named checks of an answer (docs/checks.md).
+ *
+ * Each check has a stable name used in reports and expectation files. A
+ * failed check is a result (one line), never an error of the runner. When
+ * the body does not parse in the asked format only "format" fails; the
+ * checks that read the body (code, message, request-id, request-id-header,
+ * request-id-unique, envelope) are then not judged.
+ *
+ * Ownership: a kc_check_result owns the fields read from the body and is
+ * released by kc_check_result_dispose. A kc_ridset is thread-safe.
+ */
+#ifndef KC_CHECK_H
+#define KC_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kc/catalog.h"
+#include "kc/target.h"
+
+enum kc_check {
+    KC_CHECK_STATUS = 0,
+    KC_CHECK_CODE,
+    KC_CHECK_MESSAGE,
+    KC_CHECK_REQUEST_ID,
+    KC_CHECK_REQUEST_ID_HEADER,
+    KC_CHECK_REQUEST_ID_UNIQUE,
+    KC_CHECK_ENVELOPE,
+    KC_CHECK_FORMAT,
+    KC_CHECK_CONTENT_TYPE,
+    KC_CHECK_PARITY,
+    KC_CHECK_COUNT
+};
+
+/* "status", "code", ..., "parity". */
+const char *kc_check_name(enum kc_check c);
+
+/* An answer to check; every pointer borrowed. */
+struct kc_answer {
+    bool xml;                      /* asked format: false JSON, true XML */
+    long status;                   /* HTTP status */
+    const char *content_type;      /* NULL when absent */
+    const char *header_request_id; /* x-acs-request-id, NULL when absent */
+    const char *body;
+    size_t body_len;
+};
+
+/* What the probe must answer; borrowed. */
+struct kc_expectation {
+    const struct kc_catalog_entry *entry; /* code, status, templates */
+    const struct kc_arg *args;            /* placeholder bindings */
+    size_t nargs;
+    const struct kc_envelope *envelope;
+};
+
+struct kc_check_failure {
+    enum kc_check check;
+    char message[320]; /* one line */
+};
+
+struct kc_check_result {
+    bool parsed; /* the body parsed in the asked format */
+    char *code;  /* the body's fields as text; NULL when absent */
+    char *message;
+    char *request_id;
+    char *http_status;
+    struct kc_check_failure failures[KC_CHECK_COUNT + 4];
+    size_t nfailures;
+};
+
+/* The RequestIds seen in a run. */
+struct kc_ridset;
+struct kc_ridset *kc_ridset_new(void);
+void kc_ridset_free(struct kc_ridset *s);
+/* True when id was new (and is now recorded); false when seen before. */
+bool kc_ridset_insert(struct kc_ridset *s, const char *id);
+
+/* Runs every check but parity on an error answer. rids may be NULL (no
+ * uniqueness check). */
+void kc_check_error(const struct kc_expectation *ex, const struct kc_answer *a,
+                    struct kc_ridset *rids, struct kc_check_result *res);
+/* Compares the JSON and XML results of one probe; a disagreement is added
+ * as a parity failure to xml_res. */
+void kc_check_parity(const struct kc_check_result *json_res,
+                     struct kc_check_result *xml_res);
+/* A success answer (setup, teardown): request-id and request-id-unique
+ * only (the JSON format). */
+void kc_check_success(const struct kc_answer *a, struct kc_ridset *rids,
+                      struct kc_check_result *res);
+
+bool kc_check_failed(const struct kc_check_result *res, enum kc_check c);
+void kc_check_result_dispose(struct kc_check_result *res);
+
+/* True when the Content-Type (media type, optional charset) fits. */
+bool kc_check_content_type_ok(const char *content_type, bool xml);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * kc_run: the scheduler of `kmsconf run`.
+ *
+ * Cases run concurrently on opts.jobs worker threads (each with its own
+ * kc_http client, so connections are kept alive per thread); the steps of
+ * a case run in order: setup once (JSON), the probe once per asked format,
+ * teardown always (after a failed check, a failed setup and an interrupt).
+ * Every (case, format) becomes one testcase of the report, whose strings are
+ * redacted with opts.redactor before they are stored.
+ *
+ * Interrupts: when *opts.stop becomes non-zero (a signal handler sets it),
+ * no new case starts; a case in flight that has not sent its probes yet
+ * skips them (testcases skipped as "interrupted"), and every case in flight
+ * runs its teardown. The caller marks the report interrupted.
+ */
+#ifndef KC_RUN_H
+#define KC_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kc/case.h"
+#include "kc/catalog.h"
+#include "kc/check.h"
+#include "kc/http.h"
+#include "kc/target.h"
+#include "report.h"
+
+struct kc_redactor;
+struct kc_console;
+
+/* Everything borrowed for the duration of kc_run_execute. */
+struct kc_run_opts {
+    const struct kc_target *target;
+    const struct kc_catalog *catalog;
+    const struct kc_envelope *envelope; /* NULL: no envelope check */
+    const struct kc_case *const *cases;
+    size_t ncases;
+    bool json;     /* probe with Format=JSON */
+    bool xml;      /* probe with Format=XML */
+    unsigned jobs; /* worker threads, >= 1 */
+    struct kc_http_opts http;
+    const struct kc_redactor *redactor; /* NULL: shapes only */
+    struct kc_console *console;         /* NULL: silent */
+    const char *run_id;                 /* NULL: a fresh UUID */
+    volatile sig_atomic_t *stop;        /* NULL: not interruptible */
+};
+
+struct kc_run_stats {
+    size_t responses;        /* HTTP answers received */
+    size_t transport_errors; /* exchanges without an answer */
+    size_t unreachable;      /* of which: connection refused / no host */
+    bool interrupted;        /* *stop was set during the run */
+    char first_transport_error[256];
+};
+
+/* Runs the cases and appends their testcases to r (sorted at the end).
+ * 0, or -1 when out of memory or a thread could not start (err says so). */
+int kc_run_execute(const struct kc_run_opts *opts, struct kc_report *r,
+                   struct kc_run_stats *st, char *err, size_t errlen);
+
+/* Sets the run manifest properties of docs/architecture.md on r. started is
+ * an ISO 8601 time; shard "I/N" or NULL. 0 or -1 (out of memory). */
+int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *opts,
+                    const char *started, const char *shard, bool interrupted);
+
+/* The exit code of a finished run (docs/exit-codes.md), before
+ * expectations: 0 conformant, 1 failures or errors, 2 interrupted,
+ * 3 target unreachable (no answer at all and transport errors). */
+int kc_run_exit_code(const struct kc_report *r, const struct kc_run_stats *st);
+
+#endif

@@ -1,0 +1,481 @@
+/* kc_check: the named checks of error and success answers. */
+#include "kc/check.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "kc/codec.h"
+
+#define MAX_FIELDS 64
+
+static const char *const check_names[KC_CHECK_COUNT] = {"status",
+                                                        "code",
+                                                        "message",
+                                                        "request-id",
+                                                        "request-id-header",
+                                                        "request-id-unique",
+                                                        "envelope",
+                                                        "format",
+                                                        "content-type",
+                                                        "parity"};
+
+const char *kc_check_name(enum kc_check c)
+{
+    return (unsigned)c < KC_CHECK_COUNT ? check_names[c] : "unknown";
+}
+
+/* ---- RequestId set ---- */
+
+struct kc_ridset {
+    pthread_mutex_t lock;
+    char **slots; /* open addressing */
+    size_t cap;
+    size_t n;
+};
+
+struct kc_ridset *kc_ridset_new(void)
+{
+    struct kc_ridset *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->cap = 1024;
+    s->slots = calloc(s->cap, sizeof(*s->slots));
+    if (!s->slots || pthread_mutex_init(&s->lock, NULL)) {
+        free(s->slots);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void kc_ridset_free(struct kc_ridset *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->slots[i]);
+    free(s->slots);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+static size_t fnv(const char *s)
+{
+    size_t h = (size_t)14695981039346656037ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+    return h;
+}
+
+/* Slot of id, or the empty slot where it belongs. Lock held. */
+static size_t rid_slot(char **slots, size_t cap, const char *id)
+{
+    size_t i = fnv(id) & (cap - 1);
+    while (slots[i] && strcmp(slots[i], id))
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static int rid_grow(struct kc_ridset *s)
+{
+    size_t cap = s->cap * 2;
+    char **slots = calloc(cap, sizeof(*slots));
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->slots[i])
+            slots[rid_slot(slots, cap, s->slots[i])] = s->slots[i];
+    free(s->slots);
+    s->slots = slots;
+    s->cap = cap;
+    return 0;
+}
+
+bool kc_ridset_insert(struct kc_ridset *s, const char *id)
+{
+    bool fresh = true;
+    pthread_mutex_lock(&s->lock);
+    if (2 * (s->n + 1) > s->cap && rid_grow(s))
+        goto out; /* out of memory: cannot judge, count as new */
+    size_t i = rid_slot(s->slots, s->cap, id);
+    if (s->slots[i]) {
+        fresh = false;
+        goto out;
+    }
+    s->slots[i] = strdup(id);
+    if (s->slots[i])
+        s->n++;
+out:
+    pthread_mutex_unlock(&s->lock);
+    return fresh;
+}
+
+/* ---- body fields ---- */
+
+enum field_kind { F_STRING, F_NUMBER, F_TEXT, F_OTHER };
+
+struct field {
+    char name[64];
+    enum field_kind kind;
+    char *text; /* NULL for F_OTHER */
+};
+
+struct fields {
+    struct field v[MAX_FIELDS];
+    size_t n;
+    bool overflow;
+};
+
+static void fields_dispose(struct fields *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free(f->v[i].text);
+}
+
+static void fields_add(struct fields *f, const char *name, enum field_kind kind,
+                       const char *text)
+{
+    if (f->n == MAX_FIELDS) {
+        f->overflow = true;
+        return;
+    }
+    struct field *x = &f->v[f->n++];
+    snprintf(x->name, sizeof(x->name), "%s", name);
+    x->kind = kind;
+    x->text = text ? strdup(text) : NULL;
+    if (text && !x->text)
+        x->kind = F_OTHER;
+}
+
+static const struct field *field_get(const struct fields *f, const char *name)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (!strcmp(f->v[i].name, name))
+            return &f->v[i];
+    return NULL;
+}
+
+static void json_member(struct fields *f, const cJSON *m)
+{
+    char num[32];
+    if (cJSON_IsString(m)) {
+        fields_add(f, m->string, F_STRING, m->valuestring);
+    } else if (cJSON_IsNumber(m) && m->valuedouble > -1e15 &&
+               m->valuedouble < 1e15 &&
+               (double)(long long)m->valuedouble == m->valuedouble) {
+        snprintf(num, sizeof(num), "%.0f", m->valuedouble);
+        fields_add(f, m->string, F_NUMBER, num);
+    } else {
+        fields_add(f, m->string, F_OTHER, NULL);
+    }
+}
+
+static bool parse_json(const char *body, size_t len, struct fields *f)
+{
+    cJSON *root = cJSON_ParseWithLength(body, len);
+    bool ok = cJSON_IsObject(root);
+    for (const cJSON *m = ok ? root->child : NULL; m; m = m->next)
+        json_member(f, m);
+    cJSON_Delete(root);
+    return ok;
+}
+
+static bool has_element_child(const xmlNode *n)
+{
+    for (const xmlNode *c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return true;
+    return false;
+}
+
+static bool parse_xml(const char *body, size_t len,
+                      const struct kc_envelope *env, struct fields *f)
+{
+    if (len > (size_t)INT32_MAX)
+        return false;
+    /* no network, no entity expansion, no DTD loading, silent */
+    xmlDoc *doc = xmlReadMemory(body, (int)len, "answer.xml", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                    XML_PARSE_NOWARNING);
+    /* a DOCTYPE (internal entities included) has no place in an answer */
+    xmlNode *root = doc && !doc->intSubset && !doc->extSubset
+                        ? xmlDocGetRootElement(doc)
+                        : NULL;
+    bool ok = root &&
+              (!env || kc_envelope_xml_root_ok(env, (const char *)root->name));
+    for (xmlNode *c = ok ? root->children : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (has_element_child(c)) {
+            fields_add(f, (const char *)c->name, F_OTHER, NULL);
+            continue;
+        }
+        xmlChar *t = xmlNodeGetContent(c);
+        fields_add(f, (const char *)c->name, F_TEXT, t ? (const char *)t : "");
+        xmlFree(t);
+    }
+    xmlFreeDoc(doc);
+    return ok;
+}
+
+/* ---- results ---- */
+
+static void fail(struct kc_check_result *res, enum kc_check c, const char *fmt,
+                 ...) __attribute__((format(printf, 3, 4)));
+
+static void fail(struct kc_check_result *res, enum kc_check c, const char *fmt,
+                 ...)
+{
+    if (res->nfailures == sizeof(res->failures) / sizeof(res->failures[0]))
+        return;
+    struct kc_check_failure *f = &res->failures[res->nfailures++];
+    f->check = c;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->message, sizeof(f->message), fmt, ap);
+    va_end(ap);
+    for (char *p = f->message; *p; p++) /* one line */
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+}
+
+bool kc_check_failed(const struct kc_check_result *res, enum kc_check c)
+{
+    for (size_t i = 0; i < res->nfailures; i++)
+        if (res->failures[i].check == c)
+            return true;
+    return false;
+}
+
+void kc_check_result_dispose(struct kc_check_result *res)
+{
+    free(res->code);
+    free(res->message);
+    free(res->request_id);
+    free(res->http_status);
+    memset(res, 0, sizeof(*res));
+}
+
+/* The text of a string-like field, copied; NULL when absent or mistyped. */
+static char *text_of(const struct fields *f, const char *name, bool number)
+{
+    const struct field *x = field_get(f, name);
+    if (!x || !x->text)
+        return NULL;
+    if (x->kind == F_OTHER || (number && x->kind == F_STRING) ||
+        (!number && x->kind == F_NUMBER))
+        return NULL;
+    return strdup(x->text);
+}
+
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s))
+            return false;
+    return true;
+}
+
+static bool type_ok(const struct field *x, enum kc_field_type t)
+{
+    switch (x->kind) {
+    case F_STRING:
+        return t == KC_FIELD_STRING;
+    case F_NUMBER:
+        return t == KC_FIELD_NUMBER;
+    case F_TEXT:
+        return t == KC_FIELD_STRING || all_digits(x->text);
+    case F_OTHER:
+        break;
+    }
+    return false;
+}
+
+static void check_envelope(const struct kc_envelope *env,
+                           const struct fields *f, long status,
+                           struct kc_check_result *res)
+{
+    if (f->overflow) {
+        fail(res, KC_CHECK_ENVELOPE, "more than %d fields in the body",
+             MAX_FIELDS);
+        return;
+    }
+    for (size_t i = 0; i < env->nfields; i++) {
+        const struct kc_envelope_field *r = &env->fields[i];
+        if (r->required && !field_get(f, r->name)) {
+            fail(res, KC_CHECK_ENVELOPE, "field %s is missing", r->name);
+            return;
+        }
+    }
+    for (size_t i = 0; i < f->n; i++) {
+        const struct kc_envelope_field *r =
+            kc_envelope_field(env, f->v[i].name);
+        if (!r && !env->allow_other_fields) {
+            fail(res, KC_CHECK_ENVELOPE,
+                 "unexpected field %s in an error body (result data?)",
+                 f->v[i].name);
+            return;
+        }
+        if (r && !type_ok(&f->v[i], r->type)) {
+            fail(res, KC_CHECK_ENVELOPE, "field %s is not a %s", r->name,
+                 r->type == KC_FIELD_NUMBER ? "number" : "string");
+            return;
+        }
+    }
+    char *hs = text_of(f, "HttpStatus", true);
+    if (hs && strtol(hs, NULL, 10) != status)
+        fail(res, KC_CHECK_ENVELOPE,
+             "HttpStatus %s differs from the HTTP status %ld", hs, status);
+    free(hs);
+}
+
+bool kc_check_content_type_ok(const char *ct, bool xml)
+{
+    if (!ct)
+        return false;
+    size_t n = strcspn(ct, ";");
+    while (n && isspace((unsigned char)ct[n - 1]))
+        n--;
+    bool type_ok = xml ? ((n == 8 && !strncasecmp(ct, "text/xml", 8)) ||
+                          (n == 15 && !strncasecmp(ct, "application/xml", 15)))
+                       : (n == 16 && !strncasecmp(ct, "application/json", 16));
+    if (!type_ok)
+        return false;
+    const char *p = ct + strcspn(ct, ";");
+    while (*p == ';' || isspace((unsigned char)*p))
+        p++;
+    /* the only parameter accepted is charset */
+    return !*p || !strncasecmp(p, "charset=", 8);
+}
+
+static void check_transport(const struct kc_expectation *ex,
+                            const struct kc_answer *a,
+                            struct kc_check_result *res)
+{
+    if (a->status != ex->entry->http_status)
+        fail(res, KC_CHECK_STATUS, "HTTP status %ld, expected %d", a->status,
+             ex->entry->http_status);
+    if (!kc_check_content_type_ok(a->content_type, a->xml))
+        fail(res, KC_CHECK_CONTENT_TYPE,
+             "Content-Type '%.100s' does not fit %s",
+             a->content_type ? a->content_type : "(none)",
+             a->xml ? "XML (text/xml or application/xml)"
+                    : "JSON (application/json)");
+}
+
+static void check_request_ids(const struct kc_answer *a, struct kc_ridset *rids,
+                              struct kc_check_result *res)
+{
+    const char *rid = res->request_id;
+    if (!rid)
+        fail(res, KC_CHECK_REQUEST_ID, "no RequestId in the body");
+    else if (!kc_uuid_valid(rid))
+        fail(res, KC_CHECK_REQUEST_ID, "RequestId '%.80s' is not a UUID", rid);
+    if (rid && a->header_request_id && strcmp(rid, a->header_request_id))
+        fail(res, KC_CHECK_REQUEST_ID_HEADER,
+             "x-acs-request-id '%.80s' differs from the body's RequestId "
+             "'%.80s'",
+             a->header_request_id, rid);
+    if (rid && rids && !kc_ridset_insert(rids, rid))
+        fail(res, KC_CHECK_REQUEST_ID_UNIQUE,
+             "RequestId '%.80s' was already seen in this run", rid);
+}
+
+static void check_fields(const struct kc_expectation *ex,
+                         struct kc_check_result *res)
+{
+    const char *want = ex->entry->code;
+    if (!res->code)
+        fail(res, KC_CHECK_CODE, "no Code in the body, expected %s", want);
+    else if (strcmp(res->code, want))
+        fail(res, KC_CHECK_CODE, "Code %.100s, expected %s", res->code, want);
+    if (!res->message)
+        fail(res, KC_CHECK_MESSAGE, "no Message in the body");
+    else if (!kc_catalog_match(ex->entry, res->message, ex->args, ex->nargs))
+        fail(res, KC_CHECK_MESSAGE,
+             "Message '%.120s' matches no template of %s", res->message, want);
+}
+
+static bool read_body(const struct kc_answer *a, const struct kc_envelope *env,
+                      struct fields *f, struct kc_check_result *res)
+{
+    res->parsed = a->xml ? parse_xml(a->body, a->body_len, env, f)
+                         : parse_json(a->body, a->body_len, f);
+    if (!res->parsed)
+        return false;
+    res->code = text_of(f, "Code", false);
+    res->message = text_of(f, "Message", false);
+    res->request_id = text_of(f, "RequestId", false);
+    res->http_status = text_of(f, "HttpStatus", true);
+    return true;
+}
+
+void kc_check_error(const struct kc_expectation *ex, const struct kc_answer *a,
+                    struct kc_ridset *rids, struct kc_check_result *res)
+{
+    memset(res, 0, sizeof(*res));
+    struct fields *fp = calloc(1, sizeof(*fp));
+    check_transport(ex, a, res);
+    if (!fp || !read_body(a, ex->envelope, fp, res)) {
+        fail(res, KC_CHECK_FORMAT,
+             a->xml ? "body is not well-formed XML with a documented root"
+                    : "body is not a JSON object");
+        goto out;
+    }
+    check_fields(ex, res);
+    check_request_ids(a, rids, res);
+    if (ex->envelope)
+        check_envelope(ex->envelope, fp, a->status, res);
+out:
+    if (fp)
+        fields_dispose(fp);
+    free(fp);
+}
+
+static bool same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+void kc_check_parity(const struct kc_check_result *j, struct kc_check_result *x)
+{
+    if (!j->parsed || !x->parsed)
+        return;
+    if (!same(j->code, x->code))
+        fail(x, KC_CHECK_PARITY, "Code differs: JSON '%.80s', XML '%.80s'",
+             j->code ? j->code : "", x->code ? x->code : "");
+    else if (!same(j->message, x->message))
+        fail(x, KC_CHECK_PARITY, "Message differs: JSON '%.120s', XML '%.120s'",
+             j->message ? j->message : "", x->message ? x->message : "");
+    else if (!same(j->http_status, x->http_status))
+        fail(x, KC_CHECK_PARITY, "HttpStatus differs: JSON %s, XML %s",
+             j->http_status ? j->http_status : "(none)",
+             x->http_status ? x->http_status : "(none)");
+}
+
+void kc_check_success(const struct kc_answer *a, struct kc_ridset *rids,
+                      struct kc_check_result *res)
+{
+    struct fields *fp = calloc(1, sizeof(*fp));
+    memset(res, 0, sizeof(*res));
+    if (!fp || !read_body(a, NULL, fp, res)) {
+        fail(res, KC_CHECK_FORMAT, "success body is not a JSON object");
+        goto out;
+    }
+    check_request_ids(a, rids, res);
+out:
+    if (fp)
+        fields_dispose(fp);
+    free(fp);
+}

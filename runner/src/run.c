@@ -1,0 +1,754 @@
+/* kc_run: worker threads, case phases, testcases into the report. */
+#include "kc/run.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "console.h"
+#include "kc/codec.h"
+#include "kc/request.h"
+#include "kc/vars.h"
+#include "redact.h"
+
+#define TRANSCRIPT_MAX (256 * 1024)
+
+/* State shared by the workers; lock guards next, report and stats. */
+struct shared {
+    const struct kc_run_opts *o;
+    pthread_mutex_t lock;
+    size_t next;
+    struct kc_report *report;
+    struct kc_run_stats *st;
+    struct kc_ridset *rids;
+    struct kc_vars run_vars;
+    bool oom;
+};
+
+/* One step's exchange. */
+struct exchange {
+    bool sent;      /* an HTTP answer arrived */
+    char err[320];  /* why not, one line */
+    bool transport; /* the failure was a transport error */
+    struct kc_http_resp resp;
+    char *transcript; /* redacted */
+};
+
+/* One case in flight. */
+struct case_ctx {
+    struct shared *sh;
+    struct kc_http *http;
+    const struct kc_case *c;
+    struct kc_vars vars;
+    struct kc_buf log; /* redacted setup/teardown transcript */
+};
+
+static bool stopped(const struct shared *sh)
+{
+    return sh->o->stop && *sh->o->stop;
+}
+
+static void exchange_dispose(struct exchange *x)
+{
+    kc_http_resp_dispose(&x->resp);
+    free(x->transcript);
+    memset(x, 0, sizeof(*x));
+}
+
+/* Sleeps ms, in slices so that an interrupt cuts it short (unless
+ * uninterruptible, as in teardown). */
+static void wait_ms(const struct shared *sh, long ms, bool interruptible)
+{
+    while (ms > 0 && !(interruptible && stopped(sh))) {
+        long slice = ms < 50 ? ms : 50;
+        struct timespec ts = {0, slice * 1000000L};
+        nanosleep(&ts, NULL);
+        ms -= slice;
+    }
+}
+
+/* Expanded name/value pairs (values owned). */
+struct xpairs {
+    struct kc_param *v;
+    char **vals;
+    size_t n;
+};
+
+static void xpairs_dispose(struct xpairs *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->vals[i]);
+    free(p->vals);
+    free(p->v);
+    memset(p, 0, sizeof(*p));
+}
+
+static int expand_pairs(const struct kc_vars *vars, const struct kc_kv *kv,
+                        size_t n, struct xpairs *out, char *err, size_t el)
+{
+    memset(out, 0, sizeof(*out));
+    if (!n)
+        return 0;
+    out->v = calloc(n, sizeof(*out->v));
+    out->vals = calloc(n, sizeof(*out->vals));
+    if (!out->v || !out->vals) {
+        snprintf(err, el, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (kc_vars_expand(vars, kv[i].value, &out->vals[i], err, el))
+            return -1;
+        out->v[i].name = kv[i].name;
+        out->v[i].value = out->vals[i];
+        out->n = i + 1;
+    }
+    return 0;
+}
+
+static char *redact(const struct shared *sh, const char *s)
+{
+    return kc_redact_text(sh->o->redactor, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void make_transcript(const struct shared *sh,
+                            const struct kc_request *req, struct exchange *x)
+{
+    struct kc_buf t;
+    kc_buf_init(&t, TRANSCRIPT_MAX);
+    kc_request_transcript(req, &t);
+    if (x->sent) {
+        kc_buf_printf(&t, "< HTTP %ld\n", x->resp.status);
+        const char *h = kc_buf_str(&x->resp.headers);
+        /* header lines, prefixed, without the status line */
+        const char *p = strchr(h, '\n');
+        while (p && p[1] && p[1] != '\r' && p[1] != '\n') {
+            const char *e = strchr(p + 1, '\n');
+            size_t n = e ? (size_t)(e - p - 1) : strlen(p + 1);
+            while (n && p[n] == '\r')
+                n--;
+            kc_buf_printf(&t, "< %.*s\n", (int)n, p + 1);
+            p = e;
+        }
+        kc_buf_printf(&t, "<\n< %s\n", kc_buf_str(&x->resp.body));
+    } else {
+        kc_buf_printf(&t, "! %s\n", x->err);
+    }
+    x->transcript = redact(sh, kc_buf_str(&t));
+    kc_buf_dispose(&t);
+}
+
+static void count_exchange(struct shared *sh, const struct exchange *x)
+{
+    pthread_mutex_lock(&sh->lock);
+    if (x->sent) {
+        sh->st->responses++;
+    } else if (x->transport) {
+        sh->st->transport_errors++;
+        if (x->resp.result == KC_HTTP_UNREACHABLE)
+            sh->st->unreachable++;
+        if (!sh->st->first_transport_error[0])
+            snprintf(sh->st->first_transport_error,
+                     sizeof(sh->st->first_transport_error), "%.250s", x->err);
+    }
+    pthread_mutex_unlock(&sh->lock);
+}
+
+/* The expanded parts of a step a request is built from. */
+struct step_values {
+    struct xpairs params;
+    struct xpairs overrides;
+    char *akid;
+    char *raw;
+};
+
+static void step_values_dispose(struct step_values *v)
+{
+    xpairs_dispose(&v->params);
+    xpairs_dispose(&v->overrides);
+    free(v->akid);
+    free(v->raw);
+}
+
+static int expand_step(const struct case_ctx *cx, const struct kc_step *s,
+                       struct step_values *v, char *err, size_t el)
+{
+    memset(v, 0, sizeof(*v));
+    if (expand_pairs(&cx->vars, s->params, s->nparams, &v->params, err, el) ||
+        expand_pairs(&cx->vars, s->overrides, s->noverrides, &v->overrides, err,
+                     el))
+        return -1;
+    if (s->access_key_id &&
+        kc_vars_expand(&cx->vars, s->access_key_id, &v->akid, err, el))
+        return -1;
+    if (s->raw_query &&
+        kc_vars_expand(&cx->vars, s->raw_query, &v->raw, err, el))
+        return -1;
+    return 0;
+}
+
+static int build_step(const struct case_ctx *cx, const struct kc_step *s,
+                      bool xml, const struct step_values *v,
+                      struct kc_request *req, char *err, size_t el)
+{
+    const struct kc_target *t = cx->sh->o->target;
+    const struct kc_credential *cred = kc_target_credential(t, s->credential);
+    if (!cred) {
+        snprintf(err, el, "the target has no credential '%s'", s->credential);
+        return -1;
+    }
+    struct kc_req_spec spec = {
+        .endpoint = t->endpoint,
+        .sigver = t->signature,
+        .method = s->method ? s->method : t->method,
+        .action = s->action,
+        .format = xml ? "XML" : "JSON",
+        .params = v->params.v,
+        .nparams = v->params.n,
+        .access_key_id = v->akid ? v->akid : cred->access_key_id,
+        .secret = cred->access_key_secret,
+        .omit = s->omit,
+        .overrides = v->overrides.v,
+        .noverrides = v->overrides.n,
+        .signature = s->signature,
+        .raw_query = v->raw,
+    };
+    return kc_request_build(&spec, req, err, el);
+}
+
+/* Sends one step (format JSON unless xml). x is always initialised. */
+static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
+                      bool interruptible, struct exchange *x)
+{
+    struct step_values v;
+    struct kc_request req = {0};
+    memset(x, 0, sizeof(*x));
+    wait_ms(cx->sh, s->wait_ms, interruptible);
+    if (!s->action && !s->raw_query) {
+        x->sent = true; /* a pure wait */
+        x->resp.status = 200;
+        return;
+    }
+    if (expand_step(cx, s, &v, x->err, sizeof(x->err)) ||
+        build_step(cx, s, xml, &v, &req, x->err, sizeof(x->err)))
+        goto out;
+    struct kc_http_req hreq = {
+        req.method,   req.url,  (const char *const *)req.headers,
+        req.nheaders, req.body, req.body_len};
+    if (kc_http_send(cx->http, &hreq, &x->resp) == KC_HTTP_OK) {
+        x->sent = true;
+    } else {
+        x->transport = true;
+        char *e = redact(cx->sh, x->resp.error);
+        snprintf(x->err, sizeof(x->err), "%s", e ? e : "transport error");
+        free(e);
+    }
+    make_transcript(cx->sh, &req, x);
+    count_exchange(cx->sh, x);
+out:
+    step_values_dispose(&v);
+    kc_request_dispose(&req);
+}
+
+static void answer_of(const struct exchange *x, bool xml, struct kc_answer *a)
+{
+    a->xml = xml;
+    a->status = x->resp.status;
+    a->content_type = x->resp.content_type;
+    a->header_request_id = x->resp.request_id;
+    a->body = kc_buf_str(&x->resp.body);
+    a->body_len = x->resp.body.len;
+}
+
+/* Saves the step's variables from a JSON success body. */
+static int save_vars(struct case_ctx *cx, const struct kc_step *s,
+                     const struct exchange *x, char *err, size_t el)
+{
+    if (!s->nsaves)
+        return 0;
+    cJSON *body =
+        cJSON_ParseWithLength(kc_buf_str(&x->resp.body), x->resp.body.len);
+    int rc = body ? 0 : -1;
+    if (!body)
+        snprintf(err, el, "the answer is not JSON, cannot save variables");
+    for (size_t i = 0; !rc && i < s->nsaves; i++) {
+        char *val = NULL;
+        rc = kc_vars_from_json(body, s->saves[i].value, &val, err, el);
+        if (!rc && kc_vars_set(&cx->vars, s->saves[i].name, val))
+            rc = -1;
+        free(val);
+    }
+    cJSON_Delete(body);
+    return rc;
+}
+
+static void log_append(struct case_ctx *cx, const char *title,
+                       const struct exchange *x)
+{
+    kc_buf_printf(&cx->log, "## %s\n%s", title,
+                  x->transcript ? x->transcript : "");
+    if (!x->transcript && x->err[0])
+        kc_buf_printf(&cx->log, "! %s\n", x->err);
+}
+
+/* What happened before the probes. */
+struct setup_result {
+    bool ok;
+    bool interrupted;
+    char type[32]; /* error type when !ok: "setup", "transport", "case" */
+    char msg[400]; /* one line */
+    struct kc_check_failure rid_fail[8]; /* RequestId problems of answers */
+    size_t nrid_fail;
+};
+
+static void note_success_checks(struct case_ctx *cx, size_t idx,
+                                const struct exchange *x,
+                                struct setup_result *sr)
+{
+    struct kc_answer a;
+    struct kc_check_result res;
+    answer_of(x, false, &a);
+    kc_check_success(&a, cx->sh->rids, &res);
+    for (size_t i = 0; i < res.nfailures && sr->nrid_fail < 8; i++) {
+        struct kc_check_failure *f = &sr->rid_fail[sr->nrid_fail++];
+        f->check = res.failures[i].check;
+        snprintf(f->message, sizeof(f->message), "setup step %zu: %.280s",
+                 idx + 1, res.failures[i].message);
+    }
+    kc_check_result_dispose(&res);
+}
+
+static void run_setup(struct case_ctx *cx, struct setup_result *sr)
+{
+    const struct kc_case *c = cx->c;
+    memset(sr, 0, sizeof(*sr));
+    sr->ok = true;
+    for (size_t i = 0; i < c->nsetup && sr->ok; i++) {
+        const struct kc_step *s = &c->setup[i];
+        struct exchange x;
+        char title[128], err[320] = "";
+        if (stopped(cx->sh)) {
+            sr->interrupted = true;
+            return;
+        }
+        exec_step(cx, s, false, true, &x);
+        snprintf(title, sizeof(title), "setup %zu: %s", i + 1,
+                 s->action ? s->action : "wait");
+        log_append(cx, title, &x);
+        if (!x.sent) {
+            sr->ok = false;
+            snprintf(sr->type, sizeof(sr->type), "%s",
+                     x.transport ? "transport" : "case");
+            snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
+                     s->action ? s->action : "wait", x.err);
+        } else if (x.resp.status < 200 || x.resp.status > 299) {
+            sr->ok = false;
+            snprintf(sr->type, sizeof(sr->type), "setup");
+            snprintf(sr->msg, sizeof(sr->msg),
+                     "setup step %zu (%s) answered HTTP %ld", i + 1, s->action,
+                     x.resp.status);
+        } else if (s->action || s->raw_query) {
+            note_success_checks(cx, i, &x, sr);
+            if (save_vars(cx, s, &x, err, sizeof(err))) {
+                sr->ok = false;
+                snprintf(sr->type, sizeof(sr->type), "setup");
+                snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s",
+                         i + 1, s->action, err);
+            }
+        }
+        exchange_dispose(&x);
+    }
+}
+
+static void run_teardown(struct case_ctx *cx)
+{
+    const struct kc_case *c = cx->c;
+    for (size_t i = 0; i < c->nteardown; i++) {
+        const struct kc_step *s = &c->teardown[i];
+        struct exchange x;
+        char title[128];
+        exec_step(cx, s, false, false, &x);
+        snprintf(title, sizeof(title), "teardown %zu: %s", i + 1,
+                 s->action ? s->action : "wait");
+        log_append(cx, title, &x);
+        if (!x.sent || x.resp.status < 200 || x.resp.status > 299) {
+            char line[512];
+            snprintf(line, sizeof(line), "note: %s teardown step %zu (%s): %s",
+                     c->id, i + 1, s->action ? s->action : "wait",
+                     x.sent ? "answered an error" : x.err);
+            kc_console_note(cx->sh->o->console, line);
+        }
+        exchange_dispose(&x);
+    }
+}
+
+/* ---- testcases ---- */
+
+struct tc_draft {
+    bool xml;
+    enum kc_outcome outcome;
+    struct kc_check_result res;
+    bool have_res;
+    char type[32];
+    char msg[400];
+    char *transcript; /* redacted, owned */
+    char *request_id;
+    double time_s;
+};
+
+static char *join2(const char *a, const char *b, const char *c)
+{
+    struct kc_buf buf;
+    kc_buf_init(&buf, 0);
+    if (kc_buf_puts(&buf, a) || kc_buf_puts(&buf, b) || kc_buf_puts(&buf, c)) {
+        kc_buf_dispose(&buf);
+        return NULL;
+    }
+    return kc_buf_detach(&buf);
+}
+
+static char *failure_detail(const struct tc_draft *d)
+{
+    struct kc_buf b;
+    kc_buf_init(&b, 0);
+    kc_buf_printf(&b, "RequestId: %s\n\n%s",
+                  d->request_id ? d->request_id : "(none)",
+                  d->transcript ? d->transcript : "");
+    return kc_buf_detach(&b);
+}
+
+static int add_failure(const struct shared *sh, struct kc_testcase *tc,
+                       const char *check, const char *msg, const char *detail)
+{
+    char *m = redact(sh, msg);
+    int rc = m ? kc_testcase_add_failure(tc, check, m, detail) : -1;
+    free(m);
+    return rc;
+}
+
+static int fill_failures(const struct shared *sh, struct kc_testcase *tc,
+                         const struct tc_draft *d)
+{
+    char *detail = failure_detail(d);
+    int rc = 0;
+    if (d->outcome == KC_OUTCOME_ERROR)
+        rc = add_failure(sh, tc, d->type, d->msg, detail);
+    for (size_t i = 0;
+         !rc && d->outcome == KC_OUTCOME_FAIL && i < d->res.nfailures; i++)
+        rc = add_failure(sh, tc, kc_check_name(d->res.failures[i].check),
+                         d->res.failures[i].message, detail);
+    free(detail);
+    return rc;
+}
+
+/* Appends one testcase to the report (lock held by the caller). */
+static int emit(struct shared *sh, const struct kc_case *c,
+                const struct tc_draft *d, struct kc_testcase **out)
+{
+    const char *fmt = d->xml ? "xml" : "json";
+    struct kc_testcase *tc = kc_report_add_case(sh->report);
+    if (!tc)
+        return -1;
+    *out = tc;
+    tc->classname = join2("kmsconf.", c->error, "");
+    tc->name = join2(c->id, d->xml ? " [xml]" : " [json]", "");
+    tc->case_id = strdup(c->id);
+    tc->format = strdup(fmt);
+    tc->code = strdup(c->error);
+    tc->outcome = d->outcome;
+    tc->time_s = d->time_s;
+    tc->request_id = d->request_id ? strdup(d->request_id) : NULL;
+    tc->transcript = d->transcript ? strdup(d->transcript) : NULL;
+    if (d->outcome == KC_OUTCOME_SKIP) {
+        tc->skip_type = strdup(d->type);
+        tc->skip_reason = strdup(d->msg);
+    }
+    if (!tc->classname || !tc->name || !tc->case_id || !tc->format || !tc->code)
+        return -1;
+    return fill_failures(sh, tc, d);
+}
+
+/* Appends the testcases of a case to the report and prints them, under the
+ * report lock (the console reads each one before another worker can move
+ * the report's array). */
+static void publish(struct case_ctx *cx, const struct tc_draft *d, size_t n)
+{
+    struct shared *sh = cx->sh;
+    pthread_mutex_lock(&sh->lock);
+    for (size_t i = 0; i < n; i++) {
+        struct kc_testcase *tc = NULL;
+        if (emit(sh, cx->c, &d[i], &tc))
+            sh->oom = true;
+        if (tc)
+            kc_console_testcase(sh->o->console, tc);
+    }
+    pthread_mutex_unlock(&sh->lock);
+}
+
+static void probe_one(struct case_ctx *cx, const struct kc_expectation *ex,
+                      struct tc_draft *d)
+{
+    struct exchange x;
+    exec_step(cx, &cx->c->probe, d->xml, true, &x);
+    d->transcript = x.transcript;
+    x.transcript = NULL;
+    d->time_s = x.resp.time_s;
+    if (!x.sent) {
+        d->outcome = KC_OUTCOME_ERROR;
+        snprintf(d->type, sizeof(d->type), "%s",
+                 x.transport ? "transport" : "case");
+        snprintf(d->msg, sizeof(d->msg), "probe: %s", x.err);
+        exchange_dispose(&x);
+        return;
+    }
+    struct kc_answer a;
+    answer_of(&x, d->xml, &a);
+    kc_check_error(ex, &a, cx->sh->rids, &d->res);
+    d->have_res = true;
+    if (d->res.request_id)
+        d->request_id = strdup(d->res.request_id);
+    exchange_dispose(&x);
+}
+
+/* Binds expect.args (values expanded) for the message check. */
+static int bind_args(struct case_ctx *cx, struct xpairs *xp,
+                     struct kc_arg **args, char *err, size_t el)
+{
+    const struct kc_step *p = &cx->c->probe;
+    *args = NULL;
+    if (expand_pairs(&cx->vars, p->expect_args, p->nexpect_args, xp, err, el))
+        return -1;
+    if (!xp->n)
+        return 0;
+    *args = calloc(xp->n, sizeof(**args));
+    if (!*args)
+        return -1;
+    for (size_t i = 0; i < xp->n; i++) {
+        (*args)[i].name = xp->v[i].name;
+        (*args)[i].value = xp->v[i].value;
+    }
+    return 0;
+}
+
+static void set_all(struct tc_draft *d, size_t n, enum kc_outcome o,
+                    const char *type, const char *msg)
+{
+    for (size_t i = 0; i < n; i++) {
+        d[i].outcome = o;
+        snprintf(d[i].type, sizeof(d[i].type), "%s", type);
+        snprintf(d[i].msg, sizeof(d[i].msg), "%s", msg);
+    }
+}
+
+static void run_probes(struct case_ctx *cx, struct tc_draft *d, size_t n,
+                       const struct setup_result *sr)
+{
+    const struct kc_run_opts *o = cx->sh->o;
+    struct xpairs xp;
+    struct kc_arg *args = NULL;
+    char err[320] = "";
+    const struct kc_catalog_entry *e =
+        kc_catalog_find(o->catalog, cx->c->error);
+    if (!e || bind_args(cx, &xp, &args, err, sizeof(err))) {
+        set_all(d, n, KC_OUTCOME_ERROR, "case",
+                e ? err : "the case's error code is not in the catalog");
+        goto out;
+    }
+    struct kc_expectation ex = {e, args, xp.n, o->envelope};
+    for (size_t i = 0; i < n; i++) {
+        probe_one(cx, &ex, &d[i]);
+        for (size_t k = 0; k < sr->nrid_fail && d[i].have_res; k++) {
+            struct kc_check_result *r = &d[i].res;
+            if (r->nfailures < sizeof(r->failures) / sizeof(r->failures[0]))
+                r->failures[r->nfailures++] = sr->rid_fail[k];
+        }
+    }
+    if (n == 2 && d[0].have_res && d[1].have_res)
+        kc_check_parity(&d[0].res, &d[1].res);
+    for (size_t i = 0; i < n; i++)
+        if (d[i].have_res)
+            d[i].outcome =
+                d[i].res.nfailures ? KC_OUTCOME_FAIL : KC_OUTCOME_PASS;
+out:
+    free(args);
+    xpairs_dispose(&xp);
+}
+
+static size_t drafts_init(const struct kc_run_opts *o, struct tc_draft d[2])
+{
+    size_t n = 0;
+    memset(d, 0, 2 * sizeof(*d));
+    if (o->json)
+        d[n++].xml = false;
+    if (o->xml)
+        d[n++].xml = true;
+    return n;
+}
+
+static void run_case(struct shared *sh, struct kc_http *http,
+                     const struct kc_case *c)
+{
+    struct case_ctx cx = {sh, http, c, {0}, {0}};
+    struct tc_draft d[2];
+    struct kc_skip skip;
+    size_t n = drafts_init(sh->o, d);
+    kc_vars_init(&cx.vars, &sh->run_vars);
+    kc_buf_init(&cx.log, TRANSCRIPT_MAX);
+    if (kc_vars_set(&cx.vars, "case.id", c->id)) {
+        sh->oom = true;
+        goto out;
+    }
+    if (!kc_target_can_run(sh->o->target, c, &skip)) {
+        set_all(d, n, KC_OUTCOME_SKIP, skip.type, skip.reason);
+    } else {
+        struct setup_result sr;
+        run_setup(&cx, &sr);
+        if (sr.interrupted || (sr.ok && stopped(sh)))
+            set_all(d, n, KC_OUTCOME_SKIP, "interrupted",
+                    "the run was interrupted before the probe");
+        else if (!sr.ok)
+            set_all(d, n, KC_OUTCOME_ERROR, sr.type, sr.msg);
+        else
+            run_probes(&cx, d, n, &sr);
+        run_teardown(&cx);
+        if (!sr.ok)
+            for (size_t i = 0; i < n; i++)
+                if (!d[i].transcript)
+                    d[i].transcript = strdup(kc_buf_str(&cx.log));
+    }
+    publish(&cx, d, n);
+out:
+    for (size_t i = 0; i < n; i++) {
+        kc_check_result_dispose(&d[i].res);
+        free(d[i].transcript);
+        free(d[i].request_id);
+    }
+    kc_vars_dispose(&cx.vars);
+    kc_buf_dispose(&cx.log);
+}
+
+static void *worker_main(void *arg)
+{
+    struct shared *sh = arg;
+    struct kc_http *http = kc_http_new(&sh->o->http);
+    if (!http) {
+        pthread_mutex_lock(&sh->lock);
+        sh->oom = true;
+        pthread_mutex_unlock(&sh->lock);
+        return NULL;
+    }
+    for (;;) {
+        pthread_mutex_lock(&sh->lock);
+        bool stop = stopped(sh) || sh->oom || sh->next >= sh->o->ncases;
+        size_t i = sh->next++;
+        pthread_mutex_unlock(&sh->lock);
+        if (stop)
+            break;
+        run_case(sh, http, sh->o->cases[i]);
+    }
+    kc_http_free(http);
+    return NULL;
+}
+
+static int start_workers(struct shared *sh, char *err, size_t errlen)
+{
+    unsigned jobs = sh->o->jobs ? sh->o->jobs : 1;
+    if (jobs > sh->o->ncases)
+        jobs = sh->o->ncases ? (unsigned)sh->o->ncases : 1;
+    pthread_t *t = calloc(jobs, sizeof(*t));
+    unsigned started = 0;
+    int rc = t ? 0 : -1;
+    for (; !rc && started < jobs; started++)
+        if (pthread_create(&t[started], NULL, worker_main, sh)) {
+            rc = -1;
+            break;
+        }
+    if (rc) { /* the ones running finish the queue */
+        snprintf(err, errlen, "cannot start worker threads");
+        pthread_mutex_lock(&sh->lock);
+        sh->oom = true;
+        pthread_mutex_unlock(&sh->lock);
+    }
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    free(t);
+    return rc;
+}
+
+int kc_run_execute(const struct kc_run_opts *o, struct kc_report *r,
+                   struct kc_run_stats *st, char *err, size_t errlen)
+{
+    struct shared sh = {.o = o, .report = r, .st = st};
+    char run_id[37];
+    int rc = -1;
+    memset(st, 0, sizeof(*st));
+    kc_vars_init(&sh.run_vars, NULL);
+    sh.rids = kc_ridset_new();
+    if (o->run_id)
+        snprintf(run_id, sizeof(run_id), "%s", o->run_id);
+    else
+        kc_uuid4(run_id);
+    if (!sh.rids || pthread_mutex_init(&sh.lock, NULL)) {
+        snprintf(err, errlen, "out of memory");
+        goto out_free;
+    }
+    if (kc_vars_set_run(&sh.run_vars, run_id) ||
+        kc_vars_set_target(&sh.run_vars, o->target)) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    rc = start_workers(&sh, err, errlen);
+    if (!rc && sh.oom) {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+    }
+    st->interrupted = stopped(&sh);
+    kc_report_sort(r);
+out:
+    pthread_mutex_destroy(&sh.lock);
+out_free:
+    kc_ridset_free(sh.rids);
+    kc_vars_dispose(&sh.run_vars);
+    return rc;
+}
+
+int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *o,
+                    const char *started, const char *shard, bool interrupted)
+{
+    char host[256];
+    const struct kc_target *t = o->target;
+    kc_url_host(t->endpoint, host, sizeof(host));
+    const char *formats = o->json && o->xml ? "json,xml"
+                          : o->xml          ? "xml"
+                                            : "json";
+    int rc = 0;
+    rc |= kc_report_set_prop(r, "kmsconf.version", KC_VERSION);
+    rc |= kc_report_set_prop(r, "kmsconf.catalog_sha256", o->catalog->sha256);
+    rc |= kc_report_set_prop(r, "kmsconf.target", t->name);
+    rc |= kc_report_set_prop(r, "kmsconf.endpoint_host", host);
+    rc |= kc_report_set_prop(r, "kmsconf.region", t->region);
+    rc |= kc_report_set_prop(r, "kmsconf.signature",
+                             t->signature == KC_SIGVER_V3 ? "v3" : "v1");
+    rc |= kc_report_set_prop(r, "kmsconf.formats", formats);
+    rc |= kc_report_set_prop(r, "kmsconf.envelope", t->envelope);
+    rc |= kc_report_set_prop(r, "kmsconf.started", started);
+    rc |= kc_report_set_prop(r, "kmsconf.interrupted",
+                             interrupted ? "true" : "false");
+    rc |= kc_report_set_prop(r, "kmsconf.shard", shard ? shard : "1/1");
+    return rc ? -1 : 0;
+}
+
+int kc_run_exit_code(const struct kc_report *r, const struct kc_run_stats *st)
+{
+    if (st->interrupted)
+        return 2;
+    if (!st->responses && st->transport_errors)
+        return 3;
+    if (kc_report_count(r, KC_OUTCOME_FAIL) ||
+        kc_report_count(r, KC_OUTCOME_ERROR))
+        return 1;
+    return 0;
+}
