@@ -1,0 +1,437 @@
+/* kc_sweep: removal of the keys and aliases that interrupted runs left. */
+#include "sweep.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "kc/request.h"
+
+#define SW_SHOW_MAX 96 /* longest server string echoed on the console */
+
+/* An owned list of strings. */
+struct sw_list {
+    char **v;
+    size_t n;
+    size_t cap;
+};
+
+enum sw_rc { SW_OK = 0, SW_ANSWER = 1, SW_TRANSPORT = 2 };
+
+struct sweeper {
+    const struct kc_target *t;
+    const struct kc_credential *cred;
+    const struct kc_sweep_opts *o;
+    struct kc_sweep_stats *st;
+    struct kc_http *http;
+    char prefix[96];        /* Description prefix of our keys */
+    char alias_prefix[112]; /* "alias/" + prefix */
+};
+
+static int list_add(struct sw_list *l, const char *s)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 16;
+        char **nv = realloc(l->v, ncap * sizeof(*nv));
+        if (!nv)
+            return -1;
+        l->v = nv;
+        l->cap = ncap;
+    }
+    char *copy = strdup(s);
+    if (!copy)
+        return -1;
+    l->v[l->n++] = copy;
+    return 0;
+}
+
+static bool list_has(const struct sw_list *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (!strcmp(l->v[i], s))
+            return true;
+    }
+    return false;
+}
+
+static void list_dispose(struct sw_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+/* Copies a server-supplied string for display: printable ASCII only,
+ * bounded, never NULL. */
+static void show(char *dst, size_t dstlen, const char *src)
+{
+    size_t i = 0;
+    if (!src)
+        src = "";
+    for (; src[i] && i + 1 < dstlen && i < SW_SHOW_MAX; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    dst[i] = '\0';
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return s && !strncmp(s, prefix, strlen(prefix));
+}
+
+static const char *json_str(const cJSON *obj, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* "Code: Message (HTTP n)" from an error answer, shown safely. */
+static void describe_error(const cJSON *body, long status, char *why,
+                           size_t whylen)
+{
+    char code[SW_SHOW_MAX + 1], msg[SW_SHOW_MAX + 1];
+    show(code, sizeof(code), json_str(body, "Code"));
+    show(msg, sizeof(msg), json_str(body, "Message"));
+    if (!code[0])
+        snprintf(why, whylen, "HTTP %ld without an error Code", status);
+    else
+        snprintf(why, whylen, "%s: %s (HTTP %ld)", code, msg, status);
+}
+
+/*
+ * One signed call with the sweeper's credential, Format JSON. SW_OK with
+ * *out the parsed success body (caller frees), SW_ANSWER for an error
+ * answer, SW_TRANSPORT when no answer came; why says what went wrong.
+ */
+static enum sw_rc sw_call(struct sweeper *s, const char *action,
+                          const struct kc_param *params, size_t n, cJSON **out,
+                          char *why, size_t whylen)
+{
+    struct kc_req_spec spec;
+    struct kc_request req;
+    struct kc_http_req hreq;
+    struct kc_http_resp resp;
+    bool built = false, sent = false;
+    cJSON *body = NULL;
+    char err[256];
+    enum sw_rc rc = SW_TRANSPORT;
+
+    *out = NULL;
+    memset(&spec, 0, sizeof(spec));
+    memset(&req, 0, sizeof(req));
+    memset(&resp, 0, sizeof(resp));
+    spec.endpoint = s->t->endpoint;
+    spec.sigver = s->t->signature;
+    spec.method = s->t->method ? s->t->method : "POST";
+    spec.action = action;
+    spec.format = "JSON";
+    spec.params = params;
+    spec.nparams = n;
+    spec.access_key_id = s->cred->access_key_id;
+    spec.secret = s->cred->access_key_secret;
+    spec.signature = KC_SIG_VALID;
+    if (kc_request_build(&spec, &req, err, sizeof(err)) != 0) {
+        snprintf(why, whylen, "cannot build the request: %s", err);
+        goto out;
+    }
+    built = true;
+    hreq.method = req.method;
+    hreq.url = req.url;
+    hreq.headers = (const char *const *)req.headers;
+    hreq.nheaders = req.nheaders;
+    hreq.body = req.body;
+    hreq.body_len = req.body_len;
+    sent = true;
+    if (kc_http_send(s->http, &hreq, &resp) != KC_HTTP_OK) {
+        snprintf(why, whylen, "%s",
+                 resp.error[0] ? resp.error : kc_http_result_name(resp.result));
+        if (resp.result == KC_HTTP_UNREACHABLE ||
+            resp.result == KC_HTTP_TIMEOUT)
+            s->st->unreachable = true;
+        goto out;
+    }
+    rc = SW_ANSWER;
+    if (resp.body.len)
+        body = cJSON_ParseWithLength(resp.body.data, resp.body.len);
+    if (resp.status < 200 || resp.status > 299) {
+        describe_error(body, resp.status, why, whylen);
+        goto out;
+    }
+    if (!cJSON_IsObject(body)) {
+        snprintf(why, whylen, "HTTP %ld answer is not a JSON object",
+                 resp.status);
+        goto out;
+    }
+    *out = body;
+    body = NULL;
+    rc = SW_OK;
+out:
+    cJSON_Delete(body);
+    if (sent)
+        kc_http_resp_dispose(&resp);
+    if (built)
+        kc_request_dispose(&req);
+    return rc;
+}
+
+/* The items of a list answer: root.<outer>.<inner>, an array or (some
+ * servers render one item so) a single object. */
+static size_t list_items(const cJSON *root, const char *outer,
+                         const char *inner, const cJSON **first, bool *is_array)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, outer);
+    const cJSON *in = cJSON_GetObjectItemCaseSensitive(o, inner);
+    *first = NULL;
+    *is_array = cJSON_IsArray(in);
+    if (*is_array) {
+        *first = in->child;
+        return (size_t)cJSON_GetArraySize(in);
+    }
+    if (cJSON_IsObject(in)) {
+        *first = in;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Pages through a list action, adding the string field `field` of every
+ * item to *names when it starts with `prefix` ("" for all). SW_OK or the
+ * first failure (printed on opts->err).
+ */
+static enum sw_rc sw_list_all(struct sweeper *s, const char *action,
+                              const char *outer, const char *inner,
+                              const char *field, const char *prefix,
+                              struct sw_list *names)
+{
+    char pn[24], ps[24], why[384];
+    size_t seen = 0;
+
+    snprintf(ps, sizeof(ps), "%d", KC_SWEEP_PAGE_SIZE);
+    for (int page = 1; page <= KC_SWEEP_MAX_PAGES; page++) {
+        const struct kc_param p[2] = {{"PageNumber", pn}, {"PageSize", ps}};
+        const cJSON *item;
+        bool is_array;
+        cJSON *body;
+        snprintf(pn, sizeof(pn), "%d", page);
+        enum sw_rc rc = sw_call(s, action, p, 2, &body, why, sizeof(why));
+        if (rc != SW_OK) {
+            fprintf(s->o->err, "kmsconf sweep: [%s] %s: %s\n", s->cred->name,
+                    action, why);
+            return rc;
+        }
+        size_t n = list_items(body, outer, inner, &item, &is_array);
+        for (size_t i = 0; i < n && item; i++) {
+            const char *v = json_str(item, field);
+            if (v && starts_with(v, prefix) && !list_has(names, v) &&
+                list_add(names, v) != 0) {
+                cJSON_Delete(body);
+                fprintf(s->o->err, "kmsconf sweep: out of memory\n");
+                return SW_TRANSPORT;
+            }
+            item = is_array ? item->next : NULL;
+        }
+        seen += n;
+        const cJSON *total =
+            cJSON_GetObjectItemCaseSensitive(body, "TotalCount");
+        bool done = n == 0 ||
+                    (cJSON_IsNumber(total) ? (double)seen >= total->valuedouble
+                                           : n < KC_SWEEP_PAGE_SIZE);
+        cJSON_Delete(body);
+        if (done)
+            return SW_OK;
+    }
+    fprintf(s->o->err,
+            "kmsconf sweep: [%s] %s: still listing after %d pages; "
+            "stopped\n",
+            s->cred->name, action, KC_SWEEP_MAX_PAGES);
+    return SW_ANSWER;
+}
+
+/* Deletes (or would delete) one alias. */
+static void sw_alias(struct sweeper *s, const char *name)
+{
+    const struct kc_param p[1] = {{"AliasName", name}};
+    char shown[SW_SHOW_MAX + 1], why[384];
+    cJSON *body = NULL;
+
+    show(shown, sizeof(shown), name);
+    if (s->o->dry_run) {
+        fprintf(s->o->out, "[%s] would delete alias %s\n", s->cred->name,
+                shown);
+        s->st->aliases++;
+        return;
+    }
+    if (sw_call(s, "DeleteAlias", p, 1, &body, why, sizeof(why)) != SW_OK) {
+        fprintf(s->o->err, "kmsconf sweep: [%s] DeleteAlias %s: %s\n",
+                s->cred->name, shown, why);
+        s->st->failures++;
+        return;
+    }
+    cJSON_Delete(body);
+    fprintf(s->o->out, "[%s] deleted alias %s\n", s->cred->name, shown);
+    s->st->aliases++;
+}
+
+/* Describes one key; schedules (or would schedule) its deletion when it is
+ * ours and not PendingDeletion yet. */
+static void sw_key(struct sweeper *s, const char *key_id)
+{
+    const struct kc_param d[1] = {{"KeyId", key_id}};
+    const struct kc_param p[2] = {
+        {"KeyId", key_id}, {"PendingWindowInDays", KC_SWEEP_WINDOW_DAYS}};
+    char id[SW_SHOW_MAX + 1], state[SW_SHOW_MAX + 1], why[384];
+    cJSON *body = NULL, *done = NULL;
+
+    show(id, sizeof(id), key_id);
+    if (sw_call(s, "DescribeKey", d, 1, &body, why, sizeof(why)) != SW_OK) {
+        fprintf(s->o->err, "kmsconf sweep: [%s] DescribeKey %s: %s\n",
+                s->cred->name, id, why);
+        s->st->failures++;
+        return;
+    }
+    const cJSON *md = cJSON_GetObjectItemCaseSensitive(body, "KeyMetadata");
+    const char *st = json_str(md, "KeyState");
+    if (!starts_with(json_str(md, "Description"), s->prefix) ||
+        (st && !strcmp(st, "PendingDeletion")))
+        goto out;
+    show(state, sizeof(state), st ? st : "state unknown");
+    if (s->o->dry_run) {
+        fprintf(s->o->out,
+                "[%s] would schedule key %s (%s) for deletion in %s days\n",
+                s->cred->name, id, state, KC_SWEEP_WINDOW_DAYS);
+        s->st->keys++;
+        goto out;
+    }
+    if (sw_call(s, "ScheduleKeyDeletion", p, 2, &done, why, sizeof(why)) !=
+        SW_OK) {
+        fprintf(s->o->err, "kmsconf sweep: [%s] ScheduleKeyDeletion %s: %s\n",
+                s->cred->name, id, why);
+        s->st->failures++;
+        goto out;
+    }
+    fprintf(s->o->out, "[%s] scheduled key %s (%s) for deletion in %s days\n",
+            s->cred->name, id, state, KC_SWEEP_WINDOW_DAYS);
+    s->st->keys++;
+out:
+    cJSON_Delete(done);
+    cJSON_Delete(body);
+}
+
+/* Sweeps the account of one credential. SW_OK, or how listing failed. */
+static enum sw_rc sw_account(struct sweeper *s)
+{
+    struct sw_list aliases = {0}, keys = {0};
+    enum sw_rc rc;
+
+    rc = sw_list_all(s, "ListAliases", "Aliases", "Alias", "AliasName",
+                     s->alias_prefix, &aliases);
+    if (rc == SW_OK)
+        rc = sw_list_all(s, "ListKeys", "Keys", "Key", "KeyId", "", &keys);
+    if (rc != SW_OK)
+        goto out;
+    for (size_t i = 0; i < aliases.n; i++)
+        sw_alias(s, aliases.v[i]);
+    for (size_t i = 0; i < keys.n && !s->st->unreachable; i++)
+        sw_key(s, keys.v[i]);
+out:
+    list_dispose(&aliases);
+    list_dispose(&keys);
+    return rc;
+}
+
+bool kc_sweep_label_valid(const char *label)
+{
+    size_t plen = strlen(KC_SWEEP_PREFIX), n;
+    if (!starts_with(label, KC_SWEEP_PREFIX))
+        return false;
+    n = strlen(label + plen);
+    if (n == 0 || n > 64)
+        return false;
+    for (const char *c = label + plen; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+              *c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* The credentials to sweep, without two sharing an AccessKeyId. */
+static int pick_credentials(const struct kc_target *t, const char *only,
+                            const struct kc_credential **out, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < t->ncreds; i++) {
+        const struct kc_credential *c = &t->creds[i];
+        bool dup = false;
+        if (only && strcmp(c->name, only))
+            continue;
+        for (size_t j = 0; j < *n; j++)
+            dup = dup || !strcmp(out[j]->access_key_id, c->access_key_id);
+        if (!dup)
+            out[(*n)++] = c;
+    }
+    return *n ? 0 : -1;
+}
+
+int kc_sweep_run(const struct kc_target *t, const struct kc_sweep_opts *opts,
+                 struct kc_sweep_stats *st)
+{
+    struct sweeper s;
+    const struct kc_credential **creds = NULL;
+    size_t ncreds = 0;
+    int ret = 2;
+
+    memset(st, 0, sizeof(*st));
+    memset(&s, 0, sizeof(s));
+    if (opts->label && !kc_sweep_label_valid(opts->label)) {
+        fprintf(opts->err,
+                "kmsconf sweep: --label '%.64s' is not a run label "
+                "(kmsconf-<hex>)\n",
+                opts->label);
+        return 2;
+    }
+    creds = calloc(t->ncreds ? t->ncreds : 1, sizeof(*creds));
+    if (!creds)
+        goto out;
+    if (pick_credentials(t, opts->credential, creds, &ncreds) != 0) {
+        fprintf(opts->err, "kmsconf sweep: %s: no credential '%.64s'\n",
+                t->source ? t->source : "target",
+                opts->credential ? opts->credential : "");
+        goto out;
+    }
+    s.t = t;
+    s.o = opts;
+    s.st = st;
+    snprintf(s.prefix, sizeof(s.prefix), "%s",
+             opts->label ? opts->label : KC_SWEEP_PREFIX);
+    snprintf(s.alias_prefix, sizeof(s.alias_prefix), "alias/%s%s", s.prefix,
+             opts->label ? "-" : "");
+    s.http = kc_http_new(&opts->http);
+    if (!s.http) {
+        fprintf(opts->err, "kmsconf sweep: out of memory\n");
+        goto out;
+    }
+    ret = 0;
+    for (size_t i = 0; i < ncreds && !st->unreachable; i++) {
+        s.cred = creds[i];
+        if (sw_account(&s) == SW_OK)
+            continue;
+        st->list_errors++;
+        /* Special-condition credentials may not be able to list: that is
+         * expected; the default one (or the one asked for) must. */
+        if (!strcmp(creds[i]->name, "default") || opts->credential)
+            ret = 1;
+    }
+    if (st->failures)
+        ret = 1;
+    if (st->unreachable)
+        ret = 3;
+out:
+    kc_http_free(s.http);
+    free(creds);
+    return ret;
+}
