@@ -12,6 +12,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 SUITE="$KC_SOURCE_DIR/suite"
 CASES="$KC_SOURCE_DIR/cases"
 FIXTURES="$KC_SOURCE_DIR/tests/lint"
+# Scratch files go to the test's own working folder, never the sources.
+WORK=$PWD
 cd "$FIXTURES" || fail "no $FIXTURES"
 
 # 1. One fixture at a time (paths relative, so messages are stable).
@@ -66,22 +68,22 @@ echo "cases/: $ncases cases, clean"
 expect_rc() { # want description command...
     local want=$1 what=$2 rc
     shift 2
-    "$@" >out.txt 2>err.txt
+    "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"
     rc=$?
     [ "$rc" -eq "$want" ] || fail "$what: exit $rc, want $want"
 }
 expect_rc 2 "unknown option" "$KMSCONF" lint --nope
-grep -q "kmsconf lint: unknown option '--nope'" err.txt || fail "option msg"
+grep -q "kmsconf lint: unknown option '--nope'" "$WORK/err.txt" || fail "option msg"
 expect_rc 2 "missing value" "$KMSCONF" lint --suite
 expect_rc 0 "help" "$KMSCONF" lint --help
-grep -q '^usage: kmsconf lint' out.txt || fail "lint --help text"
+grep -q '^usage: kmsconf lint' "$WORK/out.txt" || fail "lint --help text"
 expect_rc 2 "missing path" "$KMSCONF" lint --suite "$SUITE" /nonexistent.json
-grep -q '^/nonexistent.json: No such file or directory$' out.txt ||
+grep -q '^/nonexistent.json: No such file or directory$' "$WORK/out.txt" ||
     fail "missing path message"
 expect_rc 2 "missing catalog" "$KMSCONF" lint --suite /nonexistent "$CASES"
-grep -q 'catalog.json: cannot open' err.txt || fail "missing catalog msg"
+grep -q 'catalog.json: cannot open' "$WORK/err.txt" || fail "missing catalog msg"
 expect_rc 2 "bad shard" "$KMSCONF" list --suite "$SUITE" --shard 4/3
-grep -q -- '--shard: expected I/N' err.txt || fail "bad shard message"
+grep -q -- '--shard: expected I/N' "$WORK/err.txt" || fail "bad shard message"
 expect_rc 2 "list on malformed cases" "$KMSCONF" list --suite "$SUITE" \
     --cases "$FIXTURES/duplicate-ids"
 for cmd in list coverage; do
@@ -94,21 +96,21 @@ expect_rc 0 "lint --target" "$KMSCONF" lint --suite "$SUITE" \
 VENDOR_ACCESS_KEY_ID=a VENDOR_ACCESS_KEY_SECRET=b VENDOR_NOPERM_ID=c \
     expect_rc 2 "lint --target vendor" "$KMSCONF" lint --suite "$SUITE" \
     --target "$SUITE/targets/example-vendor.json" "$CASES"
-grep -q 'example-vendor.json: $.credentials.no-permission.access_key_secret_file: ' out.txt ||
-    fail "vendor profile message: $(cat out.txt)"
+grep -q 'example-vendor.json: $.credentials.no-permission.access_key_secret_file: ' "$WORK/out.txt" ||
+    fail "vendor profile message: $(cat "$WORK/out.txt")"
 echo "usage errors: ok"
 
 # 5. list: the three shards partition the library exactly.
 ids() { "$KMSCONF" list --suite "$SUITE" --cases "$CASES" "$@" |
     tail -n +2 | awk '{print $1}'; }
-ids | sort >all.txt
-[ "$(wc -l <all.txt)" -eq "$ncases" ] || fail "list: $(wc -l <all.txt) ids"
-: >shards.txt
+ids | sort >"$WORK/all.txt"
+[ "$(wc -l <"$WORK/all.txt")" -eq "$ncases" ] || fail "list: $(wc -l <"$WORK/all.txt") ids"
+: >"$WORK/shards.txt"
 for i in 1 2 3; do
-    ids --shard "$i/3" >>shards.txt
+    ids --shard "$i/3" >>"$WORK/shards.txt"
 done
-sort shards.txt | cmp -s - all.txt || fail "shards do not partition the cases"
-[ "$(sort -u shards.txt | wc -l)" -eq "$ncases" ] || fail "shards overlap"
+sort "$WORK/shards.txt" | cmp -s - "$WORK/all.txt" || fail "shards do not partition the cases"
+[ "$(sort -u "$WORK/shards.txt" | wc -l)" -eq "$ncases" ] || fail "shards overlap"
 ro=$(ids --read-only | wc -l)
 only=$(ids --only 'protocol/*' | grep -vc '^protocol/')
 [ "$only" -eq 0 ] || fail "--only let other ids through"
@@ -116,9 +118,9 @@ echo "list: $ncases ids, 3 shards partition them, $ro read-only"
 
 # 6. coverage: 0 when every code has cases, 1 when one has none.
 expect_rc 0 "coverage" "$KMSCONF" coverage --suite "$SUITE" --cases "$CASES"
-tail -n 1 out.txt | grep -q 'kmsconf coverage: 32 of 32' ||
-    fail "coverage summary: $(tail -n 1 out.txt)"
+tail -n 1 "$WORK/out.txt" | grep -q 'kmsconf coverage: 32 of 32' ||
+    fail "coverage summary: $(tail -n 1 "$WORK/out.txt")"
 expect_rc 1 "coverage gaps" "$KMSCONF" coverage --suite "$SUITE" \
     "$FIXTURES/duplicate-ids/keys"
-grep -q '^InternalFailure (500): NO CASES$' out.txt || fail "coverage gap text"
+grep -q '^InternalFailure (500): NO CASES$' "$WORK/out.txt" || fail "coverage gap text"
 echo "coverage: ok"
