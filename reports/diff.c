@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "sbuf.h"
+#include "kc/codec.h"
 
 static const char *const cat_names[KC_DIFF_NCATS] = {
     "regression", "fix",     "changed", "new-failing", "new-passing",
@@ -62,8 +62,8 @@ static bool ran_bad(const struct kc_testcase *tc)
 static int new_checks(const struct kc_testcase *base,
                       const struct kc_testcase *cur, char **out)
 {
-    struct kc_sb b;
-    kc_sb_init(&b, (size_t)1 << 20);
+    struct kc_buf b;
+    kc_buf_init(&b, (size_t)1 << 20);
     *out = NULL;
     for (size_t i = 0; cur && i < cur->nfailures; i++) {
         const char *c = cur->failures[i].check;
@@ -73,15 +73,15 @@ static int new_checks(const struct kc_testcase *base,
         for (size_t j = 0; j < i; j++)
             dup = dup || !strcmp(cur->failures[j].check, c);
         if (!dup)
-            kc_sb_printf(&b, "%s%s", b.len ? ", " : "", c);
+            kc_buf_printf(&b, "%s%s", b.len ? ", " : "", c);
     }
     if (b.failed) {
-        kc_sb_dispose(&b);
+        kc_buf_dispose(&b);
         return -1;
     }
     if (b.len)
-        *out = kc_sb_take(&b);
-    kc_sb_dispose(&b);
+        *out = kc_buf_take(&b);
+    kc_buf_dispose(&b);
     return 0;
 }
 

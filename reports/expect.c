@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "sbuf.h"
+#include "kc/codec.h"
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -218,8 +218,8 @@ int kc_expect_load(const char *path, struct kc_expect **out, char *err,
                    size_t errlen)
 {
     int rc = -1;
-    struct kc_sb b;
-    kc_sb_init(&b, KC_EXPECT_MAX_BYTES);
+    struct kc_buf b;
+    kc_buf_init(&b, KC_EXPECT_MAX_BYTES);
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -229,7 +229,7 @@ int kc_expect_load(const char *path, struct kc_expect **out, char *err,
     char chunk[8192];
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (kc_sb_add(&b, chunk, n)) {
+        if (kc_buf_append(&b, chunk, n)) {
             seterr(err, errlen, "%s: larger than %zu bytes", path,
                    KC_EXPECT_MAX_BYTES);
             goto out;
@@ -239,14 +239,14 @@ int kc_expect_load(const char *path, struct kc_expect **out, char *err,
         seterr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         goto out;
     }
-    if (memchr(kc_sb_str(&b), '\0', b.len)) {
+    if (memchr(kc_buf_str(&b), '\0', b.len)) {
         seterr(err, errlen, "%s: contains a NUL byte", path);
         goto out;
     }
-    rc = kc_expect_parse(kc_sb_str(&b), path, out, err, errlen);
+    rc = kc_expect_parse(kc_buf_str(&b), path, out, err, errlen);
 out:
     fclose(f);
-    kc_sb_dispose(&b);
+    kc_buf_dispose(&b);
     return rc;
 }
 
@@ -274,14 +274,14 @@ static bool covers(const struct kc_expect_entry *x, const char *check)
 
 static char *describe(const struct kc_expect_entry *x)
 {
-    struct kc_sb b;
-    kc_sb_init(&b, 4096);
-    kc_sb_puts(&b, x->case_id);
+    struct kc_buf b;
+    kc_buf_init(&b, 4096);
+    kc_buf_puts(&b, x->case_id);
     if (x->format)
-        kc_sb_printf(&b, " [%s]", x->format);
+        kc_buf_printf(&b, " [%s]", x->format);
     if (x->check)
-        kc_sb_printf(&b, " %s", x->check);
-    return kc_sb_take(&b);
+        kc_buf_printf(&b, " %s", x->check);
+    return kc_buf_take(&b);
 }
 
 static int push_id(char ***list, size_t n, const struct kc_expect_entry *x)
@@ -302,11 +302,11 @@ static int mark_expired(struct kc_testcase *tc, const struct kc_expect_entry *x)
         struct kc_failure *f = &tc->failures[i];
         if (!covers(x, f->check))
             continue;
-        struct kc_sb b;
-        kc_sb_init(&b, (size_t)1 << 20);
-        kc_sb_printf(&b, "%s [expected-failure entry expired %s: %s]",
-                     f->message ? f->message : "", x->expires, x->reason);
-        char *m = kc_sb_take(&b);
+        struct kc_buf b;
+        kc_buf_init(&b, (size_t)1 << 20);
+        kc_buf_printf(&b, "%s [expected-failure entry expired %s: %s]",
+                      f->message ? f->message : "", x->expires, x->reason);
+        char *m = kc_buf_take(&b);
         if (!m)
             return -1;
         free(f->message);
@@ -349,19 +349,19 @@ static int apply_case(const struct kc_expect *e, struct entry_state *st,
     }
     if (!all)
         return 0;
-    struct kc_sb b;
-    kc_sb_init(&b, (size_t)1 << 20);
+    struct kc_buf b;
+    kc_buf_init(&b, (size_t)1 << 20);
     for (size_t k = 0; k < e->nentries; k++) {
         const struct kc_expect_entry *x = &e->entries[k];
         if (entry_matches(x, tc) && st[k].hit &&
-            !strstr(kc_sb_str(&b), x->reason))
-            kc_sb_printf(&b, "%s%s", b.len ? "; " : "", x->reason);
+            !strstr(kc_buf_str(&b), x->reason))
+            kc_buf_printf(&b, "%s%s", b.len ? "; " : "", x->reason);
     }
-    kc_sb_puts(&b, " (checks: ");
+    kc_buf_puts(&b, " (checks: ");
     for (size_t i = 0; i < tc->nfailures; i++)
-        kc_sb_printf(&b, "%s%s", i ? ", " : "", tc->failures[i].check);
-    kc_sb_putc(&b, ')');
-    char *reason = kc_sb_take(&b);
+        kc_buf_printf(&b, "%s%s", i ? ", " : "", tc->failures[i].check);
+    kc_buf_putc(&b, ')');
+    char *reason = kc_buf_take(&b);
     int rc = reason ? kc_testcase_set_skip(tc, "expected-failure", reason) : -1;
     free(reason);
     out->applied += rc == 0;

@@ -17,7 +17,7 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlwriter.h>
 
-#include "sbuf.h"
+#include "kc/codec.h"
 
 #define TEXT_MAX ((size_t)256 * 1024 * 1024)
 
@@ -80,22 +80,22 @@ static size_t utf8_ok(const unsigned char *s)
 
 char *kc_junit_clean(const char *s, bool one_line)
 {
-    struct kc_sb b;
-    kc_sb_init(&b, TEXT_MAX);
+    struct kc_buf b;
+    kc_buf_init(&b, TEXT_MAX);
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
         size_t n = utf8_ok(p);
         if (n == 1 && one_line && (*p == '\n' || *p == '\r' || *p == '\t')) {
-            kc_sb_putc(&b, ' ');
+            kc_buf_putc(&b, ' ');
         } else if (n) {
-            kc_sb_add(&b, (const char *)p, n);
+            kc_buf_append(&b, (const char *)p, n);
         } else {
-            kc_sb_printf(&b, "\\x%02X", *p);
+            kc_buf_printf(&b, "\\x%02X", *p);
             n = 1;
         }
         p += n;
     }
-    return kc_sb_take(&b);
+    return kc_buf_take(&b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -223,32 +223,32 @@ static void w_properties(struct wctx *c, const struct kc_report *r)
 }
 
 /* The request id and transcript, as the reader expects them. */
-static void add_extras(struct kc_sb *b, const struct kc_testcase *tc)
+static void add_extras(struct kc_buf *b, const struct kc_testcase *tc)
 {
     if (tc->request_id)
-        kc_sb_printf(b, "@@ request-id: %s\n", tc->request_id);
+        kc_buf_printf(b, "@@ request-id: %s\n", tc->request_id);
     if (tc->transcript) {
-        kc_sb_puts(b, "@@ transcript\n");
-        kc_sb_puts(b, tc->transcript);
+        kc_buf_puts(b, "@@ transcript\n");
+        kc_buf_puts(b, tc->transcript);
         if (tc->transcript[0] &&
             tc->transcript[strlen(tc->transcript) - 1] != '\n')
-            kc_sb_putc(b, '\n');
+            kc_buf_putc(b, '\n');
     }
 }
 
 static void w_skipped(struct wctx *c, const struct kc_testcase *tc)
 {
-    struct kc_sb b;
-    kc_sb_init(&b, TEXT_MAX);
+    struct kc_buf b;
+    kc_buf_init(&b, TEXT_MAX);
     if (tc->skip_type && tc->skip_type[0])
-        kc_sb_printf(&b, "%s: ", tc->skip_type);
-    kc_sb_puts(&b, tc->skip_reason ? tc->skip_reason : "");
+        kc_buf_printf(&b, "%s: ", tc->skip_type);
+    kc_buf_puts(&b, tc->skip_reason ? tc->skip_reason : "");
     w_start(c, "skipped");
-    w_attr(c, "message", kc_sb_str(&b));
+    w_attr(c, "message", kc_buf_str(&b));
     w_end(c);
     if (b.failed)
         c->rc = -1;
-    kc_sb_dispose(&b);
+    kc_buf_dispose(&b);
 }
 
 static void w_one_failure(struct wctx *c, const char *elem,
@@ -266,44 +266,44 @@ static void w_one_failure(struct wctx *c, const char *elem,
 static void w_strict_failure(struct wctx *c, const char *elem,
                              const struct kc_testcase *tc)
 {
-    struct kc_sb b;
-    kc_sb_init(&b, TEXT_MAX);
-    kc_sb_puts(&b, "failed checks: ");
+    struct kc_buf b;
+    kc_buf_init(&b, TEXT_MAX);
+    kc_buf_puts(&b, "failed checks: ");
     for (size_t i = 0; i < tc->nfailures; i++)
-        kc_sb_printf(&b, "%s%s", i ? ", " : "", tc->failures[i].check);
-    kc_sb_putc(&b, '\n');
+        kc_buf_printf(&b, "%s%s", i ? ", " : "", tc->failures[i].check);
+    kc_buf_putc(&b, '\n');
     for (size_t i = 0; i < tc->nfailures; i++) {
         const struct kc_failure *f = &tc->failures[i];
         char *m = kc_junit_clean(f->message ? f->message : "", true);
-        kc_sb_printf(&b, "@@ check %s: %s\n", f->check, m ? m : "");
+        kc_buf_printf(&b, "@@ check %s: %s\n", f->check, m ? m : "");
         free(m);
         if (f->detail && f->detail[0]) {
-            kc_sb_puts(&b, f->detail);
+            kc_buf_puts(&b, f->detail);
             if (f->detail[strlen(f->detail) - 1] != '\n')
-                kc_sb_putc(&b, '\n');
+                kc_buf_putc(&b, '\n');
         }
     }
     add_extras(&b, tc);
     if (b.failed)
         c->rc = -1;
     w_one_failure(c, elem, tc->nfailures ? &tc->failures[0] : NULL,
-                  kc_sb_str(&b));
-    kc_sb_dispose(&b);
+                  kc_buf_str(&b));
+    kc_buf_dispose(&b);
 }
 
 static void w_system_out(struct wctx *c, const struct kc_testcase *tc)
 {
     if (!tc->request_id && !tc->transcript)
         return;
-    struct kc_sb b;
-    kc_sb_init(&b, TEXT_MAX);
+    struct kc_buf b;
+    kc_buf_init(&b, TEXT_MAX);
     add_extras(&b, tc);
     if (b.failed)
         c->rc = -1;
     w_start(c, "system-out");
-    w_text(c, kc_sb_str(&b));
+    w_text(c, kc_buf_str(&b));
     w_end(c);
-    kc_sb_dispose(&b);
+    kc_buf_dispose(&b);
 }
 
 static void w_testcase(struct wctx *c, const struct kc_testcase *tc,
@@ -588,8 +588,8 @@ static void chomp(char *s)
  * Returns 0 or -1 (out of memory). */
 static int parse_sections(struct kc_testcase *tc, const char *text, bool checks)
 {
-    struct kc_sb detail;
-    kc_sb_init(&detail, TEXT_MAX);
+    struct kc_buf detail;
+    kc_buf_init(&detail, TEXT_MAX);
     struct kc_failure *cur = NULL;
     const char *p = text;
     int rc = 0;
@@ -599,7 +599,7 @@ static int parse_sections(struct kc_testcase *tc, const char *text, bool checks)
         const char *next = eol ? eol + 1 : p + n;
         if (!strncmp(p, "@@ ", 3)) {
             if (cur) {
-                char *d = kc_sb_take(&detail);
+                char *d = kc_buf_take(&detail);
                 if (d)
                     chomp(d);
                 free(cur->detail);
@@ -607,7 +607,7 @@ static int parse_sections(struct kc_testcase *tc, const char *text, bool checks)
                 if (d && !d[0])
                     free(d);
                 cur = NULL;
-                kc_sb_init(&detail, TEXT_MAX);
+                kc_buf_init(&detail, TEXT_MAX);
             }
         }
         if (!strncmp(p, "@@ transcript\n", 14) ||
@@ -636,19 +636,19 @@ static int parse_sections(struct kc_testcase *tc, const char *text, bool checks)
             free(check);
             free(msg);
         } else if (cur) {
-            kc_sb_add(&detail, p, (size_t)(next - p));
+            kc_buf_append(&detail, p, (size_t)(next - p));
         }
         p = next;
     }
     if (cur) {
-        char *d = kc_sb_take(&detail);
+        char *d = kc_buf_take(&detail);
         if (d)
             chomp(d);
         cur->detail = (d && d[0]) ? d : NULL;
         if (d && !d[0])
             free(d);
     }
-    kc_sb_dispose(&detail);
+    kc_buf_dispose(&detail);
     return rc;
 }
 
@@ -932,8 +932,8 @@ static int slurp(const char *path, char **data, size_t *len, char *err,
                  size_t errlen)
 {
     int rc = -1;
-    struct kc_sb b;
-    kc_sb_init(&b, KC_JUNIT_MAX_BYTES);
+    struct kc_buf b;
+    kc_buf_init(&b, KC_JUNIT_MAX_BYTES);
     FILE *f = fopen(path, "rb");
     if (!f) {
         seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -942,7 +942,7 @@ static int slurp(const char *path, char **data, size_t *len, char *err,
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (kc_sb_add(&b, chunk, n)) {
+        if (kc_buf_append(&b, chunk, n)) {
             seterr(err, errlen, "%s: larger than %zu bytes (or out of memory)",
                    path, KC_JUNIT_MAX_BYTES);
             goto out;
@@ -953,10 +953,10 @@ static int slurp(const char *path, char **data, size_t *len, char *err,
         goto out;
     }
     *len = b.len;
-    *data = kc_sb_take(&b);
+    *data = kc_buf_take(&b);
     rc = *data ? 0 : -1;
 out:
-    kc_sb_dispose(&b);
+    kc_buf_dispose(&b);
     fclose(f);
     return rc;
 }

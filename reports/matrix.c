@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "junit.h"
-#include "sbuf.h"
+#include "kc/codec.h"
 
 enum cell { CELL_NONE = 0, CELL_SKIP, CELL_PASS, CELL_ERROR, CELL_FAIL };
 
@@ -209,12 +209,12 @@ static int build_labels(struct model *m)
             const char *tj = kc_report_prop(in->reports[j], "kmsconf.target");
             same += !strcmp(tj && tj[0] ? tj : in->labels[j], base);
         }
-        struct kc_sb b;
-        kc_sb_init(&b, 4096);
-        kc_sb_puts(&b, base);
+        struct kc_buf b;
+        kc_buf_init(&b, 4096);
+        kc_buf_puts(&b, base);
         if (same)
-            kc_sb_printf(&b, " #%zu", same + 1);
-        m->labels[i] = kc_sb_take(&b);
+            kc_buf_printf(&b, " #%zu", same + 1);
+        m->labels[i] = kc_buf_take(&b);
         if (!m->labels[i])
             return -1;
     }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sbuf.h"
+#include "kc/codec.h"
 
 struct src {
     const struct kc_testcase *tc;
@@ -51,8 +51,8 @@ static char *merged_prop(struct kc_report *const *in, size_t n,
 {
     if (!strcmp(name, "kmsconf.shard"))
         return NULL;
-    struct kc_sb b;
-    kc_sb_init(&b, (size_t)1 << 20);
+    struct kc_buf b;
+    kc_buf_init(&b, (size_t)1 << 20);
     const char *best = NULL;
     for (size_t i = 0; i < n; i++) {
         const char *v = kc_report_prop(in[i], name);
@@ -67,7 +67,7 @@ static char *merged_prop(struct kc_report *const *in, size_t n,
         } else {
             /* distinct values, in order of appearance */
             size_t vl = strlen(v);
-            const char *s = kc_sb_str(&b);
+            const char *s = kc_buf_str(&b);
             bool dup = false;
             for (const char *p = s; *p && !dup;) {
                 size_t l = strcspn(p, ",");
@@ -75,12 +75,12 @@ static char *merged_prop(struct kc_report *const *in, size_t n,
                 p += l + (p[l] == ',');
             }
             if (!dup && !(vl == 0 && b.len))
-                kc_sb_printf(&b, "%s%s", b.len ? "," : "", v);
+                kc_buf_printf(&b, "%s%s", b.len ? "," : "", v);
         }
     }
     if (best)
-        kc_sb_puts(&b, best);
-    return kc_sb_take(&b);
+        kc_buf_puts(&b, best);
+    return kc_buf_take(&b);
 }
 
 static int merge_props(struct kc_report *out, struct kc_report *const *in,

@@ -21,16 +21,20 @@ void kc_buf_init(struct kc_buf *b, size_t max)
 static int buf_reserve(struct kc_buf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
-    if (need < b->len || (b->max && b->len + extra > b->max))
+    if (need < b->len || (b->max && b->len + extra > b->max)) {
+        b->failed = true;
         return -1;
+    }
     if (need <= b->cap)
         return 0;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
         cap *= 2;
     char *p = realloc(b->data, cap);
-    if (!p)
+    if (!p) {
+        b->failed = true;
         return -1;
+    }
     b->data = p;
     b->cap = cap;
     return 0;
@@ -63,7 +67,11 @@ int kc_buf_printf(struct kc_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || buf_reserve(b, (size_t)n))
+    if (n < 0) {
+        b->failed = true;
+        return -1;
+    }
+    if (buf_reserve(b, (size_t)n))
         return -1;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -83,6 +91,15 @@ char *kc_buf_detach(struct kc_buf *b)
     size_t max = b->max;
     kc_buf_init(b, max);
     return s;
+}
+
+char *kc_buf_take(struct kc_buf *b)
+{
+    if (b->failed) {
+        kc_buf_dispose(b);
+        return NULL;
+    }
+    return kc_buf_detach(b);
 }
 
 void kc_buf_dispose(struct kc_buf *b)

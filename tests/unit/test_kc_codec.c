@@ -28,6 +28,26 @@ static void buf_ceiling(void **state)
     kc_buf_dispose(&b);
 }
 
+/* A failed append sticks, and take then hands out nothing truncated. */
+static void buf_take_after_failure(void **state)
+{
+    (void)state;
+    struct kc_buf b;
+    kc_buf_init(&b, 4);
+    assert_int_equal(kc_buf_puts(&b, "abc"), 0);
+    assert_false(b.failed);
+    assert_int_equal(kc_buf_puts(&b, "de"), -1);
+    assert_int_equal(kc_buf_putc(&b, 'd'), 0);
+    assert_true(b.failed);
+    assert_null(kc_buf_take(&b));
+    assert_int_equal(b.len, 0);
+    assert_int_equal(kc_buf_puts(&b, "ok"), 0);
+    char *s = kc_buf_take(&b);
+    assert_string_equal(s, "ok");
+    free(s);
+    kc_buf_dispose(&b);
+}
+
 static void buf_printf_grows(void **state)
 {
     (void)state;
@@ -143,6 +163,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(buf_ceiling),
+        cmocka_unit_test(buf_take_after_failure),
         cmocka_unit_test(buf_printf_grows),
         cmocka_unit_test(pct_encode_unreserved),
         cmocka_unit_test(pct_decode),

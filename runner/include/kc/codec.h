@@ -17,12 +17,14 @@ struct kc_buf {
     char *data; /* NUL-terminated whenever len > 0 */
     size_t len;
     size_t cap;
-    size_t max; /* ceiling on len; 0 means no ceiling */
+    size_t max;  /* ceiling on len; 0 means no ceiling */
+    bool failed; /* sticky: an append failed (ceiling or memory) */
 };
 
 void kc_buf_init(struct kc_buf *b, size_t max);
 /* Each returns 0, or -1 when the ceiling would be passed or memory ran out;
- * on -1 the buffer keeps its previous content. */
+ * on -1 the buffer keeps its previous content and `failed` is set, so that
+ * a series of appends can be checked once at the end. */
 int kc_buf_append(struct kc_buf *b, const void *data, size_t n);
 int kc_buf_puts(struct kc_buf *b, const char *s);
 int kc_buf_putc(struct kc_buf *b, char c);
@@ -33,6 +35,9 @@ const char *kc_buf_str(const struct kc_buf *b);
 /* Hands the content to the caller (free() it); the buffer is left empty.
  * Returns NULL only when out of memory. */
 char *kc_buf_detach(struct kc_buf *b);
+/* Like kc_buf_detach, but NULL (and the buffer disposed) when an append
+ * failed: a truncated text is never handed out. */
+char *kc_buf_take(struct kc_buf *b);
 void kc_buf_dispose(struct kc_buf *b);
 
 /* RFC 3986 percent-encoding of n bytes of s, appended to out. */
