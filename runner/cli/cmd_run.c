@@ -389,6 +389,8 @@ static int execute(struct run_cfg *cfg, struct run_env *env,
         stdout, cfg->verbosity, NULL, ncases * (size_t)(cfg->json + cfg->xml));
     struct kc_run_opts o = make_run_opts(cfg, env, cat, con);
     time_t t0 = time(NULL);
+    struct timespec m0, m1;
+    clock_gettime(CLOCK_MONOTONIC, &m0);
     int rc = 2;
     o.cases = cases;
     o.ncases = ncases;
@@ -402,7 +404,9 @@ static int execute(struct run_cfg *cfg, struct run_env *env,
         fprintf(stderr, "kmsconf run: %s\n", err);
         goto out;
     }
-    r->time_s = difftime(time(NULL), t0);
+    clock_gettime(CLOCK_MONOTONIC, &m1);
+    r->time_s = (double)(m1.tv_sec - m0.tv_sec) +
+                (double)(m1.tv_nsec - m0.tv_nsec) / 1e9;
     rc = kc_run_exit_code(r, &st);
     if (kc_run_manifest(r, &o, started, cfg->shard, st.interrupted) ||
         (st.interrupted &&
