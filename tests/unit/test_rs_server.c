@@ -648,7 +648,7 @@ static void test_nonce_reuse(void **state)
     common(&p, "testid", "NoSuchAction", true);
     sign_v1(&p, "testsecret", "GET");
     char good[29];
-    snprintf(good, sizeof(good), "%s", p.value[p.n - 1]);
+    snprintf(good, sizeof(good), "%.28s", p.value[p.n - 1]);
     corrupt_sig(&p);
     send_v1(NULL, "GET", &p, &r);
     expect_error(&r, true, "IncompleteSignature", NULL);
