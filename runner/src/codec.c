@@ -288,8 +288,19 @@ void kc_sha256_hex(const void *data, size_t n, char out[65])
 void kc_time_format(time_t t, char out[21])
 {
     struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) {
+        /* Outside the four-digit years the form can hold. */
+        snprintf(out, 21, "0000-00-00T00:00:00Z");
+        return;
+    }
+    /* snprintf, not strftime: glibc writes %Y without zero padding. The
+     * fields are in range here; the wide buffer only quiets gcc. */
+    char tmp[80];
+    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec);
+    memcpy(out, tmp, 20);
+    out[20] = '\0';
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
@@ -328,8 +339,9 @@ int kc_time_parse(const char *s, time_t *out)
         digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) ||
         digits(s + 17, 2, &se))
         return -1;
+    /* No leap second: 23:59:60 would format back as the next day. */
     if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
-        se > 60)
+        se > 59)
         return -1;
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (mo == 2 && d == 29 && !leap)
@@ -337,4 +349,20 @@ int kc_time_parse(const char *s, time_t *out)
     long days = days_from_civil((long)y, mo, d);
     *out = (time_t)(days * 86400L + (long)(h * 3600 + mi * 60 + se));
     return 0;
+}
+
+const char *kc_check_name_at(size_t i)
+{
+    static const char *const names[KC_CHECK_NAMES] = {"status",
+                                                      "code",
+                                                      "message",
+                                                      "request-id",
+                                                      "request-id-header",
+                                                      "request-id-unique",
+                                                      "envelope",
+                                                      "format",
+                                                      "content-type",
+                                                      "parity"};
+
+    return i < KC_CHECK_NAMES ? names[i] : NULL;
 }

@@ -156,6 +156,11 @@ static void time_roundtrip(void **state)
     assert_int_equal(kc_time_parse("2016-02-23 12:46:24Z", &t), -1);
     assert_int_equal(kc_time_parse("2016-02-23T12:46:24", &t), -1);
     assert_int_equal(kc_time_parse("2016-13-23T12:46:24Z", &t), -1);
+    assert_int_equal(kc_time_parse("2016-12-31T23:59:60Z", &t), -1);
+    /* Years below 1000 keep four digits. */
+    assert_int_equal(kc_time_parse("0999-12-31T23:59:59Z", &t), 0);
+    kc_time_format(t, s);
+    assert_string_equal(s, "0999-12-31T23:59:59Z");
     assert_int_equal(kc_time_parse("2016-02-23T12:46:24.000Z", &t), -1);
 }
 

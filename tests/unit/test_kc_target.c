@@ -323,7 +323,7 @@ static void test_suite_targets(void **state)
         "risk-control",      "in-debt",
         "in-debt-overdue",   "fault-internal",
         "fault-unavailable", "low-quota",
-        "short-token"};
+        "short-token",       "wrong-secret"};
 
     (void)state;
     assert_int_equal(kc_target_load(&t,
@@ -331,11 +331,13 @@ static void test_suite_targets(void **state)
                                                   "refserver.json",
                                     NULL, err, sizeof(err)),
                      0);
-    assert_int_equal(t->ncreds, 13);
-    for (size_t i = 0; i < 13; i++)
+    assert_int_equal(t->ncreds, sizeof(names) / sizeof(names[0]));
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         assert_non_null(kc_target_credential(t, names[i]));
     assert_string_equal(kc_target_credential(t, "in-debt")->access_key_id,
                         "testid-indebt");
+    assert_string_equal(kc_target_credential(t, "wrong-secret")->access_key_id,
+                        "testid");
     assert_string_equal(kc_target_capability(t, "region-without-hsm"),
                         "xx-nohsm-1");
     assert_non_null(kc_target_capability(t, "fault-injection"));
