@@ -374,43 +374,26 @@ static int parse_region(struct perr *e, const cJSON *o, const char *path,
     return 0;
 }
 
-/* Sections parsed from one document; NULL/unset = keep the current one. */
+/* Sections parsed from one document into v (which owns them); a section
+ * not flagged present keeps the current one. */
 struct sections {
     bool has_accounts, has_keys, has_regions, has_default, has_latency, has_dev,
         has_codes;
-    struct rs_account *accounts;
-    size_t naccounts;
-    struct rs_access_key *keys;
-    size_t nkeys;
-    struct rs_region *regions;
-    size_t nregions;
-    char *default_region;
-    unsigned latency_ms;
-    unsigned deviations;
-    char **codes;
-    size_t ncodes;
+    struct rs_config v;
 };
-
-static void sections_free(struct sections *s)
-{
-    free_accounts(s->accounts, s->naccounts);
-    free_keys(s->keys, s->nkeys);
-    free_regions(s->regions, s->nregions);
-    free(s->default_region);
-    free_strings(s->codes, s->ncodes);
-}
 
 static int parse_accounts(struct perr *e, const cJSON *v, struct sections *s)
 {
     char p[64];
-    if (array_size(e, v, "$.accounts", &s->naccounts))
+    if (array_size(e, v, "$.accounts", &s->v.naccounts))
         return -1;
-    s->accounts = calloc(s->naccounts + 1, sizeof(*s->accounts));
-    if (!s->accounts)
+    s->v.accounts = calloc(s->v.naccounts + 1, sizeof(*s->v.accounts));
+    if (!s->v.accounts)
         return fail_at(e, "$.accounts", "out of memory");
-    for (size_t i = 0; i < s->naccounts; i++) {
+    for (size_t i = 0; i < s->v.naccounts; i++) {
         snprintf(p, sizeof(p), "$.accounts[%zu]", i);
-        if (parse_account(e, cJSON_GetArrayItem(v, (int)i), p, &s->accounts[i]))
+        if (parse_account(e, cJSON_GetArrayItem(v, (int)i), p,
+                          &s->v.accounts[i]))
             return -1;
     }
     s->has_accounts = true;
@@ -420,14 +403,14 @@ static int parse_accounts(struct perr *e, const cJSON *v, struct sections *s)
 static int parse_keys(struct perr *e, const cJSON *v, struct sections *s)
 {
     char p[64];
-    if (array_size(e, v, "$.access_keys", &s->nkeys))
+    if (array_size(e, v, "$.access_keys", &s->v.nkeys))
         return -1;
-    s->keys = calloc(s->nkeys + 1, sizeof(*s->keys));
-    if (!s->keys)
+    s->v.keys = calloc(s->v.nkeys + 1, sizeof(*s->v.keys));
+    if (!s->v.keys)
         return fail_at(e, "$.access_keys", "out of memory");
-    for (size_t i = 0; i < s->nkeys; i++) {
+    for (size_t i = 0; i < s->v.nkeys; i++) {
         snprintf(p, sizeof(p), "$.access_keys[%zu]", i);
-        if (parse_key(e, cJSON_GetArrayItem(v, (int)i), p, &s->keys[i]))
+        if (parse_key(e, cJSON_GetArrayItem(v, (int)i), p, &s->v.keys[i]))
             return -1;
     }
     s->has_keys = true;
@@ -437,14 +420,14 @@ static int parse_keys(struct perr *e, const cJSON *v, struct sections *s)
 static int parse_regions(struct perr *e, const cJSON *v, struct sections *s)
 {
     char p[64];
-    if (array_size(e, v, "$.regions", &s->nregions))
+    if (array_size(e, v, "$.regions", &s->v.nregions))
         return -1;
-    s->regions = calloc(s->nregions + 1, sizeof(*s->regions));
-    if (!s->regions)
+    s->v.regions = calloc(s->v.nregions + 1, sizeof(*s->v.regions));
+    if (!s->v.regions)
         return fail_at(e, "$.regions", "out of memory");
-    for (size_t i = 0; i < s->nregions; i++) {
+    for (size_t i = 0; i < s->v.nregions; i++) {
         snprintf(p, sizeof(p), "$.regions[%zu]", i);
-        if (parse_region(e, cJSON_GetArrayItem(v, (int)i), p, &s->regions[i]))
+        if (parse_region(e, cJSON_GetArrayItem(v, (int)i), p, &s->v.regions[i]))
             return -1;
     }
     s->has_regions = true;
@@ -465,7 +448,7 @@ static int parse_deviations(struct perr *e, const cJSON *v, struct sections *s)
             cJSON_IsString(it) ? rs_reply_check_bit(it->valuestring) : 0;
         if (!bit)
             return fail_at(e, p, "not a deviation check name");
-        s->deviations |= bit;
+        s->v.deviations |= bit;
     }
     s->has_dev = true;
     return 0;
@@ -474,17 +457,18 @@ static int parse_deviations(struct perr *e, const cJSON *v, struct sections *s)
 static int parse_codes(struct perr *e, const cJSON *v, struct sections *s)
 {
     char p[64];
-    if (array_size(e, v, "$.deviate_codes", &s->ncodes))
+    if (array_size(e, v, "$.deviate_codes", &s->v.ndeviate_codes))
         return -1;
-    s->codes = calloc(s->ncodes + 1, sizeof(*s->codes));
-    if (!s->codes)
+    s->v.deviate_codes =
+        calloc(s->v.ndeviate_codes + 1, sizeof(*s->v.deviate_codes));
+    if (!s->v.deviate_codes)
         return fail_at(e, "$.deviate_codes", "out of memory");
-    for (size_t i = 0; i < s->ncodes; i++) {
+    for (size_t i = 0; i < s->v.ndeviate_codes; i++) {
         const cJSON *it = cJSON_GetArrayItem(v, (int)i);
         snprintf(p, sizeof(p), "$.deviate_codes[%zu]", i);
         if (!cJSON_IsString(it) || !rs_reply_find(it->valuestring))
             return fail_at(e, p, "not an error code kms-refserver answers");
-        if (!(s->codes[i] = strdup(it->valuestring)))
+        if (!(s->v.deviate_codes[i] = strdup(it->valuestring)))
             return fail_at(e, p, "out of memory");
     }
     s->has_codes = true;
@@ -511,14 +495,14 @@ static int parse_sections(struct perr *e, const cJSON *root, struct sections *s)
         parse_regions(e, v, s))
         return -1;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "default_region"))) {
-        if (get_string(e, v, "$.default_region", &s->default_region))
+        if (get_string(e, v, "$.default_region", &s->v.default_region))
             return -1;
         s->has_default = true;
     }
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "latency_ms"))) {
         if (get_long(e, v, "$.latency_ms", 0, 60000, &l))
             return -1;
-        s->latency_ms = (unsigned)l;
+        s->v.latency_ms = (unsigned)l;
         s->has_latency = true;
     }
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "deviations")) &&
@@ -536,26 +520,26 @@ static struct rs_config merged_view(const struct rs_config *c,
 {
     struct rs_config m = *c;
     if (s->has_accounts) {
-        m.accounts = s->accounts;
-        m.naccounts = s->naccounts;
+        m.accounts = s->v.accounts;
+        m.naccounts = s->v.naccounts;
     }
     if (s->has_keys) {
-        m.keys = s->keys;
-        m.nkeys = s->nkeys;
+        m.keys = s->v.keys;
+        m.nkeys = s->v.nkeys;
     }
     if (s->has_regions) {
-        m.regions = s->regions;
-        m.nregions = s->nregions;
+        m.regions = s->v.regions;
+        m.nregions = s->v.nregions;
     }
     if (s->has_default)
-        m.default_region = s->default_region;
+        m.default_region = s->v.default_region;
     if (s->has_latency)
-        m.latency_ms = s->latency_ms;
+        m.latency_ms = s->v.latency_ms;
     if (s->has_dev)
-        m.deviations = s->deviations;
+        m.deviations = s->v.deviations;
     if (s->has_codes) {
-        m.deviate_codes = s->codes;
-        m.ndeviate_codes = s->ncodes;
+        m.deviate_codes = s->v.deviate_codes;
+        m.ndeviate_codes = s->v.ndeviate_codes;
     }
     return m;
 }
@@ -647,7 +631,7 @@ int rs_config_apply_json(struct rs_config *c, const char *text, char *err,
     commit_sections(c, &s);
     rc = 0;
 out:
-    sections_free(&s);
+    rs_config_dispose(&s.v);
     cJSON_Delete(root);
     return rc;
 }

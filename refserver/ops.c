@@ -717,13 +717,20 @@ static int op_describe_key_version(struct op *o)
     return succeed(o, jb_done(&b));
 }
 
+/* ListKeyVersions/ListAliasesByKeyId: KeyId must be given, then the
+ * paging and the key are checked. 0, or 1 with the error recorded. */
+static int paged_key(struct op *o, long *page, long *size, struct rs_key **k)
+{
+    if (!param(o, "KeyId"))
+        return reject(o, "MissingParameter", "KeyId");
+    return paging(o, page, size) || key_param(o, false, k);
+}
+
 static int op_list_key_versions(struct op *o)
 {
     long page = 0, size = 0;
     struct rs_key *k = NULL;
-    if (!param(o, "KeyId"))
-        return fail(o, "MissingParameter", "KeyId");
-    if (paging(o, &page, &size) || key_param(o, false, &k))
+    if (paged_key(o, &page, &size, &k))
         return 0;
     cJSON *items = cJSON_CreateArray();
     for (size_t i = 0; items && i < k->nversions; i++) {
@@ -757,18 +764,36 @@ static const char *alias_param(struct op *o)
     return name;
 }
 
+/* CreateAlias/UpdateAlias: AliasName then KeyId must be given, the name
+ * valid, the key found and not pending deletion (else pending_code). The
+ * alias name, or NULL with the error recorded. */
+static const char *alias_and_key(struct op *o, const char *pending_code,
+                                 struct rs_key **k)
+{
+    if (!param(o, "AliasName")) {
+        fail(o, "MissingParameter", "AliasName");
+        return NULL;
+    }
+    if (!param(o, "KeyId")) {
+        fail(o, "MissingParameter", "KeyId");
+        return NULL;
+    }
+    const char *name = alias_param(o);
+    if (!name || key_param(o, false, k))
+        return NULL;
+    if ((*k)->state == RS_PENDING_DELETION) {
+        fail(o, pending_code, "");
+        return NULL;
+    }
+    return name;
+}
+
 static int op_create_alias(struct op *o)
 {
     struct rs_key *k = NULL;
-    if (!param(o, "AliasName"))
-        return fail(o, "MissingParameter", "AliasName");
-    if (!param(o, "KeyId"))
-        return fail(o, "MissingParameter", "KeyId");
-    const char *name = alias_param(o);
-    if (!name || key_param(o, false, &k))
+    const char *name = alias_and_key(o, "Rejected.StateModifiedFailed", &k);
+    if (!name)
         return 0;
-    if (k->state == RS_PENDING_DELETION)
-        return fail(o, "Rejected.StateModifiedFailed", "");
     if (rs_scope_alias(o->sc, name))
         return fail(o, "AliasAlreadyExists", "");
     if (rs_scope_alias_count(o->sc, k->id) >= RS_ALIASES_PER_KEY)
@@ -781,15 +806,9 @@ static int op_create_alias(struct op *o)
 static int op_update_alias(struct op *o)
 {
     struct rs_key *k = NULL;
-    if (!param(o, "AliasName"))
-        return fail(o, "MissingParameter", "AliasName");
-    if (!param(o, "KeyId"))
-        return fail(o, "MissingParameter", "KeyId");
-    const char *name = alias_param(o);
-    if (!name || key_param(o, false, &k))
+    const char *name = alias_and_key(o, "Rejected.PendingDeletion", &k);
+    if (!name)
         return 0;
-    if (k->state == RS_PENDING_DELETION)
-        return fail(o, "Rejected.PendingDeletion", "");
     struct rs_alias *a = rs_scope_alias(o->sc, name);
     if (!a)
         return fail(o, "Forbidden.AliasNotFound", "");
@@ -853,9 +872,7 @@ static int op_list_aliases_by_key_id(struct op *o)
 {
     long page = 0, size = 0;
     struct rs_key *k = NULL;
-    if (!param(o, "KeyId"))
-        return fail(o, "MissingParameter", "KeyId");
-    if (paging(o, &page, &size) || key_param(o, false, &k))
+    if (paged_key(o, &page, &size, &k))
         return 0;
     return alias_page(o, k->id, page, size);
 }

@@ -9,38 +9,16 @@
 #include "listfmt.h"
 #include "opts.h"
 
-enum { OPT_CASES, OPT_SUITE, OPT_JSON };
-
 static const struct kc_opt cov_opts[] = {
-    {"--cases", "DIR", "case folder (default: the suite's cases)", OPT_CASES},
-    {"--suite", "DIR", "suite folder holding catalog.json", OPT_SUITE},
-    {"--json", NULL, "print JSON instead of text", OPT_JSON},
-    KC_OPTS_SELECT_ROWS,
-};
-#define NOPTS (sizeof(cov_opts) / sizeof(cov_opts[0]))
-
-struct cov_cfg {
-    const char *cases;
-    const char *suite;
-    int json;
-    struct kc_select sel;
+    KC_LISTFMT_OPT_ROWS("print JSON instead of text"),
 };
 
-static int on_opt(void *ctx, int id, const char *value)
-{
-    struct cov_cfg *cfg = ctx;
-    int r = kc_opts_select("coverage", &cfg->sel, id, value);
-
-    if (r != 1)
-        return r;
-    if (id == OPT_CASES)
-        cfg->cases = value;
-    else if (id == OPT_SUITE)
-        cfg->suite = value;
-    else
-        cfg->json = 1;
-    return 0;
-}
+static const struct kc_listfmt_cmd cov_cmd = {
+    "coverage", cov_opts, sizeof(cov_opts) / sizeof(cov_opts[0]),
+    "coverage [options] [PATH...]",
+    "Shows each documented error of the catalog with its cases and their "
+    "requirements.\nExit 0 when every error has a case, 1 when one has "
+    "none, 2 on bad input."};
 
 static size_t count_code(const struct kc_case *const *v, size_t n,
                          const char *code)
@@ -107,23 +85,10 @@ static int print_json(const struct kc_catalog *cat,
                       const struct kc_case *const *v, size_t n)
 {
     cJSON *arr = cJSON_CreateArray();
-    char *text = NULL;
 
-    for (size_t e = 0; arr && e < cat->nentries; e++) {
-        cJSON *o = code_json(&cat->entries[e], v, n);
-        if (!o || !cJSON_AddItemToArray(arr, o)) {
-            cJSON_Delete(o);
-            cJSON_Delete(arr);
-            arr = NULL;
-        }
-    }
-    text = arr ? cJSON_Print(arr) : NULL;
-    cJSON_Delete(arr);
-    if (!text)
-        return -1;
-    printf("%s\n", text);
-    free(text);
-    return 0;
+    for (size_t e = 0; arr && e < cat->nentries; e++)
+        arr = kc_listfmt_push(arr, code_json(&cat->entries[e], v, n));
+    return kc_listfmt_print(arr);
 }
 
 static size_t covered_codes(const struct kc_catalog *cat,
@@ -136,12 +101,12 @@ static size_t covered_codes(const struct kc_catalog *cat,
     return covered;
 }
 
-static int report(const struct cov_cfg *cfg, const struct kc_catalog *cat,
+static int report(int json, const struct kc_catalog *cat,
                   const struct kc_case *const *v, size_t n)
 {
     size_t covered = covered_codes(cat, v, n);
 
-    if (cfg->json) {
+    if (json) {
         if (print_json(cat, v, n) != 0) {
             fprintf(stderr, "kmsconf coverage: out of memory\n");
             return 2;
@@ -154,43 +119,11 @@ static int report(const struct cov_cfg *cfg, const struct kc_catalog *cat,
 
 int kc_cmd_coverage(int argc, char **argv)
 {
-    struct cov_cfg cfg = {NULL, NULL, 0, {0}};
-    struct kc_catalog *cat = NULL;
-    struct kc_caseset set;
-    const struct kc_case **v = NULL;
-    const char **pos = NULL;
-    size_t npos = 0, n = 0;
+    struct kc_listfmt_run run;
     int rc;
 
-    kc_select_init(&cfg.sel);
-    kc_caseset_init(&set);
-    rc = kc_opts_parse("coverage", cov_opts, NOPTS, argc, argv, on_opt, &cfg,
-                       &pos, &npos);
-    if (rc == 1)
-        kc_opts_usage(stdout, "coverage [options] [PATH...]",
-                      "Shows each documented error of the catalog with its "
-                      "cases and their requirements.\nExit 0 when every "
-                      "error has a case, 1 when one has none, 2 on bad "
-                      "input.",
-                      cov_opts, NOPTS);
-    if (rc != 0) {
-        rc = rc == 1 ? 0 : 2;
-        goto out;
-    }
-    rc = kc_opts_load("coverage", kc_opts_suite_dir(cfg.suite),
-                      kc_opts_cases_dir(cfg.cases), pos, npos, &cat, &set,
-                      stderr, NULL);
-    if (rc == 0 && kc_select_apply(&cfg.sel, &set, &v, &n) != 0) {
-        fprintf(stderr, "kmsconf coverage: out of memory\n");
-        rc = 2;
-    }
-    if (rc == 0)
-        rc = report(&cfg, cat, v, n);
-out:
-    free(v);
-    free(pos);
-    kc_caseset_dispose(&set);
-    kc_catalog_free(cat);
-    kc_select_dispose(&cfg.sel);
+    if (kc_listfmt_load(&cov_cmd, argc, argv, &run, &rc))
+        rc = report(run.json, run.cat, run.v, run.n);
+    kc_listfmt_dispose(&run);
     return rc;
 }

@@ -1,6 +1,7 @@
 #include "listfmt.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_CREDS 64
@@ -40,15 +41,30 @@ static cJSON *str_array(const char *const *v, size_t n)
 {
     cJSON *arr = cJSON_CreateArray();
 
-    for (size_t i = 0; arr && i < n; i++) {
-        cJSON *s = cJSON_CreateString(v[i]);
-        if (!s || !cJSON_AddItemToArray(arr, s)) {
-            cJSON_Delete(s);
-            cJSON_Delete(arr);
-            return NULL;
-        }
-    }
+    for (size_t i = 0; arr && i < n; i++)
+        arr = kc_listfmt_push(arr, cJSON_CreateString(v[i]));
     return arr;
+}
+
+cJSON *kc_listfmt_push(cJSON *arr, cJSON *item)
+{
+    if (arr && item && cJSON_AddItemToArray(arr, item))
+        return arr;
+    cJSON_Delete(item);
+    cJSON_Delete(arr);
+    return NULL;
+}
+
+int kc_listfmt_print(cJSON *arr)
+{
+    char *text = arr ? cJSON_Print(arr) : NULL;
+
+    cJSON_Delete(arr);
+    if (!text)
+        return -1;
+    printf("%s\n", text);
+    free(text);
+    return 0;
 }
 
 static bool add_array(cJSON *o, const char *key, cJSON *arr)
@@ -80,4 +96,82 @@ cJSON *kc_listfmt_json(const struct kc_case *c)
         return NULL;
     }
     return o;
+}
+
+/* Options given on the command line. */
+struct listfmt_cfg {
+    const char *cases;
+    const char *suite;
+    const char *name; /* the command, for error messages */
+    int json;
+    struct kc_select sel;
+};
+
+static int on_opt(void *ctx, int id, const char *value)
+{
+    struct listfmt_cfg *cfg = ctx;
+    int r = kc_opts_select(cfg->name, &cfg->sel, id, value);
+
+    if (r != 1)
+        return r;
+    if (id == KC_LISTFMT_OPT_CASES)
+        cfg->cases = value;
+    else if (id == KC_LISTFMT_OPT_SUITE)
+        cfg->suite = value;
+    else
+        cfg->json = 1;
+    return 0;
+}
+
+static int parse(const struct kc_listfmt_cmd *cmd, int argc, char **argv,
+                 struct listfmt_cfg *cfg, const char ***pos, size_t *npos)
+{
+    int rc = kc_opts_parse(cmd->name, cmd->opts, cmd->nopts, argc, argv, on_opt,
+                           cfg, pos, npos);
+
+    if (rc == 1)
+        kc_opts_usage(stdout, cmd->usage, cmd->about, cmd->opts, cmd->nopts);
+    return rc;
+}
+
+bool kc_listfmt_load(const struct kc_listfmt_cmd *cmd, int argc, char **argv,
+                     struct kc_listfmt_run *run, int *rc)
+{
+    struct listfmt_cfg cfg = {NULL, NULL, cmd->name, 0, {0}};
+    const char **pos = NULL;
+    size_t npos = 0;
+    bool ready = false;
+
+    *run = (struct kc_listfmt_run){0};
+    kc_caseset_init(&run->set);
+    kc_select_init(&cfg.sel);
+    *rc = parse(cmd, argc, argv, &cfg, &pos, &npos);
+    if (*rc != 0) {
+        *rc = *rc == 1 ? 0 : 2;
+        goto out;
+    }
+    run->json = cfg.json;
+    *rc = kc_opts_load(cmd->name, kc_opts_suite_dir(cfg.suite),
+                       kc_opts_cases_dir(cfg.cases), pos, npos, &run->cat,
+                       &run->set, stderr, NULL);
+    if (*rc != 0)
+        goto out;
+    if (kc_select_apply(&cfg.sel, &run->set, &run->v, &run->n) != 0) {
+        fprintf(stderr, "kmsconf %s: out of memory\n", cmd->name);
+        *rc = 2;
+        goto out;
+    }
+    ready = true;
+out:
+    free(pos);
+    kc_select_dispose(&cfg.sel);
+    return ready;
+}
+
+void kc_listfmt_dispose(struct kc_listfmt_run *run)
+{
+    free(run->v);
+    kc_caseset_dispose(&run->set);
+    kc_catalog_free(run->cat);
+    *run = (struct kc_listfmt_run){0};
 }
