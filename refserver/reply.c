@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/checkname.h"
 #include "kc/codec.h"
 
 /* Answers are small; this only stops a runaway result from growing. */
@@ -86,18 +87,8 @@ static const struct rs_errdef errors[] = {
      false},
 };
 
-static const char *const check_names[] = {
-    "status",
-    "code",
-    "message",
-    "request-id",
-    "request-id-header",
-    "request-id-unique",
-    "envelope",
-    "format",
-    "content-type",
-    "parity",
-};
+_Static_assert(RS_DEV_PARITY == 1u << (KC_CHECKNAME_COUNT - 1),
+               "one RS_DEV_* bit per kc_checkname_at name");
 
 static atomic_uint deviant_counter;
 
@@ -122,8 +113,8 @@ const struct rs_errdef *rs_reply_at(size_t i)
 
 unsigned rs_reply_check_bit(const char *name)
 {
-    for (size_t i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++) {
-        if (!strcmp(check_names[i], name))
+    for (size_t i = 0; i < KC_CHECKNAME_COUNT; i++) {
+        if (!strcmp(kc_checkname_at(i), name))
             return 1u << i;
     }
     return 0;
@@ -131,9 +122,9 @@ unsigned rs_reply_check_bit(const char *name)
 
 const char *rs_reply_check_name(unsigned bit)
 {
-    for (size_t i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++) {
+    for (size_t i = 0; i < KC_CHECKNAME_COUNT; i++) {
         if (bit == 1u << i)
-            return check_names[i];
+            return kc_checkname_at(i);
     }
     return NULL;
 }

@@ -226,16 +226,13 @@ int kc_expect_load(const char *path, struct kc_expect **out, char *err,
         seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (kc_buf_append(&b, chunk, n)) {
-            seterr(err, errlen, "%s: larger than %zu bytes", path,
-                   KC_EXPECT_MAX_BYTES);
-            goto out;
-        }
+    int r = kc_buf_read(&b, f);
+    if (r == -1) {
+        seterr(err, errlen, "%s: larger than %zu bytes", path,
+               KC_EXPECT_MAX_BYTES);
+        goto out;
     }
-    if (ferror(f)) {
+    if (r == -2) {
         seterr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         goto out;
     }

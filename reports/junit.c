@@ -939,16 +939,13 @@ static int slurp(const char *path, char **data, size_t *len, char *err,
         seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (kc_buf_append(&b, chunk, n)) {
-            seterr(err, errlen, "%s: larger than %zu bytes (or out of memory)",
-                   path, KC_JUNIT_MAX_BYTES);
-            goto out;
-        }
+    int r = kc_buf_read(&b, f);
+    if (r == -1) {
+        seterr(err, errlen, "%s: larger than %zu bytes (or out of memory)",
+               path, KC_JUNIT_MAX_BYTES);
+        goto out;
     }
-    if (ferror(f)) {
+    if (r == -2) {
         seterr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         goto out;
     }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "kc/checkname.h"
+
 #include <cjson/cJSON.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -17,20 +19,14 @@
 
 #define MAX_FIELDS 64
 
-static const char *const check_names[KC_CHECK_COUNT] = {"status",
-                                                        "code",
-                                                        "message",
-                                                        "request-id",
-                                                        "request-id-header",
-                                                        "request-id-unique",
-                                                        "envelope",
-                                                        "format",
-                                                        "content-type",
-                                                        "parity"};
+_Static_assert(KC_CHECK_COUNT == KC_CHECKNAME_COUNT,
+               "enum kc_check follows kc_checkname_at");
 
 const char *kc_check_name(enum kc_check c)
 {
-    return (unsigned)c < KC_CHECK_COUNT ? check_names[c] : "unknown";
+    const char *name = kc_checkname_at((size_t)c);
+
+    return name ? name : "unknown";
 }
 
 /* ---- RequestId set ---- */

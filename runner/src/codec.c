@@ -51,6 +51,18 @@ int kc_buf_append(struct kc_buf *b, const void *data, size_t n)
     return 0;
 }
 
+int kc_buf_read(struct kc_buf *b, FILE *f)
+{
+    char chunk[8192];
+    size_t n;
+
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (kc_buf_append(b, chunk, n) != 0)
+            return -1;
+    }
+    return ferror(f) ? -2 : 0;
+}
+
 int kc_buf_puts(struct kc_buf *b, const char *s)
 {
     return kc_buf_append(b, s, strlen(s));
@@ -349,20 +361,4 @@ int kc_time_parse(const char *s, time_t *out)
     long days = days_from_civil((long)y, mo, d);
     *out = (time_t)(days * 86400L + (long)(h * 3600 + mi * 60 + se));
     return 0;
-}
-
-const char *kc_check_name_at(size_t i)
-{
-    static const char *const names[KC_CHECK_NAMES] = {"status",
-                                                      "code",
-                                                      "message",
-                                                      "request-id",
-                                                      "request-id-header",
-                                                      "request-id-unique",
-                                                      "envelope",
-                                                      "format",
-                                                      "content-type",
-                                                      "parity"};
-
-    return i < KC_CHECK_NAMES ? names[i] : NULL;
 }

@@ -8,18 +8,6 @@
 
 #include "kc/codec.h"
 
-static int read_all(FILE *f, struct kc_buf *b)
-{
-    char chunk[8192];
-    size_t n;
-
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (kc_buf_append(b, chunk, n) != 0)
-            return -1;
-    }
-    return ferror(f) ? -2 : 0;
-}
-
 char *kc_jfile_read(const char *path, size_t *len, char *err, size_t errlen)
 {
     struct kc_buf b;
@@ -33,7 +21,7 @@ char *kc_jfile_read(const char *path, size_t *len, char *err, size_t errlen)
         return NULL;
     }
     kc_buf_init(&b, KC_JFILE_MAX);
-    rc = read_all(f, &b);
+    rc = kc_buf_read(&b, f);
     if (rc == -1) {
         snprintf(err, errlen, "%s: larger than %u bytes", path, KC_JFILE_MAX);
         goto out;
@@ -116,10 +104,23 @@ static bool plain_key(const char *key)
 void kc_jfile_path_key(char *out, size_t outlen, const char *base,
                        const char *key)
 {
-    if (plain_key(key))
+    if (plain_key(key)) {
         snprintf(out, outlen, "%s.%s", base, key);
-    else
-        snprintf(out, outlen, "%s[\"%s\"]", base, key);
+        return;
+    }
+    /* Messages are one line: control bytes and quotes of a hostile key are
+     * written as escapes, never raw. */
+    struct kc_buf b;
+    kc_buf_init(&b, 256);
+    for (const unsigned char *c = (const unsigned char *)key; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f || *c == '"' || *c == '\\')
+            kc_buf_printf(&b, "\\x%02x", *c);
+        else
+            kc_buf_putc(&b, (char)*c);
+    }
+    snprintf(out, outlen, "%s[\"%s%s\"]", base, kc_buf_str(&b),
+             b.failed ? "..." : "");
+    kc_buf_dispose(&b);
 }
 
 void kc_jfile_path_index(char *out, size_t outlen, const char *base, size_t i)

@@ -1,13 +1,16 @@
-/* kc_codec: bounded buffers, percent-coding, UTF-8, UUIDs, base64, time. */
+/* kc_codec: bounded buffers, percent-coding, UTF-8, UUIDs, base64, time,
+ * check names. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "kc/checkname.h"
 #include "kc/codec.h"
 
 static void buf_ceiling(void **state)
@@ -164,6 +167,46 @@ static void time_roundtrip(void **state)
     assert_int_equal(kc_time_parse("2016-02-23T12:46:24.000Z", &t), -1);
 }
 
+/* A 20000-byte file: more than one read chunk. */
+static FILE *big_file(void)
+{
+    FILE *f = tmpfile();
+
+    assert_non_null(f);
+    for (int i = 0; i < 20000; i++)
+        assert_int_not_equal(fputc('a' + i % 26, f), EOF);
+    rewind(f);
+    return f;
+}
+
+static void buf_read(void **state)
+{
+    (void)state;
+    struct kc_buf b;
+    FILE *f = big_file();
+
+    kc_buf_init(&b, 20000);
+    assert_int_equal(kc_buf_read(&b, f), 0);
+    assert_int_equal(b.len, 20000);
+    assert_int_equal(kc_buf_str(&b)[19999], 'a' + 19999 % 26);
+    kc_buf_dispose(&b);
+    rewind(f);
+    kc_buf_init(&b, 19999);
+    assert_int_equal(kc_buf_read(&b, f), -1);
+    assert_true(b.failed);
+    kc_buf_dispose(&b);
+    fclose(f);
+}
+
+static void check_names(void **state)
+{
+    (void)state;
+    assert_string_equal(kc_checkname_at(0), "status");
+    assert_string_equal(kc_checkname_at(5), "request-id-unique");
+    assert_string_equal(kc_checkname_at(KC_CHECKNAME_COUNT - 1), "parity");
+    assert_null(kc_checkname_at(KC_CHECKNAME_COUNT));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +219,8 @@ int main(void)
         cmocka_unit_test(uuid),
         cmocka_unit_test(base64),
         cmocka_unit_test(time_roundtrip),
+        cmocka_unit_test(buf_read),
+        cmocka_unit_test(check_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

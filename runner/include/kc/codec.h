@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 struct kc_buf {
@@ -39,6 +40,9 @@ char *kc_buf_detach(struct kc_buf *b);
  * failed: a truncated text is never handed out. */
 char *kc_buf_take(struct kc_buf *b);
 void kc_buf_dispose(struct kc_buf *b);
+/* Appends what is left of f. Returns 0; -1 when the ceiling would be
+ * passed or memory ran out; -2 on a read error (errno as fread left it). */
+int kc_buf_read(struct kc_buf *b, FILE *f);
 
 /* RFC 3986 percent-encoding of n bytes of s, appended to out. */
 int kc_pct_encode(struct kc_buf *out, const char *s, size_t n);
