@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
-exec build/runner/cli/kmsconf run -o build/kmsconf-junit.xml "$@"
+cmake -S . -B build/quickstart -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKC_BUILD_TESTS=OFF >/dev/null
+cmake --build build/quickstart -j"$(nproc)" >/dev/null
+exec build/quickstart/runner/cli/kmsconf run -o build/kmsconf-junit.xml "$@"
