@@ -429,17 +429,35 @@ static int add_failure(const struct shared *sh, struct kc_testcase *tc,
     return rc;
 }
 
+/* The first failure carries the RequestId and the transcript; the others
+ * point to it, so that a testcase failing several checks holds the
+ * exchange once. */
 static int fill_failures(const struct shared *sh, struct kc_testcase *tc,
                          const struct tc_draft *d)
 {
     char *detail = failure_detail(d);
-    int rc = 0;
-    if (d->outcome == KC_OUTCOME_ERROR)
+    char *ref = NULL;
+    int rc = detail ? 0 : -1;
+    if (!rc && d->outcome == KC_OUTCOME_ERROR)
         rc = add_failure(sh, tc, d->type, d->msg, detail);
     for (size_t i = 0;
-         !rc && d->outcome == KC_OUTCOME_FAIL && i < d->res.nfailures; i++)
+         !rc && d->outcome == KC_OUTCOME_FAIL && i < d->res.nfailures; i++) {
+        if (i == 1) {
+            struct kc_buf b;
+            kc_buf_init(&b, 0);
+            kc_buf_printf(&b, "RequestId: %s\n(exchange: see check %s)\n",
+                          d->request_id ? d->request_id : "(none)",
+                          kc_check_name(d->res.failures[0].check));
+            ref = kc_buf_take(&b);
+            if (!ref) {
+                rc = -1;
+                break;
+            }
+        }
         rc = add_failure(sh, tc, kc_check_name(d->res.failures[i].check),
-                         d->res.failures[i].message, detail);
+                         d->res.failures[i].message, i ? ref : detail);
+    }
+    free(ref);
     free(detail);
     return rc;
 }

@@ -25,3 +25,17 @@ assert_grep '<failure type="status"' dev-code.xml
 [ "$(grep -c '<failure' dev-code.xml)" = 2 ] ||
     fail "deviate-code: expected exactly the 2 h4/not-found testcases to fail"
 echo "ok"
+
+# Two checks fail on every testcase: the exchange is written once in the
+# failures (the second points to the first) and once in <system-out>.
+"$KMSCONF" run -q --only 'protocol/illegal-timestamp/missing' \
+    --refserver-arg --allow-deviations --refserver-arg --deviate \
+    --refserver-arg status --refserver-arg --deviate --refserver-arg message \
+    -o dev-two.xml >dev-two.out 2>&1
+assert_exit 1 $? "two deviations"
+[ "$(grep -c '<failure ' dev-two.xml)" = 4 ] || fail "two deviations: 4 failures"
+[ "$(grep -c '(exchange: see check status)' dev-two.xml)" = 2 ] ||
+    fail "two deviations: the second failure should point to the first"
+[ "$(grep -c '^&gt; POST ' dev-two.xml)" = 4 ] ||
+    fail "two deviations: each exchange once in a failure, once in system-out"
+echo "ok: two failed checks share one transcript"
