@@ -12,7 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev
-  libxml2-dev libxml2-utils libssl-dev libmicrohttpd-dev libcmocka-dev)
+  libxml2-dev libxml2-utils libssl-dev libmicrohttpd-dev libcmocka-dev jq)
 if [ "${1:-}" = "--all" ]; then
   packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

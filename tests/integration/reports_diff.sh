@@ -47,10 +47,9 @@ assert_grep "^\| regression \| $n \|" reg.md
 
 "$KMSCONF" diff --json clean1.xml dev.xml >reg.json 2>diff.err
 assert_exit 1 $? "diff --json"
-if command -v python3 >/dev/null; then
-    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["counts"]["regression"] == int(sys.argv[2]) and d["failing"] is True, d["counts"]' \
-        reg.json "$n" || fail "diff --json output"
-fi
+command -v jq >/dev/null || skip "jq missing"
+jq -e --argjson n "$n" '.counts.regression == $n and .failing == true' \
+    reg.json >/dev/null || fail "diff --json output: $(jq -c .counts reg.json)"
 echo "ok: markdown and json renderings"
 
 # a report with another catalog is refused (exit 2) unless --force
