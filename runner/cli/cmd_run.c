@@ -420,9 +420,13 @@ static int execute(struct run_cfg *cfg, struct run_env *env,
         if (e == 4 && rc == 0)
             rc = 4;
     }
-    if (rc == 3)
-        fprintf(stderr, "kmsconf run: target unreachable: %s\n",
-                st.first_transport_error);
+    if (rc == 3) {
+        /* The transport error already says "unreachable: ...". */
+        const char *why = st.first_transport_error;
+        if (!strncmp(why, "unreachable: ", 13))
+            why += 13;
+        fprintf(stderr, "kmsconf run: target unreachable: %s\n", why);
+    }
     if (kc_junit_write(r, cfg->output, cfg->strict, err, sizeof(err))) {
         fprintf(stderr, "kmsconf run: %s\n", err);
         rc = 2;
