@@ -10,7 +10,8 @@
 #include <sys/stat.h>
 
 #include "case_lint.h"
-#include "jfile.h"
+#include "kc/file.h"
+#include "kc/json.h"
 #include "kc/vars.h"
 
 /* ---- issues ---- */
@@ -197,7 +198,7 @@ int kc_case_parse(struct kc_caseset *set, const char *json, size_t len,
     struct kc_case c;
     char err[512];
     int rc;
-    cJSON *root = kc_jfile_parse(json, len, display, err, sizeof(err));
+    cJSON *root = kc_json_parse(json, len, display, err, sizeof(err));
 
     if (!root)
         return kc_issues_add(issues, "%s", err) ? -1 : 1;
@@ -218,7 +219,8 @@ int kc_case_load_file(struct kc_caseset *set, const char *path,
 {
     char err[512];
     size_t len;
-    char *text = kc_jfile_read(path, &len, err, sizeof(err));
+    char *text =
+        kc_file_read(path, KC_JSON_FILE_MAX, 0, &len, err, sizeof(err));
     int rc;
 
     if (!text)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jfile.h"
+#include "kc/json.h"
 #include "kc/vars.h"
 
 #define P_LEN     256
@@ -68,7 +68,7 @@ static void check_dups(struct lint *L, const cJSON *obj, const char *base)
     {
         for (prev = obj->child; prev != it; prev = prev->next) {
             if (!strcmp(prev->string, it->string)) {
-                kc_jfile_path_key(p, sizeof(p), base, it->string);
+                kc_json_path_key(p, sizeof(p), base, it->string);
                 problem(L, p, "duplicate key");
                 break;
             }
@@ -89,7 +89,7 @@ static void check_keys(struct lint *L, const cJSON *obj, const char *base,
         for (size_t i = 0; i < nknown; i++)
             ok = ok || !strcmp(it->string, known[i]);
         if (!ok) {
-            kc_jfile_path_key(p, sizeof(p), base, it->string);
+            kc_json_path_key(p, sizeof(p), base, it->string);
             problem(L, p, "unknown key");
         }
     }
@@ -104,7 +104,7 @@ static const cJSON *member(struct lint *L, const cJSON *obj, const char *key,
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
 
     if (!it && required) {
-        kc_jfile_path_key(p, sizeof(p), base, key);
+        kc_json_path_key(p, sizeof(p), base, key);
         problem(L, p, "missing required key");
     }
     return it;
@@ -120,7 +120,7 @@ static int get_str(struct lint *L, const cJSON *obj, const char *key,
     *out = NULL;
     if (!it)
         return required ? -1 : 0;
-    kc_jfile_path_key(p, sizeof(p), base, key);
+    kc_json_path_key(p, sizeof(p), base, key);
     if (!cJSON_IsString(it)) {
         problem(L, p, "expected a string");
         return -1;
@@ -188,7 +188,7 @@ static int get_str_array(struct lint *L, const cJSON *obj, const char *key,
 
     if (!arr)
         return 0;
-    kc_jfile_path_key(p, sizeof(p), base, key);
+    kc_json_path_key(p, sizeof(p), base, key);
     if (!cJSON_IsArray(arr)) {
         problem(L, p, "expected an array of strings");
         return -1;
@@ -200,7 +200,7 @@ static int get_str_array(struct lint *L, const cJSON *obj, const char *key,
     }
     for (int i = 0; i < n; i++) {
         const cJSON *it = cJSON_GetArrayItem(arr, i);
-        kc_jfile_path_index(q, sizeof(q), p, (size_t)i);
+        kc_json_path_index(q, sizeof(q), p, (size_t)i);
         if (!cJSON_IsString(it)) {
             problem(L, q, "expected a string");
             continue;
@@ -226,7 +226,7 @@ static int get_str_map(struct lint *L, const cJSON *obj, const char *key,
 
     if (!map)
         return 0;
-    kc_jfile_path_key(p, sizeof(p), base, key);
+    kc_json_path_key(p, sizeof(p), base, key);
     if (!cJSON_IsObject(map)) {
         problem(L, p, "expected an object of strings");
         return -1;
@@ -239,7 +239,7 @@ static int get_str_map(struct lint *L, const cJSON *obj, const char *key,
     }
     cJSON_ArrayForEach(it, map)
     {
-        kc_jfile_path_key(q, sizeof(q), p, it->string);
+        kc_json_path_key(q, sizeof(q), p, it->string);
         if (!cJSON_IsString(it)) {
             problem(L, q, "expected a string");
             continue;
@@ -310,12 +310,12 @@ static void step_action(struct lint *L, const cJSON *o, const char *base,
 {
     char p[P_LEN];
 
-    kc_jfile_path_key(p, sizeof(p), base, "action");
+    kc_json_path_key(p, sizeof(p), base, "action");
     if (get_str(L, o, "action", base, false, &s->action) == 0 && s->action &&
         !word_chars(s->action, false))
         problem(L, p, "bad action \"%s\" (expected letters and digits)",
                 s->action);
-    kc_jfile_path_key(p, sizeof(p), base, "method");
+    kc_json_path_key(p, sizeof(p), base, "method");
     if (get_str(L, o, "method", base, false, &s->method) == 0 && s->method &&
         !word_chars(s->method, true))
         problem(L, p, "bad HTTP method \"%s\" (expected upper-case letters)",
@@ -327,17 +327,17 @@ static void step_identity(struct lint *L, const cJSON *o, const char *base,
 {
     char p[P_LEN];
 
-    kc_jfile_path_key(p, sizeof(p), base, "credential");
+    kc_json_path_key(p, sizeof(p), base, "credential");
     if (get_str(L, o, "credential", base, false, &s->credential) == 0 &&
         s->credential)
         check_cred_name(L, s->credential, p);
     if (!s->credential && !L->oom)
         s->credential = dup(L, "default");
-    kc_jfile_path_key(p, sizeof(p), base, "access_key_id");
+    kc_json_path_key(p, sizeof(p), base, "access_key_id");
     if (get_str(L, o, "access_key_id", base, false, &s->access_key_id) == 0 &&
         s->access_key_id)
         check_vars(L, s->access_key_id, p);
-    kc_jfile_path_key(p, sizeof(p), base, "raw_query");
+    kc_json_path_key(p, sizeof(p), base, "raw_query");
     if (get_str(L, o, "raw_query", base, false, &s->raw_query) == 0 &&
         s->raw_query)
         check_vars(L, s->raw_query, p);
@@ -349,7 +349,7 @@ static void step_signature(struct lint *L, const cJSON *o, const char *base,
     char p[P_LEN];
     char *v = NULL;
 
-    kc_jfile_path_key(p, sizeof(p), base, "signature");
+    kc_json_path_key(p, sizeof(p), base, "signature");
     if (get_str(L, o, "signature", base, false, &v) != 0 || !v)
         return;
     if (!strcmp(v, "valid"))
@@ -377,10 +377,10 @@ static void step_common(struct lint *L, const cJSON *o, const char *base,
     }
     free(names);
     get_str_map(L, o, "override", base, true, &s->overrides, &s->noverrides);
-    kc_jfile_path_key(p, sizeof(p), base, "override");
+    kc_json_path_key(p, sizeof(p), base, "override");
     for (size_t i = 0; i < s->noverrides; i++) {
         unsigned f = kc_common_from_name(s->overrides[i].name);
-        kc_jfile_path_key(q, sizeof(q), p, s->overrides[i].name);
+        kc_json_path_key(q, sizeof(q), p, s->overrides[i].name);
         if (!f)
             check_omit(L, s->overrides[i].name, q);
         else if (s->omit & f)
@@ -396,7 +396,7 @@ static void step_wait(struct lint *L, const cJSON *o, const char *base,
 
     if (!w)
         return;
-    kc_jfile_path_key(p, sizeof(p), base, "wait_ms");
+    kc_json_path_key(p, sizeof(p), base, "wait_ms");
     if (!cJSON_IsNumber(w) || w->valuedouble < 0 || w->valuedouble > WAIT_MAX ||
         floor(w->valuedouble) != w->valuedouble) {
         problem(L, p, "expected an integer 0..%d", WAIT_MAX);
@@ -413,7 +413,7 @@ static void step_expect(struct lint *L, const cJSON *o, const char *base,
     const struct kc_catalog_entry *e;
     const cJSON *x = member(L, o, "expect", base, false);
 
-    kc_jfile_path_key(p, sizeof(p), base, "expect");
+    kc_json_path_key(p, sizeof(p), base, "expect");
     if (x && !cJSON_IsObject(x)) {
         problem(L, p, "expected an object");
         return;
@@ -423,7 +423,7 @@ static void step_expect(struct lint *L, const cJSON *o, const char *base,
         get_str(L, x, "error", p, true, &s->expect_error);
         get_str_map(L, x, "args", p, true, &s->expect_args, &s->nexpect_args);
     }
-    kc_jfile_path_key(q, sizeof(q), p, "error");
+    kc_json_path_key(q, sizeof(q), p, "error");
     if (s->expect_error && L->c->error &&
         strcmp(s->expect_error, L->c->error) != 0)
         problem(L, q, "\"%s\" differs from the case's error \"%s\"",
@@ -431,12 +431,12 @@ static void step_expect(struct lint *L, const cJSON *o, const char *base,
     if (!s->expect_error && !x && L->c->error)
         s->expect_error = dup(L, L->c->error);
     e = kc_catalog_find(L->cat, L->c->error);
-    kc_jfile_path_key(q, sizeof(q), p, "args");
+    kc_json_path_key(q, sizeof(q), p, "args");
     for (size_t i = 0; e && i < s->nexpect_args; i++) {
         char r[P_LEN];
         if (kc_catalog_has_placeholder(e, s->expect_args[i].name))
             continue;
-        kc_jfile_path_key(r, sizeof(r), q, s->expect_args[i].name);
+        kc_json_path_key(r, sizeof(r), q, s->expect_args[i].name);
         problem(L, r, "no placeholder <%s> in the messages of %s",
                 s->expect_args[i].name, e->code);
     }
@@ -459,11 +459,11 @@ static void step_saves(struct lint *L, const char *base, struct kc_step *s,
 {
     char p[P_LEN], q[P_LEN];
 
-    kc_jfile_path_key(p, sizeof(p), base, "save");
+    kc_json_path_key(p, sizeof(p), base, "save");
     if (s->nsaves && kind == STEP_PROBE)
         problem(L, p, "the probe answers an error: it cannot save values");
     for (size_t i = 0; i < s->nsaves && kind != STEP_PROBE; i++) {
-        kc_jfile_path_key(q, sizeof(q), p, s->saves[i].name);
+        kc_json_path_key(q, sizeof(q), p, s->saves[i].name);
         if (!save_name_ok(s->saves[i].name)) {
             problem(L, q, "bad variable name (expected [A-Za-z0-9_-]+)");
             continue;
@@ -496,7 +496,7 @@ static void step_conflicts(struct lint *L, const cJSON *o, const char *base,
     for (size_t i = 0; i < sizeof(excluded) / sizeof(excluded[0]); i++) {
         if (!cJSON_GetObjectItemCaseSensitive(o, excluded[i]))
             continue;
-        kc_jfile_path_key(p, sizeof(p), base, excluded[i]);
+        kc_json_path_key(p, sizeof(p), base, excluded[i]);
         problem(L, p, "not allowed with raw_query (sent exactly as written)");
     }
 }
@@ -514,7 +514,7 @@ static void step_needs_action(struct lint *L, const cJSON *o, const char *base,
         return;
     if (cJSON_GetObjectItemCaseSensitive(o, "action"))
         return; /* present but malformed: reported already */
-    kc_jfile_path_key(p, sizeof(p), base, "action");
+    kc_json_path_key(p, sizeof(p), base, "action");
     problem(L, p,
             "missing required key (only a step holding just wait_ms may "
             "leave it out)");
@@ -545,7 +545,7 @@ static void parse_step(struct lint *L, const cJSON *o, const char *base,
     if (kind == STEP_PROBE) {
         step_expect(L, o, base, s);
     } else if (cJSON_GetObjectItemCaseSensitive(o, "expect")) {
-        kc_jfile_path_key(p, sizeof(p), base, "expect");
+        kc_json_path_key(p, sizeof(p), base, "expect");
         problem(L, p, "only the probe has expect");
     }
     get_str_map(L, o, "save", base, false, &s->saves, &s->nsaves);
@@ -561,7 +561,7 @@ static void parse_steps(struct lint *L, const cJSON *root, const char *key,
 
     if (!arr)
         return;
-    kc_jfile_path_key(p, sizeof(p), "$", key);
+    kc_json_path_key(p, sizeof(p), "$", key);
     if (!cJSON_IsArray(arr)) {
         problem(L, p, "expected an array of steps");
         return;
@@ -572,7 +572,7 @@ static void parse_steps(struct lint *L, const cJSON *root, const char *key,
         return;
     }
     for (int i = 0; i < n; i++) {
-        kc_jfile_path_index(q, sizeof(q), p, (size_t)i);
+        kc_json_path_index(q, sizeof(q), p, (size_t)i);
         parse_step(L, cJSON_GetArrayItem(arr, i), q, kind, &(*out)[i]);
         *nout = (size_t)i + 1;
     }

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jfile.h"
+#include "kc/file.h"
+#include "kc/json.h"
 #include "kc/codec.h"
 
 #define PATH_MAX_LEN 256
@@ -53,7 +54,7 @@ static int check_keys(const cJSON *obj, const char *display, const char *path,
         for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
             ok = ok || !strcmp(it->string, known[i]);
         if (!ok) {
-            kc_jfile_path_key(p, sizeof(p), path, it->string);
+            kc_json_path_key(p, sizeof(p), path, it->string);
             return fail(err, errlen, display, p, "unknown key");
         }
     }
@@ -75,7 +76,7 @@ static int parse_messages(struct kc_catalog_entry *e, const cJSON *arr,
         return fail(err, errlen, display, path, "out of memory");
     for (int i = 0; i < n; i++) {
         const cJSON *m = cJSON_GetArrayItem(arr, i);
-        kc_jfile_path_index(p, sizeof(p), path, (size_t)i);
+        kc_json_path_index(p, sizeof(p), path, (size_t)i);
         if (!cJSON_IsString(m) || !m->valuestring[0])
             return fail(err, errlen, display, p, "expected a non-empty string");
         e->messages[i] = strdup(m->valuestring);
@@ -98,19 +99,19 @@ static int parse_entry(struct kc_catalog_entry *e, const cJSON *obj,
         return fail(err, errlen, display, path, "expected an object");
     if (check_keys(obj, display, path, err, errlen) != 0)
         return -1;
-    kc_jfile_path_key(p, sizeof(p), path, "code");
+    kc_json_path_key(p, sizeof(p), path, "code");
     if (!cJSON_IsString(code) || !code->valuestring[0])
         return fail(err, errlen, display, p, "expected a non-empty string");
     e->code = strdup(code->valuestring);
     if (!e->code)
         return fail(err, errlen, display, p, "out of memory");
-    kc_jfile_path_key(p, sizeof(p), path, "http_status");
+    kc_json_path_key(p, sizeof(p), path, "http_status");
     if (!cJSON_IsNumber(st) || st->valuedouble < 100 || st->valuedouble > 599 ||
         st->valuedouble != (double)st->valueint)
         return fail(err, errlen, display, p,
                     "expected an HTTP status (100..599)");
     e->http_status = st->valueint;
-    kc_jfile_path_key(p, sizeof(p), path, "message");
+    kc_json_path_key(p, sizeof(p), path, "message");
     return parse_messages(e, cJSON_GetObjectItemCaseSensitive(obj, "message"),
                           display, p, err, errlen);
 }
@@ -128,14 +129,14 @@ static int parse_entries(struct kc_catalog *c, const cJSON *arr,
     if (!c->entries)
         return fail(err, errlen, display, "$.errors", "out of memory");
     for (int i = 0; i < n; i++) {
-        kc_jfile_path_index(p, sizeof(p), "$.errors", (size_t)i);
+        kc_json_path_index(p, sizeof(p), "$.errors", (size_t)i);
         c->nentries++;
         if (parse_entry(&c->entries[i], cJSON_GetArrayItem(arr, i), display, p,
                         err, errlen) != 0)
             return -1;
         if (kc_catalog_find(c, c->entries[i].code) != &c->entries[i]) {
             char q[PATH_MAX_LEN];
-            kc_jfile_path_key(q, sizeof(q), p, "code");
+            kc_json_path_key(q, sizeof(q), p, "code");
             return fail(err, errlen, display, q, "duplicate code");
         }
     }
@@ -150,7 +151,7 @@ int kc_catalog_parse(struct kc_catalog **out, const char *json, size_t len,
     struct kc_catalog *c = calloc(1, sizeof(*c));
 
     *out = NULL;
-    root = kc_jfile_parse(json, len, display, err, errlen);
+    root = kc_json_parse(json, len, display, err, errlen);
     if (!c || !root) {
         if (!c)
             fail(err, errlen, display, "$", "out of memory");
@@ -182,7 +183,7 @@ int kc_catalog_load(struct kc_catalog **out, const char *path, char *err,
                     size_t errlen)
 {
     size_t len;
-    char *text = kc_jfile_read(path, &len, err, errlen);
+    char *text = kc_file_read(path, KC_JSON_FILE_MAX, 0, &len, err, errlen);
     int rc;
 
     *out = NULL;

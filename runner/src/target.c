@@ -9,7 +9,8 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
-#include "jfile.h"
+#include "kc/file.h"
+#include "kc/json.h"
 
 #define P_LEN           256
 #define SECRET_FILE_MAX 4096
@@ -146,7 +147,7 @@ static int opt_str(struct tp *T, const cJSON *o, const char *key,
     char p[P_LEN];
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
 
-    kc_jfile_path_key(p, sizeof(p), base, key);
+    kc_json_path_key(p, sizeof(p), base, key);
     if (!it && required)
         return tfail(T, p, "missing required key");
     if (it && !cJSON_IsString(it))
@@ -167,7 +168,7 @@ static int opt_bool(struct tp *T, const cJSON *o, const char *key,
     if (!it)
         return 0;
     if (!cJSON_IsBool(it)) {
-        kc_jfile_path_key(p, sizeof(p), base, key);
+        kc_json_path_key(p, sizeof(p), base, key);
         return tfail(T, p, "expected true or false");
     }
     *out = cJSON_IsTrue(it);
@@ -188,7 +189,7 @@ static int only_keys(struct tp *T, const cJSON *o, const char *base,
         for (const cJSON *q = o->child; ok && q != it; q = q->next)
             ok = strcmp(q->string, it->string) != 0;
         if (!ok) {
-            kc_jfile_path_key(p, sizeof(p), base, it->string);
+            kc_json_path_key(p, sizeof(p), base, it->string);
             return tfail(T, p, "unknown or repeated key");
         }
     }
@@ -207,7 +208,7 @@ static char *read_secret_file(struct tp *T, const char *file, const char *path)
         snprintf(full, sizeof(full), "%s", file);
     else
         snprintf(full, sizeof(full), "%s/%s", T->dir, file);
-    s = kc_jfile_read(full, &len, err, sizeof(err));
+    s = kc_file_read(full, SECRET_FILE_MAX * 2, 0, &len, err, sizeof(err));
     if (!s) {
         tfail(T, path, "%s", err);
         return NULL;
@@ -240,7 +241,7 @@ static char *source_value(struct tp *T, const cJSON *o, const char *base,
     file = cJSON_GetObjectItemCaseSensitive(o, k_file);
     n = (v != NULL) + (env != NULL) + (file != NULL);
     *inl = v != NULL;
-    kc_jfile_path_key(p, sizeof(p), base, what);
+    kc_json_path_key(p, sizeof(p), base, what);
     if (n != 1) {
         tfail(T, p, "give exactly one of %s, %s, %s", what, k_env, k_file);
         return NULL;
@@ -254,7 +255,7 @@ static char *source_value(struct tp *T, const cJSON *o, const char *base,
     }
     if (env) {
         const char *val;
-        kc_jfile_path_key(p, sizeof(p), base, k_env);
+        kc_json_path_key(p, sizeof(p), base, k_env);
         if (!cJSON_IsString(env)) {
             tfail(T, p, "expected a string");
             return NULL;
@@ -266,7 +267,7 @@ static char *source_value(struct tp *T, const cJSON *o, const char *base,
         }
         return strdup(val);
     }
-    kc_jfile_path_key(p, sizeof(p), base, k_file);
+    kc_json_path_key(p, sizeof(p), base, k_file);
     if (!cJSON_IsString(file)) {
         tfail(T, p, "expected a string");
         return NULL;
@@ -319,7 +320,7 @@ static int parse_credentials(struct tp *T, struct kc_target *t,
         return tfail(T, "$.credentials", "out of memory");
     cJSON_ArrayForEach(it, cs)
     {
-        kc_jfile_path_key(p, sizeof(p), "$.credentials", it->string);
+        kc_json_path_key(p, sizeof(p), "$.credentials", it->string);
         if (kc_target_credential(t, it->string))
             return tfail(T, p, "repeated credential");
         t->ncreds++;
@@ -364,7 +365,7 @@ static int parse_capabilities(struct tp *T, struct kc_target *t,
         return tfail(T, "$.capabilities", "out of memory");
     cJSON_ArrayForEach(it, cs)
     {
-        kc_jfile_path_key(p, sizeof(p), "$.capabilities", it->string);
+        kc_json_path_key(p, sizeof(p), "$.capabilities", it->string);
         if (!kc_case_name_valid(it->string))
             return tfail(T, p,
                          "bad capability name (expected "
@@ -469,8 +470,8 @@ static int check_endpoint(struct tp *T, const struct kc_target *t)
     for (size_t i = 0; i < t->ncreds; i++) {
         if (!t->creds[i].inline_secret)
             continue;
-        kc_jfile_path_key(q, sizeof(q), "$.credentials", t->creds[i].name);
-        kc_jfile_path_key(p, sizeof(p), q, "access_key_secret");
+        kc_json_path_key(q, sizeof(q), "$.credentials", t->creds[i].name);
+        kc_json_path_key(p, sizeof(p), q, "access_key_secret");
         if (!t->allow_inline_secrets)
             return tfail(T, p,
                          "inline secrets need allow_inline_secrets: true "
@@ -508,7 +509,7 @@ static int parse_with(struct kc_target **out, const char *json, size_t len,
                       struct tp *T, const char *endpoint_override)
 {
     struct kc_target *t = calloc(1, sizeof(*t));
-    cJSON *root = kc_jfile_parse(json, len, T->display, T->err, T->errlen);
+    cJSON *root = kc_json_parse(json, len, T->display, T->err, T->errlen);
     int rc = -1;
 
     *out = NULL;
@@ -557,7 +558,7 @@ int kc_target_load(struct kc_target **out, const char *path,
 {
     struct tp T = {path, NULL, err, errlen, false};
     size_t len;
-    char *text = kc_jfile_read(path, &len, err, errlen);
+    char *text = kc_file_read(path, KC_JSON_FILE_MAX, 0, &len, err, errlen);
     char *dir = dir_of(path);
     int rc = -1;
 
@@ -720,7 +721,7 @@ static int env_field(struct tp *T, struct kc_envelope_field *f, const cJSON *o,
         f->type = KC_FIELD_NUMBER;
     else {
         char p[P_LEN];
-        kc_jfile_path_key(p, sizeof(p), base, "type");
+        kc_json_path_key(p, sizeof(p), base, "type");
         tfail(T, p, "expected \"string\" or \"number\"");
         goto out;
     }
@@ -738,7 +739,7 @@ static int env_fields(struct tp *T, struct kc_envelope *e, const cJSON *set,
     const cJSON *fs = cJSON_GetObjectItemCaseSensitive(set, "fields");
     const cJSON *it;
 
-    kc_jfile_path_key(p, sizeof(p), base, "fields");
+    kc_json_path_key(p, sizeof(p), base, "fields");
     if (!cJSON_IsObject(fs) || !fs->child)
         return tfail(T, p, "expected a non-empty object");
     e->fields = calloc((size_t)cJSON_GetArraySize(fs), sizeof(*e->fields));
@@ -746,7 +747,7 @@ static int env_fields(struct tp *T, struct kc_envelope *e, const cJSON *set,
         return tfail(T, p, "out of memory");
     cJSON_ArrayForEach(it, fs)
     {
-        kc_jfile_path_key(q, sizeof(q), p, it->string);
+        kc_json_path_key(q, sizeof(q), p, it->string);
         if (kc_envelope_field(e, it->string))
             return tfail(T, q, "repeated field");
         e->nfields++;
@@ -763,7 +764,7 @@ static int env_roots(struct tp *T, struct kc_envelope *e, const cJSON *set,
     const cJSON *rs = cJSON_GetObjectItemCaseSensitive(set, "xml_roots");
     const cJSON *it;
 
-    kc_jfile_path_key(p, sizeof(p), base, "xml_roots");
+    kc_json_path_key(p, sizeof(p), base, "xml_roots");
     if (!cJSON_IsArray(rs) || !rs->child)
         return tfail(T, p, "expected a non-empty array of strings");
     e->xml_roots = calloc((size_t)cJSON_GetArraySize(rs), sizeof(char *));
@@ -771,7 +772,7 @@ static int env_roots(struct tp *T, struct kc_envelope *e, const cJSON *set,
         return tfail(T, p, "out of memory");
     cJSON_ArrayForEach(it, rs)
     {
-        kc_jfile_path_index(q, sizeof(q), p, e->nxml_roots);
+        kc_json_path_index(q, sizeof(q), p, e->nxml_roots);
         if (!cJSON_IsString(it) || !it->valuestring[0])
             return tfail(T, q, "expected a non-empty string");
         e->xml_roots[e->nxml_roots] = strdup(it->valuestring);
@@ -803,7 +804,7 @@ int kc_envelope_parse(struct kc_envelope **out, const char *json, size_t len,
 {
     struct tp T = {display, NULL, err, errlen, false};
     struct kc_envelope *e = calloc(1, sizeof(*e));
-    cJSON *root = kc_jfile_parse(json, len, display, err, errlen);
+    cJSON *root = kc_json_parse(json, len, display, err, errlen);
     const cJSON *set;
     char p[P_LEN];
     int rc = -1;
@@ -814,7 +815,7 @@ int kc_envelope_parse(struct kc_envelope **out, const char *json, size_t len,
             tfail(&T, "$", "out of memory");
         goto out;
     }
-    kc_jfile_path_key(p, sizeof(p), "$", name);
+    kc_json_path_key(p, sizeof(p), "$", name);
     set = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, name)
                                : NULL;
     if (!set) {
@@ -837,7 +838,7 @@ int kc_envelope_load(struct kc_envelope **out, const char *path,
                      const char *name, char *err, size_t errlen)
 {
     size_t len;
-    char *text = kc_jfile_read(path, &len, err, errlen);
+    char *text = kc_file_read(path, KC_JSON_FILE_MAX, 0, &len, err, errlen);
     int rc;
 
     *out = NULL;

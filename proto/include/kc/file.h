@@ -1,0 +1,27 @@
+/*
+ * kc_file: reading a whole file with a named ceiling. Every file that
+ * kmsconf or kms-refserver reads (case files, the catalog, target profiles,
+ * expectation files, reports, the server configuration, secret files) goes
+ * through here, so that a hostile or mistaken path can cost at most the
+ * ceiling its caller names.
+ */
+#ifndef KC_FILE_H
+#define KC_FILE_H
+
+#include <stddef.h>
+
+enum kc_file_flags {
+    KC_FILE_TEXT = 1 << 0, /* refuse a NUL byte in the content */
+};
+
+/*
+ * Reads the file at path, at most max bytes, into a NUL-terminated buffer
+ * that the caller frees; *len (may be NULL) receives its length. NULL on
+ * failure, with err "<path>: cannot open: <reason>", "<path>: larger than
+ * <max> bytes", "<path>: cannot read: <reason>", "<path>: contains a NUL
+ * byte" (KC_FILE_TEXT) or "<path>: out of memory".
+ */
+char *kc_file_read(const char *path, size_t max, unsigned flags, size_t *len,
+                   char *err, size_t errlen);
+
+#endif
