@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -165,6 +166,34 @@ static void file_read_ceiling_and_text(void **state)
     free(path);
 }
 
+/* A FIFO never blocks the reader: refused as not regular, or read as empty
+ * when no writer holds it. A folder is an error, not an empty file. */
+static void file_read_fifo_and_folder(void **state)
+{
+    (void)state;
+    char err[KC_ERR_MAX];
+    char dir[] = "/tmp/kc_json_dir_XXXXXX";
+    char fifo[64];
+    size_t len = 1;
+    assert_non_null(mkdtemp(dir));
+    snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_null(
+        kc_file_read(fifo, 100, KC_FILE_REGULAR, &len, err, sizeof(err)));
+    assert_non_null(strstr(err, ": not a regular file"));
+    char *s = kc_file_read(fifo, 100, 0, &len, err, sizeof(err));
+    assert_non_null(s);
+    assert_int_equal(len, 0);
+    free(s);
+    assert_null(kc_file_read(dir, 100, 0, &len, err, sizeof(err)));
+    assert_non_null(strstr(err, ": cannot read: "));
+    assert_null(
+        kc_file_read(dir, 100, KC_FILE_REGULAR, &len, err, sizeof(err)));
+    assert_non_null(strstr(err, ": not a regular file"));
+    unlink(fifo);
+    rmdir(dir);
+}
+
 static void load_names_the_file(void **state)
 {
     (void)state;
@@ -198,6 +227,7 @@ int main(void)
         cmocka_unit_test(typed_getters),
         cmocka_unit_test(paths),
         cmocka_unit_test(file_read_ceiling_and_text),
+        cmocka_unit_test(file_read_fifo_and_folder),
         cmocka_unit_test(load_names_the_file),
         cmocka_unit_test(err_lines_have_no_control_bytes),
     };

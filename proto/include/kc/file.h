@@ -11,7 +11,8 @@
 #include <stddef.h>
 
 enum kc_file_flags {
-    KC_FILE_TEXT = 1 << 0, /* refuse a NUL byte in the content */
+    KC_FILE_TEXT = 1 << 0,    /* refuse a NUL byte in the content */
+    KC_FILE_REGULAR = 1 << 1, /* refuse a FIFO, device or socket */
 };
 
 /*
@@ -19,7 +20,9 @@ enum kc_file_flags {
  * that the caller frees; *len (may be NULL) receives its length. NULL on
  * failure, with err "<path>: cannot open: <reason>", "<path>: larger than
  * <max> bytes", "<path>: cannot read: <reason>", "<path>: contains a NUL
- * byte" (KC_FILE_TEXT) or "<path>: out of memory".
+ * byte" (KC_FILE_TEXT), "<path>: not a regular file" (KC_FILE_REGULAR) or
+ * "<path>: out of memory". Opening never blocks: a FIFO without a writer
+ * reads as empty (or is refused with KC_FILE_REGULAR).
  */
 char *kc_file_read(const char *path, size_t max, unsigned flags, size_t *len,
                    char *err, size_t errlen);
