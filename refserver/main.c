@@ -9,10 +9,10 @@
 
 #include <pthread.h>
 
-#include "config.h"
-#include "reply.h"
-#include "reqlog.h"
-#include "server.h"
+#include "rs/config.h"
+#include "rs/reply.h"
+#include "rs/reqlog.h"
+#include "rs/server.h"
 
 #define PROG          "kms-refserver"
 #define VERSION_TEXT  PROG " 0.1.0 (Alibaba Cloud KMS API 2016-01-20)"

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "reply.h"
+#include "rs/config.h"
+#include "rs/reply.h"
 
 static void test_default_table(void **state)
 {

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "crypto.h"
+#include "rs/crypto.h"
 
 static const unsigned char key1[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
 static const unsigned char key2[32] = {2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};

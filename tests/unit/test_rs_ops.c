@@ -14,7 +14,7 @@
 #include <pthread.h>
 
 #include "kc/codec.h"
-#include "ops.h"
+#include "rs/ops.h"
 
 #define ACCOUNT "1234567890123456"
 #define REGION  "cn-hangzhou"

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "kc/codec.h"
-#include "reply.h"
+#include "rs/reply.h"
 
 #define RID      "3b237773-bc2c-4bea-95fc-319a1a5baa68"
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

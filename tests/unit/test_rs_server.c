@@ -21,12 +21,12 @@
 #include <curl/curl.h>
 #include <pthread.h>
 
-#include "config.h"
 #include "kc/codec.h"
 #include "kc/sign.h"
-#include "reply.h"
-#include "reqlog.h"
-#include "server.h"
+#include "rs/config.h"
+#include "rs/reply.h"
+#include "rs/reqlog.h"
+#include "rs/server.h"
 
 #define MAXP 40
 

@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "config.h"
-#include "reqlog.h"
+#include "rs/config.h"
+#include "rs/reqlog.h"
 
 struct rs_server;
 

@@ -1,15 +1,15 @@
 /* rs_handler: the check order of kms-refserver, request by request. */
-#include "handler.h"
+#include "rs/handler.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "auth.h"
 #include "kc/codec.h"
-#include "ops.h"
-#include "request.h"
+#include "rs/auth.h"
+#include "rs/ops.h"
+#include "rs/request.h"
 
 #define API_VERSION "2016-01-20"
 #define NONCE_MAX   256

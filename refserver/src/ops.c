@@ -9,7 +9,7 @@
  * own conditions. docs/refserver.md, section "Operations", lists the
  * choices made here.
  */
-#include "ops.h"
+#include "rs/ops.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,9 +20,9 @@
 
 #include <openssl/crypto.h>
 
-#include "crypto.h"
 #include "kc/codec.h"
-#include "store.h"
+#include "rs/crypto.h"
+#include "rs/store.h"
 
 #define MAX_DESCRIPTION 8192
 #define MAX_PLAINTEXT   6144

@@ -1,5 +1,5 @@
 /* rs_config: built-in default, JSON configuration file, --print-config. */
-#include "config.h"
+#include "rs/config.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "reply.h"
+#include "rs/reply.h"
 
 #define CONFIG_FILE_MAX (4u << 20)
 #define MAX_ITEMS       10000

@@ -1,5 +1,5 @@
 /* rs_reply: error table, envelopes and success bodies in JSON and XML. */
-#include "reply.h"
+#include "rs/reply.h"
 
 #include <stdatomic.h>
 #include <stdio.h>

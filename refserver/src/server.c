@@ -1,5 +1,5 @@
 /* rs_server: libmicrohttpd glue around rs_handler. */
-#include "server.h"
+#include "rs/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,8 +13,8 @@
 
 #include <microhttpd.h>
 
-#include "handler.h"
 #include "kc/codec.h"
+#include "rs/handler.h"
 
 #define MAX_HEADERS 128
 /* MHD keeps the request line and headers in this much memory per

@@ -17,8 +17,8 @@
 
 #include <openssl/evp.h>
 
-#include "crypto.h"
-#include "ops.h"
+#include "rs/crypto.h"
+#include "rs/ops.h"
 
 /* "key-" + 21 lower-case alphanumerics. */
 #define RS_KEY_ID_LEN       25

@@ -1,5 +1,5 @@
 /* rs_crypto: AES-256-GCM blobs, encryption contexts, RSA key import. */
-#include "crypto.h"
+#include "rs/crypto.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -13,10 +13,10 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "config.h"
 #include "kc/sign.h"
-#include "reply.h"
-#include "reqlog.h"
+#include "rs/config.h"
+#include "rs/reply.h"
+#include "rs/reqlog.h"
 
 /* Largest query string and body the server reads. */
 #define RS_QUERY_MAX (32u * 1024u)
