@@ -23,15 +23,15 @@ static const char *const condition_names[] = {
     "in-debt",
     "in-debt-overdue",
 };
-static const char *const condition_errors[] = {
-    NULL,
-    "Forbidden.NoPermission",
-    "Forbidden.UbsmsInvalidUserid",
-    "Forbidden.UbsmsInvalidBid",
-    "Forbidden.KmsServiceNotEnabled",
-    "Forbidden.ProhibitedByRiskControl",
-    "Forbidden.InDebt",
-    "Forbidden.InDebtOverdue",
+static const enum rs_err_code condition_errors[] = {
+    RS_ERR_NONE,
+    RS_ERR_FORBIDDEN_NO_PERMISSION,
+    RS_ERR_FORBIDDEN_UBSMS_INVALID_USERID,
+    RS_ERR_FORBIDDEN_UBSMS_INVALID_BID,
+    RS_ERR_FORBIDDEN_KMS_SERVICE_NOT_ENABLED,
+    RS_ERR_FORBIDDEN_PROHIBITED_BY_RISK_CONTROL,
+    RS_ERR_FORBIDDEN_IN_DEBT,
+    RS_ERR_FORBIDDEN_IN_DEBT_OVERDUE,
 };
 static const char *const fault_names[] = {"none", "internal", "unavailable"};
 
@@ -43,9 +43,9 @@ const char *rs_config_condition_name(enum rs_condition c)
     return (size_t)c < NCOND ? condition_names[c] : "?";
 }
 
-const char *rs_config_condition_error(enum rs_condition c)
+enum rs_err_code rs_config_condition_error(enum rs_condition c)
 {
-    return (size_t)c < NCOND ? condition_errors[c] : NULL;
+    return (size_t)c < NCOND ? condition_errors[c] : RS_ERR_NONE;
 }
 
 const char *rs_config_fault_name(enum rs_fault f)

@@ -42,7 +42,7 @@ typedef int (*op_fn)(struct op *o);
 /* ---- results -------------------------------------------------------- */
 
 /* Records a documented error; returns 0 (the call itself succeeded). */
-static int fail(struct op *o, const char *code, const char *arg)
+static int fail(struct op *o, enum rs_err_code code, const char *arg)
 {
     o->out->error = code;
     size_t n = arg ? strlen(arg) : 0;
@@ -56,7 +56,7 @@ static int fail(struct op *o, const char *code, const char *arg)
 
 /* Records a documented error; returns 1 (for checks that return 0 when
  * the request passed them). */
-static int reject(struct op *o, const char *code, const char *arg)
+static int reject(struct op *o, enum rs_err_code code, const char *arg)
 {
     fail(o, code, arg);
     return 1;
@@ -194,7 +194,7 @@ static int opt_long(struct op *o, const char *name, long *v, bool *present)
     const char *s = param(o, name);
     *present = s != NULL;
     if (s && parse_long(s, v) != 0)
-        return reject(o, "ParseRequestParameterException", "");
+        return reject(o, RS_ERR_PARSE_REQUEST_PARAMETER_EXCEPTION, "");
     return 0;
 }
 
@@ -208,9 +208,9 @@ static int paging(struct op *o, long *page, long *size)
         opt_long(o, "PageSize", size, &has))
         return 1;
     if (*page < 1)
-        return reject(o, "InvalidParameter", "PageNumber");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "PageNumber");
     if (*size < 1 || *size > 100)
-        return reject(o, "InvalidParameter", "PageSize");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "PageSize");
     return 0;
 }
 
@@ -258,14 +258,14 @@ static int context(struct op *o, char **out)
     if (!s)
         return 0;
     if (strlen(s) > MAX_CONTEXT) {
-        rc = reject(o, "InvalidParameter", "EncryptionContext");
+        rc = reject(o, RS_ERR_INVALID_PARAMETER, "EncryptionContext");
         goto out;
     }
     rc = rs_crypto_context_canon(s, out);
     if (rc == -2)
         rc = -1;
     else if (rc != 0)
-        rc = reject(o, "InvalidParameter", "EncryptionContext");
+        rc = reject(o, RS_ERR_INVALID_PARAMETER, "EncryptionContext");
 out:
     free(flat);
     return rc;
@@ -306,13 +306,13 @@ static int resolve_arn(struct op *o, const char *arn, bool aliases,
     const char *c1 = strchr(p, ':');
     const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
     if (!c2)
-        return reject(o, "InvalidParameter", "KeyId");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "KeyId");
     const char *res = c2 + 1;
     bool is_alias = strncmp(res, "alias/", 6) == 0;
     if (!is_alias && strncmp(res, "key/", 4) != 0)
-        return reject(o, "InvalidParameter", "KeyId");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "KeyId");
     if (is_alias && !aliases)
-        return reject(o, "Unsupported.Alias", "");
+        return reject(o, RS_ERR_UNSUPPORTED_ALIAS, "");
     const char *region = o->call->region, *account = o->call->account;
     bool mine = (size_t)(c1 - p) == strlen(region) &&
                 strncmp(p, region, strlen(region)) == 0 &&
@@ -322,9 +322,10 @@ static int resolve_arn(struct op *o, const char *arn, bool aliases,
          : is_alias ? by_alias(o, res)
                     : rs_scope_key(o->sc, res + 4);
     if (!*k)
-        return reject(
-            o, is_alias ? "Forbidden.AliasNotFound" : "Forbidden.KeyNotFound",
-            "");
+        return reject(o,
+                      is_alias ? RS_ERR_FORBIDDEN_ALIAS_NOT_FOUND
+                               : RS_ERR_FORBIDDEN_KEY_NOT_FOUND,
+                      "");
     return 0;
 }
 
@@ -338,12 +339,12 @@ static int resolve(struct op *o, const char *ref, bool aliases,
         return resolve_arn(o, ref, aliases, k);
     if (strncmp(ref, "alias/", 6) == 0) {
         if (!aliases)
-            return reject(o, "Unsupported.Alias", "");
+            return reject(o, RS_ERR_UNSUPPORTED_ALIAS, "");
         *k = by_alias(o, ref);
-        return *k ? 0 : reject(o, "Forbidden.AliasNotFound", "");
+        return *k ? 0 : reject(o, RS_ERR_FORBIDDEN_ALIAS_NOT_FOUND, "");
     }
     *k = rs_scope_key(o->sc, ref);
-    return *k ? 0 : reject(o, "Forbidden.KeyNotFound", "");
+    return *k ? 0 : reject(o, RS_ERR_FORBIDDEN_KEY_NOT_FOUND, "");
 }
 
 /* The required KeyId, resolved. 0 or 1 (error recorded). */
@@ -351,7 +352,7 @@ static int key_param(struct op *o, bool aliases, struct rs_key **k)
 {
     const char *ref = param(o, "KeyId");
     if (!ref)
-        return reject(o, "MissingParameter", "KeyId");
+        return reject(o, RS_ERR_MISSING_PARAMETER, "KeyId");
     return resolve(o, ref, aliases, k);
 }
 
@@ -362,11 +363,11 @@ static int usable(struct op *o, const struct rs_key *k)
     case RS_ENABLED:
         return 0;
     case RS_DISABLED:
-        return reject(o, "Rejected.Disabled", "");
+        return reject(o, RS_ERR_REJECTED_DISABLED, "");
     case RS_PENDING_DELETION:
-        return reject(o, "Rejected.PendingDeletion", "");
+        return reject(o, RS_ERR_REJECTED_PENDING_DELETION, "");
     case RS_PENDING_IMPORT:
-        return reject(o, "Rejected.PendingImport", "");
+        return reject(o, RS_ERR_REJECTED_PENDING_IMPORT, "");
     }
     return 0;
 }
@@ -506,25 +507,25 @@ static int create_validate(struct op *o, struct create_args *a)
     a->rotation = false;
     a->interval = 365 * DAY_S;
     if (rot && parse_bool(rot, &a->rotation) != 0)
-        return reject(o, "ParseRequestParameterException", "");
+        return reject(o, RS_ERR_PARSE_REQUEST_PARAMETER_EXCEPTION, "");
     if (a->rotation && !interval)
-        return reject(o, "MissingParameter", "RotationInterval");
+        return reject(o, RS_ERR_MISSING_PARAMETER, "RotationInterval");
     if (a->description && strlen(a->description) > MAX_DESCRIPTION)
-        return reject(o, "InvalidParameter", "Description");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "Description");
     if (!one_of(a->spec, key_specs))
-        return reject(o, "InvalidParameter", "KeySpec");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "KeySpec");
     if (usage && strcmp(usage, "ENCRYPT/DECRYPT") != 0)
-        return reject(o, "InvalidParameter", "KeyUsage");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "KeyUsage");
     if (!one_of(a->origin, origins))
-        return reject(o, "InvalidParameter", "Origin");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "Origin");
     if (!one_of(a->protection, levels))
-        return reject(o, "InvalidParameter", "ProtectionLevel");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "ProtectionLevel");
     if (interval && parse_interval(interval, &a->interval) != 0)
-        return reject(o, "InvalidParameter", "RotationInterval");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "RotationInterval");
     if (a->rotation && strcmp(a->origin, "EXTERNAL") == 0)
-        return reject(o, "InvalidParameter", "EnableAutomaticRotation");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "EnableAutomaticRotation");
     if (strcmp(a->protection, "HSM") == 0 && !o->call->region_has_hsm)
-        return reject(o, "Unsupported.ProtectionLevel", "");
+        return reject(o, RS_ERR_UNSUPPORTED_PROTECTION_LEVEL, "");
     return 0;
 }
 
@@ -556,7 +557,7 @@ static int op_create_key(struct op *o)
     if (create_validate(o, &a))
         return 0;
     if (rs_scope_live_keys(o->sc) >= o->call->key_quota)
-        return fail(o, "Rejected.LimitExceeded", "");
+        return fail(o, RS_ERR_REJECTED_LIMIT_EXCEEDED, "");
     struct rs_key *k = rs_key_new(o->call->now);
     if (!k)
         return -1;
@@ -615,7 +616,7 @@ static int set_enabled(struct op *o, bool enabled)
     if (key_param(o, false, &k))
         return 0;
     if (k->state == RS_PENDING_DELETION || k->state == RS_PENDING_IMPORT)
-        return fail(o, "Rejected.StateModifiedFailed", "");
+        return fail(o, RS_ERR_REJECTED_STATE_MODIFIED_FAILED, "");
     k->state = enabled ? RS_ENABLED : RS_DISABLED;
     return empty_reply(o);
 }
@@ -637,17 +638,17 @@ static int op_schedule_key_deletion(struct op *o)
     long days = 0;
     struct rs_key *k = NULL;
     if (!ref)
-        return fail(o, "MissingParameter", "KeyId");
+        return fail(o, RS_ERR_MISSING_PARAMETER, "KeyId");
     if (!days_s)
-        return fail(o, "MissingParameter", "PendingWindowInDays");
+        return fail(o, RS_ERR_MISSING_PARAMETER, "PendingWindowInDays");
     if (parse_long(days_s, &days) != 0)
-        return fail(o, "ParseRequestParameterException", "");
+        return fail(o, RS_ERR_PARSE_REQUEST_PARAMETER_EXCEPTION, "");
     if (days < 7 || days > 366)
-        return fail(o, "InvalidParameter", "PendingWindowInDays");
+        return fail(o, RS_ERR_INVALID_PARAMETER, "PendingWindowInDays");
     if (resolve(o, ref, false, &k))
         return 0;
     if (k->state == RS_PENDING_DELETION)
-        return fail(o, "Rejected.StateModifiedFailed", "");
+        return fail(o, RS_ERR_REJECTED_STATE_MODIFIED_FAILED, "");
     k->state = RS_PENDING_DELETION;
     k->delete_date = o->call->now + days * DAY_S;
     return empty_reply(o);
@@ -659,7 +660,7 @@ static int op_cancel_key_deletion(struct op *o)
     if (key_param(o, false, &k))
         return 0;
     if (k->state != RS_PENDING_DELETION)
-        return fail(o, "Rejected.StateModifiedFailed", "");
+        return fail(o, RS_ERR_REJECTED_STATE_MODIFIED_FAILED, "");
     k->state = k->has_material ? RS_ENABLED : RS_PENDING_IMPORT;
     k->delete_date = 0;
     return empty_reply(o);
@@ -670,15 +671,15 @@ static int op_update_key_description(struct op *o)
     struct rs_key *k = NULL;
     const char *desc = param(o, "Description");
     if (!param(o, "KeyId"))
-        return fail(o, "MissingParameter", "KeyId");
+        return fail(o, RS_ERR_MISSING_PARAMETER, "KeyId");
     if (!desc)
-        return fail(o, "MissingParameter", "Description");
+        return fail(o, RS_ERR_MISSING_PARAMETER, "Description");
     if (strlen(desc) > MAX_DESCRIPTION)
-        return fail(o, "InvalidParameter", "Description");
+        return fail(o, RS_ERR_INVALID_PARAMETER, "Description");
     if (key_param(o, false, &k))
         return 0;
     if (k->state == RS_PENDING_DELETION)
-        return fail(o, "Rejected.PendingDeletion", "");
+        return fail(o, RS_ERR_REJECTED_PENDING_DELETION, "");
     char *copy = strdup(desc);
     if (!copy)
         return -1;
@@ -704,14 +705,14 @@ static int op_describe_key_version(struct op *o)
     const char *vid = param(o, "KeyVersionId");
     struct rs_key *k = NULL;
     if (!ref)
-        return fail(o, "MissingParameter", "KeyId");
+        return fail(o, RS_ERR_MISSING_PARAMETER, "KeyId");
     if (!vid)
-        return fail(o, "MissingParameter", "KeyVersionId");
+        return fail(o, RS_ERR_MISSING_PARAMETER, "KeyVersionId");
     if (resolve(o, ref, false, &k))
         return 0;
     const struct rs_version *v = rs_key_version(k, vid);
     if (!v)
-        return fail(o, "Forbidden.KeyVersionNotFound", "");
+        return fail(o, RS_ERR_FORBIDDEN_KEY_VERSION_NOT_FOUND, "");
     struct jb b = jb_new();
     jb_add(&b, "KeyVersion", version_item(k, v));
     return succeed(o, jb_done(&b));
@@ -722,7 +723,7 @@ static int op_describe_key_version(struct op *o)
 static int paged_key(struct op *o, long *page, long *size, struct rs_key **k)
 {
     if (!param(o, "KeyId"))
-        return reject(o, "MissingParameter", "KeyId");
+        return reject(o, RS_ERR_MISSING_PARAMETER, "KeyId");
     return paging(o, page, size) || key_param(o, false, k);
 }
 
@@ -754,11 +755,11 @@ static const char *alias_param(struct op *o)
 {
     const char *name = param(o, "AliasName");
     if (!name) {
-        fail(o, "MissingParameter", "AliasName");
+        fail(o, RS_ERR_MISSING_PARAMETER, "AliasName");
         return NULL;
     }
     if (!alias_name_valid(name)) {
-        fail(o, "InvalidParameter", "AliasName");
+        fail(o, RS_ERR_INVALID_PARAMETER, "AliasName");
         return NULL;
     }
     return name;
@@ -767,15 +768,15 @@ static const char *alias_param(struct op *o)
 /* CreateAlias/UpdateAlias: AliasName then KeyId must be given, the name
  * valid, the key found and not pending deletion (else pending_code). The
  * alias name, or NULL with the error recorded. */
-static const char *alias_and_key(struct op *o, const char *pending_code,
+static const char *alias_and_key(struct op *o, enum rs_err_code pending_code,
                                  struct rs_key **k)
 {
     if (!param(o, "AliasName")) {
-        fail(o, "MissingParameter", "AliasName");
+        fail(o, RS_ERR_MISSING_PARAMETER, "AliasName");
         return NULL;
     }
     if (!param(o, "KeyId")) {
-        fail(o, "MissingParameter", "KeyId");
+        fail(o, RS_ERR_MISSING_PARAMETER, "KeyId");
         return NULL;
     }
     const char *name = alias_param(o);
@@ -791,13 +792,14 @@ static const char *alias_and_key(struct op *o, const char *pending_code,
 static int op_create_alias(struct op *o)
 {
     struct rs_key *k = NULL;
-    const char *name = alias_and_key(o, "Rejected.StateModifiedFailed", &k);
+    const char *name =
+        alias_and_key(o, RS_ERR_REJECTED_STATE_MODIFIED_FAILED, &k);
     if (!name)
         return 0;
     if (rs_scope_alias(o->sc, name))
-        return fail(o, "AliasAlreadyExists", "");
+        return fail(o, RS_ERR_ALIAS_ALREADY_EXISTS, "");
     if (rs_scope_alias_count(o->sc, k->id) >= RS_ALIASES_PER_KEY)
-        return fail(o, "Rejected.LimitExceeded", "");
+        return fail(o, RS_ERR_REJECTED_LIMIT_EXCEEDED, "");
     if (rs_scope_add_alias(o->sc, name, k->id) != 0)
         return -1;
     return empty_reply(o);
@@ -806,12 +808,12 @@ static int op_create_alias(struct op *o)
 static int op_update_alias(struct op *o)
 {
     struct rs_key *k = NULL;
-    const char *name = alias_and_key(o, "Rejected.PendingDeletion", &k);
+    const char *name = alias_and_key(o, RS_ERR_REJECTED_PENDING_DELETION, &k);
     if (!name)
         return 0;
     struct rs_alias *a = rs_scope_alias(o->sc, name);
     if (!a)
-        return fail(o, "Forbidden.AliasNotFound", "");
+        return fail(o, RS_ERR_FORBIDDEN_ALIAS_NOT_FOUND, "");
     memcpy(a->key_id, k->id, sizeof(a->key_id));
     return empty_reply(o);
 }
@@ -823,7 +825,7 @@ static int op_delete_alias(struct op *o)
         return 0;
     struct rs_alias *a = rs_scope_alias(o->sc, name);
     if (!a)
-        return fail(o, "Forbidden.AliasNotFound", "");
+        return fail(o, RS_ERR_FORBIDDEN_ALIAS_NOT_FOUND, "");
     rs_scope_remove_alias(o->sc, a);
     return empty_reply(o);
 }
@@ -907,16 +909,16 @@ static int op_encrypt(struct op *o)
     struct rs_key *k = NULL;
     const char *pt64 = param(o, "Plaintext");
     if (!param(o, "KeyId"))
-        return fail(o, "MissingParameter", "KeyId");
+        return fail(o, RS_ERR_MISSING_PARAMETER, "KeyId");
     if (!pt64)
-        return fail(o, "MissingParameter", "Plaintext");
+        return fail(o, RS_ERR_MISSING_PARAMETER, "Plaintext");
     rc = context(o, &ctx);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
     if (strlen(pt64) <= MAX_PARAM_B64)
         pt = kc_base64_decode(pt64, strlen(pt64), &n);
     if (!pt || n > MAX_PLAINTEXT) {
-        fail(o, "InvalidParameter", "Plaintext");
+        fail(o, RS_ERR_INVALID_PARAMETER, "Plaintext");
         goto out;
     }
     if (key_param(o, true, &k) || usable(o, k))
@@ -942,7 +944,7 @@ static unsigned char *blob_param(struct op *o, struct rs_blob *parsed)
         blob = kc_base64_decode(s, strlen(s), &n);
     if (!blob || rs_crypto_blob_parse(blob, n, parsed) != 0) {
         free(blob);
-        fail(o, "InvalidParameter", "CiphertextBlob");
+        fail(o, RS_ERR_INVALID_PARAMETER, "CiphertextBlob");
         return NULL;
     }
     return blob;
@@ -971,7 +973,7 @@ static int op_decrypt(struct op *o)
     struct rs_blob parsed;
     struct rs_key *k = NULL;
     if (!param(o, "CiphertextBlob"))
-        return fail(o, "MissingParameter", "CiphertextBlob");
+        return fail(o, RS_ERR_MISSING_PARAMETER, "CiphertextBlob");
     rc = context(o, &ctx);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
@@ -980,7 +982,7 @@ static int op_decrypt(struct op *o)
         goto out;
     k = rs_scope_key(o->sc, parsed.key_id);
     if (!k) {
-        fail(o, "Forbidden.KeyNotFound", "");
+        fail(o, RS_ERR_FORBIDDEN_KEY_NOT_FOUND, "");
         goto out;
     }
     if (usable(o, k))
@@ -992,7 +994,7 @@ static int op_decrypt(struct op *o)
     rc = 0;
     if (!rs_key_version(k, parsed.version_id) ||
         rs_crypto_open(k->material, blob, &parsed, ctx, pt) != 0) {
-        fail(o, "InvalidParameter", "CiphertextBlob");
+        fail(o, RS_ERR_INVALID_PARAMETER, "CiphertextBlob");
         goto out;
     }
     rc = succeed(o, decrypt_body(k, parsed.version_id, pt, parsed.ct_len));
@@ -1015,9 +1017,9 @@ static int data_key_size(struct op *o, size_t *n)
     if (opt_long(o, "NumberOfBytes", &bytes, &has))
         return 1;
     if (spec && !one_of(spec, specs))
-        return reject(o, "InvalidParameter", "KeySpec");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "KeySpec");
     if (has && (bytes < 1 || bytes > 1024))
-        return reject(o, "InvalidParameter", "NumberOfBytes");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "NumberOfBytes");
     *n = has ? (size_t)bytes : spec && strcmp(spec, "AES_128") == 0 ? 16 : 32;
     return 0;
 }
@@ -1031,7 +1033,7 @@ static int generate_data_key(struct op *o, bool with_plaintext)
     size_t n = 0;
     struct rs_key *k = NULL;
     if (!param(o, "KeyId"))
-        return fail(o, "MissingParameter", "KeyId");
+        return fail(o, RS_ERR_MISSING_PARAMETER, "KeyId");
     if (data_key_size(o, &n))
         return 0;
     rc = context(o, &ctx);
@@ -1074,7 +1076,7 @@ static int external_key(struct op *o, struct rs_key **k)
     if (key_param(o, false, k))
         return 1;
     if (!(*k)->external)
-        return reject(o, "Unsupported.Origin", "");
+        return reject(o, RS_ERR_UNSUPPORTED_ORIGIN, "");
     return 0;
 }
 
@@ -1083,15 +1085,15 @@ static int import_params(struct op *o, enum rs_wrap *alg)
     const char *algname = param(o, "WrappingAlgorithm");
     const char *spec = param(o, "WrappingKeySpec");
     if (!param(o, "KeyId"))
-        return reject(o, "MissingParameter", "KeyId");
+        return reject(o, RS_ERR_MISSING_PARAMETER, "KeyId");
     if (!algname)
-        return reject(o, "MissingParameter", "WrappingAlgorithm");
+        return reject(o, RS_ERR_MISSING_PARAMETER, "WrappingAlgorithm");
     if (!spec)
-        return reject(o, "MissingParameter", "WrappingKeySpec");
+        return reject(o, RS_ERR_MISSING_PARAMETER, "WrappingKeySpec");
     if (rs_crypto_wrap_parse(algname, alg) != 0)
-        return reject(o, "InvalidParameter", "WrappingAlgorithm");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "WrappingAlgorithm");
     if (strcmp(spec, "RSA_2048") != 0)
-        return reject(o, "InvalidParameter", "WrappingKeySpec");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "WrappingKeySpec");
     return 0;
 }
 
@@ -1151,7 +1153,7 @@ static int material_expiry(struct op *o, time_t *out)
     if (opt_long(o, "KeyMaterialExpireUnix", &v, &has))
         return 1;
     if (has && (v < 0 || (v > 0 && v <= o->call->now)))
-        return reject(o, "InvalidParameter", "KeyMaterialExpireUnix");
+        return reject(o, RS_ERR_INVALID_PARAMETER, "KeyMaterialExpireUnix");
     *out = (time_t)v;
     return 0;
 }
@@ -1163,9 +1165,9 @@ static int unwrap_material(struct op *o, struct rs_key *k,
     const char *s = param(o, "EncryptedKeyMaterial");
     struct rs_token *t = rs_key_token(k, param(o, "ImportToken"));
     if (!t)
-        return reject(o, "InvalidImportToken", "");
+        return reject(o, RS_ERR_INVALID_IMPORT_TOKEN, "");
     if (o->call->now >= t->issued + o->call->import_token_life_s)
-        return reject(o, "ExpiredImportToken", "");
+        return reject(o, RS_ERR_EXPIRED_IMPORT_TOKEN, "");
     size_t n = 0, len = 0;
     unsigned char plain[512];
     unsigned char *wrapped = NULL;
@@ -1179,7 +1181,7 @@ static int unwrap_material(struct op *o, struct rs_key *k,
         memcpy(out, plain, RS_CRYPTO_KEY_LEN);
     OPENSSL_cleanse(plain, sizeof(plain));
     free(wrapped);
-    return bad ? reject(o, "InvalidKeyMaterial", "") : 0;
+    return bad ? reject(o, RS_ERR_INVALID_KEY_MATERIAL, "") : 0;
 }
 
 static int op_import_key_material(struct op *o)
@@ -1191,12 +1193,12 @@ static int op_import_key_material(struct op *o)
     unsigned char m[RS_CRYPTO_KEY_LEN], fp[32];
     for (size_t i = 0; required[i]; i++) {
         if (!param(o, required[i]))
-            return fail(o, "MissingParameter", required[i]);
+            return fail(o, RS_ERR_MISSING_PARAMETER, required[i]);
     }
     if (material_expiry(o, &expire) || external_key(o, &k))
         return 0;
     if (k->state == RS_PENDING_DELETION)
-        return fail(o, "Rejected.StateModifiedFailed", "");
+        return fail(o, RS_ERR_REJECTED_STATE_MODIFIED_FAILED, "");
     if (unwrap_material(o, k, m))
         return 0;
     int rc = -1;
@@ -1204,7 +1206,7 @@ static int op_import_key_material(struct op *o)
         goto out;
     rc = 0;
     if (k->imported_once && CRYPTO_memcmp(fp, k->fingerprint, 32) != 0) {
-        fail(o, "InvalidKeyMaterial", "");
+        fail(o, RS_ERR_INVALID_KEY_MATERIAL, "");
         goto out;
     }
     memcpy(k->material, m, sizeof(m));
@@ -1280,7 +1282,7 @@ int rs_ops_call(struct rs_store *st, const char *action,
                 const struct rs_call *call, struct rs_result *out)
 {
     out->body = NULL;
-    out->error = NULL;
+    out->error = RS_ERR_NONE;
     out->arg[0] = '\0';
     op_fn fn = find_op(action);
     if (!st || !call || !call->account || !call->region || !fn)
@@ -1295,7 +1297,7 @@ int rs_ops_call(struct rs_store *st, const char *action,
     if (rc != 0) {
         cJSON_Delete(out->body);
         out->body = NULL;
-        out->error = NULL;
+        out->error = RS_ERR_NONE;
     }
     return rc;
 }

@@ -56,9 +56,10 @@ static void test_default_table(void **state)
         assert_int_equal(k->fault, want[i].fault);
         const struct rs_account *a = rs_config_account(&c, k->account);
         assert_non_null(a);
-        const char *e = rs_config_condition_error(a->condition);
+        const struct rs_errdef *e =
+            rs_reply_def(rs_config_condition_error(a->condition));
         if (want[i].error)
-            assert_string_equal(e, want[i].error);
+            assert_string_equal(e->code, want[i].error);
         else
             assert_null(e);
     }

@@ -57,7 +57,7 @@ static struct rs_result vcall(struct rs_store *st, const struct req *r,
     struct rs_result res;
     memset(&res, 0x7f, sizeof(res));
     assert_int_equal(rs_ops_call(st, action, &c, &res), 0);
-    assert_true((res.body == NULL) != (res.error == NULL));
+    assert_true((res.body == NULL) != (res.error == RS_ERR_NONE));
     return res;
 }
 
@@ -82,14 +82,21 @@ static struct rs_result call_as(struct rs_store *st, const struct req *r,
     return res;
 }
 
+/* The name of a result's error code, NULL on success. */
+static const char *code_of(struct rs_result res)
+{
+    const struct rs_errdef *def = rs_reply_def(res.error);
+    return def ? def->code : NULL;
+}
+
 #define OK(res)             ok_at((res), __LINE__)
 #define ERR(res, code, arg) err_at((res), (code), (arg), __LINE__)
 
 static cJSON *ok_at(struct rs_result res, int line)
 {
-    if (res.error) {
+    if (code_of(res)) {
         print_error("line %d: expected success, got %s \"%s\"\n", line,
-                    res.error, res.arg);
+                    code_of(res), res.arg);
         fail();
     }
     assert_non_null(res.body);
@@ -105,10 +112,10 @@ static void ok_free(struct rs_result res, int line)
 static void err_at(struct rs_result res, const char *code, const char *arg,
                    int line)
 {
-    if (!res.error || strcmp(res.error, code) != 0 ||
+    if (!code_of(res) || strcmp(code_of(res), code) != 0 ||
         strcmp(res.arg, arg) != 0) {
         print_error("line %d: expected %s \"%s\", got %s \"%s\"\n", line, code,
-                    arg, res.error ? res.error : "success", res.arg);
+                    arg, code_of(res) ? code_of(res) : "success", res.arg);
         cJSON_Delete(res.body);
         fail();
     }
@@ -703,7 +710,7 @@ static void state_matrix(void **state)
             struct mkey m = matrix_key(st, s, n++);
             struct rs_result r = do_api(st, rows[i].api, &m, n++);
             const char *want = rows[i].expect[s];
-            const char *got = r.error ? r.error : NULL;
+            const char *got = code_of(r);
             if ((want == NULL) != (got == NULL) ||
                 (want && strcmp(want, got) != 0)) {
                 print_error("%s on %s: expected %s, got %s \"%s\"\n",

@@ -28,6 +28,26 @@ static void test_table_has_the_seed(void **state)
     assert_null(rs_reply_at(rs_reply_count()));
 }
 
+/* Every enum rs_err_code has its entry (no gap in the designated
+ * initializers), under a name of its own, and iteration visits them in
+ * enum order. */
+static void test_every_code_has_an_entry(void **state)
+{
+    (void)state;
+    assert_null(rs_reply_def(RS_ERR_NONE));
+    assert_null(rs_reply_def(RS_ERR_COUNT));
+    assert_int_equal(rs_reply_count(), RS_ERR_COUNT - 1);
+    for (int c = RS_ERR_NONE + 1; c < RS_ERR_COUNT; c++) {
+        const struct rs_errdef *def = rs_reply_def((enum rs_err_code)c);
+        assert_non_null(def);
+        assert_non_null(def->code);
+        assert_non_null(def->message);
+        assert_true(def->status >= 400 && def->status <= 599);
+        assert_ptr_equal(rs_reply_find(def->code), def);
+        assert_ptr_equal(rs_reply_at((size_t)(c - 1)), def);
+    }
+}
+
 static void test_placeholder(void **state)
 {
     char msg[256];
@@ -48,9 +68,9 @@ static void test_error_json_bytes(void **state)
 {
     struct rs_reply r;
     (void)state;
-    assert_int_equal(
-        rs_reply_error(&r, NULL, RS_FMT_JSON, "IllegalTimestamp", NULL, RID),
-        0);
+    assert_int_equal(rs_reply_error(&r, NULL, RS_FMT_JSON,
+                                    RS_ERR_ILLEGAL_TIMESTAMP, NULL, RID),
+                     0);
     assert_string_equal(
         r.body, "{\"HttpStatus\":400,\"Code\":\"IllegalTimestamp\","
                 "\"Message\":\"The input parameter \\\"Timestamp\\\" that is "
@@ -69,9 +89,9 @@ static void test_error_xml_bytes(void **state)
 {
     struct rs_reply r;
     (void)state;
-    assert_int_equal(
-        rs_reply_error(&r, NULL, RS_FMT_XML, "MissingParameter", "KeyId", RID),
-        0);
+    assert_int_equal(rs_reply_error(&r, NULL, RS_FMT_XML,
+                                    RS_ERR_MISSING_PARAMETER, "KeyId", RID),
+                     0);
     assert_string_equal(r.body,
                         XML_DECL "<KMS><HttpStatus>400</HttpStatus>"
                                  "<Code>MissingParameter</Code><Message>The "
@@ -80,8 +100,9 @@ static void test_error_xml_bytes(void **state)
                                  "</RequestId></KMS>");
     assert_string_equal(r.content_type, "text/xml;charset=utf-8");
     rs_reply_dispose(&r);
-    assert_int_equal(
-        rs_reply_error(&r, NULL, RS_FMT_XML, "InternalFailure", NULL, RID), 0);
+    assert_int_equal(rs_reply_error(&r, NULL, RS_FMT_XML,
+                                    RS_ERR_INTERNAL_FAILURE, NULL, RID),
+                     0);
     assert_int_equal(r.status, 500);
     assert_non_null(strstr(r.body, "<Message>Internal Failure.</Message>"));
     rs_reply_dispose(&r);
@@ -91,8 +112,9 @@ static void test_xml_escaping(void **state)
 {
     struct rs_reply r;
     (void)state;
-    assert_int_equal(rs_reply_error(&r, NULL, RS_FMT_XML, "InvalidParameter",
-                                    "<a&b>'\"\x01", RID),
+    assert_int_equal(rs_reply_error(&r, NULL, RS_FMT_XML,
+                                    RS_ERR_INVALID_PARAMETER, "<a&b>'\"\x01",
+                                    RID),
                      0);
     assert_non_null(strstr(r.body, "parameter &quot;&lt;a&amp;b&gt;&apos;"
                                    "&quot;\xEF\xBF\xBD&quot; is not valid."));
@@ -104,10 +126,14 @@ static void test_unknown_code_is_internal(void **state)
     struct rs_reply r;
     (void)state;
     assert_int_equal(
-        rs_reply_error(&r, NULL, RS_FMT_JSON, "Bogus.Code", NULL, NULL), 0);
+        rs_reply_error(&r, NULL, RS_FMT_JSON, RS_ERR_COUNT, NULL, NULL), 0);
     assert_int_equal(r.status, 500);
     assert_string_equal(r.code, "InternalFailure");
     assert_true(kc_uuid_valid(r.request_id));
+    rs_reply_dispose(&r);
+    assert_int_equal(
+        rs_reply_error(&r, NULL, RS_FMT_JSON, RS_ERR_NONE, NULL, NULL), 0);
+    assert_string_equal(r.code, "InternalFailure");
     rs_reply_dispose(&r);
 }
 
@@ -115,9 +141,9 @@ static void test_fresh_lowercase_ids(void **state)
 {
     struct rs_reply a, b;
     (void)state;
-    assert_int_equal(
-        rs_reply_error(&a, NULL, RS_FMT_JSON, "Forbidden.InDebt", NULL, NULL),
-        0);
+    assert_int_equal(rs_reply_error(&a, NULL, RS_FMT_JSON,
+                                    RS_ERR_FORBIDDEN_IN_DEBT, NULL, NULL),
+                     0);
     assert_int_equal(rs_reply_success(&b, RS_FMT_JSON, NULL, NULL), 0);
     assert_true(kc_uuid_valid(a.request_id));
     assert_true(kc_uuid_valid(b.request_id));
@@ -165,7 +191,8 @@ static void test_deviations(void **state)
     struct rs_reply r;
     (void)state;
     assert_int_equal(
-        rs_reply_error(&r, &d, RS_FMT_XML, "Forbidden.InDebt", NULL, RID), 0);
+        rs_reply_error(&r, &d, RS_FMT_XML, RS_ERR_FORBIDDEN_IN_DEBT, NULL, RID),
+        0);
     assert_int_equal(r.status, 404);
     assert_string_equal(r.body, XML_DECL
                         "<KMS><Code>Forbidden.InDebt.Deviant</Code>"
@@ -173,19 +200,22 @@ static void test_deviations(void **state)
                         "</Message><RequestId>" RID "</RequestId></KMS>");
     rs_reply_dispose(&r);
     /* parity only bends XML; the code list only its codes */
-    assert_int_equal(
-        rs_reply_error(&r, &d, RS_FMT_JSON, "Forbidden.InDebt", NULL, RID), 0);
+    assert_int_equal(rs_reply_error(&r, &d, RS_FMT_JSON,
+                                    RS_ERR_FORBIDDEN_IN_DEBT, NULL, RID),
+                     0);
     assert_non_null(strstr(r.body, "\"Deviant: Current user is indebted.\""));
     rs_reply_dispose(&r);
     assert_int_equal(
-        rs_reply_error(&r, &d, RS_FMT_JSON, "InternalFailure", NULL, RID), 0);
+        rs_reply_error(&r, &d, RS_FMT_JSON, RS_ERR_INTERNAL_FAILURE, NULL, RID),
+        0);
     assert_int_equal(r.status, 500);
     rs_reply_dispose(&r);
 
     d = (struct rs_deviations){.checks = RS_DEV_STATUS | RS_DEV_REQUEST_ID |
                                          RS_DEV_CONTENT_TYPE | RS_DEV_FORMAT};
     assert_int_equal(
-        rs_reply_error(&r, &d, RS_FMT_JSON, "InternalFailure", NULL, RID), 0);
+        rs_reply_error(&r, &d, RS_FMT_JSON, RS_ERR_INTERNAL_FAILURE, NULL, RID),
+        0);
     assert_int_equal(r.status, 501);
     assert_non_null(strstr(r.request_id, "not-a-uuid-"));
     assert_string_equal(r.request_id, r.header_id);
@@ -196,8 +226,9 @@ static void test_deviations(void **state)
     d = (struct rs_deviations){.checks = RS_DEV_REQUEST_ID_HEADER |
                                          RS_DEV_REQUEST_ID_UNIQUE};
     kc_uuid4(d.fixed_id);
-    assert_int_equal(
-        rs_reply_error(&r, &d, RS_FMT_JSON, "InternalFailure", NULL, NULL), 0);
+    assert_int_equal(rs_reply_error(&r, &d, RS_FMT_JSON,
+                                    RS_ERR_INTERNAL_FAILURE, NULL, NULL),
+                     0);
     assert_string_equal(r.request_id, d.fixed_id);
     assert_true(kc_uuid_valid(r.header_id));
     assert_string_not_equal(r.header_id, r.request_id);
@@ -229,6 +260,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_has_the_seed),
+        cmocka_unit_test(test_every_code_has_an_entry),
         cmocka_unit_test(test_placeholder),
         cmocka_unit_test(test_error_json_bytes),
         cmocka_unit_test(test_error_xml_bytes),

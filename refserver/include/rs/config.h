@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "rs/reply.h"
+
 enum rs_condition {
     RS_COND_NORMAL,
     RS_COND_NO_PERMISSION,
@@ -92,9 +94,9 @@ const struct rs_region *rs_config_region(const struct rs_config *c,
                                          const char *id);
 
 /* Names as used in the file ("in-debt", "internal", ...), and the error
- * code a condition provokes (NULL for RS_COND_NORMAL). */
+ * code a condition provokes (RS_ERR_NONE for RS_COND_NORMAL). */
 const char *rs_config_condition_name(enum rs_condition c);
-const char *rs_config_condition_error(enum rs_condition c);
+enum rs_err_code rs_config_condition_error(enum rs_condition c);
 const char *rs_config_fault_name(enum rs_fault f);
 
 #endif

@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "kc/sign.h"
+#include "rs/reply.h"
 
 struct rs_store;
 
@@ -36,9 +37,9 @@ struct rs_result {
     /* Success: the result fields, RequestId excluded (the caller adds it).
      * Owned by the caller after the call (cJSON_Delete). NULL on error. */
     cJSON *body;
-    /* Error: a documented code such as "Forbidden.KeyNotFound"; NULL on
-     * success. Static storage. */
-    const char *error;
+    /* Error: a documented code such as RS_ERR_FORBIDDEN_KEY_NOT_FOUND;
+     * RS_ERR_NONE on success. */
+    enum rs_err_code error;
     /* Binding of the message placeholder (the parameter's name) for
      * MissingParameter and InvalidParameter; "" otherwise. */
     char arg[64];
