@@ -1,4 +1,5 @@
-/* Unit tests of rs_reply: the error table, envelopes, success bodies. */
+/* Unit tests of rs_reply: the error table (also against
+ * suite/catalog.json), envelopes, success bodies. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,10 +10,14 @@
 #include <cmocka.h>
 
 #include "kc/codec.h"
+#include "kc/err.h"
+#include "kc/json.h"
 #include "rs/reply.h"
 
 #define RID      "3b237773-bc2c-4bea-95fc-319a1a5baa68"
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+#define CATALOG  KC_SOURCE_DIR "/suite/catalog.json"
+#define NCATALOG 32
 
 static void test_table_has_the_seed(void **state)
 {
@@ -46,6 +51,109 @@ static void test_every_code_has_an_entry(void **state)
         assert_ptr_equal(rs_reply_find(def->code), def);
         assert_ptr_equal(rs_reply_at((size_t)(c - 1)), def);
     }
+}
+
+/*
+ * Template matching as suite/catalog.json means it (runner/src/catalog.c):
+ * a placeholder "<name>" matches one non-empty token (no white space, no
+ * '"'), everything else byte for byte.
+ */
+static bool template_matches(const char *t, const char *m)
+{
+    const char *close = *t == '<' ? strchr(t, '>') : NULL;
+    if (close) {
+        for (size_t k = 1; m[k - 1] && m[k - 1] != ' ' && m[k - 1] != '"';
+             k++) {
+            if (template_matches(close + 1, m + k))
+                return true;
+        }
+        return false;
+    }
+    if (!*t || *t != *m)
+        return !*t && !*m;
+    return template_matches(t + 1, m + 1);
+}
+
+/* Whether msg matches one of the templates of the catalog entry. */
+static bool catalog_matches(const cJSON *entry, const char *msg)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(entry, "message"))
+    {
+        if (cJSON_IsString(t) && template_matches(t->valuestring, msg))
+            return true;
+    }
+    return false;
+}
+
+/* The entry of code in the catalog's errors array, NULL when absent. */
+static const cJSON *catalog_entry(const cJSON *errors, const char *code)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, errors)
+    {
+        const char *c = NULL;
+        if (kc_json_string(e, "code", &c) == KC_JSON_OK && !strcmp(c, code))
+            return e;
+    }
+    return NULL;
+}
+
+/* Every message the server can produce for def (with the placeholder
+ * bound to some parameter names) matches a template of the entry. */
+static void expect_messages_match(const struct rs_errdef *def,
+                                  const cJSON *entry)
+{
+    static const char *const args[] = {"KeyId", "AliasName", "RegionId"};
+    char msg[1024];
+    for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+        rs_reply_message(msg, sizeof(msg), def, args[i]);
+        if (!catalog_matches(entry, msg)) {
+            print_error("%s: message \"%s\" matches no template of %s\n",
+                        def->code, msg, CATALOG);
+            fail();
+        }
+    }
+}
+
+/* The error table against suite/catalog.json: the same 32 codes, the
+ * same HTTP status each, and messages the catalog's templates allow. */
+static void test_table_matches_catalog(void **state)
+{
+    char err[KC_ERR_MAX] = "";
+    size_t documented = 0;
+    (void)state;
+    cJSON *root = kc_json_load(CATALOG, KC_JSON_FILE_MAX, err, sizeof(err));
+    if (!root)
+        print_error("%s\n", err);
+    assert_non_null(root);
+    const cJSON *errors = NULL;
+    assert_int_equal(kc_json_array(root, "errors", &errors), KC_JSON_OK);
+    assert_int_equal(cJSON_GetArraySize(errors), NCATALOG);
+    for (size_t i = 0; i < rs_reply_count(); i++) {
+        const struct rs_errdef *def = rs_reply_at(i);
+        const cJSON *entry = catalog_entry(errors, def->code);
+        long status = 0;
+        if ((entry != NULL) != def->documented) {
+            print_error("%s: documented=%d but %s in %s\n", def->code,
+                        def->documented, entry ? "present" : "absent", CATALOG);
+            fail();
+        }
+        if (!entry)
+            continue;
+        documented++;
+        assert_int_equal(kc_json_long(entry, "http_status", 100, 599, &status),
+                         KC_JSON_OK);
+        if (status != (long)def->status) {
+            print_error("%s: status %u, catalog says %ld\n", def->code,
+                        def->status, status);
+            fail();
+        }
+        expect_messages_match(def, entry);
+    }
+    /* and no catalog code is missing from the table */
+    assert_int_equal(documented, NCATALOG);
+    cJSON_Delete(root);
 }
 
 static void test_placeholder(void **state)
@@ -261,6 +369,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_has_the_seed),
         cmocka_unit_test(test_every_code_has_an_entry),
+        cmocka_unit_test(test_table_matches_catalog),
         cmocka_unit_test(test_placeholder),
         cmocka_unit_test(test_error_json_bytes),
         cmocka_unit_test(test_error_xml_bytes),
