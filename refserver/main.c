@@ -220,10 +220,11 @@ static int serve(const struct rs_config *cfg, const struct options *o,
                 strerror(errno));
         goto out;
     }
-    int started = rs_server_start(&srv, cfg, o->listen, log, err, sizeof(err));
-    if (started) {
+    enum rs_server_status started =
+        rs_server_start(&srv, cfg, o->listen, log, err, sizeof(err));
+    if (started != RS_SERVER_OK) {
         fprintf(stderr, PROG ": %s\n", err);
-        rc = started == -2 ? EXIT_USAGE : 1;
+        rc = started == RS_SERVER_BAD_LISTEN ? EXIT_USAGE : 1;
         goto out;
     }
     if (o->port_file && write_port_file(o->port_file, rs_server_port(srv))) {

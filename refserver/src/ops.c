@@ -261,11 +261,17 @@ static int context(struct op *o, char **out)
         rc = reject(o, RS_ERR_INVALID_PARAMETER, "EncryptionContext");
         goto out;
     }
-    rc = rs_crypto_context_canon(s, out);
-    if (rc == -2)
-        rc = -1;
-    else if (rc != 0)
+    switch (rs_crypto_context_canon(s, out)) {
+    case RS_CRYPTO_CANON_OK:
+        rc = 0;
+        break;
+    case RS_CRYPTO_CANON_INVALID:
         rc = reject(o, RS_ERR_INVALID_PARAMETER, "EncryptionContext");
+        break;
+    case RS_CRYPTO_CANON_NOMEM:
+        rc = -1;
+        break;
+    }
 out:
     free(flat);
     return rc;
