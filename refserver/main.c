@@ -10,6 +10,8 @@
 #include <pthread.h>
 
 #include "rs/config.h"
+#include "rs/config_dump.h"
+#include "rs/config_load.h"
 #include "rs/reply.h"
 #include "rs/reqlog.h"
 #include "rs/server.h"
@@ -255,7 +257,7 @@ int main(int argc, char **argv)
     if (rs_config_default(&cfg))
         return 1;
     rc = EXIT_USAGE;
-    if (o.config && rs_config_apply_file(&cfg, o.config, err, sizeof(err))) {
+    if (o.config && rs_config_load_file(&cfg, o.config, err, sizeof(err))) {
         fprintf(stderr, PROG ": --config %s\n", err);
         goto out;
     }
@@ -269,7 +271,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (o.print_config) {
-        char *json = rs_config_to_json(&cfg);
+        char *json = rs_config_dump_json(&cfg);
         rc = json && printf("%s\n", json) > 0 ? 0 : 1;
         free(json);
         goto out;
