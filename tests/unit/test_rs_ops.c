@@ -1305,22 +1305,54 @@ static void concurrency(void **state)
     cJSON_Delete(b);
 }
 
+/* The dispatch table is sorted (rs_ops_call finds actions by bsearch), and
+ * holds the 22 actions of docs/refserver.md. */
+static void dispatch_table_sorted(void **state)
+{
+    (void)state;
+    assert_int_equal(rs_ops_count(), 22);
+    for (size_t i = 0; i < rs_ops_count(); i++) {
+        assert_true(rs_ops_known(rs_ops_action(i)));
+        if (i > 0 && strcmp(rs_ops_action(i - 1), rs_ops_action(i)) >= 0) {
+            print_error("dispatch table: \"%s\" before \"%s\"\n",
+                        rs_ops_action(i - 1), rs_ops_action(i));
+            fail();
+        }
+    }
+    assert_null(rs_ops_action(rs_ops_count()));
+    assert_false(rs_ops_known(NULL));
+    assert_false(rs_ops_known("Aaa"));
+    assert_false(rs_ops_known("Zzz"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(create_and_describe),   T(external_key_lifecycle),
-        T(material_expiry),       T(deletion_by_the_clock),
-        T(encrypt_decrypt),       T(tampered_blob),
-        T(generate_data_key),     T(more_operations),
-        T(state_matrix),          T(missing_parameters),
-        T(parse_exceptions),      T(invalid_parameters),
-        T(alias_names),           T(aliases),
-        T(unsupported_alias),     T(not_found),
-        T(origin_and_protection), T(quota),
-        T(import_errors),         T(list_paging),
-        T(unknown_actions),       T(concurrency),
+        T(create_and_describe),
+        T(external_key_lifecycle),
+        T(material_expiry),
+        T(deletion_by_the_clock),
+        T(encrypt_decrypt),
+        T(tampered_blob),
+        T(generate_data_key),
+        T(more_operations),
+        T(state_matrix),
+        T(missing_parameters),
+        T(parse_exceptions),
+        T(invalid_parameters),
+        T(alias_names),
+        T(aliases),
+        T(unsupported_alias),
+        T(not_found),
+        T(origin_and_protection),
+        T(quota),
+        T(import_errors),
+        T(list_paging),
+        T(unknown_actions),
+        T(concurrency),
+        cmocka_unit_test(dispatch_table_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,6 +53,11 @@ void rs_store_free(struct rs_store *st);
 /* Whether action is one of the operations kms-refserver implements. */
 bool rs_ops_known(const char *action);
 
+/* The implemented actions in the order of the dispatch table (strcmp
+ * order): rs_ops_action(i) for i < rs_ops_count(), NULL beyond. */
+size_t rs_ops_count(void);
+const char *rs_ops_action(size_t i);
+
 /* Carries out one call. Returns 0 with out filled (success or documented
  * error), or -1 when the server itself failed (out of memory). */
 int rs_ops_call(struct rs_store *st, const char *action,
