@@ -9,7 +9,9 @@
 
 #include "rs/crypto.h"
 
-#define MAX_CONTEXT 8192 /* bytes of an EncryptionContext */
+#define MAX_CONTEXT       8192 /* bytes of an EncryptionContext */
+#define PAGE_SIZE_DEFAULT 20
+#define PAGE_SIZE_MAX     100
 
 int rs_op_fail(struct rs_op *o, enum rs_err_code code, const char *arg)
 {
@@ -108,13 +110,13 @@ int rs_op_paging(struct rs_op *o, long *page, long *size)
 {
     bool has = false;
     *page = 1;
-    *size = 20;
+    *size = PAGE_SIZE_DEFAULT;
     if (rs_op_opt_long(o, "PageNumber", page, &has) ||
         rs_op_opt_long(o, "PageSize", size, &has))
         return 1;
     if (*page < 1)
         return rs_op_reject(o, RS_ERR_INVALID_PARAMETER, "PageNumber");
-    if (*size < 1 || *size > 100)
+    if (*size < 1 || *size > PAGE_SIZE_MAX)
         return rs_op_reject(o, RS_ERR_INVALID_PARAMETER, "PageSize");
     return 0;
 }

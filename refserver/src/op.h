@@ -28,6 +28,9 @@
  * EncryptedKeyMaterial). */
 #define RS_OP_B64_MAX 65536
 
+/* Room for an ARN (rs_op_arn): region, account and a key id or alias. */
+#define RS_OP_ARN_MAX 512
+
 struct rs_op {
     struct rs_store *st;
     const struct rs_call *call;

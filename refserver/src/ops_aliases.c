@@ -105,7 +105,7 @@ int rs_ops_aliases_delete(struct rs_op *o)
 
 static cJSON *alias_item(const struct rs_op *o, const struct rs_alias *a)
 {
-    char aa[512];
+    char aa[RS_OP_ARN_MAX];
     rs_op_arn(o, "", a->name, aa, sizeof(aa));
     struct rs_jb it = rs_jb_new();
     rs_jb_str(&it, "AliasName", a->name);

@@ -11,6 +11,7 @@
 #include "rs/crypto.h"
 
 #define MAX_PLAINTEXT 6144 /* bytes of Encrypt's Plaintext, decoded */
+#define MAX_DATA_KEY  1024 /* NumberOfBytes of GenerateDataKey */
 
 /* Seals pt under k's primary version and builds the common result fields
  * (KeyId, KeyVersionId, CiphertextBlob) into b. 0 or -1. */
@@ -150,7 +151,7 @@ static int data_key_size(struct rs_op *o, size_t *n)
         return 1;
     if (spec && !rs_op_one_of(spec, specs))
         return rs_op_reject(o, RS_ERR_INVALID_PARAMETER, "KeySpec");
-    if (has && (bytes < 1 || bytes > 1024))
+    if (has && (bytes < 1 || bytes > MAX_DATA_KEY))
         return rs_op_reject(o, RS_ERR_INVALID_PARAMETER, "NumberOfBytes");
     *n = has ? (size_t)bytes : spec && strcmp(spec, "AES_128") == 0 ? 16 : 32;
     return 0;
@@ -161,7 +162,7 @@ static int generate_data_key(struct rs_op *o, bool with_plaintext)
 {
     int rc = 0;
     char *ctx = NULL, *b64 = NULL;
-    unsigned char dk[1024];
+    unsigned char dk[MAX_DATA_KEY];
     size_t n = 0;
     struct rs_key *k = NULL;
     if (!rs_op_param(o, "KeyId"))

@@ -11,6 +11,9 @@
 #include "kc/codec.h"
 #include "rs/crypto.h"
 
+#define TOKEN_RANDOM 24  /* random bytes of an import token */
+#define UNWRAP_MAX   512 /* room for unwrapped material (RSA-2048: 256) */
+
 /* The key of an import operation: resolved, EXTERNAL. 0 or 1. */
 static int external_key(struct rs_op *o, struct rs_key **k)
 {
@@ -42,7 +45,7 @@ static int import_params(struct rs_op *o, enum rs_wrap *alg)
 static int issue_token(struct rs_op *o, struct rs_key *k, enum rs_wrap alg,
                        EVP_PKEY *pkey)
 {
-    unsigned char rnd[24];
+    unsigned char rnd[TOKEN_RANDOM];
     char tok[2 * sizeof(rnd) + 1];
     char *pub = NULL;
     int rc = -1;
@@ -101,7 +104,7 @@ static int material_expiry(struct rs_op *o, time_t *out)
     return 0;
 }
 
-/* Checks the token and unwraps the material into out[32]; 0 or 1. */
+/* Checks the token and unwraps the material into out; 0 or 1. */
 static int unwrap_material(struct rs_op *o, struct rs_key *k,
                            unsigned char out[RS_CRYPTO_KEY_LEN])
 {
@@ -112,7 +115,7 @@ static int unwrap_material(struct rs_op *o, struct rs_key *k,
     if (o->call->now >= t->issued + o->call->import_token_life_s)
         return rs_op_reject(o, RS_ERR_EXPIRED_IMPORT_TOKEN, "");
     size_t n = 0, len = 0;
-    unsigned char plain[512];
+    unsigned char plain[UNWRAP_MAX];
     unsigned char *wrapped = NULL;
     if (strlen(s) <= RS_OP_B64_MAX)
         wrapped = kc_base64_decode(s, strlen(s), &n);
@@ -133,7 +136,7 @@ int rs_ops_import_key_material(struct rs_op *o)
                                            "ImportToken", NULL};
     struct rs_key *k = NULL;
     time_t expire = 0;
-    unsigned char m[RS_CRYPTO_KEY_LEN], fp[32];
+    unsigned char m[RS_CRYPTO_KEY_LEN], fp[RS_FINGERPRINT_LEN];
     for (size_t i = 0; required[i]; i++) {
         if (!rs_op_param(o, required[i]))
             return rs_op_fail(o, RS_ERR_MISSING_PARAMETER, required[i]);
@@ -148,7 +151,8 @@ int rs_ops_import_key_material(struct rs_op *o)
     if (!EVP_Digest(m, sizeof(m), fp, NULL, EVP_sha256(), NULL))
         goto out;
     rc = 0;
-    if (k->imported_once && CRYPTO_memcmp(fp, k->fingerprint, 32) != 0) {
+    if (k->imported_once &&
+        CRYPTO_memcmp(fp, k->fingerprint, sizeof(fp)) != 0) {
         rs_op_fail(o, RS_ERR_INVALID_KEY_MATERIAL, "");
         goto out;
     }

@@ -8,8 +8,16 @@
 
 #include "rs/crypto.h"
 
-#define MAX_DESCRIPTION 8192
-#define DAY_S           86400L
+#define MAX_DESCRIPTION    8192
+#define DAY_S              86400L
+#define ROTATION_MIN_DAYS  7
+#define ROTATION_MAX_DAYS  730
+#define ROTATION_DEFAULT_S (365 * DAY_S)
+#define PENDING_MIN_DAYS   7
+#define PENDING_MAX_DAYS   366
+/* A scope holds at most twice the quota plus this many keys, counting
+ * those pending deletion; past that the oldest of these goes first. */
+#define TOTAL_KEYS_EXTRA 64
 
 static const char *const key_specs[] = {"Aliyun_AES_256", "Aliyun_AES_128",
                                         "Aliyun_AES_192", "Aliyun_SM4", NULL};
@@ -49,7 +57,8 @@ static int parse_interval(const char *s, long *out)
     default:
         return -1;
     }
-    if (v > 730 * DAY_S || v * unit < 7 * DAY_S || v * unit > 730 * DAY_S)
+    if (v > ROTATION_MAX_DAYS * DAY_S || v * unit < ROTATION_MIN_DAYS * DAY_S ||
+        v * unit > ROTATION_MAX_DAYS * DAY_S)
         return -1;
     *out = v * unit;
     return 0;
@@ -72,7 +81,7 @@ static int create_read(struct rs_op *o, struct create_args *a)
     a->usage = rs_op_param(o, "KeyUsage");
     a->interval_text = rs_op_param(o, "RotationInterval");
     a->rotation = false;
-    a->interval = 365 * DAY_S;
+    a->interval = ROTATION_DEFAULT_S;
     if (rot && rs_op_parse_bool(rot, &a->rotation) != 0)
         return rs_op_reject(o, RS_ERR_PARSE_REQUEST_PARAMETER_EXCEPTION, "");
     if (a->rotation && !a->interval_text)
@@ -140,7 +149,7 @@ static int create_fill(struct rs_key *k, const struct create_args *a)
  * MaterialExpireTime "" when the material never expires. */
 static cJSON *key_metadata(const struct rs_op *o, const struct rs_key *k)
 {
-    char a[512];
+    char a[RS_OP_ARN_MAX];
     struct rs_jb b = rs_jb_new();
     rs_op_arn(o, "key/", k->id, a, sizeof(a));
     rs_jb_str(&b, "Arn", a);
@@ -191,7 +200,7 @@ int rs_ops_keys_create(struct rs_op *o)
         rs_key_free(k);
         return -1;
     }
-    size_t max_total = (size_t)o->call->key_quota * 2 + 64;
+    size_t max_total = (size_t)o->call->key_quota * 2 + TOTAL_KEYS_EXTRA;
     if (rs_scope_add_key(o->sc, k, max_total) != 0)
         return -1;
     return reply_metadata(o, k);
@@ -214,7 +223,7 @@ int rs_ops_keys_list(struct rs_op *o)
     for (size_t i = 0; items && i < o->sc->nkeys; i++) {
         if (!rs_op_on_page(i, page, size))
             continue;
-        char a[512];
+        char a[RS_OP_ARN_MAX];
         rs_op_arn(o, "key/", o->sc->keys[i]->id, a, sizeof(a));
         struct rs_jb it = rs_jb_new();
         rs_jb_str(&it, "KeyId", o->sc->keys[i]->id);
@@ -264,7 +273,7 @@ int rs_ops_keys_schedule_deletion(struct rs_op *o)
         return rs_op_fail(o, RS_ERR_MISSING_PARAMETER, "PendingWindowInDays");
     if (rs_op_parse_long(days_s, &days) != 0)
         return rs_op_fail(o, RS_ERR_PARSE_REQUEST_PARAMETER_EXCEPTION, "");
-    if (days < 7 || days > 366)
+    if (days < PENDING_MIN_DAYS || days > PENDING_MAX_DAYS)
         return rs_op_fail(o, RS_ERR_INVALID_PARAMETER, "PendingWindowInDays");
     if (rs_op_resolve(o, ref, false, &k))
         return 0;

@@ -27,6 +27,7 @@
 #define RS_ALIASES_PER_KEY  50
 #define RS_VERSIONS_PER_KEY 16
 #define RS_WRAP_POOL        4
+#define RS_FINGERPRINT_LEN  32 /* SHA-256 of imported material */
 
 enum rs_key_state {
     RS_ENABLED,
@@ -63,7 +64,7 @@ struct rs_key {
     /* Fingerprint of the first imported material: re-imports (after
      * DeleteKeyMaterial or expiry) must bring the same material. */
     bool imported_once;
-    unsigned char fingerprint[32];
+    unsigned char fingerprint[RS_FINGERPRINT_LEN];
     unsigned char material[RS_CRYPTO_KEY_LEN];
     struct rs_version versions[RS_VERSIONS_PER_KEY];
     size_t nversions; /* versions[0] is the primary */
