@@ -3,10 +3,10 @@
  * aliases, import tokens), kept per scope = (account, region), behind one
  * mutex. rs_store_new/rs_store_free are declared in ops.h.
  *
- * Only ops.c (and unit tests) use this header. Every function that takes a
- * scope, key or alias must be called with the store locked
- * (rs_store_lock); the pointers it returns stay valid until the lock is
- * released or the object is removed.
+ * Only the operations (op.c, ops_*.c) and unit tests use this header.
+ * Every function that takes a scope, key or alias must be called with the
+ * store locked (rs_store_lock); the pointers it returns stay valid until
+ * the lock is released or the object is removed.
  */
 #ifndef RS_STORE_H
 #define RS_STORE_H
