@@ -9,10 +9,12 @@
 
 #include <pthread.h>
 
-#include "config.h"
-#include "reply.h"
-#include "reqlog.h"
-#include "server.h"
+#include "rs/config.h"
+#include "rs/config_dump.h"
+#include "rs/config_load.h"
+#include "rs/reply.h"
+#include "rs/reqlog.h"
+#include "rs/server.h"
 
 #define PROG          "kms-refserver"
 #define VERSION_TEXT  PROG " 0.1.0 (Alibaba Cloud KMS API 2016-01-20)"
@@ -220,10 +222,11 @@ static int serve(const struct rs_config *cfg, const struct options *o,
                 strerror(errno));
         goto out;
     }
-    int started = rs_server_start(&srv, cfg, o->listen, log, err, sizeof(err));
-    if (started) {
+    enum rs_server_status started =
+        rs_server_start(&srv, cfg, o->listen, log, err, sizeof(err));
+    if (started != RS_SERVER_OK) {
         fprintf(stderr, PROG ": %s\n", err);
-        rc = started == -2 ? EXIT_USAGE : 1;
+        rc = started == RS_SERVER_BAD_LISTEN ? EXIT_USAGE : 1;
         goto out;
     }
     if (o->port_file && write_port_file(o->port_file, rs_server_port(srv))) {
@@ -254,7 +257,7 @@ int main(int argc, char **argv)
     if (rs_config_default(&cfg))
         return 1;
     rc = EXIT_USAGE;
-    if (o.config && rs_config_apply_file(&cfg, o.config, err, sizeof(err))) {
+    if (o.config && rs_config_load_file(&cfg, o.config, err, sizeof(err))) {
         fprintf(stderr, PROG ": --config %s\n", err);
         goto out;
     }
@@ -268,7 +271,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (o.print_config) {
-        char *json = rs_config_to_json(&cfg);
+        char *json = rs_config_dump_json(&cfg);
         rc = json && printf("%s\n", json) > 0 ? 0 : 1;
         free(json);
         goto out;

@@ -29,12 +29,12 @@
 
 #include <cjson/cJSON.h>
 
-#include "config.h"
 #include "fuzz_common.h"
-#include "handler.h"
 #include "kc/codec.h"
 #include "kc/sign.h"
-#include "request.h"
+#include "rs/config.h"
+#include "rs/handler.h"
+#include "rs/request.h"
 
 #define FZ_NOW      ((time_t)1767225600) /* 2026-01-01T00:00:00Z */
 #define FZ_REQUESTS 4

@@ -14,7 +14,7 @@
 
 #include "fuzz_common.h"
 #include "kc/codec.h"
-#include "request.h"
+#include "rs/request.h"
 
 static void check_set(const struct rs_params *p)
 {

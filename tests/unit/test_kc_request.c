@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "rs/config.h"
 #include "kc/http.h"
 #include "kc/request.h"
-#include "server.h"
+#include "rs/server.h"
 
 #define NOW   ((time_t)1700000000) /* 2023-11-14T22:13:20Z */
 #define NONCE "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"

@@ -13,12 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "rs/config.h"
 #include "kc/run.h"
 #include "redact.h"
-#include "reply.h"
-#include "reqlog.h"
-#include "server.h"
+#include "rs/reply.h"
+#include "rs/reqlog.h"
+#include "rs/server.h"
 
 static const char target_json[] =
     "{\"name\":\"t\",\"endpoint\":\"http://127.0.0.1:1\",\"region\":"

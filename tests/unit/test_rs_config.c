@@ -9,8 +9,10 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "reply.h"
+#include "rs/config.h"
+#include "rs/config_dump.h"
+#include "rs/config_load.h"
+#include "rs/reply.h"
 
 static void test_default_table(void **state)
 {
@@ -56,9 +58,10 @@ static void test_default_table(void **state)
         assert_int_equal(k->fault, want[i].fault);
         const struct rs_account *a = rs_config_account(&c, k->account);
         assert_non_null(a);
-        const char *e = rs_config_condition_error(a->condition);
+        const struct rs_errdef *e =
+            rs_reply_def(rs_config_condition_error(a->condition));
         if (want[i].error)
-            assert_string_equal(e, want[i].error);
+            assert_string_equal(e->code, want[i].error);
         else
             assert_null(e);
     }
@@ -87,11 +90,11 @@ static void test_round_trip(void **state)
     (void)state;
     assert_int_equal(rs_config_default(&c), 0);
     assert_int_equal(rs_config_default(&d), 0);
-    char *json = rs_config_to_json(&c);
+    char *json = rs_config_dump_json(&c);
     assert_non_null(json);
     assert_non_null(strstr(json, "\"testsecret-overdue\""));
-    assert_int_equal(rs_config_apply_json(&d, json, err, sizeof(err)), 0);
-    char *again = rs_config_to_json(&d);
+    assert_int_equal(rs_config_load_json(&d, json, err, sizeof(err)), 0);
+    char *again = rs_config_dump_json(&d);
     assert_string_equal(json, again);
     free(json);
     free(again);
@@ -113,7 +116,7 @@ static void test_valid_file(void **state)
     char err[256];
     (void)state;
     assert_int_equal(rs_config_default(&c), 0);
-    assert_int_equal(rs_config_apply_json(&c, doc, err, sizeof(err)), 0);
+    assert_int_equal(rs_config_load_json(&c, doc, err, sizeof(err)), 0);
     assert_int_equal(c.nkeys, 1);
     assert_null(rs_config_key(&c, "testid"));
     const struct rs_access_key *k = rs_config_key(&c, "k1");
@@ -135,7 +138,7 @@ static void test_partial_file_keeps_other_sections(void **state)
     (void)state;
     assert_int_equal(rs_config_default(&c), 0);
     assert_int_equal(
-        rs_config_apply_json(&c, "{\"latency_ms\":3}", err, sizeof(err)), 0);
+        rs_config_load_json(&c, "{\"latency_ms\":3}", err, sizeof(err)), 0);
     assert_int_equal(c.latency_ms, 3);
     assert_non_null(rs_config_key(&c, "testid-risk"));
     rs_config_dispose(&c);
@@ -181,6 +184,10 @@ static void test_malformed(void **state)
          "$.deviations[0]: not a deviation check name"},
         {"{\"deviate_codes\":[\"Nope\"]}",
          "$.deviate_codes[0]: not an error code kms-refserver answers"},
+        /* the message stays one line whatever the key holds */
+        {"{\"a\\nb\":1}", "$.a?b: unknown key"},
+        {"{} x", "$: not valid JSON (line 1, column 4)"},
+        {"", "$: not valid JSON (line 1, column 1)"},
     };
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -188,7 +195,7 @@ static void test_malformed(void **state)
         char err[256] = "";
         assert_int_equal(rs_config_default(&c), 0);
         assert_int_equal(
-            rs_config_apply_json(&c, cases[i].doc, err, sizeof(err)), -1);
+            rs_config_load_json(&c, cases[i].doc, err, sizeof(err)), -1);
         assert_string_equal(err, cases[i].msg);
         /* unchanged after a failure */
         assert_non_null(rs_config_key(&c, "testid"));
@@ -205,17 +212,54 @@ static void test_file_errors(void **state)
     (void)state;
     assert_int_equal(rs_config_default(&c), 0);
     assert_int_equal(
-        rs_config_apply_file(&c, "/nonexistent/x.json", err, sizeof(err)), -1);
+        rs_config_load_file(&c, "/nonexistent/x.json", err, sizeof(err)), -1);
     assert_non_null(strstr(err, "/nonexistent/x.json: cannot open"));
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w");
     fputs("{\"latency_ms\":\"x\"}", f);
     fclose(f);
-    assert_int_equal(rs_config_apply_file(&c, path, err, sizeof(err)), -1);
+    assert_int_equal(rs_config_load_file(&c, path, err, sizeof(err)), -1);
     assert_non_null(strstr(err, ": $.latency_ms: expected an integer"));
     assert_int_equal(strncmp(err, path, strlen(path)), 0);
     remove(path);
+    rs_config_dispose(&c);
+}
+
+/* Writes n bytes of c (then tail) to a fresh temporary file at path. */
+static void write_temp(char *path, char c, size_t n, const char *tail)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++)
+        fputc(c, f);
+    fwrite(tail, 1, strlen(tail) + 1, f); /* with its NUL */
+    fclose(f);
+}
+
+/* The file errors keep kms-refserver's words. */
+static void test_file_wording(void **state)
+{
+    struct rs_config c;
+    char err[512], want[600];
+    char big[] = "/tmp/test_rs_config_XXXXXX";
+    char nul[] = "/tmp/test_rs_config_XXXXXX";
+    (void)state;
+    assert_int_equal(rs_config_default(&c), 0);
+    write_temp(big, ' ', RS_CONFIG_FILE_MAX, "{}");
+    assert_int_equal(rs_config_load_file(&c, big, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want), "%s: larger than 4 MiB", big);
+    assert_string_equal(err, want);
+    write_temp(nul, ' ', 1, "{}");
+    assert_int_equal(rs_config_load_file(&c, nul, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want), "%s: contains a NUL byte", nul);
+    assert_string_equal(err, want);
+    assert_int_equal(rs_config_load_file(&c, "/tmp", err, sizeof(err)), -1);
+    assert_string_equal(err, "/tmp: read error");
+    remove(big);
+    remove(nul);
     rs_config_dispose(&c);
 }
 
@@ -228,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_partial_file_keeps_other_sections),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_file_errors),
+        cmocka_unit_test(test_file_wording),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "crypto.h"
+#include "rs/crypto.h"
 
 static const unsigned char key1[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
 static const unsigned char key2[32] = {2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
@@ -128,20 +128,21 @@ static void context_canonical_form(void **state)
     (void)state;
     static const struct {
         const char *in;
-        int rc;
+        enum rs_crypto_canon rc;
         const char *out;
     } cases[] = {
-        {"{\"b\":\"2\",\"a\":\"1\"}", 0, "{\"a\":\"1\",\"b\":\"2\"}"},
-        {" { \"a\" : \"1\" } ", 0, "{\"a\":\"1\"}"},
-        {"{}", 0, "{}"},
-        {"{\"a\":1}", -1, NULL},
-        {"{\"a\":{\"b\":\"c\"}}", -1, NULL},
-        {"[\"a\"]", -1, NULL},
-        {"\"a\"", -1, NULL},
-        {"{\"a\":\"1\",\"a\":\"2\"}", -1, NULL},
-        {"{\"a\":\"1\"", -1, NULL},
-        {"{\"a\":\"1\"} x", -1, NULL},
-        {"", -1, NULL},
+        {"{\"b\":\"2\",\"a\":\"1\"}", RS_CRYPTO_CANON_OK,
+         "{\"a\":\"1\",\"b\":\"2\"}"},
+        {" { \"a\" : \"1\" } ", RS_CRYPTO_CANON_OK, "{\"a\":\"1\"}"},
+        {"{}", RS_CRYPTO_CANON_OK, "{}"},
+        {"{\"a\":1}", RS_CRYPTO_CANON_INVALID, NULL},
+        {"{\"a\":{\"b\":\"c\"}}", RS_CRYPTO_CANON_INVALID, NULL},
+        {"[\"a\"]", RS_CRYPTO_CANON_INVALID, NULL},
+        {"\"a\"", RS_CRYPTO_CANON_INVALID, NULL},
+        {"{\"a\":\"1\",\"a\":\"2\"}", RS_CRYPTO_CANON_INVALID, NULL},
+        {"{\"a\":\"1\"", RS_CRYPTO_CANON_INVALID, NULL},
+        {"{\"a\":\"1\"} x", RS_CRYPTO_CANON_INVALID, NULL},
+        {"", RS_CRYPTO_CANON_INVALID, NULL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *out = NULL;

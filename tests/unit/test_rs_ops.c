@@ -14,7 +14,7 @@
 #include <pthread.h>
 
 #include "kc/codec.h"
-#include "ops.h"
+#include "rs/ops.h"
 
 #define ACCOUNT "1234567890123456"
 #define REGION  "cn-hangzhou"
@@ -57,7 +57,7 @@ static struct rs_result vcall(struct rs_store *st, const struct req *r,
     struct rs_result res;
     memset(&res, 0x7f, sizeof(res));
     assert_int_equal(rs_ops_call(st, action, &c, &res), 0);
-    assert_true((res.body == NULL) != (res.error == NULL));
+    assert_true((res.body == NULL) != (res.error == RS_ERR_NONE));
     return res;
 }
 
@@ -82,14 +82,21 @@ static struct rs_result call_as(struct rs_store *st, const struct req *r,
     return res;
 }
 
+/* The name of a result's error code, NULL on success. */
+static const char *code_of(struct rs_result res)
+{
+    const struct rs_errdef *def = rs_reply_def(res.error);
+    return def ? def->code : NULL;
+}
+
 #define OK(res)             ok_at((res), __LINE__)
 #define ERR(res, code, arg) err_at((res), (code), (arg), __LINE__)
 
 static cJSON *ok_at(struct rs_result res, int line)
 {
-    if (res.error) {
+    if (code_of(res)) {
         print_error("line %d: expected success, got %s \"%s\"\n", line,
-                    res.error, res.arg);
+                    code_of(res), res.arg);
         fail();
     }
     assert_non_null(res.body);
@@ -105,10 +112,10 @@ static void ok_free(struct rs_result res, int line)
 static void err_at(struct rs_result res, const char *code, const char *arg,
                    int line)
 {
-    if (!res.error || strcmp(res.error, code) != 0 ||
+    if (!code_of(res) || strcmp(code_of(res), code) != 0 ||
         strcmp(res.arg, arg) != 0) {
         print_error("line %d: expected %s \"%s\", got %s \"%s\"\n", line, code,
-                    arg, res.error ? res.error : "success", res.arg);
+                    arg, code_of(res) ? code_of(res) : "success", res.arg);
         cJSON_Delete(res.body);
         fail();
     }
@@ -703,7 +710,7 @@ static void state_matrix(void **state)
             struct mkey m = matrix_key(st, s, n++);
             struct rs_result r = do_api(st, rows[i].api, &m, n++);
             const char *want = rows[i].expect[s];
-            const char *got = r.error ? r.error : NULL;
+            const char *got = code_of(r);
             if ((want == NULL) != (got == NULL) ||
                 (want && strcmp(want, got) != 0)) {
                 print_error("%s on %s: expected %s, got %s \"%s\"\n",
@@ -1298,22 +1305,54 @@ static void concurrency(void **state)
     cJSON_Delete(b);
 }
 
+/* The dispatch table is sorted (rs_ops_call finds actions by bsearch), and
+ * holds the 22 actions of docs/refserver.md. */
+static void dispatch_table_sorted(void **state)
+{
+    (void)state;
+    assert_int_equal(rs_ops_count(), 22);
+    for (size_t i = 0; i < rs_ops_count(); i++) {
+        assert_true(rs_ops_known(rs_ops_action(i)));
+        if (i > 0 && strcmp(rs_ops_action(i - 1), rs_ops_action(i)) >= 0) {
+            print_error("dispatch table: \"%s\" before \"%s\"\n",
+                        rs_ops_action(i - 1), rs_ops_action(i));
+            fail();
+        }
+    }
+    assert_null(rs_ops_action(rs_ops_count()));
+    assert_false(rs_ops_known(NULL));
+    assert_false(rs_ops_known("Aaa"));
+    assert_false(rs_ops_known("Zzz"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(create_and_describe),   T(external_key_lifecycle),
-        T(material_expiry),       T(deletion_by_the_clock),
-        T(encrypt_decrypt),       T(tampered_blob),
-        T(generate_data_key),     T(more_operations),
-        T(state_matrix),          T(missing_parameters),
-        T(parse_exceptions),      T(invalid_parameters),
-        T(alias_names),           T(aliases),
-        T(unsupported_alias),     T(not_found),
-        T(origin_and_protection), T(quota),
-        T(import_errors),         T(list_paging),
-        T(unknown_actions),       T(concurrency),
+        T(create_and_describe),
+        T(external_key_lifecycle),
+        T(material_expiry),
+        T(deletion_by_the_clock),
+        T(encrypt_decrypt),
+        T(tampered_blob),
+        T(generate_data_key),
+        T(more_operations),
+        T(state_matrix),
+        T(missing_parameters),
+        T(parse_exceptions),
+        T(invalid_parameters),
+        T(alias_names),
+        T(aliases),
+        T(unsupported_alias),
+        T(not_found),
+        T(origin_and_protection),
+        T(quota),
+        T(import_errors),
+        T(list_paging),
+        T(unknown_actions),
+        T(concurrency),
+        cmocka_unit_test(dispatch_table_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "auth.h"
-#include "request.h"
+#include "rs/auth.h"
+#include "rs/request.h"
 
 static enum rs_parse_error parse(struct rs_params *p, const char *s)
 {

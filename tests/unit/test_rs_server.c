@@ -21,12 +21,12 @@
 #include <curl/curl.h>
 #include <pthread.h>
 
-#include "config.h"
 #include "kc/codec.h"
 #include "kc/sign.h"
-#include "reply.h"
-#include "reqlog.h"
-#include "server.h"
+#include "rs/config.h"
+#include "rs/reply.h"
+#include "rs/reqlog.h"
+#include "rs/server.h"
 
 #define MAXP 40
 
@@ -337,7 +337,8 @@ static int start(void **state)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (rs_config_default(&cfg))
         return -1;
-    if (rs_server_start(&srv, &cfg, "127.0.0.1:0", NULL, err, sizeof(err))) {
+    if (rs_server_start(&srv, &cfg, "127.0.0.1:0", NULL, err, sizeof(err)) !=
+        RS_SERVER_OK) {
         fprintf(stderr, "start: %s\n", err);
         return -1;
     }
@@ -363,6 +364,26 @@ static void test_url_and_port(void **state)
     assert_int_not_equal(rs_server_port(srv), 0);
     snprintf(want, sizeof(want), "http://127.0.0.1:%u", rs_server_port(srv));
     assert_string_equal(base, want);
+}
+
+/* A malformed --listen is a usage error, told apart from a failed start
+ * (here: the port the fixture's server holds). */
+static void test_start_errors(void **state)
+{
+    struct rs_server *s2 = srv;
+    char err[256], listen[64];
+    (void)state;
+    assert_int_equal(
+        rs_server_start(&s2, &cfg, "nowhere", NULL, err, sizeof(err)),
+        RS_SERVER_BAD_LISTEN);
+    assert_null(s2);
+    assert_string_equal(err,
+                        "--listen nowhere: expected ADDR:PORT or [ADDR6]:PORT");
+    snprintf(listen, sizeof(listen), "127.0.0.1:%u", rs_server_port(srv));
+    assert_int_equal(rs_server_start(&s2, &cfg, listen, NULL, err, sizeof(err)),
+                     RS_SERVER_CANNOT_START);
+    assert_null(s2);
+    assert_non_null(strstr(err, ": cannot listen: "));
 }
 
 static void test_unsupported_method(void **state)
@@ -1088,6 +1109,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_url_and_port),
+        cmocka_unit_test(test_start_errors),
         cmocka_unit_test(test_unsupported_method),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_repeated_across_query_and_body),

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "store.h"
+#include "rs/store.h"
 
 static const time_t t0 = 1700000000;
 

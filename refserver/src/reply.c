@@ -1,5 +1,5 @@
 /* rs_reply: error table, envelopes and success bodies in JSON and XML. */
-#include "reply.h"
+#include "rs/reply.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,99 +16,171 @@
 #define CT_XML      "text/xml;charset=utf-8"
 #define PLACEHOLDER "<parameter name>"
 
-static const struct rs_errdef errors[] = {
+/* The error table, indexed by enum rs_err_code; [RS_ERR_NONE] stays empty.
+ * One entry per code, laid out alike (hence no clang-format here). */
+/* clang-format off */
+static const struct rs_errdef errors[RS_ERR_COUNT] = {
     /* The seed's table, in its order, messages verbatim. */
-    {"InternalFailure", 500, "Internal Failure.", true},
-    {"ServiceUnavailableTemporary", 503, "Service Unavailable Temporary.",
-     true},
-    {"InvalidAccessKeyId.NotFound", 404,
-     "The AccessKey ID provided does not exist in our records.", true},
-    {"Forbidden.KeyNotFound", 404, "The specified Key is not found.", true},
-    {"Forbidden.KeyVersionNotFound", 404,
-     "The specified Key version is not found.", true},
-    {"Forbidden.AliasNotFound", 404, "The specified Alias is not found.", true},
-    {"Forbidden.NoPermission", 403,
-     "This operation is forbidden by permission system.", true},
-    {"Forbidden.AccessKey", 403, "This AccessKey is not enabled.", true},
-    {"UnsupportedHTTPMethod", 403, "This http method is not supported.", true},
-    {"Forbidden.UbsmsInvalidUserid", 403, "Userid Invalid For Ubsms.", true},
-    {"Forbidden.UbsmsInvalidBid", 403,
-     "Your account partner does not have KMS Service.", true},
-    {"Forbidden.KmsServiceNotEnabled", 403,
-     "Kms service is not Enabled for current user. Please get access "
-     "permission first.",
-     true},
-    {"Forbidden.ProhibitedByRiskControl", 403,
-     "Current user is Prohibited By Risk Control.", true},
-    {"Forbidden.InDebtOverdue", 403, "Current user is indebted Overdue.", true},
-    {"Forbidden.InDebt", 403, "Current user is indebted.", true},
-    {"ParseRequestParameterException", 400,
-     "Server parse parameters exception. Please check your input params.",
-     true},
-    {"MissingParameter", 400,
-     "The parameter \"" PLACEHOLDER "\" is needed but not provided.", true},
-    {"InvalidParameter", 400,
-     "The specified parameter \"" PLACEHOLDER "\" is not valid.", true},
-    {"IncompleteSignature", 400,
-     "The request signature does not conform to Alibaba Cloud standards.",
-     true},
-    {"IllegalTimestamp", 400,
-     "The input parameter \"Timestamp\" that is required for processing "
-     "this request is not supplied.",
-     true},
-    {"Rejected.LimitExceeded", 400,
-     "The request was rejected because user create resource limit was "
-     "exceeded.",
-     true},
-    {"AliasAlreadyExists", 400, "AliasName Already Exists.", true},
-    {"InvalidKeyMaterial", 400, "key material is invalid.", true},
-    {"InvalidImportToken", 400, "import token is invalid.", true},
-    {"ExpiredImportToken", 400, "import token is expired.", true},
-    {"Unsupported.Origin", 400, "This key origin is not valid for this api.",
-     true},
-    {"Unsupported.Alias", 400, "Alias is not valid for this api.", true},
-    {"Unsupported.ProtectionLevel", 400,
-     "This protection level is not valid for this region", true},
-    {"Rejected.StateModifiedFailed", 409, "Keystate modified failed.", true},
-    {"Rejected.Disabled", 409,
-     "The request was rejected because the key state is Disabled.", true},
-    {"Rejected.PendingDeletion", 409,
-     "The request was rejected because the key state is PendingDeletion.",
-     true},
-    {"Rejected.PendingImport", 409,
-     "The request was rejected because the key state is PendingImport.", true},
+    [RS_ERR_INTERNAL_FAILURE] =
+        {"InternalFailure", 500, "Internal Failure.", true},
+    [RS_ERR_SERVICE_UNAVAILABLE_TEMPORARY] =
+        {"ServiceUnavailableTemporary", 503,
+         "Service Unavailable Temporary.",
+         true},
+    [RS_ERR_INVALID_ACCESS_KEY_ID_NOT_FOUND] =
+        {"InvalidAccessKeyId.NotFound", 404,
+         "The AccessKey ID provided does not exist in our records.",
+         true},
+    [RS_ERR_FORBIDDEN_KEY_NOT_FOUND] =
+        {"Forbidden.KeyNotFound", 404, "The specified Key is not found.", true},
+    [RS_ERR_FORBIDDEN_KEY_VERSION_NOT_FOUND] =
+        {"Forbidden.KeyVersionNotFound", 404,
+         "The specified Key version is not found.",
+         true},
+    [RS_ERR_FORBIDDEN_ALIAS_NOT_FOUND] =
+        {"Forbidden.AliasNotFound", 404,
+         "The specified Alias is not found.",
+         true},
+    [RS_ERR_FORBIDDEN_NO_PERMISSION] =
+        {"Forbidden.NoPermission", 403,
+         "This operation is forbidden by permission system.",
+         true},
+    [RS_ERR_FORBIDDEN_ACCESS_KEY] =
+        {"Forbidden.AccessKey", 403, "This AccessKey is not enabled.", true},
+    [RS_ERR_UNSUPPORTED_HTTP_METHOD] =
+        {"UnsupportedHTTPMethod", 403,
+         "This http method is not supported.",
+         true},
+    [RS_ERR_FORBIDDEN_UBSMS_INVALID_USERID] =
+        {"Forbidden.UbsmsInvalidUserid", 403,
+         "Userid Invalid For Ubsms.",
+         true},
+    [RS_ERR_FORBIDDEN_UBSMS_INVALID_BID] =
+        {"Forbidden.UbsmsInvalidBid", 403,
+         "Your account partner does not have KMS Service.",
+         true},
+    [RS_ERR_FORBIDDEN_KMS_SERVICE_NOT_ENABLED] =
+        {"Forbidden.KmsServiceNotEnabled", 403,
+         "Kms service is not Enabled for current user. Please get access "
+         "permission first.",
+         true},
+    [RS_ERR_FORBIDDEN_PROHIBITED_BY_RISK_CONTROL] =
+        {"Forbidden.ProhibitedByRiskControl", 403,
+         "Current user is Prohibited By Risk Control.",
+         true},
+    [RS_ERR_FORBIDDEN_IN_DEBT_OVERDUE] =
+        {"Forbidden.InDebtOverdue", 403,
+         "Current user is indebted Overdue.",
+         true},
+    [RS_ERR_FORBIDDEN_IN_DEBT] =
+        {"Forbidden.InDebt", 403, "Current user is indebted.", true},
+    [RS_ERR_PARSE_REQUEST_PARAMETER_EXCEPTION] =
+        {"ParseRequestParameterException", 400,
+         "Server parse parameters exception. Please check your input params.",
+         true},
+    [RS_ERR_MISSING_PARAMETER] =
+        {"MissingParameter", 400,
+         "The parameter \"" PLACEHOLDER "\" is needed but not provided.",
+         true},
+    [RS_ERR_INVALID_PARAMETER] =
+        {"InvalidParameter", 400,
+         "The specified parameter \"" PLACEHOLDER "\" is not valid.",
+         true},
+    [RS_ERR_INCOMPLETE_SIGNATURE] =
+        {"IncompleteSignature", 400,
+         "The request signature does not conform to Alibaba Cloud standards.",
+         true},
+    [RS_ERR_ILLEGAL_TIMESTAMP] =
+        {"IllegalTimestamp", 400,
+         "The input parameter \"Timestamp\" that is required for processing "
+         "this request is not supplied.",
+         true},
+    [RS_ERR_REJECTED_LIMIT_EXCEEDED] =
+        {"Rejected.LimitExceeded", 400,
+         "The request was rejected because user create resource limit was "
+         "exceeded.",
+         true},
+    [RS_ERR_ALIAS_ALREADY_EXISTS] =
+        {"AliasAlreadyExists", 400, "AliasName Already Exists.", true},
+    [RS_ERR_INVALID_KEY_MATERIAL] =
+        {"InvalidKeyMaterial", 400, "key material is invalid.", true},
+    [RS_ERR_INVALID_IMPORT_TOKEN] =
+        {"InvalidImportToken", 400, "import token is invalid.", true},
+    [RS_ERR_EXPIRED_IMPORT_TOKEN] =
+        {"ExpiredImportToken", 400, "import token is expired.", true},
+    [RS_ERR_UNSUPPORTED_ORIGIN] =
+        {"Unsupported.Origin", 400,
+         "This key origin is not valid for this api.",
+         true},
+    [RS_ERR_UNSUPPORTED_ALIAS] =
+        {"Unsupported.Alias", 400, "Alias is not valid for this api.", true},
+    [RS_ERR_UNSUPPORTED_PROTECTION_LEVEL] =
+        {"Unsupported.ProtectionLevel", 400,
+         "This protection level is not valid for this region",
+         true},
+    [RS_ERR_REJECTED_STATE_MODIFIED_FAILED] =
+        {"Rejected.StateModifiedFailed", 409,
+         "Keystate modified failed.",
+         true},
+    [RS_ERR_REJECTED_DISABLED] =
+        {"Rejected.Disabled", 409,
+         "The request was rejected because the key state is Disabled.",
+         true},
+    [RS_ERR_REJECTED_PENDING_DELETION] =
+        {"Rejected.PendingDeletion", 409,
+         "The request was rejected because the key state is PendingDeletion.",
+         true},
+    [RS_ERR_REJECTED_PENDING_IMPORT] =
+        {"Rejected.PendingImport", 409,
+         "The request was rejected because the key state is PendingImport.",
+         true},
     /* Outside the seed: gateway errors (texts as real gateways send them)
      * and the server's own size limit. */
-    {"SignatureNonceUsed", 400, "Specified signature nonce was used already.",
-     false},
-    {"InvalidAction.NotFound", 404,
-     "Specified api is not found, please check your url and method.", false},
-    {"RequestTooLarge", 413, "The request is larger than the server accepts.",
-     false},
+    [RS_ERR_SIGNATURE_NONCE_USED] =
+        {"SignatureNonceUsed", 400,
+         "Specified signature nonce was used already.",
+         false},
+    [RS_ERR_INVALID_ACTION_NOT_FOUND] =
+        {"InvalidAction.NotFound", 404,
+         "Specified api is not found, please check your url and method.",
+         false},
+    [RS_ERR_REQUEST_TOO_LARGE] =
+        {"RequestTooLarge", 413,
+         "The request is larger than the server accepts.",
+         false},
 };
+/* clang-format on */
+/* clang-format on */
 
 _Static_assert(RS_DEV_PARITY == 1u << (KC_CHECKNAME_COUNT - 1),
                "one RS_DEV_* bit per kc_checkname_at name");
 
 static atomic_uint deviant_counter;
 
+const struct rs_errdef *rs_reply_def(enum rs_err_code code)
+{
+    if (code <= RS_ERR_NONE || code >= RS_ERR_COUNT)
+        return NULL;
+    return &errors[code];
+}
+
 const struct rs_errdef *rs_reply_find(const char *code)
 {
-    for (size_t i = 0; code && i < sizeof(errors) / sizeof(errors[0]); i++) {
-        if (!strcmp(errors[i].code, code))
-            return &errors[i];
+    for (int c = RS_ERR_NONE + 1; code && c < RS_ERR_COUNT; c++) {
+        if (!strcmp(errors[c].code, code))
+            return &errors[c];
     }
     return NULL;
 }
 
 size_t rs_reply_count(void)
 {
-    return sizeof(errors) / sizeof(errors[0]);
+    return RS_ERR_COUNT - 1;
 }
 
 const struct rs_errdef *rs_reply_at(size_t i)
 {
-    return i < rs_reply_count() ? &errors[i] : NULL;
+    return i < rs_reply_count() ? &errors[RS_ERR_NONE + 1 + i] : NULL;
 }
 
 unsigned rs_reply_check_bit(const char *name)
@@ -321,14 +393,14 @@ static char *error_xml(const struct err_parts *p)
 }
 
 int rs_reply_error(struct rs_reply *out, const struct rs_deviations *dev,
-                   enum rs_format fmt, const char *code, const char *arg,
+                   enum rs_format fmt, enum rs_err_code code, const char *arg,
                    const char *request_id)
 {
-    const struct rs_errdef *def = rs_reply_find(code);
+    const struct rs_errdef *def = rs_reply_def(code);
     struct err_parts p;
     memset(out, 0, sizeof(*out));
     if (!def)
-        def = rs_reply_find("InternalFailure");
+        def = rs_reply_def(RS_ERR_INTERNAL_FAILURE);
     err_parts_fill(&p, dev, fmt, def, arg, request_id);
     out->body = fmt == RS_FMT_XML ? error_xml(&p) : error_json(&p);
     if (!out->body)

@@ -1,5 +1,5 @@
 /* rs_auth: signatures V1/V3, timestamp window, used nonces. */
-#include "auth.h"
+#include "rs/auth.h"
 
 #include <pthread.h>
 #include <stdint.h>

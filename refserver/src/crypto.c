@@ -1,5 +1,5 @@
 /* rs_crypto: AES-256-GCM blobs, encryption contexts, RSA key import. */
-#include "crypto.h"
+#include "rs/crypto.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -164,10 +164,10 @@ static cJSON **sorted_members(const cJSON *obj, size_t *count)
     return v;
 }
 
-/* Appends the sorted members of obj as a compact JSON object to out. */
-static int print_sorted(cJSON *const *v, size_t n, char **out)
+/* The sorted members of obj as a compact JSON object, into *out. */
+static enum rs_crypto_canon print_sorted(cJSON *const *v, size_t n, char **out)
 {
-    int rc = -2;
+    enum rs_crypto_canon rc = RS_CRYPTO_CANON_NOMEM;
     cJSON *canon = cJSON_CreateObject();
     if (!canon)
         goto out;
@@ -176,15 +176,15 @@ static int print_sorted(cJSON *const *v, size_t n, char **out)
             goto out;
     }
     *out = cJSON_PrintUnformatted(canon);
-    rc = *out ? 0 : -2;
+    rc = *out ? RS_CRYPTO_CANON_OK : RS_CRYPTO_CANON_NOMEM;
 out:
     cJSON_Delete(canon);
     return rc;
 }
 
-int rs_crypto_context_canon(const char *json, char **out)
+enum rs_crypto_canon rs_crypto_context_canon(const char *json, char **out)
 {
-    int rc = -1;
+    enum rs_crypto_canon rc = RS_CRYPTO_CANON_INVALID;
     cJSON **v = NULL;
     size_t n = 0;
     *out = NULL;
@@ -195,11 +195,11 @@ int rs_crypto_context_canon(const char *json, char **out)
         if (!cJSON_IsString(it) || !it->string)
             goto out;
     }
-    rc = -2;
+    rc = RS_CRYPTO_CANON_NOMEM;
     v = sorted_members(obj, &n);
     if (!v)
         goto out;
-    rc = -1;
+    rc = RS_CRYPTO_CANON_INVALID;
     for (size_t i = 1; i < n; i++) {
         if (strcmp(v[i - 1]->string, v[i]->string) == 0)
             goto out;

@@ -1,5 +1,5 @@
 /* rs_request: query string and form body decoding. */
-#include "request.h"
+#include "rs/request.h"
 
 #include <stdlib.h>
 #include <string.h>

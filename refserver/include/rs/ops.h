@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "kc/sign.h"
+#include "rs/reply.h"
 
 struct rs_store;
 
@@ -36,9 +37,9 @@ struct rs_result {
     /* Success: the result fields, RequestId excluded (the caller adds it).
      * Owned by the caller after the call (cJSON_Delete). NULL on error. */
     cJSON *body;
-    /* Error: a documented code such as "Forbidden.KeyNotFound"; NULL on
-     * success. Static storage. */
-    const char *error;
+    /* Error: a documented code such as RS_ERR_FORBIDDEN_KEY_NOT_FOUND;
+     * RS_ERR_NONE on success. */
+    enum rs_err_code error;
     /* Binding of the message placeholder (the parameter's name) for
      * MissingParameter and InvalidParameter; "" otherwise. */
     char arg[64];
@@ -51,6 +52,11 @@ void rs_store_free(struct rs_store *st);
 
 /* Whether action is one of the operations kms-refserver implements. */
 bool rs_ops_known(const char *action);
+
+/* The implemented actions in the order of the dispatch table (strcmp
+ * order): rs_ops_action(i) for i < rs_ops_count(), NULL beyond. */
+size_t rs_ops_count(void);
+const char *rs_ops_action(size_t i);
 
 /* Carries out one call. Returns 0 with out filled (success or documented
  * error), or -1 when the server itself failed (out of memory). */

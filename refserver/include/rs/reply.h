@@ -17,6 +17,53 @@
 
 enum rs_format { RS_FMT_JSON, RS_FMT_XML };
 
+/*
+ * The error codes kms-refserver answers: the seed's 32 documented errors in
+ * the seed's order, then the protocol errors outside it. Each indexes the
+ * error table of reply.c (code, HTTP status, message template), the only
+ * place where a code is spelled as a string; RS_ERR_NONE means no error.
+ */
+enum rs_err_code {
+    RS_ERR_NONE = 0,
+    RS_ERR_INTERNAL_FAILURE,
+    RS_ERR_SERVICE_UNAVAILABLE_TEMPORARY,
+    RS_ERR_INVALID_ACCESS_KEY_ID_NOT_FOUND,
+    RS_ERR_FORBIDDEN_KEY_NOT_FOUND,
+    RS_ERR_FORBIDDEN_KEY_VERSION_NOT_FOUND,
+    RS_ERR_FORBIDDEN_ALIAS_NOT_FOUND,
+    RS_ERR_FORBIDDEN_NO_PERMISSION,
+    RS_ERR_FORBIDDEN_ACCESS_KEY,
+    RS_ERR_UNSUPPORTED_HTTP_METHOD,
+    RS_ERR_FORBIDDEN_UBSMS_INVALID_USERID,
+    RS_ERR_FORBIDDEN_UBSMS_INVALID_BID,
+    RS_ERR_FORBIDDEN_KMS_SERVICE_NOT_ENABLED,
+    RS_ERR_FORBIDDEN_PROHIBITED_BY_RISK_CONTROL,
+    RS_ERR_FORBIDDEN_IN_DEBT_OVERDUE,
+    RS_ERR_FORBIDDEN_IN_DEBT,
+    RS_ERR_PARSE_REQUEST_PARAMETER_EXCEPTION,
+    RS_ERR_MISSING_PARAMETER,
+    RS_ERR_INVALID_PARAMETER,
+    RS_ERR_INCOMPLETE_SIGNATURE,
+    RS_ERR_ILLEGAL_TIMESTAMP,
+    RS_ERR_REJECTED_LIMIT_EXCEEDED,
+    RS_ERR_ALIAS_ALREADY_EXISTS,
+    RS_ERR_INVALID_KEY_MATERIAL,
+    RS_ERR_INVALID_IMPORT_TOKEN,
+    RS_ERR_EXPIRED_IMPORT_TOKEN,
+    RS_ERR_UNSUPPORTED_ORIGIN,
+    RS_ERR_UNSUPPORTED_ALIAS,
+    RS_ERR_UNSUPPORTED_PROTECTION_LEVEL,
+    RS_ERR_REJECTED_STATE_MODIFIED_FAILED,
+    RS_ERR_REJECTED_DISABLED,
+    RS_ERR_REJECTED_PENDING_DELETION,
+    RS_ERR_REJECTED_PENDING_IMPORT,
+    /* outside the seed */
+    RS_ERR_SIGNATURE_NONCE_USED,
+    RS_ERR_INVALID_ACTION_NOT_FOUND,
+    RS_ERR_REQUEST_TOO_LARGE,
+    RS_ERR_COUNT /* not a code: one past the last */
+};
+
 struct rs_errdef {
     const char *code;
     unsigned status;
@@ -57,7 +104,11 @@ struct rs_reply {
     char header_id[48];       /* value of x-acs-request-id */
 };
 
-/* The error table: lookup by code (NULL when unknown), and iteration. */
+/* The error table (static storage): the entry of a code (NULL for
+ * RS_ERR_NONE and out of range), lookup by name (NULL when unknown), and
+ * iteration over the rs_reply_count() codes, rs_reply_at(i) being the entry
+ * of code RS_ERR_NONE + 1 + i. */
+const struct rs_errdef *rs_reply_def(enum rs_err_code code);
 const struct rs_errdef *rs_reply_find(const char *code);
 size_t rs_reply_count(void);
 const struct rs_errdef *rs_reply_at(size_t i);
@@ -73,13 +124,13 @@ void rs_reply_message(char *out, size_t outlen, const struct rs_errdef *def,
                       const char *arg);
 
 /*
- * Builds an error answer for code (unknown codes become InternalFailure)
- * with the placeholder bound to arg. request_id: the id to use, or NULL
- * for a fresh lower-case UUID. dev may be NULL (no deviations).
+ * Builds an error answer for code (RS_ERR_NONE and values out of range
+ * become InternalFailure) with the placeholder bound to arg. request_id: the id
+ * to use, or NULL for a fresh lower-case UUID. dev may be NULL (no deviations).
  * Returns 0, or -1 when out of memory (out is then empty).
  */
 int rs_reply_error(struct rs_reply *out, const struct rs_deviations *dev,
-                   enum rs_format fmt, const char *code, const char *arg,
+                   enum rs_format fmt, enum rs_err_code code, const char *arg,
                    const char *request_id);
 
 /* Builds a 200 answer: RequestId followed by the fields of result (an

@@ -1,5 +1,5 @@
 /* rs_store: keys, aliases and import tokens per (account, region). */
-#include "store.h"
+#include "rs/store.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,14 +1,17 @@
 /*
  * rs_config: the configuration of kms-refserver (accounts, access keys,
  * regions, fault injection, latency, deviations), its built-in default
- * (the credential table of docs/architecture.md), the JSON file format of
- * --config (docs/refserver.md) and --print-config.
+ * (the credential table of docs/architecture.md), its checks and lookups.
+ * The JSON file of --config is read by rs_config_load (rs/config_load.h),
+ * --print-config written by rs_config_dump (rs/config_dump.h).
  */
 #ifndef RS_CONFIG_H
 #define RS_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "rs/reply.h"
 
 enum rs_condition {
     RS_COND_NORMAL,
@@ -19,9 +22,15 @@ enum rs_condition {
     RS_COND_RISK_CONTROL,
     RS_COND_IN_DEBT,
     RS_COND_IN_DEBT_OVERDUE,
+    RS_COND_COUNT /* not a condition: the number of them */
 };
 
-enum rs_fault { RS_FAULT_NONE, RS_FAULT_INTERNAL, RS_FAULT_UNAVAILABLE };
+enum rs_fault {
+    RS_FAULT_NONE,
+    RS_FAULT_INTERNAL,
+    RS_FAULT_UNAVAILABLE,
+    RS_FAULT_COUNT /* not a fault: the number of them */
+};
 
 struct rs_account {
     char *id;
@@ -59,28 +68,12 @@ struct rs_config {
     size_t ndeviate_codes;
 };
 
-/* The built-in default. 0, or -1 when out of memory. */
+/* The built-in default. 0, or -1 when out of memory (c is then empty). */
 int rs_config_default(struct rs_config *c);
 
-/*
- * Applies a JSON configuration document on top of c: every top-level
- * section present replaces the same section of c. On error returns -1,
- * leaves c unchanged and writes a one-line message naming the JSON path
- * into err.
- */
-int rs_config_apply_json(struct rs_config *c, const char *text, char *err,
-                         size_t errlen);
-/* The same for a file (the message then names the file as well). */
-int rs_config_apply_file(struct rs_config *c, const char *path, char *err,
-                         size_t errlen);
-
 /* Checks references and values (account of every key, default region,
- * unique ids). 0, or -1 with a message in err. */
+ * unique ids). 0, or -1 with a message naming the JSON path in err. */
 int rs_config_validate(const struct rs_config *c, char *err, size_t errlen);
-
-/* The configuration as pretty JSON, secrets included (caller frees);
- * NULL when out of memory. Applying it to a default gives back c. */
-char *rs_config_to_json(const struct rs_config *c);
 
 void rs_config_dispose(struct rs_config *c);
 
@@ -91,10 +84,11 @@ const struct rs_account *rs_config_account(const struct rs_config *c,
 const struct rs_region *rs_config_region(const struct rs_config *c,
                                          const char *id);
 
-/* Names as used in the file ("in-debt", "internal", ...), and the error
- * code a condition provokes (NULL for RS_COND_NORMAL). */
+/* Names as used in the file ("in-debt", "internal", ...; "?" out of
+ * range), and the error code a condition provokes (RS_ERR_NONE for
+ * RS_COND_NORMAL). */
 const char *rs_config_condition_name(enum rs_condition c);
-const char *rs_config_condition_error(enum rs_condition c);
+enum rs_err_code rs_config_condition_error(enum rs_condition c);
 const char *rs_config_fault_name(enum rs_fault f);
 
 #endif

@@ -1,5 +1,5 @@
 /* rs_server: libmicrohttpd glue around rs_handler. */
-#include "server.h"
+#include "rs/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,8 +13,9 @@
 
 #include <microhttpd.h>
 
-#include "handler.h"
 #include "kc/codec.h"
+#include "kc/err.h"
+#include "rs/handler.h"
 
 #define MAX_HEADERS 128
 /* MHD keeps the request line and headers in this much memory per
@@ -257,47 +258,55 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, bool *v6,
     return 0;
 }
 
-int rs_server_start(struct rs_server **out, const struct rs_config *cfg,
-                    const char *listen, struct rs_reqlog *log, char *err,
-                    size_t errlen)
+static struct MHD_Daemon *
+start_daemon(struct rs_server *s, const struct sockaddr_storage *ss, bool v6)
 {
-    struct sockaddr_storage ss;
-    bool v6 = false;
-    int rc = -1;
-    struct rs_server *s = calloc(1, sizeof(*s));
-    *out = NULL;
-    if (!s || rs_handler_new(&s->handler, cfg, log)) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
-    }
-    s->cfg = cfg;
-    if (parse_listen(listen, &ss, &v6, s->host, sizeof(s->host))) {
-        snprintf(err, errlen, "--listen %s: expected ADDR:PORT or [ADDR6]:PORT",
-                 listen);
-        rc = -2;
-        goto fail;
-    }
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
                      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
                      (v6 ? MHD_USE_IPv6 : 0);
-    s->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &ss,
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ss,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)CONN_LIMIT, MHD_OPTION_END);
+}
+
+enum rs_server_status rs_server_start(struct rs_server **out,
+                                      const struct rs_config *cfg,
+                                      const char *listen, struct rs_reqlog *log,
+                                      char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    bool v6 = false;
+    enum rs_server_status rc = RS_SERVER_CANNOT_START;
+    struct rs_server *s = calloc(1, sizeof(*s));
+    *out = NULL;
+    if (!s || rs_handler_new(&s->handler, cfg, log)) {
+        kc_err_set(err, errlen, "out of memory");
+        goto out;
+    }
+    s->cfg = cfg;
+    if (parse_listen(listen, &ss, &v6, s->host, sizeof(s->host))) {
+        kc_err_set(err, errlen,
+                   "--listen %s: expected ADDR:PORT or [ADDR6]:PORT", listen);
+        rc = RS_SERVER_BAD_LISTEN;
+        goto out;
+    }
+    s->mhd = start_daemon(s, &ss, v6);
     if (!s->mhd) {
-        snprintf(err, errlen, "--listen %s: cannot listen: %s", listen,
-                 strerror(errno));
-        goto fail;
+        kc_err_set(err, errlen, "--listen %s: cannot listen: %s", listen,
+                   strerror(errno));
+        goto out;
     }
     const union MHD_DaemonInfo *info =
         MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : 0;
     *out = s;
-    return 0;
-fail:
+    s = NULL;
+    rc = RS_SERVER_OK;
+out:
     rs_server_stop(s);
     return rc;
 }

@@ -1,15 +1,15 @@
 /* rs_handler: the check order of kms-refserver, request by request. */
-#include "handler.h"
+#include "rs/handler.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "auth.h"
 #include "kc/codec.h"
-#include "ops.h"
-#include "request.h"
+#include "rs/auth.h"
+#include "rs/ops.h"
+#include "rs/request.h"
 
 #define API_VERSION "2016-01-20"
 #define NONCE_MAX   256
@@ -62,8 +62,8 @@ struct ctx {
     struct rs_params all; /* query, then body, then V3 header values */
     size_t nquery;        /* the first nquery of all came from the query */
     enum rs_format fmt;
-    const char *err; /* error code once a check failed */
-    char arg[64];    /* its placeholder binding */
+    enum rs_err_code err; /* error code once a check failed */
+    char arg[64];         /* its placeholder binding */
     const struct rs_access_key *key;
     const struct rs_account *account;
     const char *action;
@@ -73,7 +73,7 @@ struct ctx {
 /* Check results: go on, stop with ctx->err set, or fail (no memory). */
 enum { GO = 0, STOP = 1, FAIL = -1 };
 
-static int stop(struct ctx *c, const char *code, const char *arg)
+static int stop(struct ctx *c, enum rs_err_code code, const char *arg)
 {
     c->err = code;
     snprintf(c->arg, sizeof(c->arg), "%s", arg ? arg : "");
@@ -119,9 +119,9 @@ static int step_parse(struct ctx *c)
     const struct rs_http_in *in = c->in;
     enum rs_parse_error pe = RS_PARSE_OK;
     if (in->too_large)
-        return stop(c, "RequestTooLarge", NULL);
+        return stop(c, RS_ERR_REQUEST_TOO_LARGE, NULL);
     if (strcmp(in->method, "GET") && strcmp(in->method, "POST"))
-        return stop(c, "UnsupportedHTTPMethod", NULL);
+        return stop(c, RS_ERR_UNSUPPORTED_HTTP_METHOD, NULL);
     if (in->query)
         pe = rs_params_parse(&c->all, in->query, in->querylen);
     c->nquery = c->all.n;
@@ -130,7 +130,7 @@ static int step_parse(struct ctx *c)
     if (pe == RS_PARSE_NOMEM)
         return FAIL;
     if (pe)
-        return stop(c, "ParseRequestParameterException", NULL);
+        return stop(c, RS_ERR_PARSE_REQUEST_PARAMETER_EXCEPTION, NULL);
     const char *f = param(c, "Format");
     if (f && !strcasecmp(f, "XML"))
         c->fmt = RS_FMT_XML;
@@ -143,7 +143,7 @@ static int find_key(struct ctx *c, const char *id)
 {
     c->key = rs_config_key(c->h->cfg, id);
     if (!c->key)
-        return stop(c, "InvalidAccessKeyId.NotFound", NULL);
+        return stop(c, RS_ERR_INVALID_ACCESS_KEY_ID_NOT_FOUND, NULL);
     c->account = rs_config_account(c->h->cfg, c->key->account);
     return c->account ? GO : FAIL;
 }
@@ -156,20 +156,20 @@ static int step_v1(struct ctx *c)
     const char *sig = param(c, "Signature");
     int rc;
     if (!ak)
-        return stop(c, "MissingParameter", "AccessKeyId");
+        return stop(c, RS_ERR_MISSING_PARAMETER, "AccessKeyId");
     if ((rc = find_key(c, ak)))
         return rc;
     if (!m)
-        return stop(c, "MissingParameter", "SignatureMethod");
+        return stop(c, RS_ERR_MISSING_PARAMETER, "SignatureMethod");
     if (strcmp(m, "HMAC-SHA1"))
-        return stop(c, "InvalidParameter", "SignatureMethod");
+        return stop(c, RS_ERR_INVALID_PARAMETER, "SignatureMethod");
     if (!v)
-        return stop(c, "MissingParameter", "SignatureVersion");
+        return stop(c, RS_ERR_MISSING_PARAMETER, "SignatureVersion");
     if (strcmp(v, "1.0"))
-        return stop(c, "InvalidParameter", "SignatureVersion");
+        return stop(c, RS_ERR_INVALID_PARAMETER, "SignatureVersion");
     if (!sig || !rs_auth_v1_ok(c->key->secret, c->in->method, c->all.items,
                                c->all.n, sig))
-        return stop(c, "IncompleteSignature", NULL);
+        return stop(c, RS_ERR_INCOMPLETE_SIGNATURE, NULL);
     return GO;
 }
 
@@ -183,7 +183,7 @@ static int adopt_header(struct ctx *c, const char *hname, const char *pname)
     enum rs_parse_error pe = rs_params_add(&c->all, pname, v);
     if (pe == RS_PARSE_NOMEM)
         return FAIL;
-    return pe ? stop(c, "ParseRequestParameterException", NULL) : GO;
+    return pe ? stop(c, RS_ERR_PARSE_REQUEST_PARAMETER_EXCEPTION, NULL) : GO;
 }
 
 static int step_v3(struct ctx *c, const char *authz)
@@ -192,7 +192,7 @@ static int step_v3(struct ctx *c, const char *authz)
     char body_sha[65];
     int rc = STOP;
     if (rs_auth_v3_parse(authz, &a))
-        return stop(c, "IncompleteSignature", NULL);
+        return stop(c, RS_ERR_INCOMPLETE_SIGNATURE, NULL);
     if ((rc = find_key(c, a.credential)))
         goto out;
     kc_sha256_hex(c->in->body ? c->in->body : "", c->in->bodylen, body_sha);
@@ -200,7 +200,7 @@ static int step_v3(struct ctx *c, const char *authz)
     if ((claimed && strcasecmp(claimed, body_sha)) ||
         !rs_auth_v3_ok(c->key->secret, c->in->method, c->all.items, c->nquery,
                        c->in->headers, c->in->nheaders, &a, body_sha)) {
-        rc = stop(c, "IncompleteSignature", NULL);
+        rc = stop(c, RS_ERR_INCOMPLETE_SIGNATURE, NULL);
         goto out;
     }
     if ((rc = adopt_header(c, "x-acs-action", "Action")) ||
@@ -222,29 +222,29 @@ static int step_freshness(struct ctx *c)
     const char *nonce = param(c, "SignatureNonce");
     char key[NONCE_MAX + 1100]; /* access key ids are <= 1024 bytes */
     if (rs_auth_timestamp(param(c, "Timestamp"), c->in->now))
-        return stop(c, "IllegalTimestamp", NULL);
+        return stop(c, RS_ERR_ILLEGAL_TIMESTAMP, NULL);
     if (!nonce || !*nonce)
-        return stop(c, "MissingParameter", "SignatureNonce");
+        return stop(c, RS_ERR_MISSING_PARAMETER, "SignatureNonce");
     if (strlen(nonce) > NONCE_MAX)
-        return stop(c, "InvalidParameter", "SignatureNonce");
+        return stop(c, RS_ERR_INVALID_PARAMETER, "SignatureNonce");
     snprintf(key, sizeof(key), "%s\n%s", c->key->id, nonce);
     int used = rs_nonces_use(c->h->nonces, key, c->in->now);
     if (used < 0)
         return FAIL;
-    return used ? stop(c, "SignatureNonceUsed", NULL) : GO;
+    return used ? stop(c, RS_ERR_SIGNATURE_NONCE_USED, NULL) : GO;
 }
 
 static int step_account(struct ctx *c)
 {
-    const char *cond = rs_config_condition_error(c->account->condition);
+    enum rs_err_code cond = rs_config_condition_error(c->account->condition);
     if (!c->key->enabled)
-        return stop(c, "Forbidden.AccessKey", NULL);
-    if (cond)
+        return stop(c, RS_ERR_FORBIDDEN_ACCESS_KEY, NULL);
+    if (cond != RS_ERR_NONE)
         return stop(c, cond, NULL);
     if (c->key->fault == RS_FAULT_INTERNAL)
-        return stop(c, "InternalFailure", NULL);
+        return stop(c, RS_ERR_INTERNAL_FAILURE, NULL);
     if (c->key->fault == RS_FAULT_UNAVAILABLE)
-        return stop(c, "ServiceUnavailableTemporary", NULL);
+        return stop(c, RS_ERR_SERVICE_UNAVAILABLE_TEMPORARY, NULL);
     return GO;
 }
 
@@ -254,18 +254,18 @@ static int step_api(struct ctx *c)
     const char *f = param(c, "Format");
     const char *r = param(c, "RegionId");
     if (!v)
-        return stop(c, "MissingParameter", "Version");
+        return stop(c, RS_ERR_MISSING_PARAMETER, "Version");
     if (strcmp(v, API_VERSION))
-        return stop(c, "InvalidParameter", "Version");
+        return stop(c, RS_ERR_INVALID_PARAMETER, "Version");
     if (f && strcasecmp(f, "JSON") && strcasecmp(f, "XML"))
-        return stop(c, "InvalidParameter", "Format");
+        return stop(c, RS_ERR_INVALID_PARAMETER, "Format");
     c->action = param(c, "Action");
     if (!c->action || !*c->action)
-        return stop(c, "MissingParameter", "Action");
+        return stop(c, RS_ERR_MISSING_PARAMETER, "Action");
     if (!rs_ops_known(c->action))
-        return stop(c, "InvalidAction.NotFound", NULL);
+        return stop(c, RS_ERR_INVALID_ACTION_NOT_FOUND, NULL);
     if (r && !rs_config_region(c->h->cfg, r))
-        return stop(c, "InvalidParameter", "RegionId");
+        return stop(c, RS_ERR_INVALID_PARAMETER, "RegionId");
     return GO;
 }
 
@@ -287,8 +287,8 @@ static int step_call(struct ctx *c)
     struct rs_result res;
     memset(&res, 0, sizeof(res));
     if (rs_ops_call(c->h->store, c->action, &call, &res))
-        return stop(c, "InternalFailure", NULL);
-    if (res.error) {
+        return stop(c, RS_ERR_INTERNAL_FAILURE, NULL);
+    if (res.error != RS_ERR_NONE) {
         cJSON_Delete(res.body);
         return stop(c, res.error, res.arg);
     }
@@ -348,7 +348,8 @@ int rs_handler_handle(struct rs_handler *h, const struct rs_http_in *in,
     rs_params_init(&c.all);
     rc = run_checks(&c);
     if (rc == FAIL)
-        rc = rs_reply_error(out, &h->dev, c.fmt, "InternalFailure", NULL, NULL);
+        rc = rs_reply_error(out, &h->dev, c.fmt, RS_ERR_INTERNAL_FAILURE, NULL,
+                            NULL);
     else if (rc == STOP)
         rc = rs_reply_error(out, &h->dev, c.fmt, c.err, c.arg, NULL);
     else

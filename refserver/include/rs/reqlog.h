@@ -21,7 +21,8 @@ struct rs_reqlog_entry {
     const char *request_id;
 };
 
-/* Opens path for appending; NULL with errno set on failure. */
+/* Opens path for appending; NULL with errno set on failure. The caller
+ * closes it with rs_reqlog_close (NULL-safe). */
 struct rs_reqlog *rs_reqlog_open(const char *path);
 /* Writes and flushes one line; 0 or -1. */
 int rs_reqlog_write(struct rs_reqlog *l, const struct rs_reqlog_entry *e);

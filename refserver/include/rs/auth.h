@@ -58,6 +58,8 @@ bool rs_auth_v3_ok(const char *secret, const char *method,
  * forgotten early. Thread-safe.
  */
 struct rs_nonces;
+/* NULL when out of memory (or cap is 0); rs_nonces_free releases it
+ * (NULL-safe). */
 struct rs_nonces *rs_nonces_new(size_t cap, long window_s);
 void rs_nonces_free(struct rs_nonces *n);
 /* Records key at time now: 0 when it was new, 1 when it is still

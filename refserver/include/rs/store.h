@@ -3,10 +3,10 @@
  * aliases, import tokens), kept per scope = (account, region), behind one
  * mutex. rs_store_new/rs_store_free are declared in ops.h.
  *
- * Only ops.c (and unit tests) use this header. Every function that takes a
- * scope, key or alias must be called with the store locked
- * (rs_store_lock); the pointers it returns stay valid until the lock is
- * released or the object is removed.
+ * Only the operations (op.c, ops_*.c) and unit tests use this header.
+ * Every function that takes a scope, key or alias must be called with the
+ * store locked (rs_store_lock); the pointers it returns stay valid until
+ * the lock is released or the object is removed.
  */
 #ifndef RS_STORE_H
 #define RS_STORE_H
@@ -17,8 +17,8 @@
 
 #include <openssl/evp.h>
 
-#include "crypto.h"
-#include "ops.h"
+#include "rs/crypto.h"
+#include "rs/ops.h"
 
 /* "key-" + 21 lower-case alphanumerics. */
 #define RS_KEY_ID_LEN       25
@@ -27,6 +27,7 @@
 #define RS_ALIASES_PER_KEY  50
 #define RS_VERSIONS_PER_KEY 16
 #define RS_WRAP_POOL        4
+#define RS_FINGERPRINT_LEN  32 /* SHA-256 of imported material */
 
 enum rs_key_state {
     RS_ENABLED,
@@ -63,7 +64,7 @@ struct rs_key {
     /* Fingerprint of the first imported material: re-imports (after
      * DeleteKeyMaterial or expiry) must bring the same material. */
     bool imported_once;
-    unsigned char fingerprint[32];
+    unsigned char fingerprint[RS_FINGERPRINT_LEN];
     unsigned char material[RS_CRYPTO_KEY_LEN];
     struct rs_version versions[RS_VERSIONS_PER_KEY];
     size_t nversions; /* versions[0] is the primary */

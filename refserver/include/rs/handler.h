@@ -13,10 +13,10 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "config.h"
 #include "kc/sign.h"
-#include "reply.h"
-#include "reqlog.h"
+#include "rs/config.h"
+#include "rs/reply.h"
+#include "rs/reqlog.h"
 
 /* Largest query string and body the server reads. */
 #define RS_QUERY_MAX (32u * 1024u)
@@ -38,7 +38,8 @@ struct rs_http_in {
 struct rs_handler;
 
 /* cfg, log (may be NULL) are borrowed and must outlive the handler; it
- * owns its key store and nonce memory. 0, or -1 when out of memory. */
+ * owns its key store and nonce memory. 0 with *out set (release it with
+ * rs_handler_free, NULL-safe), or -1 when out of memory. */
 int rs_handler_new(struct rs_handler **out, const struct rs_config *cfg,
                    struct rs_reqlog *log);
 void rs_handler_free(struct rs_handler *h);

@@ -1,5 +1,5 @@
 /* rs_reqlog: one JSON line per request, no secrets. */
-#include "reqlog.h"
+#include "rs/reqlog.h"
 
 #include <pthread.h>
 #include <stdio.h>

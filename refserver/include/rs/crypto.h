@@ -65,13 +65,20 @@ int rs_crypto_open(const unsigned char key[RS_CRYPTO_KEY_LEN],
                    const unsigned char *blob, const struct rs_blob *parsed,
                    const char *context, unsigned char *out);
 
+/* Outcome of rs_crypto_context_canon. */
+enum rs_crypto_canon {
+    RS_CRYPTO_CANON_OK = 0,
+    RS_CRYPTO_CANON_INVALID, /* not an object of strings, or a repeated key */
+    RS_CRYPTO_CANON_NOMEM,   /* out of memory */
+};
+
 /*
  * Canonical encryption context: json must be a JSON object whose values are
  * all strings; the result is that object with its keys sorted by byte order,
- * printed without white space (caller frees). Returns 0, -1 for an invalid
- * context (also a duplicate key), -2 when out of memory.
+ * printed without white space, into *out (caller frees; NULL unless
+ * RS_CRYPTO_CANON_OK).
  */
-int rs_crypto_context_canon(const char *json, char **out);
+enum rs_crypto_canon rs_crypto_context_canon(const char *json, char **out);
 
 /* Wrapping algorithms of GetParametersForImport. */
 enum rs_wrap {

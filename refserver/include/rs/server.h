@@ -9,21 +9,28 @@
 
 #include <stddef.h>
 
-#include "config.h"
-#include "reqlog.h"
+#include "rs/config.h"
+#include "rs/reqlog.h"
 
 struct rs_server;
 
+/* Outcome of rs_server_start. */
+enum rs_server_status {
+    RS_SERVER_OK = 0,
+    RS_SERVER_BAD_LISTEN,   /* listen is malformed: a usage error */
+    RS_SERVER_CANNOT_START, /* address in use, no memory */
+};
+
 /*
  * Starts serving on listen ("ADDR:PORT", "[IPv6]:PORT"; port 0 picks a
- * free one). cfg and log (may be NULL) are borrowed and must outlive the
- * server. Returns 0; -2 when listen is malformed (a usage error); -1 when
- * the server cannot start (address in use, no memory). On error err holds
- * a one-line message.
+ * free one) and sets *out (stop it with rs_server_stop). cfg and log (may
+ * be NULL) are borrowed and must outlive the server. On error *out is NULL
+ * and err holds a one-line message.
  */
-int rs_server_start(struct rs_server **out, const struct rs_config *cfg,
-                    const char *listen, struct rs_reqlog *log, char *err,
-                    size_t errlen);
+enum rs_server_status rs_server_start(struct rs_server **out,
+                                      const struct rs_config *cfg,
+                                      const char *listen, struct rs_reqlog *log,
+                                      char *err, size_t errlen);
 /* The bound port. */
 unsigned rs_server_port(const struct rs_server *s);
 /* The base URL ("http://127.0.0.1:PORT"), into out. */
