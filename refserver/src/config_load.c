@@ -461,31 +461,14 @@ out:
     return rc;
 }
 
-/* kc_file_read words two failures otherwise than kms-refserver always has
- * ("larger than <n> bytes", "cannot read: <why>"); the server's words
- * stay. */
-static void keep_wording(const char *path, char *err, size_t errlen)
-{
-    size_t n = strlen(path) + 2; /* "<path>: " */
-    if (!err || strlen(err) <= n)
-        return;
-    if (!strncmp(err + n, "larger than ", 12))
-        kc_err_set(err, errlen, "%s: larger than %u MiB", path,
-                   RS_CONFIG_FILE_MAX >> 20);
-    else if (!strncmp(err + n, "cannot read: ", 13))
-        kc_err_set(err, errlen, "%s: read error", path);
-}
-
 int rs_config_load_file(struct rs_config *c, const char *path, char *err,
                         size_t errlen)
 {
     char inner[KC_ERR_MAX];
     char *text =
         kc_file_read(path, RS_CONFIG_FILE_MAX, KC_FILE_TEXT, NULL, err, errlen);
-    if (!text) {
-        keep_wording(path, err, errlen);
+    if (!text)
         return -1;
-    }
     int rc = rs_config_load_json(c, text, inner, sizeof(inner));
     if (rc)
         kc_err_set(err, errlen, "%s: %s", path, inner);

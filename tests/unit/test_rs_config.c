@@ -239,7 +239,7 @@ static void write_temp(char *path, char c, size_t n, const char *tail)
     fclose(f);
 }
 
-/* The file errors keep kms-refserver's words. */
+/* The file errors are kc_file_read's, naming the file and the ceiling. */
 static void test_file_wording(void **state)
 {
     struct rs_config c;
@@ -250,14 +250,15 @@ static void test_file_wording(void **state)
     assert_int_equal(rs_config_default(&c), 0);
     write_temp(big, ' ', RS_CONFIG_FILE_MAX, "{}");
     assert_int_equal(rs_config_load_file(&c, big, err, sizeof(err)), -1);
-    snprintf(want, sizeof(want), "%s: larger than 4 MiB", big);
+    snprintf(want, sizeof(want), "%s: larger than %u bytes", big,
+             (unsigned)RS_CONFIG_FILE_MAX);
     assert_string_equal(err, want);
     write_temp(nul, ' ', 1, "{}");
     assert_int_equal(rs_config_load_file(&c, nul, err, sizeof(err)), -1);
     snprintf(want, sizeof(want), "%s: contains a NUL byte", nul);
     assert_string_equal(err, want);
     assert_int_equal(rs_config_load_file(&c, "/tmp", err, sizeof(err)), -1);
-    assert_string_equal(err, "/tmp: read error");
+    assert_string_equal(err, "/tmp: cannot read: Is a directory");
     remove(big);
     remove(nul);
     rs_config_dispose(&c);
