@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for tests/integration/*.sh (sourced). ctest runs each script with
 # bash in its own working directory and sets KMSCONF, REFSERVER and
 # KC_SOURCE_DIR. Nothing is ever skipped: a missing tool or file fails.
