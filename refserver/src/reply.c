@@ -290,9 +290,7 @@ static int xml_value(struct kc_buf *b, const char *name, const cJSON *v)
         rc = xml_number(b, v->valuedouble);
     else if (cJSON_IsBool(v))
         rc = kc_buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
-    else if (cJSON_IsObject(v))
-        rc = xml_members(b, v);
-    else if (cJSON_IsArray(v))
+    else if (cJSON_IsObject(v) || cJSON_IsArray(v))
         rc = xml_members(b, v); /* nested arrays: elements keep no name */
     if (rc || kc_buf_printf(b, "</%s>", name))
         return -1;

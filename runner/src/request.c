@@ -77,9 +77,9 @@ static int encode_pairs(struct kc_buf *out, const struct plist *l)
 static void flip(char *sig)
 {
     if (sig[0])
-        sig[0] = (sig[0] == 'A' || sig[0] == '0')
-                     ? (char)(sig[0] + 1)
-                     : (sig[0] >= 'a' && sig[0] <= 'f' ? '0' : 'A');
+        sig[0] = (char)((sig[0] == 'A' || sig[0] == '0')
+                            ? sig[0] + 1
+                            : (sig[0] >= 'a' && sig[0] <= 'f' ? '0' : 'A'));
 }
 
 /* Splits endpoint into base "scheme://authority" and authority. */

@@ -72,7 +72,7 @@ static void show(char *dst, size_t dstlen, const char *src)
         src = "";
     for (; src[i] && i + 1 < dstlen && i < SW_SHOW_MAX; i++) {
         unsigned char c = (unsigned char)src[i];
-        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+        dst[i] = (char)((c >= 0x20 && c < 0x7f) ? c : '?');
     }
     dst[i] = '\0';
 }

@@ -8,8 +8,8 @@
 set -u
 fail() { echo "FAIL: $*" >&2; exit 1; }
 : "${KMSCONF:?}" "${REFSERVER:?}" "${KC_SOURCE_DIR:?}"
-command -v xmllint >/dev/null || { echo "xmllint missing"; exit 77; }
-command -v jq >/dev/null || { echo "jq missing"; exit 77; }
+command -v xmllint >/dev/null || fail "xmllint missing (scripts/install-deps.sh)"
+command -v jq >/dev/null || fail "jq missing (scripts/install-deps.sh)"
 
 CASES="$KC_SOURCE_DIR/cases"
 TARGET="$KC_SOURCE_DIR/suite/targets/refserver.json"

@@ -1,11 +1,16 @@
+# shellcheck shell=bash
 # Helpers for tests/integration/*.sh (sourced). ctest runs each script with
-# bash in its own working directory and sets KMSCONF, REFSERVER,
-# KC_SOURCE_DIR and KC_JUNIT_XSD_DIR. Exit 77 means skipped.
+# bash in its own working directory and sets KMSCONF, REFSERVER and
+# KC_SOURCE_DIR. Nothing is ever skipped: a missing tool or file fails.
 set -u
 : "${KMSCONF:?KMSCONF must name the kmsconf binary}"
 : "${REFSERVER:?REFSERVER must name the kms-refserver binary}"
 : "${KC_SOURCE_DIR:?KC_SOURCE_DIR must name the source tree}"
-KC_JUNIT_XSD_DIR=${KC_JUNIT_XSD_DIR:-$KC_SOURCE_DIR/../shared/junit}
+# The project's own JUnit schemas, next to this file in the source tree.
+JUNIT_XSD_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../data/junit" && pwd) ||
+    exit 1
+JUNIT_XSD_DEFAULT=$JUNIT_XSD_DIR/default-jenkins.xsd
+JUNIT_XSD_STRICT=$JUNIT_XSD_DIR/strict-ant.xsd
 WORK=$(pwd)
 # shellcheck disable=SC2034 # used by the scripts that source this file
 H4_CASES=$KC_SOURCE_DIR/tests/integration/cases/h4
@@ -21,9 +26,14 @@ fail() {
     exit 1
 }
 
-skip() {
-    echo "SKIP: $*"
-    exit 77
+# need TOOL...: fails unless every TOOL is on PATH (scripts/install-deps.sh
+# installs them all; Chromium and Node.js with --all).
+need() {
+    local t
+    for t in "$@"; do
+        command -v "$t" >/dev/null 2>&1 ||
+            fail "$t is not installed (see scripts/install-deps.sh)"
+    done
 }
 
 stop_refservers() {
@@ -75,15 +85,35 @@ assert_no_grep() {
     fi
 }
 
-# validate_junit FILE [strict]: against the Jenkins (default) or the Ant
-# (strict) schema with xmllint.
+# junit_xsd [strict]: the schema of the default (Jenkins-flavoured) or the
+# strict (Ant-flavoured) JUnit report; fails when it is missing.
+junit_xsd() {
+    local xsd=$JUNIT_XSD_DEFAULT
+    [ "${1:-}" = strict ] && xsd=$JUNIT_XSD_STRICT
+    [ -r "$xsd" ] || fail "JUnit schema $xsd missing"
+    echo "$xsd"
+}
+
+# validate_junit FILE [strict]: FILE must be valid against the default or
+# the strict schema (xmllint, never the network).
 validate_junit() {
-    command -v xmllint >/dev/null || skip "xmllint (libxml2-utils) missing"
-    local xsd=$KC_JUNIT_XSD_DIR/jenkins-junit-10.xsd
-    [ "${2:-}" = strict ] && xsd=$KC_JUNIT_XSD_DIR/ant-junit-strict.xsd
-    [ -r "$xsd" ] || skip "schema $xsd missing"
-    xmllint --noout --schema "$xsd" "$1" 2>"$WORK/xmllint.err" ||
+    need xmllint
+    local xsd
+    xsd=$(junit_xsd "${2:-}") || exit 1
+    xmllint --noout --nonet --schema "$xsd" "$1" 2>"$WORK/xmllint.err" ||
         fail "$1 is not valid against $(basename "$xsd"): $(head -n 3 "$WORK/xmllint.err")"
+}
+
+# reject_junit FILE [strict]: FILE is well-formed XML and the schema refuses
+# it (xmllint exit 3, a validity error, not a parse error).
+reject_junit() {
+    need xmllint
+    local xsd rc
+    xsd=$(junit_xsd "${2:-}") || exit 1
+    xmllint --noout --nonet --schema "$xsd" "$1" >/dev/null 2>&1
+    rc=$?
+    [ "$rc" = 3 ] ||
+        fail "$1: xmllint exit $rc against $(basename "$xsd"), expected 3 (not valid)"
 }
 
 # prop FILE NAME: the value of a report property.

@@ -2,7 +2,7 @@
 # kmsconf matrix --html rendered by headless Chromium: the page shows one
 # row per documented code (plus case rows), the filter and "only failures"
 # toggle (driven through location.hash) hide the right rows, and a failing
-# cell's diagnosis opens. Skipped (77) when Chromium is not installed.
+# cell's diagnosis opens. Fails when Chromium is not installed.
 . "$(dirname "$0")/lib.sh"
 
 CHROMIUM=
@@ -12,7 +12,8 @@ for c in chromium chromium-browser google-chrome; do
         break
     fi
 done
-[ -n "$CHROMIUM" ] || skip "chromium is not installed"
+[ -n "$CHROMIUM" ] ||
+    fail "chromium is not installed (scripts/install-deps.sh --all)"
 
 "$KMSCONF" run -q -j 4 --tag read-only -o clean.xml >clean.out 2>&1
 assert_exit 0 $? "clean run: $(tail -n 3 clean.out)"

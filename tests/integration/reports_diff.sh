@@ -47,7 +47,7 @@ assert_grep "^\| regression \| $n \|" reg.md
 
 "$KMSCONF" diff --json clean1.xml dev.xml >reg.json 2>diff.err
 assert_exit 1 $? "diff --json"
-command -v jq >/dev/null || skip "jq missing"
+need jq
 jq -e --argjson n "$n" '.counts.regression == $n and .failing == true' \
     reg.json >/dev/null || fail "diff --json output: $(jq -c .counts reg.json)"
 echo "ok: markdown and json renderings"

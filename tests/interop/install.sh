@@ -6,7 +6,7 @@
 #   install.sh --check  only tell: exit 0 when installed, 1 when not
 #
 # Exit 1 with a one-line reason when node/npm is missing or npm fails (e.g. an
-# offline machine); the interop tests then skip themselves.
+# offline machine); the interop tests then fail, saying so.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
