@@ -339,24 +339,51 @@ static int digits(const char *s, size_t n, unsigned *out)
     return 0;
 }
 
+/* The fixed punctuation of yyyy-MM-ddTHH:mm:ssZ. */
+static bool time_shape(const char *s)
+{
+    static const struct {
+        size_t at;
+        char c;
+    } marks[] = {{4, '-'},  {7, '-'},  {10, 'T'},
+                 {13, ':'}, {16, ':'}, {19, 'Z'}};
+
+    if (!s || strlen(s) != 20)
+        return false;
+    for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+        if (s[marks[i].at] != marks[i].c)
+            return false;
+    }
+    return true;
+}
+
+/* A real calendar day; no leap second (23:59:60 would format back as the
+ * next day). */
+static bool time_valid(unsigned y, unsigned mo, unsigned d, unsigned h,
+                       unsigned mi, unsigned se)
+{
+    static const unsigned mdays[] = {31, 29, 31, 30, 31, 30,
+                                     31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+        return false;
+    if (h > 23 || mi > 59 || se > 59)
+        return false;
+    return !(mo == 2 && d == 29 && !leap);
+}
+
 int kc_time_parse(const char *s, time_t *out)
 {
     unsigned y, mo, d, h, mi, se;
-    static const unsigned mdays[] = {31, 29, 31, 30, 31, 30,
-                                     31, 31, 30, 31, 30, 31};
-    if (!s || strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-        s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+
+    if (!time_shape(s))
         return -1;
     if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
         digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) ||
         digits(s + 17, 2, &se))
         return -1;
-    /* No leap second: 23:59:60 would format back as the next day. */
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
-        se > 59)
-        return -1;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo == 2 && d == 29 && !leap)
+    if (!time_valid(y, mo, d, h, mi, se))
         return -1;
     long days = days_from_civil((long)y, mo, d);
     *out = (time_t)(days * 86400L + (long)(h * 3600 + mi * 60 + se));

@@ -142,6 +142,31 @@ static char *trim_dup(const char *v)
     return d;
 }
 
+/* Writes sorted headers v as "name:v1,v2\n" lines into hdrs and their
+ * names as "a;b" into names. */
+static int write_headers(struct kc_buf *hdrs, struct kc_buf *names,
+                         const struct kc_param *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && !strcmp(v[i]->name, v[i - 1]->name)) {
+            kc_buf_putc(hdrs, ',');
+        } else {
+            if (i > 0) {
+                kc_buf_putc(hdrs, '\n');
+                kc_buf_putc(names, ';');
+            }
+            kc_buf_puts(hdrs, v[i]->name);
+            kc_buf_putc(hdrs, ':');
+            kc_buf_puts(names, v[i]->name);
+        }
+        kc_buf_puts(hdrs, v[i]->value);
+    }
+    if (n)
+        kc_buf_putc(hdrs, '\n');
+    /* kc_buf failures are sticky: one look covers every append above. */
+    return hdrs->failed || names->failed ? -1 : 0;
+}
+
 /* Canonical headers ("name:v1,v2\n" sorted) and the SignedHeaders list. */
 static int canonical_headers(struct kc_buf *hdrs, struct kc_buf *names,
                              const struct kc_param *headers, size_t n)
@@ -165,24 +190,7 @@ static int canonical_headers(struct kc_buf *hdrs, struct kc_buf *names,
     v = sorted_params(low, n);
     if (!v)
         goto out;
-    for (size_t i = 0; i < n; i++) {
-        bool same = i > 0 && !strcmp(v[i]->name, v[i - 1]->name);
-        if (same) {
-            if (kc_buf_putc(hdrs, ','))
-                goto out;
-        } else {
-            if (i > 0 && (kc_buf_putc(hdrs, '\n') || kc_buf_putc(names, ';')))
-                goto out;
-            if (kc_buf_puts(hdrs, v[i]->name) || kc_buf_putc(hdrs, ':') ||
-                kc_buf_puts(names, v[i]->name))
-                goto out;
-        }
-        if (kc_buf_puts(hdrs, v[i]->value))
-            goto out;
-    }
-    if (n && kc_buf_putc(hdrs, '\n'))
-        goto out;
-    rc = 0;
+    rc = write_headers(hdrs, names, v, n);
 out:
     for (size_t i = 0; i < n; i++) {
         free(lnames ? lnames[i] : NULL);
