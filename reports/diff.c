@@ -1,5 +1,5 @@
 /* kc_diff: differences between two reports (see diff.h). */
-#include "diff.h"
+#include "kc/diff.h"
 
 #include <stdlib.h>
 #include <string.h>

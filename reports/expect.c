@@ -1,5 +1,5 @@
 /* kc_expect: expectation files and their application (see expect.h). */
-#include "expect.h"
+#include "kc/expect.h"
 
 #include <errno.h>
 #include <stdarg.h>

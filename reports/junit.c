@@ -1,5 +1,5 @@
 /* kc_junit: JUnit XML writer, reader and validator (see junit.h). */
-#include "junit.h"
+#include "kc/junit.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,10 +1,10 @@
 /* kc_matrix: conformance matrix in Markdown and HTML (see matrix.h). */
-#include "matrix.h"
+#include "kc/matrix.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "junit.h"
+#include "kc/junit.h"
 #include "kc/codec.h"
 
 enum cell { CELL_NONE = 0, CELL_SKIP, CELL_PASS, CELL_ERROR, CELL_FAIL };

@@ -1,5 +1,5 @@
 /* kc_merge: combining shard reports (see merge.h). */
-#include "merge.h"
+#include "kc/merge.h"
 
 #include <stdio.h>
 #include <stdlib.h>

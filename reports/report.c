@@ -1,5 +1,5 @@
 /* kc_report: the in-memory report model (see report.h). */
-#include "report.h"
+#include "kc/report.h"
 
 #include <stdint.h>
 #include <stdlib.h>

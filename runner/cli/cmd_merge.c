@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "junit.h"
-#include "merge.h"
+#include "kc/junit.h"
+#include "kc/merge.h"
 
 static void merge_usage(FILE *f)
 {

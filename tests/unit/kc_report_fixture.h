@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "kc/report.h"
 
 static struct kc_report *fx_report(const char *target)
 {

@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-#include "junit.h"
+#include "kc/junit.h"
 #include "kc_report_fixture.h"
 
 #define XSD_DIR KC_SOURCE_DIR "/../shared/junit"

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "kc_report_fixture.h"
-#include "merge.h"
+#include "kc/merge.h"
 
 static const char *const names[] = {"s1.xml", "s2.xml", "s3.xml"};
 

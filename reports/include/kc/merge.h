@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "report.h"
+#include "kc/report.h"
 
 /* Merges n reports (names[i] labels in[i] in errors). Identical duplicate
  * testcases are kept once; a testcase with different outcomes (or failed

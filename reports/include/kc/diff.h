@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "report.h"
+#include "kc/report.h"
 
 enum kc_diff_cat {
     KC_DIFF_REGRESSION = 0, /* pass -> fail or error */

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "report.h"
+#include "kc/report.h"
 
 /* Largest report file kc_junit_read accepts, and the most properties per
  * report and failures per testcase it reads (more is an error). */
