@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "kc/codec.h"
+#include "kc/err.h"
 
 static const char *const cat_names[KC_DIFF_NCATS] = {
     "regression", "fix",     "changed", "new-failing", "new-passing",
@@ -251,11 +252,11 @@ int kc_diff_parse_cats(const char *list, unsigned *mask, char *err,
     for (;;) {
         size_t n = strcspn(p, ",");
         if (parse_one(p, n, mask)) {
-            snprintf(err, errlen,
-                     "unknown category '%.*s' (known: regression, fix, "
-                     "changed, new-failing, new-passing, added, removed, "
-                     "skipped, unskipped, skip-reason, new, skip, all, none)",
-                     (int)n, p);
+            kc_err_set(err, errlen,
+                       "unknown category '%.*s' (known: regression, fix, "
+                       "changed, new-failing, new-passing, added, removed, "
+                       "skipped, unskipped, skip-reason, new, skip, all, none)",
+                       (int)n, p);
             return -1;
         }
         if (!p[n])

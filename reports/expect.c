@@ -1,8 +1,6 @@
 /* kc_expect: expectation files and their application (see expect.h). */
 #include "kc/expect.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,17 +9,8 @@
 #include <cjson/cJSON.h>
 
 #include "kc/codec.h"
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
+#include "kc/err.h"
+#include "kc/file.h"
 
 void kc_expect_free(struct kc_expect *e)
 {
@@ -67,18 +56,19 @@ static int get_str(const cJSON *o, const char *key, bool required, char **dst,
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!v) {
         if (required) {
-            seterr(err, errlen, "%s: missing \"%s\"", where, key);
+            kc_err_set(err, errlen, "%s: missing \"%s\"", where, key);
             return -1;
         }
         return 0;
     }
     if (!cJSON_IsString(v) || !v->valuestring[0]) {
-        seterr(err, errlen, "%s.%s: must be a non-empty string", where, key);
+        kc_err_set(err, errlen, "%s.%s: must be a non-empty string", where,
+                   key);
         return -1;
     }
     *dst = strdup(v->valuestring);
     if (!*dst) {
-        seterr(err, errlen, "%s: out of memory", where);
+        kc_err_set(err, errlen, "%s: out of memory", where);
         return -1;
     }
     return 0;
@@ -90,7 +80,7 @@ static int parse_entry(const cJSON *o, struct kc_expect_entry *x,
     static const char *const known[] = {"case",   "format", "check",
                                         "reason", "issue",  "expires"};
     if (!cJSON_IsObject(o)) {
-        seterr(err, errlen, "%s: must be an object", where);
+        kc_err_set(err, errlen, "%s: must be an object", where);
         return -1;
     }
     for (const cJSON *k = o->child; k; k = k->next) {
@@ -98,10 +88,11 @@ static int parse_entry(const cJSON *o, struct kc_expect_entry *x,
         for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
             ok = ok || !strcmp(k->string, known[i]);
         if (!ok) {
-            seterr(err, errlen,
-                   "%s.%s: unknown key (known: case, format, check, reason, "
-                   "issue, expires)",
-                   where, k->string);
+            kc_err_set(
+                err, errlen,
+                "%s.%s: unknown key (known: case, format, check, reason, "
+                "issue, expires)",
+                where, k->string);
             return -1;
         }
     }
@@ -113,12 +104,13 @@ static int parse_entry(const cJSON *o, struct kc_expect_entry *x,
         get_str(o, "expires", false, &x->expires, where, err, errlen))
         return -1;
     if (x->format && strcmp(x->format, "json") && strcmp(x->format, "xml")) {
-        seterr(err, errlen, "%s.format: must be \"json\" or \"xml\"", where);
+        kc_err_set(err, errlen, "%s.format: must be \"json\" or \"xml\"",
+                   where);
         return -1;
     }
     if (x->expires && !valid_date(x->expires)) {
-        seterr(err, errlen, "%s.expires: \"%s\" is not a date YYYY-MM-DD",
-               where, x->expires);
+        kc_err_set(err, errlen, "%s.expires: \"%s\" is not a date YYYY-MM-DD",
+                   where, x->expires);
         return -1;
     }
     return 0;
@@ -133,31 +125,31 @@ static int parse_root(const cJSON *root, struct kc_expect *e, char *err,
                       size_t errlen)
 {
     if (!cJSON_IsObject(root)) {
-        seterr(err, errlen, "$: must be an object");
+        kc_err_set(err, errlen, "$: must be an object");
         return -1;
     }
     for (const cJSON *k = root->child; k; k = k->next) {
         if (strcmp(k->string, "expectations") && strcmp(k->string, "version")) {
-            seterr(err, errlen,
-                   "$.%s: unknown key (known: version, expectations)",
-                   k->string);
+            kc_err_set(err, errlen,
+                       "$.%s: unknown key (known: version, expectations)",
+                       k->string);
             return -1;
         }
     }
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "version");
     if (v && (!cJSON_IsNumber(v) || v->valuedouble != 1.0)) {
-        seterr(err, errlen, "$.version: must be 1");
+        kc_err_set(err, errlen, "$.version: must be 1");
         return -1;
     }
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "expectations");
     if (!cJSON_IsArray(arr)) {
-        seterr(err, errlen, "$.expectations: missing or not an array");
+        kc_err_set(err, errlen, "$.expectations: missing or not an array");
         return -1;
     }
     size_t n = (size_t)cJSON_GetArraySize(arr);
     e->entries = calloc(n + 1, sizeof(*e->entries));
     if (!e->entries) {
-        seterr(err, errlen, "out of memory");
+        kc_err_set(err, errlen, "out of memory");
         return -1;
     }
     const cJSON *o = arr->child;
@@ -172,8 +164,8 @@ static int parse_root(const cJSON *root, struct kc_expect *e, char *err,
             const struct kc_expect_entry *y = &e->entries[j];
             if (!strcmp(x->case_id, y->case_id) &&
                 opt_eq(x->format, y->format) && opt_eq(x->check, y->check)) {
-                seterr(err, errlen, "%s: duplicates $.expectations[%zu]", where,
-                       j);
+                kc_err_set(err, errlen, "%s: duplicates $.expectations[%zu]",
+                           where, j);
                 return -1;
             }
         }
@@ -190,7 +182,7 @@ int kc_expect_parse(const char *text, const char *name, struct kc_expect **out,
     struct kc_expect *e = calloc(1, sizeof(*e));
     cJSON *root = cJSON_Parse(text);
     if (!e || !(e->path = strdup(name))) {
-        seterr(err, errlen, "%s: out of memory", name);
+        kc_err_set(err, errlen, "%s: out of memory", name);
         goto out;
     }
     if (!root) {
@@ -198,11 +190,11 @@ int kc_expect_parse(const char *text, const char *name, struct kc_expect **out,
         size_t line = 1;
         for (const char *p = text; at && p < at && *p; p++)
             line += *p == '\n';
-        seterr(err, errlen, "%s:%zu: not valid JSON", name, line);
+        kc_err_set(err, errlen, "%s:%zu: not valid JSON", name, line);
         goto out;
     }
     if (parse_root(root, e, inner, sizeof(inner))) {
-        seterr(err, errlen, "%s: %s", name, inner);
+        kc_err_set(err, errlen, "%s: %s", name, inner);
         goto out;
     }
     *out = e;
@@ -217,33 +209,13 @@ out:
 int kc_expect_load(const char *path, struct kc_expect **out, char *err,
                    size_t errlen)
 {
-    int rc = -1;
-    struct kc_buf b;
-    kc_buf_init(&b, KC_EXPECT_MAX_BYTES);
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    char *text = kc_file_read(path, KC_EXPECT_MAX_BYTES, KC_FILE_TEXT, NULL,
+                              err, errlen);
+    if (!text)
         return -1;
-    }
-    int r = kc_buf_read(&b, f);
-    if (r == -1) {
-        seterr(err, errlen, "%s: larger than %zu bytes", path,
-               KC_EXPECT_MAX_BYTES);
-        goto out;
-    }
-    if (r == -2) {
-        seterr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        goto out;
-    }
-    if (memchr(kc_buf_str(&b), '\0', b.len)) {
-        seterr(err, errlen, "%s: contains a NUL byte", path);
-        goto out;
-    }
-    rc = kc_expect_parse(kc_buf_str(&b), path, out, err, errlen);
-out:
-    fclose(f);
-    kc_buf_dispose(&b);
+    int rc = kc_expect_parse(text, path, out, err, errlen);
+    free(text);
     return rc;
 }
 

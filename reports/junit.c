@@ -18,29 +18,10 @@
 #include <libxml/xmlwriter.h>
 
 #include "kc/codec.h"
+#include "kc/err.h"
+#include "kc/file.h"
 
 #define TEXT_MAX ((size_t)256 * 1024 * 1024)
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    /* one line */
-    for (char *p = err; *p; p++) {
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
-    }
-    size_t n = strlen(err);
-    while (n && err[n - 1] == ' ')
-        err[--n] = '\0';
-}
 
 /* ------------------------------------------------------------------ */
 /* Cleaning text for XML 1.0                                           */
@@ -432,7 +413,7 @@ int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
     rc = *out ? 0 : -1;
 out:
     if (rc)
-        seterr(err, errlen, "cannot serialise the report (out of memory)");
+        kc_err_set(err, errlen, "cannot serialise the report (out of memory)");
     if (c.w)
         xmlFreeTextWriter(c.w);
     if (buf)
@@ -464,30 +445,30 @@ static int write_atomic(const char *path, const char *data, char *err,
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 16);
     if (!tmp) {
-        seterr(err, errlen, "%s: out of memory", path);
+        kc_err_set(err, errlen, "%s: out of memory", path);
         return -1;
     }
     snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
     fd = mkstemp(tmp);
     if (fd < 0) {
-        seterr(err, errlen, "%s: cannot create a temporary file: %s", path,
-               strerror(errno));
+        kc_err_set(err, errlen, "%s: cannot create a temporary file: %s", path,
+                   strerror(errno));
         goto out;
     }
     if (write_all(fd, data, strlen(data)) || fsync(fd)) {
-        seterr(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         goto out;
     }
     fchmod(fd, 0644);
     if (close(fd)) {
         fd = -1;
-        seterr(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         goto out;
     }
     fd = -1;
     if (rename(tmp, path)) {
-        seterr(err, errlen, "%s: cannot rename the temporary file: %s", path,
-               strerror(errno));
+        kc_err_set(err, errlen, "%s: cannot rename the temporary file: %s",
+                   path, strerror(errno));
         goto out;
     }
     rc = 0;
@@ -509,7 +490,7 @@ int kc_junit_write(const struct kc_report *r, const char *path, bool strict,
     int rc = 0;
     if (!strcmp(path, "-")) {
         if (fputs(xml, stdout) == EOF || fflush(stdout)) {
-            seterr(err, errlen, "stdout: cannot write the report");
+            kc_err_set(err, errlen, "stdout: cannot write the report");
             rc = -1;
         }
     } else {
@@ -702,8 +683,8 @@ static int rd_testcase(struct rctx *c, const xmlNode *n, const char *suite_name)
         return -1;
     tc->name = attr(n, "name");
     if (!tc->name) {
-        seterr(c->err, c->errlen, "%s:%ld: <testcase> without a name", c->name,
-               xmlGetLineNo(n));
+        kc_err_set(c->err, c->errlen, "%s:%ld: <testcase> without a name",
+                   c->name, xmlGetLineNo(n));
         return -2;
     }
     tc->classname = attr(n, "classname");
@@ -731,9 +712,9 @@ static int rd_testcase(struct rctx *c, const xmlNode *n, const char *suite_name)
     if (rc)
         return rc;
     if (tc->nfailures > KC_JUNIT_MAX_FAILURES) {
-        seterr(c->err, c->errlen,
-               "%s:%ld: testcase '%s' has more than %d failures", c->name,
-               xmlGetLineNo(n), tc->name, KC_JUNIT_MAX_FAILURES);
+        kc_err_set(c->err, c->errlen,
+                   "%s:%ld: testcase '%s' has more than %d failures", c->name,
+                   xmlGetLineNo(n), tc->name, KC_JUNIT_MAX_FAILURES);
         return -2;
     }
     if (errored) {
@@ -757,8 +738,8 @@ static int rd_properties(struct rctx *c, const xmlNode *n)
         if (!is_elem(k, "property"))
             continue;
         if (c->r->nprops >= KC_JUNIT_MAX_PROPS) {
-            seterr(c->err, c->errlen, "%s:%ld: more than %d properties",
-                   c->name, xmlGetLineNo(k), KC_JUNIT_MAX_PROPS);
+            kc_err_set(c->err, c->errlen, "%s:%ld: more than %d properties",
+                       c->name, xmlGetLineNo(k), KC_JUNIT_MAX_PROPS);
             return -2;
         }
         char *name = attr(k, "name");
@@ -779,8 +760,8 @@ static int rd_properties(struct rctx *c, const xmlNode *n)
 static int rd_suite(struct rctx *c, const xmlNode *n, int depth)
 {
     if (depth > 32) {
-        seterr(c->err, c->errlen, "%s:%ld: testsuites nested too deeply",
-               c->name, xmlGetLineNo(n));
+        kc_err_set(c->err, c->errlen, "%s:%ld: testsuites nested too deeply",
+                   c->name, xmlGetLineNo(n));
         return -2;
     }
     char *name = attr(n, "name");
@@ -810,27 +791,42 @@ static int rd_suite(struct rctx *c, const xmlNode *n, int depth)
     return rc;
 }
 
+/* s on one line: CR and LF become spaces, trailing spaces go (libxml2's
+ * messages end with a newline). */
+static void one_line(char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n' || s[i] == '\r')
+            s[i] = ' ';
+    }
+    while (n && s[n - 1] == ' ')
+        s[--n] = '\0';
+}
+
 static void last_xml_error(char *err, size_t errlen, const char *name)
 {
     const xmlError *e = xmlGetLastError();
-    if (e && e->message)
-        seterr(err, errlen, "%s:%d: malformed XML: %s", name, e->line,
-               e->message);
-    else
-        seterr(err, errlen, "%s: malformed XML", name);
+    char msg[KC_ERR_MAX];
+    if (e && e->message) {
+        snprintf(msg, sizeof(msg), "%s", e->message);
+        one_line(msg);
+        kc_err_set(err, errlen, "%s:%d: malformed XML: %s", name, e->line, msg);
+    } else
+        kc_err_set(err, errlen, "%s: malformed XML", name);
 }
 
 static int rd_root(struct rctx *c, const xmlNode *root)
 {
     if (!root) {
-        seterr(c->err, c->errlen, "%s: empty document", c->name);
+        kc_err_set(c->err, c->errlen, "%s: empty document", c->name);
         return -2;
     }
     if (!is_elem(root, "testsuites") && !is_elem(root, "testsuite")) {
-        seterr(c->err, c->errlen,
-               "%s:%ld: root element <%s> is neither <testsuites> nor "
-               "<testsuite>",
-               c->name, xmlGetLineNo(root), (const char *)root->name);
+        kc_err_set(c->err, c->errlen,
+                   "%s:%ld: root element <%s> is neither <testsuites> nor "
+                   "<testsuite>",
+                   c->name, xmlGetLineNo(root), (const char *)root->name);
         return -2;
     }
     if (is_elem(root, "testsuites")) {
@@ -883,16 +879,17 @@ int kc_junit_read_mem(const char *data, size_t len, const char *name,
     struct rctx c = {.name = name, .err = err, .errlen = errlen};
     *out = NULL;
     if (len > KC_JUNIT_MAX_BYTES) {
-        seterr(err, errlen, "%s: larger than %zu bytes", name,
-               KC_JUNIT_MAX_BYTES);
+        kc_err_set(err, errlen, "%s: larger than %zu bytes", name,
+                   KC_JUNIT_MAX_BYTES);
         return -1;
     }
     if (len == 0) {
-        seterr(err, errlen, "%s: empty file", name);
+        kc_err_set(err, errlen, "%s: empty file", name);
         return -1;
     }
     if (has_doctype(data, len)) {
-        seterr(err, errlen, "%s: DOCTYPE declarations are not accepted", name);
+        kc_err_set(err, errlen, "%s: DOCTYPE declarations are not accepted",
+                   name);
         return -1;
     }
     xmlResetLastError();
@@ -904,7 +901,8 @@ int kc_junit_read_mem(const char *data, size_t len, const char *name,
         goto out;
     }
     if (doc->intSubset || doc->extSubset) {
-        seterr(err, errlen, "%s: DOCTYPE declarations are not accepted", name);
+        kc_err_set(err, errlen, "%s: DOCTYPE declarations are not accepted",
+                   name);
         goto out;
     }
     c.r = kc_report_new("kmsconf");
@@ -921,50 +919,20 @@ int kc_junit_read_mem(const char *data, size_t len, const char *name,
     rc = 0;
     goto out;
 oom:
-    seterr(err, errlen, "%s: out of memory", name);
+    kc_err_set(err, errlen, "%s: out of memory", name);
 out:
     kc_report_free(c.r);
     xmlFreeDoc(doc);
     return rc;
 }
 
-static int slurp(const char *path, char **data, size_t *len, char *err,
-                 size_t errlen)
-{
-    int rc = -1;
-    struct kc_buf b;
-    kc_buf_init(&b, KC_JUNIT_MAX_BYTES);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    int r = kc_buf_read(&b, f);
-    if (r == -1) {
-        seterr(err, errlen, "%s: larger than %zu bytes (or out of memory)",
-               path, KC_JUNIT_MAX_BYTES);
-        goto out;
-    }
-    if (r == -2) {
-        seterr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        goto out;
-    }
-    *len = b.len;
-    *data = kc_buf_take(&b);
-    rc = *data ? 0 : -1;
-out:
-    kc_buf_dispose(&b);
-    fclose(f);
-    return rc;
-}
-
 int kc_junit_read(const char *path, struct kc_report **out, char *err,
                   size_t errlen)
 {
-    char *data = NULL;
     size_t len = 0;
     *out = NULL;
-    if (slurp(path, &data, &len, err, errlen))
+    char *data = kc_file_read(path, KC_JUNIT_MAX_BYTES, 0, &len, err, errlen);
+    if (!data)
         return -1;
     int rc = kc_junit_read_mem(data, len, path, out, err, errlen);
     free(data);
@@ -996,7 +964,7 @@ int kc_junit_validate(const char *xml_path, const char *xsd_path, char *err,
     xmlSchemaValidCtxtPtr vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
     xmlDocPtr doc = NULL;
     if (!vc) {
-        seterr(err, errlen, "%s: cannot load the schema", xsd_path);
+        kc_err_set(err, errlen, "%s: cannot load the schema", xsd_path);
         goto out;
     }
     doc =
@@ -1008,8 +976,9 @@ int kc_junit_validate(const char *xml_path, const char *xsd_path, char *err,
     }
     xmlSchemaSetValidStructuredErrors(vc, collect_error, first);
     if (xmlSchemaValidateDoc(vc, doc) != 0) {
-        seterr(err, errlen, "%s: not valid against %s: %s", xml_path, xsd_path,
-               first);
+        one_line(first);
+        kc_err_set(err, errlen, "%s: not valid against %s: %s", xml_path,
+                   xsd_path, first);
         goto out;
     }
     rc = 0;

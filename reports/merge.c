@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kc/codec.h"
+#include "kc/err.h"
 
 struct src {
     const struct kc_testcase *tc;
@@ -34,11 +35,11 @@ static int check_catalogs(struct kc_report *const *in, const char *const *names,
             first = c;
             fi = i;
         } else if (strcmp(first, c)) {
-            snprintf(err, errlen,
-                     "%s and %s were made with different catalogs "
-                     "(kmsconf.catalog_sha256 %.12s... vs %.12s...); use "
-                     "--force to merge anyway",
-                     names[fi], names[i], first, c);
+            kc_err_set(err, errlen,
+                       "%s and %s were made with different catalogs "
+                       "(kmsconf.catalog_sha256 %.12s... vs %.12s...); use "
+                       "--force to merge anyway",
+                       names[fi], names[i], first, c);
             return -2;
         }
     }
@@ -145,12 +146,12 @@ static int merge_cases(struct kc_report *out, struct kc_report *const *in,
         if (k && !kc_testcase_cmp(s[k - 1].tc, s[k].tc)) {
             if (same_result(s[k - 1].tc, s[k].tc))
                 continue;
-            snprintf(err, errlen,
-                     "conflict: testcase '%s' (%s) is %s in %s but %s in %s",
-                     s[k].tc->name, s[k].tc->classname,
-                     kc_outcome_name(s[k - 1].tc->outcome),
-                     names[s[k - 1].from], kc_outcome_name(s[k].tc->outcome),
-                     names[s[k].from]);
+            kc_err_set(err, errlen,
+                       "conflict: testcase '%s' (%s) is %s in %s but %s in %s",
+                       s[k].tc->name, s[k].tc->classname,
+                       kc_outcome_name(s[k - 1].tc->outcome),
+                       names[s[k - 1].from], kc_outcome_name(s[k].tc->outcome),
+                       names[s[k].from]);
             rc = -2;
             break;
         }
@@ -167,7 +168,7 @@ int kc_merge(struct kc_report *const *in, const char *const *names, size_t n,
     int rc = -2;
     *out = NULL;
     if (n == 0) {
-        snprintf(err, errlen, "nothing to merge");
+        kc_err_set(err, errlen, "nothing to merge");
         return -2;
     }
     if (!force && check_catalogs(in, names, n, err, errlen))
@@ -193,7 +194,7 @@ int kc_merge(struct kc_report *const *in, const char *const *names, size_t n,
     *out = r;
     return 0;
 oom:
-    snprintf(err, errlen, "out of memory");
+    kc_err_set(err, errlen, "out of memory");
     rc = -1;
 out:
     kc_report_free(r);
