@@ -1,4 +1,4 @@
-/* Unit tests of the JUnit writer and reader (reports/junit.c). */
+/* Unit tests of the JUnit writer and reader (reports/junit_*.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
