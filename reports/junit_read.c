@@ -15,6 +15,7 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlversion.h>
 
+#include "junit_sections.h"
 #include "kc/codec.h"
 #include "kc/err.h"
 #include "kc/file.h"
@@ -22,13 +23,31 @@
 /* Largest text the reader gathers from one element. */
 #define READ_TEXT_MAX ((size_t)256 * 1024 * 1024)
 
+/* Deepest nesting of <testsuite>/<testsuites> the reader follows. */
+#define READ_MAX_SUITE_DEPTH 32
+
+/* Size of the buffer holding the first schema violation. */
+#define VALIDATE_MSG_MAX 512
+
+/* The characters of a skip type in "<type>: <reason>". */
+#define SKIP_TYPE_CHARS "abcdefghijklmnopqrstuvwxyz0123456789-_."
+
 struct rctx {
     struct kc_report *r;
     const char *name; /* file name for errors */
     char *err;
     size_t errlen;
     bool have_name, have_time;
+    bool invalid; /* err holds why the input is refused; otherwise a -1 is
+                     out of memory */
 };
+
+/* Marks the input as refused (err already says why); returns -1. */
+static int refuse(struct rctx *c)
+{
+    c->invalid = true;
+    return -1;
+}
 
 static bool is_elem(const xmlNode *n, const char *name)
 {
@@ -56,6 +75,8 @@ static char *text_of(const xmlNode *n)
     return s;
 }
 
+/* The time attribute in seconds ("1,234.5" allowed); 0 when absent, not a
+ * number or negative. */
 static double parse_time(const xmlNode *n)
 {
     char *v = attr(n, "time");
@@ -83,73 +104,166 @@ static void chomp(char *s)
         s[n - 1] = '\0';
 }
 
-/* Parses "@@ request-id: X" and "@@ transcript" sections of text into tc,
- * and "@@ check NAME: MSG" sections (strict failures) when checks is set.
- * Returns 0 or -1 (out of memory). */
+/* ------------------------------------------------------------------ */
+/* The "@@ " sections of a testcase's text (junit_sections.h)          */
+
+/* One line of a text: p[0..n) without its newline; next is the line after
+ * it (or the end of the text). */
+struct line {
+    const char *p;
+    size_t n;
+    const char *next;
+};
+
+static struct line line_at(const char *p)
+{
+    const char *eol = strchr(p, '\n');
+    size_t n = eol ? (size_t)(eol - p) : strlen(p);
+    return (struct line){p, n, eol ? eol + 1 : p + n};
+}
+
+struct sections {
+    struct kc_testcase *tc;
+    bool checks;            /* "@@ check" lines make failures (strict) */
+    struct kc_failure *cur; /* the check whose detail lines follow */
+    struct kc_buf detail;   /* cur's detail so far */
+    bool done;              /* the transcript took the rest of the text */
+};
+
+/* Hands the gathered detail lines to the current check, if any. */
+static void end_detail(struct sections *s)
+{
+    if (!s->cur)
+        return;
+    char *d = kc_buf_take(&s->detail);
+    if (d)
+        chomp(d);
+    free(s->cur->detail);
+    s->cur->detail = (d && d[0]) ? d : NULL;
+    if (d && !d[0])
+        free(d);
+    s->cur = NULL;
+    kc_buf_init(&s->detail, READ_TEXT_MAX);
+}
+
+/* Handlers of one section line: arg[0..argn) is the line after the
+ * marker. 0 or -1 (out of memory). */
+typedef int (*section_fn)(struct sections *s, const struct line *l,
+                          const char *arg, size_t argn);
+
+static int sec_transcript(struct sections *s, const struct line *l,
+                          const char *arg, size_t argn)
+{
+    (void)arg;
+    (void)argn;
+    s->done = true;
+    int rc = kc_report_setstr(&s->tc->transcript, l->next);
+    if (!rc && s->tc->transcript)
+        chomp(s->tc->transcript);
+    return rc;
+}
+
+static int sec_request_id(struct sections *s, const struct line *l,
+                          const char *arg, size_t argn)
+{
+    (void)l;
+    char *id = strndup(arg, argn);
+    free(s->tc->request_id);
+    s->tc->request_id = id;
+    return id ? 0 : -1;
+}
+
+/* "<check>: <message>" (one space after the colon dropped), or "<check>". */
+static int sec_check(struct sections *s, const struct line *l, const char *arg,
+                     size_t argn)
+{
+    (void)l;
+    const char *colon = memchr(arg, ':', argn);
+    size_t cn = colon ? (size_t)(colon - arg) : argn;
+    char *check = strndup(arg, cn);
+    char *msg = colon ? strndup(colon + 1, (size_t)(arg + argn - colon - 1))
+                      : strdup("");
+    int rc = -1;
+    if (check && msg) {
+        rc = kc_testcase_add_failure(s->tc, check,
+                                     msg[0] == ' ' ? msg + 1 : msg, NULL);
+        if (!rc)
+            s->cur = &s->tc->failures[s->tc->nfailures - 1];
+    }
+    free(check);
+    free(msg);
+    return rc;
+}
+
+static const struct section_handler {
+    const char *marker;
+    size_t len;       /* of marker */
+    bool whole_line;  /* the marker is the whole line */
+    bool strict_only; /* only inside a strict failure */
+    section_fn fn;
+} section_handlers[] = {
+    {KC_JUNIT_SECTION_TRANSCRIPT, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_TRANSCRIPT),
+     true, false, sec_transcript},
+    {KC_JUNIT_SECTION_REQUEST_ID, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_REQUEST_ID),
+     false, false, sec_request_id},
+    {KC_JUNIT_SECTION_CHECK, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_CHECK), false,
+     true, sec_check},
+};
+#define NSECTION_HANDLERS                                                      \
+    (sizeof(section_handlers) / sizeof(section_handlers[0]))
+
+static bool line_starts(const struct line *l, const char *lit, size_t len)
+{
+    return l->n >= len && !memcmp(l->p, lit, len);
+}
+
+static int section_line(struct sections *s, const struct line *l)
+{
+    if (!line_starts(l, KC_JUNIT_SECTION_MARK,
+                     KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_MARK))) {
+        if (s->cur)
+            kc_buf_append(&s->detail, l->p, (size_t)(l->next - l->p));
+        return 0;
+    }
+    end_detail(s); /* any marker line ends a check's detail */
+    for (size_t i = 0; i < NSECTION_HANDLERS; i++) {
+        const struct section_handler *h = &section_handlers[i];
+        if (!line_starts(l, h->marker, h->len) ||
+            (h->whole_line && l->n != h->len) || (h->strict_only && !s->checks))
+            continue;
+        return h->fn(s, l, l->p + h->len, l->n - h->len);
+    }
+    return 0; /* an unknown section: ignored, with its lines */
+}
+
+/* Parses the "@@ request-id: X" and "@@ transcript" sections of text into
+ * tc, and the "@@ check NAME: MSG" sections (strict failures) when checks
+ * is set. Returns 0 or -1 (out of memory). */
 static int parse_sections(struct kc_testcase *tc, const char *text, bool checks)
 {
-    struct kc_buf detail;
-    kc_buf_init(&detail, READ_TEXT_MAX);
-    struct kc_failure *cur = NULL;
-    const char *p = text;
+    struct sections s = {.tc = tc, .checks = checks};
+    kc_buf_init(&s.detail, READ_TEXT_MAX);
     int rc = 0;
-    while (*p && rc == 0) {
-        const char *eol = strchr(p, '\n');
-        size_t n = eol ? (size_t)(eol - p) : strlen(p);
-        const char *next = eol ? eol + 1 : p + n;
-        if (!strncmp(p, "@@ ", 3)) {
-            if (cur) {
-                char *d = kc_buf_take(&detail);
-                if (d)
-                    chomp(d);
-                free(cur->detail);
-                cur->detail = (d && d[0]) ? d : NULL;
-                if (d && !d[0])
-                    free(d);
-                cur = NULL;
-                kc_buf_init(&detail, READ_TEXT_MAX);
-            }
-        }
-        if (!strncmp(p, "@@ transcript\n", 14) ||
-            (n == 13 && !strncmp(p, "@@ transcript", 13))) {
-            rc = kc_report_setstr(&tc->transcript, next);
-            if (!rc && tc->transcript)
-                chomp(tc->transcript);
-            break;
-        } else if (!strncmp(p, "@@ request-id: ", 15)) {
-            char *id = strndup(p + 15, n - 15);
-            rc = id ? 0 : -1;
-            free(tc->request_id);
-            tc->request_id = id;
-        } else if (checks && !strncmp(p, "@@ check ", 9)) {
-            const char *colon = memchr(p + 9, ':', n - 9);
-            size_t cn = colon ? (size_t)(colon - p - 9) : n - 9;
-            char *check = strndup(p + 9, cn);
-            char *msg = colon ? strndup(colon + 1, (size_t)(p + n - colon - 1))
-                              : strdup("");
-            const char *m = msg ? msg : "";
-            rc = (check && msg) ? kc_testcase_add_failure(
-                                      tc, check, m[0] == ' ' ? m + 1 : m, NULL)
-                                : -1;
-            if (!rc)
-                cur = &tc->failures[tc->nfailures - 1];
-            free(check);
-            free(msg);
-        } else if (cur) {
-            kc_buf_append(&detail, p, (size_t)(next - p));
-        }
-        p = next;
+    for (const char *p = text; *p && rc == 0 && !s.done;) {
+        struct line l = line_at(p);
+        rc = section_line(&s, &l);
+        p = l.next;
     }
-    if (cur) {
-        char *d = kc_buf_take(&detail);
-        if (d)
-            chomp(d);
-        cur->detail = (d && d[0]) ? d : NULL;
-        if (d && !d[0])
-            free(d);
-    }
-    kc_buf_dispose(&detail);
+    end_detail(&s);
+    kc_buf_dispose(&s.detail);
     return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Elements                                                            */
+
+/* Whether text is the text of one of our strict failures. */
+static bool is_strict_failure(const char *text)
+{
+    return text &&
+           !strncmp(text, KC_JUNIT_STRICT_HEAD,
+                    KC_JUNIT_LIT_LEN(KC_JUNIT_STRICT_HEAD)) &&
+           strstr(text, "\n" KC_JUNIT_SECTION_CHECK);
 }
 
 /* <failure>/<error>: ours in strict mode lists its checks. */
@@ -159,8 +273,7 @@ static int rd_failure(struct kc_testcase *tc, const xmlNode *n)
     char *type = attr(n, "type");
     char *msg = attr(n, "message");
     char *text = text_of(n);
-    if (text && !strncmp(text, "failed checks: ", 15) &&
-        strstr(text, "\n@@ check ")) {
+    if (is_strict_failure(text)) {
         rc = parse_sections(tc, strchr(text, '\n') + 1, true);
         goto out;
     }
@@ -181,7 +294,7 @@ static int rd_skipped(struct kc_testcase *tc, const xmlNode *n)
         msg = text_of(n);
     const char *m = msg ? msg : "";
     /* "<type>: <reason>" when the type is a token */
-    size_t t = strspn(m, "abcdefghijklmnopqrstuvwxyz0123456789-_.");
+    size_t t = strspn(m, SKIP_TYPE_CHARS);
     int rc;
     if (t > 0 && m[t] == ':' && (m[t + 1] == ' ' || !m[t + 1])) {
         char *type = strndup(m, t);
@@ -195,6 +308,41 @@ static int rd_skipped(struct kc_testcase *tc, const xmlNode *n)
     return rc;
 }
 
+static int rd_system_out(struct kc_testcase *tc, const xmlNode *n)
+{
+    char *text = text_of(n);
+    int rc = text ? parse_sections(tc, text, false) : -1;
+    free(text);
+    return rc;
+}
+
+/* What the children of a <testcase> say about its outcome. */
+struct outcome_elems {
+    bool failed, errored;
+    const xmlNode *skipped; /* the first <skipped> */
+};
+
+static int rd_testcase_children(struct kc_testcase *tc, const xmlNode *n,
+                                struct outcome_elems *o)
+{
+    int rc = 0;
+    for (const xmlNode *k = n->children; k && rc == 0; k = k->next) {
+        if (is_elem(k, "failure")) {
+            o->failed = true;
+            rc = rd_failure(tc, k);
+        } else if (is_elem(k, "error")) {
+            o->errored = true;
+            rc = rd_failure(tc, k);
+        } else if (is_elem(k, "skipped")) {
+            if (!o->skipped)
+                o->skipped = k;
+        } else if (is_elem(k, "system-out")) {
+            rc = rd_system_out(tc, k);
+        }
+    }
+    return rc;
+}
+
 static int rd_testcase(struct rctx *c, const xmlNode *n, const char *suite_name)
 {
     struct kc_testcase *tc = kc_report_add_case(c->r);
@@ -204,50 +352,29 @@ static int rd_testcase(struct rctx *c, const xmlNode *n, const char *suite_name)
     if (!tc->name) {
         kc_err_set(c->err, c->errlen, "%s:%ld: <testcase> without a name",
                    c->name, xmlGetLineNo(n));
-        return -2;
+        return refuse(c);
     }
     tc->classname = attr(n, "classname");
     if (!tc->classname &&
         kc_report_setstr(&tc->classname, suite_name ? suite_name : ""))
         return -1;
     tc->time_s = parse_time(n);
-    bool failed = false, errored = false, skipped = false;
-    int rc = 0;
-    for (const xmlNode *k = n->children; k && rc == 0; k = k->next) {
-        if (is_elem(k, "failure")) {
-            failed = true;
-            rc = rd_failure(tc, k);
-        } else if (is_elem(k, "error")) {
-            errored = true;
-            rc = rd_failure(tc, k);
-        } else if (is_elem(k, "skipped")) {
-            skipped = true;
-        } else if (is_elem(k, "system-out")) {
-            char *text = text_of(k);
-            rc = text ? parse_sections(tc, text, false) : -1;
-            free(text);
-        }
-    }
+    struct outcome_elems o = {0};
+    int rc = rd_testcase_children(tc, n, &o);
     if (rc)
         return rc;
     if (tc->nfailures > KC_JUNIT_MAX_FAILURES) {
         kc_err_set(c->err, c->errlen,
                    "%s:%ld: testcase '%s' has more than %d failures", c->name,
                    xmlGetLineNo(n), tc->name, KC_JUNIT_MAX_FAILURES);
-        return -2;
+        return refuse(c);
     }
-    if (errored) {
+    if (o.errored)
         tc->outcome = KC_OUTCOME_ERROR;
-    } else if (failed) {
+    else if (o.failed)
         tc->outcome = KC_OUTCOME_FAIL;
-    } else if (skipped) {
-        for (const xmlNode *k = n->children; k && rc == 0; k = k->next) {
-            if (is_elem(k, "skipped")) {
-                rc = rd_skipped(tc, k);
-                break;
-            }
-        }
-    }
+    else if (o.skipped)
+        rc = rd_skipped(tc, o.skipped);
     return rc ? rc : kc_testcase_derive(tc);
 }
 
@@ -259,7 +386,7 @@ static int rd_properties(struct rctx *c, const xmlNode *n)
         if (c->r->nprops >= KC_JUNIT_MAX_PROPS) {
             kc_err_set(c->err, c->errlen, "%s:%ld: more than %d properties",
                        c->name, xmlGetLineNo(k), KC_JUNIT_MAX_PROPS);
-            return -2;
+            return refuse(c);
         }
         char *name = attr(k, "name");
         char *value = attr(k, "value");
@@ -276,28 +403,34 @@ static int rd_properties(struct rctx *c, const xmlNode *n)
     return 0;
 }
 
+/* The attributes of a <testsuite> that the report keeps: the first name
+ * and timestamp, and the sum of the times unless <testsuites> gave one. */
+static int rd_suite_attrs(struct rctx *c, const xmlNode *n, const char *name)
+{
+    int rc = 0;
+    if (!c->have_name && name && name[0]) {
+        rc = kc_report_setstr(&c->r->name, name);
+        c->have_name = true;
+    }
+    char *ts = attr(n, "timestamp");
+    if (ts && !c->r->timestamp)
+        c->r->timestamp = ts;
+    else
+        free(ts);
+    if (!c->have_time)
+        c->r->time_s += parse_time(n);
+    return rc;
+}
+
 static int rd_suite(struct rctx *c, const xmlNode *n, int depth)
 {
-    if (depth > 32) {
+    if (depth > READ_MAX_SUITE_DEPTH) {
         kc_err_set(c->err, c->errlen, "%s:%ld: testsuites nested too deeply",
                    c->name, xmlGetLineNo(n));
-        return -2;
+        return refuse(c);
     }
     char *name = attr(n, "name");
-    int rc = 0;
-    if (is_elem(n, "testsuite")) {
-        if (!c->have_name && name && name[0]) {
-            rc = kc_report_setstr(&c->r->name, name);
-            c->have_name = true;
-        }
-        char *ts = attr(n, "timestamp");
-        if (ts && !c->r->timestamp)
-            c->r->timestamp = ts;
-        else
-            free(ts);
-        if (!c->have_time)
-            c->r->time_s += parse_time(n);
-    }
+    int rc = is_elem(n, "testsuite") ? rd_suite_attrs(c, n, name) : 0;
     for (const xmlNode *k = n->children; k && rc == 0; k = k->next) {
         if (is_elem(k, "testsuite") || is_elem(k, "testsuites"))
             rc = rd_suite(c, k, depth + 1);
@@ -339,14 +472,14 @@ static int rd_root(struct rctx *c, const xmlNode *root)
 {
     if (!root) {
         kc_err_set(c->err, c->errlen, "%s: empty document", c->name);
-        return -2;
+        return refuse(c);
     }
     if (!is_elem(root, "testsuites") && !is_elem(root, "testsuite")) {
         kc_err_set(c->err, c->errlen,
                    "%s:%ld: root element <%s> is neither <testsuites> nor "
                    "<testsuite>",
                    c->name, xmlGetLineNo(root), (const char *)root->name);
-        return -2;
+        return refuse(c);
     }
     if (is_elem(root, "testsuites")) {
         char *t = attr(root, "time");
@@ -359,44 +492,64 @@ static int rd_root(struct rctx *c, const xmlNode *root)
     return rd_suite(c, root, 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* The document                                                        */
+
+/* Whether data[0..len) starts with the literal lit. */
+#define STARTS(data, len, lit)                                                 \
+    ((len) >= KC_JUNIT_LIT_LEN(lit) &&                                         \
+     !memcmp((data), (lit), KC_JUNIT_LIT_LEN(lit)))
+
+#define PROLOG_COMMENT_OPEN  "<!--"
+#define PROLOG_COMMENT_CLOSE "-->"
+#define PROLOG_PI_OPEN       "<?"
+#define PROLOG_DOCTYPE       "<!DOCTYPE"
+#define PROLOG_UTF8_BOM      "\xEF\xBB\xBF"
+
+/* Offset just after the end of the comment that starts at data[i], or 0
+ * when it does not end. */
+static size_t skip_comment(const char *data, size_t len, size_t i)
+{
+    size_t close = KC_JUNIT_LIT_LEN(PROLOG_COMMENT_CLOSE);
+    for (size_t j = i + KC_JUNIT_LIT_LEN(PROLOG_COMMENT_OPEN); j + close <= len;
+         j++) {
+        if (!memcmp(data + j, PROLOG_COMMENT_CLOSE, close))
+            return j + close;
+    }
+    return 0;
+}
+
 /* True when the prolog (before the root element) declares a DOCTYPE. */
 static bool has_doctype(const char *data, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        if (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
-            data[i] == '\n') {
+        const char *p = data + i;
+        size_t left = len - i;
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
             i++;
-        } else if (len - i >= 4 && !memcmp(data + i, "<!--", 4)) {
-            const char *end = NULL;
-            for (size_t j = i + 4; j + 3 <= len && !end; j++) {
-                if (!memcmp(data + j, "-->", 3))
-                    end = data + j + 3;
-            }
-            if (!end)
+        } else if (STARTS(p, left, PROLOG_COMMENT_OPEN)) {
+            i = skip_comment(data, len, i);
+            if (!i)
                 return false;
-            i = (size_t)(end - data);
-        } else if (len - i >= 2 && !memcmp(data + i, "<?", 2)) {
-            const char *end = memchr(data + i, '>', len - i);
+        } else if (STARTS(p, left, PROLOG_PI_OPEN)) {
+            const char *end = memchr(p, '>', left);
             if (!end)
                 return false;
             i = (size_t)(end - data) + 1;
-        } else if (len - i >= 3 && !memcmp(data + i, "\xEF\xBB\xBF", 3)) {
-            i += 3;
+        } else if (STARTS(p, left, PROLOG_UTF8_BOM)) {
+            i += KC_JUNIT_LIT_LEN(PROLOG_UTF8_BOM);
         } else {
-            return len - i >= 9 && !memcmp(data + i, "<!DOCTYPE", 9);
+            return STARTS(p, left, PROLOG_DOCTYPE);
         }
     }
     return false;
 }
 
-int kc_junit_read_mem(const char *data, size_t len, const char *name,
-                      struct kc_report **out, char *err, size_t errlen)
+/* The checks made before parsing: size, emptiness, no DOCTYPE. */
+static int precheck(const char *data, size_t len, const char *name, char *err,
+                    size_t errlen)
 {
-    int rc = -1;
-    xmlDocPtr doc = NULL;
-    struct rctx c = {.name = name, .err = err, .errlen = errlen};
-    *out = NULL;
     if (len > KC_JUNIT_MAX_BYTES) {
         kc_err_set(err, errlen, "%s: larger than %zu bytes", name,
                    KC_JUNIT_MAX_BYTES);
@@ -411,6 +564,18 @@ int kc_junit_read_mem(const char *data, size_t len, const char *name,
                    name);
         return -1;
     }
+    return 0;
+}
+
+int kc_junit_read_mem(const char *data, size_t len, const char *name,
+                      struct kc_report **out, char *err, size_t errlen)
+{
+    int rc = -1;
+    xmlDocPtr doc = NULL;
+    struct rctx c = {.name = name, .err = err, .errlen = errlen};
+    *out = NULL;
+    if (precheck(data, len, name, err, errlen))
+        return -1;
     xmlResetLastError();
     doc = xmlReadMemory(data, (int)len, name, NULL,
                         XML_PARSE_NONET | XML_PARSE_NOERROR |
@@ -425,20 +590,15 @@ int kc_junit_read_mem(const char *data, size_t len, const char *name,
         goto out;
     }
     c.r = kc_report_new("kmsconf");
-    if (!c.r)
-        goto oom;
-    int r = rd_root(&c, xmlDocGetRootElement(doc));
-    if (r == -2)
+    if (!c.r || rd_root(&c, xmlDocGetRootElement(doc))) {
+        if (!c.invalid)
+            kc_err_set(err, errlen, "%s: out of memory", name);
         goto out;
-    if (r)
-        goto oom;
+    }
     kc_report_sort(c.r);
     *out = c.r;
     c.r = NULL;
     rc = 0;
-    goto out;
-oom:
-    kc_err_set(err, errlen, "%s: out of memory", name);
 out:
     kc_report_free(c.r);
     xmlFreeDoc(doc);
@@ -470,14 +630,14 @@ static void collect_error(void *ctx, xmlError *e)
     char *buf = ctx;
     if (buf[0] || !e || !e->message)
         return;
-    snprintf(buf, 512, "line %d: %s", e->line, e->message);
+    snprintf(buf, VALIDATE_MSG_MAX, "line %d: %s", e->line, e->message);
 }
 
 int kc_junit_validate(const char *xml_path, const char *xsd_path, char *err,
                       size_t errlen)
 {
     int rc = -1;
-    char first[512] = "";
+    char first[VALIDATE_MSG_MAX] = "";
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd_path);
     xmlSchemaPtr schema = pc ? xmlSchemaParse(pc) : NULL;
     xmlSchemaValidCtxtPtr vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;

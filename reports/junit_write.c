@@ -18,6 +18,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
+#include "junit_sections.h"
 #include "kc/codec.h"
 #include "kc/err.h"
 
@@ -208,9 +209,9 @@ static void w_properties(struct wctx *c, const struct kc_report *r)
 static void add_extras(struct kc_buf *b, const struct kc_testcase *tc)
 {
     if (tc->request_id)
-        kc_buf_printf(b, "@@ request-id: %s\n", tc->request_id);
+        kc_buf_printf(b, KC_JUNIT_SECTION_REQUEST_ID "%s\n", tc->request_id);
     if (tc->transcript) {
-        kc_buf_puts(b, "@@ transcript\n");
+        kc_buf_puts(b, KC_JUNIT_SECTION_TRANSCRIPT "\n");
         kc_buf_puts(b, tc->transcript);
         if (tc->transcript[0] &&
             tc->transcript[strlen(tc->transcript) - 1] != '\n')
@@ -250,14 +251,15 @@ static void w_strict_failure(struct wctx *c, const char *elem,
 {
     struct kc_buf b;
     kc_buf_init(&b, WRITE_TEXT_MAX);
-    kc_buf_puts(&b, "failed checks: ");
+    kc_buf_puts(&b, KC_JUNIT_STRICT_HEAD);
     for (size_t i = 0; i < tc->nfailures; i++)
         kc_buf_printf(&b, "%s%s", i ? ", " : "", tc->failures[i].check);
     kc_buf_putc(&b, '\n');
     for (size_t i = 0; i < tc->nfailures; i++) {
         const struct kc_failure *f = &tc->failures[i];
         char *m = kc_junit_clean(f->message ? f->message : "", true);
-        kc_buf_printf(&b, "@@ check %s: %s\n", f->check, m ? m : "");
+        kc_buf_printf(&b, KC_JUNIT_SECTION_CHECK "%s: %s\n", f->check,
+                      m ? m : "");
         free(m);
         if (f->detail && f->detail[0]) {
             kc_buf_puts(&b, f->detail);
