@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "kc/codec.h"
 #include "kc/err.h"
 #include "kc/file.h"
+#include "kc/json.h"
+
+/* Room for what follows "<file>: " in a message (longer is cut). */
+#define EXPECT_DETAIL_MAX 400
 
 void kc_expect_free(struct kc_expect *e)
 {
@@ -49,24 +51,25 @@ static bool valid_date(const char *s)
     return !(m == 2 && d == 29 && !leap);
 }
 
-/* Copies the optional string member key of o into *dst. */
+/* Copies the string member key of o into *dst (left NULL when the member
+ * is absent and not required). */
 static int get_str(const cJSON *o, const char *key, bool required, char **dst,
                    const char *where, char *err, size_t errlen)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!v) {
-        if (required) {
-            kc_err_set(err, errlen, "%s: missing \"%s\"", where, key);
-            return -1;
-        }
-        return 0;
+    const char *v = NULL;
+    enum kc_json_status st = kc_json_string(o, key, &v);
+    if (st == KC_JSON_ABSENT) {
+        if (!required)
+            return 0;
+        kc_err_set(err, errlen, "%s: missing \"%s\"", where, key);
+        return -1;
     }
-    if (!cJSON_IsString(v) || !v->valuestring[0]) {
+    if (st != KC_JSON_OK || !v[0]) {
         kc_err_set(err, errlen, "%s.%s: must be a non-empty string", where,
                    key);
         return -1;
     }
-    *dst = strdup(v->valuestring);
+    *dst = strdup(v);
     if (!*dst) {
         kc_err_set(err, errlen, "%s: out of memory", where);
         return -1;
@@ -74,27 +77,25 @@ static int get_str(const cJSON *o, const char *key, bool required, char **dst,
     return 0;
 }
 
+static const char *const entry_keys[] = {"case",   "format", "check",
+                                         "reason", "issue",  "expires"};
+#define NENTRY_KEYS (sizeof(entry_keys) / sizeof(entry_keys[0]))
+
 static int parse_entry(const cJSON *o, struct kc_expect_entry *x,
                        const char *where, char *err, size_t errlen)
 {
-    static const char *const known[] = {"case",   "format", "check",
-                                        "reason", "issue",  "expires"};
     if (!cJSON_IsObject(o)) {
         kc_err_set(err, errlen, "%s: must be an object", where);
         return -1;
     }
-    for (const cJSON *k = o->child; k; k = k->next) {
-        bool ok = false;
-        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-            ok = ok || !strcmp(k->string, known[i]);
-        if (!ok) {
-            kc_err_set(
-                err, errlen,
-                "%s.%s: unknown key (known: case, format, check, reason, "
-                "issue, expires)",
-                where, k->string);
-            return -1;
-        }
+    const cJSON *unknown =
+        kc_json_unknown_member(o, NULL, entry_keys, NENTRY_KEYS);
+    if (unknown) {
+        kc_err_set(err, errlen,
+                   "%s.%s: unknown key (known: case, format, check, reason, "
+                   "issue, expires)",
+                   where, unknown->string);
+        return -1;
     }
     if (get_str(o, "case", true, &x->case_id, where, err, errlen) ||
         get_str(o, "reason", true, &x->reason, where, err, errlen) ||
@@ -121,28 +122,57 @@ static bool opt_eq(const char *a, const char *b)
     return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-static int parse_root(const cJSON *root, struct kc_expect *e, char *err,
-                      size_t errlen)
+static const char *const root_keys[] = {"version", "expectations"};
+#define NROOT_KEYS (sizeof(root_keys) / sizeof(root_keys[0]))
+
+/* The members of the root object other than the entries. */
+static int check_root(const cJSON *root, char *err, size_t errlen)
 {
     if (!cJSON_IsObject(root)) {
         kc_err_set(err, errlen, "$: must be an object");
         return -1;
     }
-    for (const cJSON *k = root->child; k; k = k->next) {
-        if (strcmp(k->string, "expectations") && strcmp(k->string, "version")) {
-            kc_err_set(err, errlen,
-                       "$.%s: unknown key (known: version, expectations)",
-                       k->string);
-            return -1;
-        }
+    const cJSON *unknown =
+        kc_json_unknown_member(root, NULL, root_keys, NROOT_KEYS);
+    if (unknown) {
+        kc_err_set(err, errlen,
+                   "$.%s: unknown key (known: version, expectations)",
+                   unknown->string);
+        return -1;
     }
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "version");
-    if (v && (!cJSON_IsNumber(v) || v->valuedouble != 1.0)) {
+    long version;
+    enum kc_json_status st = kc_json_long(root, "version", 1, 1, &version);
+    if (st != KC_JSON_OK && st != KC_JSON_ABSENT) {
         kc_err_set(err, errlen, "$.version: must be 1");
         return -1;
     }
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "expectations");
-    if (!cJSON_IsArray(arr)) {
+    return 0;
+}
+
+/* Entry i must not repeat the (case, format, check) of an earlier one. */
+static int check_unique(const struct kc_expect *e, size_t i, const char *where,
+                        char *err, size_t errlen)
+{
+    const struct kc_expect_entry *x = &e->entries[i];
+    for (size_t j = 0; j < i; j++) {
+        const struct kc_expect_entry *y = &e->entries[j];
+        if (!strcmp(x->case_id, y->case_id) && opt_eq(x->format, y->format) &&
+            opt_eq(x->check, y->check)) {
+            kc_err_set(err, errlen, "%s: duplicates $.expectations[%zu]", where,
+                       j);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int parse_root(const cJSON *root, struct kc_expect *e, char *err,
+                      size_t errlen)
+{
+    const cJSON *arr = NULL;
+    if (check_root(root, err, errlen))
+        return -1;
+    if (kc_json_array(root, "expectations", &arr) != KC_JSON_OK) {
         kc_err_set(err, errlen, "$.expectations: missing or not an array");
         return -1;
     }
@@ -154,21 +184,12 @@ static int parse_root(const cJSON *root, struct kc_expect *e, char *err,
     }
     const cJSON *o = arr->child;
     for (size_t i = 0; i < n && o; i++, o = o->next) {
-        char where[64];
-        snprintf(where, sizeof(where), "$.expectations[%zu]", i);
-        struct kc_expect_entry *x = &e->entries[i];
+        char where[KC_JSON_PATH_MAX];
+        kc_json_path_index(where, sizeof(where), "$.expectations", i);
         e->nentries = i + 1;
-        if (parse_entry(o, x, where, err, errlen))
+        if (parse_entry(o, &e->entries[i], where, err, errlen) ||
+            check_unique(e, i, where, err, errlen))
             return -1;
-        for (size_t j = 0; j < i; j++) {
-            const struct kc_expect_entry *y = &e->entries[j];
-            if (!strcmp(x->case_id, y->case_id) &&
-                opt_eq(x->format, y->format) && opt_eq(x->check, y->check)) {
-                kc_err_set(err, errlen, "%s: duplicates $.expectations[%zu]",
-                           where, j);
-                return -1;
-            }
-        }
     }
     return 0;
 }
@@ -176,7 +197,7 @@ static int parse_root(const cJSON *root, struct kc_expect *e, char *err,
 int kc_expect_parse(const char *text, const char *name, struct kc_expect **out,
                     char *err, size_t errlen)
 {
-    char inner[400] = "";
+    char inner[EXPECT_DETAIL_MAX] = "";
     int rc = -1;
     *out = NULL;
     struct kc_expect *e = calloc(1, sizeof(*e));
@@ -187,9 +208,8 @@ int kc_expect_parse(const char *text, const char *name, struct kc_expect **out,
     }
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
-        size_t line = 1;
-        for (const char *p = text; at && p < at && *p; p++)
-            line += *p == '\n';
+        size_t line, col;
+        kc_json_locate(text, at ? (size_t)(at - text) : 0, &line, &col);
         kc_err_set(err, errlen, "%s:%zu: not valid JSON", name, line);
         goto out;
     }
