@@ -290,12 +290,62 @@ static void w_system_out(struct wctx *c, const struct kc_testcase *tc)
     kc_buf_dispose(&b);
 }
 
-static void w_testcase(struct wctx *c, const struct kc_testcase *tc,
-                       bool strict)
+/* A testcase and the JUnit names it is written under. */
+struct wcase {
+    const struct kc_testcase *tc;
+    struct kc_testcase key; /* only classname and name: tc's, or derived
+                               from its code, case id and format */
+};
+
+/* The testcases of a report, and the order they are written in. */
+struct wlist {
+    struct wcase *all; /* as in the report */
+    const struct wcase **order;
+    size_t n;
+};
+
+static int cmp_wcase_ptr(const void *a, const void *b)
 {
+    const struct wcase *const *pa = a;
+    const struct wcase *const *pb = b;
+    return kc_testcase_cmp(&(*pa)->key, &(*pb)->key);
+}
+
+static void wlist_dispose(struct wlist *l)
+{
+    for (size_t i = 0; l->all && i < l->n; i++) {
+        free(l->all[i].key.classname);
+        free(l->all[i].key.name);
+    }
+    free(l->all);
+    free(l->order);
+}
+
+/* 0 or -1 (out of memory); dispose in both cases. */
+static int wlist_init(struct wlist *l, const struct kc_report *r)
+{
+    l->n = r->ncases;
+    l->all = calloc(l->n + 1, sizeof(*l->all));
+    l->order = calloc(l->n + 1, sizeof(*l->order));
+    if (!l->all || !l->order)
+        return -1;
+    for (size_t i = 0; i < l->n; i++) {
+        struct wcase *w = &l->all[i];
+        w->tc = &r->cases[i];
+        if (kc_testcase_junit_names(w->tc, &w->key.classname, &w->key.name))
+            return -1;
+        l->order[i] = w;
+    }
+    qsort(l->order, l->n, sizeof(*l->order), cmp_wcase_ptr);
+    return 0;
+}
+
+static void w_testcase(struct wctx *c, const struct wcase *w, bool strict)
+{
+    const struct kc_testcase *tc = w->tc;
     w_start(c, "testcase");
-    w_attr(c, "classname", tc->classname ? tc->classname : "kmsconf");
-    w_attr(c, "name", tc->name ? tc->name : "");
+    w_attr(c, "classname", w->key.classname ? w->key.classname : "kmsconf");
+    w_attr(c, "name", w->key.name ? w->key.name : "");
     w_attrf(c, "time", "%.3f", nonneg(tc->time_s));
     const char *elem = tc->outcome == KC_OUTCOME_ERROR ? "error" : "failure";
     switch (tc->outcome) {
@@ -345,7 +395,7 @@ static void strict_timestamp(const struct kc_report *r, char out[20])
 }
 
 static void w_suite(struct wctx *c, const struct kc_report *r,
-                    const struct kc_testcase **cases, bool strict)
+                    const struct wlist *cases, bool strict)
 {
     w_start(c, "testsuite");
     w_attr(c, "name", r->name && r->name[0] ? r->name : "kmsconf");
@@ -363,8 +413,8 @@ static void w_suite(struct wctx *c, const struct kc_report *r,
         w_attr(c, "timestamp", r->timestamp);
     }
     w_properties(c, r);
-    for (size_t i = 0; i < r->ncases; i++)
-        w_testcase(c, cases[i], strict);
+    for (size_t i = 0; i < cases->n; i++)
+        w_testcase(c, cases->order[i], strict);
     if (strict) {
         w_start(c, "system-out");
         w_end(c);
@@ -374,27 +424,17 @@ static void w_suite(struct wctx *c, const struct kc_report *r,
     w_end(c);
 }
 
-static int cmp_case_ptr(const void *a, const void *b)
-{
-    const struct kc_testcase *const *pa = a;
-    const struct kc_testcase *const *pb = b;
-    return kc_testcase_cmp(*pa, *pb);
-}
-
 int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
                        char *err, size_t errlen)
 {
     int rc = -1;
     struct wctx c = {0};
+    struct wlist cases = {0};
     xmlBufferPtr buf = xmlBufferCreate();
-    const struct kc_testcase **cases = calloc(r->ncases + 1, sizeof(*cases));
-    if (!buf || !cases)
+    if (!buf || wlist_init(&cases, r))
         goto out;
     /* grow geometrically: the exact scheme reallocates on every write */
     xmlBufferSetAllocationScheme(buf, XML_BUFFER_ALLOC_DOUBLEIT);
-    for (size_t i = 0; i < r->ncases; i++)
-        cases[i] = &r->cases[i];
-    qsort(cases, r->ncases, sizeof(*cases), cmp_case_ptr);
     c.w = xmlNewTextWriterMemory(buf, 0);
     if (!c.w)
         goto out;
@@ -406,7 +446,7 @@ int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
         w_attr(&c, "name", r->name && r->name[0] ? r->name : "kmsconf");
         w_counts(&c, r, false);
     }
-    w_suite(&c, r, cases, strict);
+    w_suite(&c, r, &cases, strict);
     w_check(&c, xmlTextWriterEndDocument(c.w));
     xmlFreeTextWriter(c.w); /* flushes into buf */
     c.w = NULL;
@@ -421,7 +461,7 @@ out:
         xmlFreeTextWriter(c.w);
     if (buf)
         xmlBufferFree(buf);
-    free(cases);
+    wlist_dispose(&cases);
     return rc;
 }
 

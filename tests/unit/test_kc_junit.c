@@ -126,6 +126,37 @@ static void test_mapping(void **state)
     kc_report_free(r);
 }
 
+/* A testcase that carries only its case id, format and code is written
+ * under the names derived from them, in their sort order. */
+static void test_writer_derives_names(void **state)
+{
+    (void)state;
+    struct kc_report *r = kc_report_new("kmsconf");
+    struct kc_testcase *tc = kc_report_add_case(r);
+    kc_report_setstr(&tc->case_id, "z/late");
+    kc_report_setstr(&tc->format, "xml");
+    kc_report_setstr(&tc->code, "Alpha");
+    tc = kc_report_add_case(r);
+    assert_int_equal(kc_testcase_set_id(tc, "a/early", "json", "Alpha"), 0);
+    char *xml = NULL, err[512];
+    assert_int_equal(kc_junit_write_mem(r, false, &xml, err, sizeof(err)), 0);
+    char *early = strstr(xml, "<testcase classname=\"kmsconf.Alpha\" "
+                              "name=\"a/early [json]\"");
+    char *late = strstr(xml, "<testcase classname=\"kmsconf.Alpha\" "
+                             "name=\"z/late [xml]\"");
+    assert_true(early && late && early < late);
+    struct kc_report *back = NULL;
+    assert_int_equal(
+        kc_junit_read_mem(xml, strlen(xml), "d.xml", &back, err, sizeof(err)),
+        0);
+    assert_string_equal(back->cases[1].case_id, "z/late");
+    assert_string_equal(back->cases[1].format, "xml");
+    assert_string_equal(back->cases[1].code, "Alpha");
+    kc_report_free(back);
+    free(xml);
+    kc_report_free(r);
+}
+
 static void assert_same_case(const struct kc_testcase *a,
                              const struct kc_testcase *b, bool details)
 {
@@ -362,6 +393,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_against_schemas),
         cmocka_unit_test(test_mapping),
+        cmocka_unit_test(test_writer_derives_names),
         cmocka_unit_test(test_round_trip_default),
         cmocka_unit_test(test_round_trip_strict),
         cmocka_unit_test(test_deterministic),
