@@ -22,6 +22,8 @@ static int cmp_src(const void *a, const void *b)
     return x->from < y->from ? -1 : x->from > y->from;
 }
 
+/* 0 when the inputs that name a catalog name the same one; -1 (err set)
+ * otherwise. */
 static int check_catalogs(struct kc_report *const *in, const char *const *names,
                           size_t n, char *err, size_t errlen)
 {
@@ -40,7 +42,7 @@ static int check_catalogs(struct kc_report *const *in, const char *const *names,
                        "(kmsconf.catalog_sha256 %.12s... vs %.12s...); use "
                        "--force to merge anyway",
                        names[fi], names[i], first, c);
-            return -2;
+            return -1;
         }
     }
     return 0;
@@ -125,24 +127,26 @@ static bool same_result(const struct kc_testcase *a,
     return same_failures(a, b);
 }
 
-static int merge_cases(struct kc_report *out, struct kc_report *const *in,
-                       const char *const *names, size_t n, char *err,
-                       size_t errlen)
+/* The testcases of all inputs into out, each once. */
+static enum kc_merge_status merge_cases(struct kc_report *out,
+                                        struct kc_report *const *in,
+                                        const char *const *names, size_t n,
+                                        char *err, size_t errlen)
 {
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += in[i]->ncases;
     struct src *s = calloc(total + 1, sizeof(*s));
     if (!s)
-        return -1;
+        return KC_MERGE_OUT_OF_MEMORY;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < in[i]->ncases; j++)
             s[k++] = (struct src){&in[i]->cases[j], i};
     }
     qsort(s, total, sizeof(*s), cmp_src);
-    int rc = 0;
-    for (k = 0; k < total && rc == 0; k++) {
+    enum kc_merge_status rc = KC_MERGE_OK;
+    for (k = 0; k < total && rc == KC_MERGE_OK; k++) {
         if (k && !kc_testcase_cmp(s[k - 1].tc, s[k].tc)) {
             if (same_result(s[k - 1].tc, s[k].tc))
                 continue;
@@ -152,51 +156,49 @@ static int merge_cases(struct kc_report *out, struct kc_report *const *in,
                        kc_outcome_name(s[k - 1].tc->outcome),
                        names[s[k - 1].from], kc_outcome_name(s[k].tc->outcome),
                        names[s[k].from]);
-            rc = -2;
+            rc = KC_MERGE_CONFLICT;
             break;
         }
         if (!kc_report_copy_case(out, s[k].tc))
-            rc = -1;
+            rc = KC_MERGE_OUT_OF_MEMORY;
     }
     free(s);
     return rc;
 }
 
-int kc_merge(struct kc_report *const *in, const char *const *names, size_t n,
-             bool force, struct kc_report **out, char *err, size_t errlen)
+enum kc_merge_status kc_merge(struct kc_report *const *in,
+                              const char *const *names, size_t n, bool force,
+                              struct kc_report **out, char *err, size_t errlen)
 {
-    int rc = -2;
+    enum kc_merge_status rc = KC_MERGE_OUT_OF_MEMORY;
     *out = NULL;
     if (n == 0) {
         kc_err_set(err, errlen, "nothing to merge");
-        return -2;
+        return KC_MERGE_NO_INPUT;
     }
     if (!force && check_catalogs(in, names, n, err, errlen))
-        return -2;
+        return KC_MERGE_CATALOGS_DIFFER;
     struct kc_report *r = kc_report_new(in[0]->name);
     if (!r)
-        goto oom;
+        goto out;
     for (size_t i = 0; i < n; i++) {
         r->time_s += in[i]->time_s;
         const char *ts = in[i]->timestamp;
         if (ts && (!r->timestamp || strcmp(ts, r->timestamp) < 0) &&
             kc_report_setstr(&r->timestamp, ts))
-            goto oom;
+            goto out;
     }
     if (merge_props(r, in, n))
-        goto oom;
+        goto out;
     rc = merge_cases(r, in, names, n, err, errlen);
-    if (rc == -1)
-        goto oom;
-    if (rc)
+    if (rc != KC_MERGE_OK)
         goto out;
     kc_report_sort(r);
     *out = r;
-    return 0;
-oom:
-    kc_err_set(err, errlen, "out of memory");
-    rc = -1;
+    r = NULL;
 out:
+    if (rc == KC_MERGE_OUT_OF_MEMORY)
+        kc_err_set(err, errlen, "out of memory");
     kc_report_free(r);
     return rc;
 }
