@@ -13,6 +13,12 @@
 
 /* Room for what follows "<file>: " in a message (longer is cut). */
 #define EXPECT_DETAIL_MAX 400
+/* Longest message or skip reason that applying expectations builds. */
+#define EXPECT_TEXT_MAX ((size_t)1 << 20)
+/* Longest label of an entry ("case [format] check"). */
+#define EXPECT_LABEL_MAX 4096
+/* Room for a generated entry's reason ("<target>: <message>"). */
+#define EXPECT_REASON_MAX 600
 
 void kc_expect_free(struct kc_expect *e)
 {
@@ -261,10 +267,11 @@ static bool covers(const struct kc_expect_entry *x, const char *check)
     return !x->check || !strcmp(x->check, check);
 }
 
-static char *describe(const struct kc_expect_entry *x)
+/* "case [format] check" of an entry. */
+static char *entry_label(const struct kc_expect_entry *x)
 {
     struct kc_buf b;
-    kc_buf_init(&b, 4096);
+    kc_buf_init(&b, EXPECT_LABEL_MAX);
     kc_buf_puts(&b, x->case_id);
     if (x->format)
         kc_buf_printf(&b, " [%s]", x->format);
@@ -273,13 +280,13 @@ static char *describe(const struct kc_expect_entry *x)
     return kc_buf_take(&b);
 }
 
-static int push_id(char ***list, size_t n, const struct kc_expect_entry *x)
+static int push_label(char ***list, size_t n, const struct kc_expect_entry *x)
 {
     char **l = realloc(*list, (n + 2) * sizeof(*l));
     if (!l)
         return -1;
     *list = l;
-    l[n] = describe(x);
+    l[n] = entry_label(x);
     l[n + 1] = NULL;
     return l[n] ? 0 : -1;
 }
@@ -292,7 +299,7 @@ static int mark_expired(struct kc_testcase *tc, const struct kc_expect_entry *x)
         if (!covers(x, f->check))
             continue;
         struct kc_buf b;
-        kc_buf_init(&b, (size_t)1 << 20);
+        kc_buf_init(&b, EXPECT_TEXT_MAX);
         kc_buf_printf(&b, "%s [expected-failure entry expired %s: %s]",
                       f->message ? f->message : "", x->expires, x->reason);
         char *m = kc_buf_take(&b);
@@ -304,11 +311,14 @@ static int mark_expired(struct kc_testcase *tc, const struct kc_expect_entry *x)
     return 0;
 }
 
-/* One failing testcase. */
-static int apply_case(const struct kc_expect *e, struct entry_state *st,
-                      struct kc_testcase *tc, struct kc_expect_outcome *out)
+/* Marks the entries that cover a failed check of tc as hit. True when
+ * every failed check is covered; *any_expired when an expired entry is
+ * among them. */
+static bool mark_hits(const struct kc_expect *e, struct entry_state *st,
+                      const struct kc_testcase *tc, bool *any_expired)
 {
-    bool all = tc->nfailures > 0, any_expired = false;
+    bool all = tc->nfailures > 0;
+    *any_expired = false;
     for (size_t i = 0; i < tc->nfailures; i++) {
         bool cov = false;
         for (size_t k = 0; k < e->nentries; k++) {
@@ -317,29 +327,40 @@ static int apply_case(const struct kc_expect *e, struct entry_state *st,
                 continue;
             cov = true;
             st[k].hit = true;
-            any_expired = any_expired || st[k].expired;
+            *any_expired = *any_expired || st[k].expired;
         }
         all = all && cov;
     }
-    if (any_expired) {
-        for (size_t k = 0; k < e->nentries; k++) {
-            if (st[k].expired && st[k].hit &&
-                entry_matches(&e->entries[k], tc)) {
-                if (mark_expired(tc, &e->entries[k]))
-                    return -1;
-                if (!st[k].counted_expired &&
-                    push_id(&out->expired_ids, out->expired, &e->entries[k]))
-                    return -1;
-                out->expired += !st[k].counted_expired;
-                st[k].counted_expired = true;
-            }
-        }
-        return 0;
+    return all;
+}
+
+/* tc stays failing: each expired entry of its case says so in the messages
+ * of the failures it covers, and is counted once. */
+static int note_expired(const struct kc_expect *e, struct entry_state *st,
+                        struct kc_testcase *tc, struct kc_expect_outcome *out)
+{
+    for (size_t k = 0; k < e->nentries; k++) {
+        if (!st[k].expired || !st[k].hit || !entry_matches(&e->entries[k], tc))
+            continue;
+        if (mark_expired(tc, &e->entries[k]))
+            return -1;
+        if (!st[k].counted_expired &&
+            push_label(&out->expired_ids, out->expired, &e->entries[k]))
+            return -1;
+        out->expired += !st[k].counted_expired;
+        st[k].counted_expired = true;
     }
-    if (!all)
-        return 0;
+    return 0;
+}
+
+/* tc becomes an expected-failure skip whose reason is the entries'
+ * reasons and the checks they cover. */
+static int skip_expected(const struct kc_expect *e,
+                         const struct entry_state *st, struct kc_testcase *tc,
+                         struct kc_expect_outcome *out)
+{
     struct kc_buf b;
-    kc_buf_init(&b, (size_t)1 << 20);
+    kc_buf_init(&b, EXPECT_TEXT_MAX);
     for (size_t k = 0; k < e->nentries; k++) {
         const struct kc_expect_entry *x = &e->entries[k];
         if (entry_matches(x, tc) && st[k].hit &&
@@ -355,6 +376,17 @@ static int apply_case(const struct kc_expect *e, struct entry_state *st,
     free(reason);
     out->applied += rc == 0;
     return rc;
+}
+
+/* One failing testcase. */
+static int apply_case(const struct kc_expect *e, struct entry_state *st,
+                      struct kc_testcase *tc, struct kc_expect_outcome *out)
+{
+    bool any_expired;
+    bool all = mark_hits(e, st, tc, &any_expired);
+    if (any_expired)
+        return note_expired(e, st, tc, out);
+    return all ? skip_expected(e, st, tc, out) : 0;
 }
 
 static void utc_date(time_t now, char out[11])
@@ -397,7 +429,7 @@ int kc_expect_apply(const struct kc_expect *e, struct kc_report *r, time_t now,
             out->unmatched++;
             continue;
         }
-        if (push_id(&out->stale_ids, out->stale, &e->entries[k]))
+        if (push_label(&out->stale_ids, out->stale, &e->entries[k]))
             goto out;
         out->stale++;
     }
@@ -447,7 +479,7 @@ static cJSON *gen_entry(const struct gen *g, const char *target)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    char reason[600];
+    char reason[EXPECT_REASON_MAX];
     snprintf(reason, sizeof(reason), "%s%s%s", target ? target : "",
              target ? ": " : "",
              g->message && g->message[0] ? g->message : "known failure");

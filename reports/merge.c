@@ -8,14 +8,17 @@
 #include "kc/codec.h"
 #include "kc/err.h"
 
-struct src {
+/* Longest merged property value. */
+#define MERGE_PROP_MAX ((size_t)1 << 20)
+
+struct merge_src {
     const struct kc_testcase *tc;
     size_t from;
 };
 
-static int cmp_src(const void *a, const void *b)
+static int cmp_merge_src(const void *a, const void *b)
 {
-    const struct src *x = a, *y = b;
+    const struct merge_src *x = a, *y = b;
     int c = kc_testcase_cmp(x->tc, y->tc);
     if (c)
         return c;
@@ -48,6 +51,29 @@ static int check_catalogs(struct kc_report *const *in, const char *const *names,
     return 0;
 }
 
+/* Appends v to the ","-joined list in b unless it is already there (an
+ * empty value only to an empty list). */
+static void append_distinct(struct kc_buf *b, const char *v)
+{
+    size_t vl = strlen(v);
+    for (const char *p = kc_buf_str(b); *p;) {
+        size_t l = strcspn(p, ",");
+        if (l == vl && !strncmp(p, v, l))
+            return;
+        p += l + (p[l] == ',');
+    }
+    if (!(vl == 0 && b->len))
+        kc_buf_printf(b, "%s%s", b->len ? "," : "", v);
+}
+
+/* Of two kmsconf.interrupted values, the one to keep: "true" wins. */
+static const char *interrupted_of(const char *best, const char *v)
+{
+    if (!best || !strcmp(v, "true"))
+        return best && !strcmp(best, "true") ? best : v;
+    return best;
+}
+
 /* The merged value of property name over all inputs. NULL: drop. */
 static char *merged_prop(struct kc_report *const *in, size_t n,
                          const char *name)
@@ -55,7 +81,7 @@ static char *merged_prop(struct kc_report *const *in, size_t n,
     if (!strcmp(name, "kmsconf.shard"))
         return NULL;
     struct kc_buf b;
-    kc_buf_init(&b, (size_t)1 << 20);
+    kc_buf_init(&b, MERGE_PROP_MAX);
     const char *best = NULL;
     for (size_t i = 0; i < n; i++) {
         const char *v = kc_report_prop(in[i], name);
@@ -65,20 +91,9 @@ static char *merged_prop(struct kc_report *const *in, size_t n,
             if (!best || strcmp(v, best) < 0)
                 best = v;
         } else if (!strcmp(name, "kmsconf.interrupted")) {
-            if (!best || !strcmp(v, "true"))
-                best = best && !strcmp(best, "true") ? best : v;
+            best = interrupted_of(best, v);
         } else {
-            /* distinct values, in order of appearance */
-            size_t vl = strlen(v);
-            const char *s = kc_buf_str(&b);
-            bool dup = false;
-            for (const char *p = s; *p && !dup;) {
-                size_t l = strcspn(p, ",");
-                dup = l == vl && !strncmp(p, v, l);
-                p += l + (p[l] == ',');
-            }
-            if (!dup && !(vl == 0 && b.len))
-                kc_buf_printf(&b, "%s%s", b.len ? "," : "", v);
+            append_distinct(&b, v); /* in order of appearance */
         }
     }
     if (best)
@@ -136,15 +151,15 @@ static enum kc_merge_status merge_cases(struct kc_report *out,
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += in[i]->ncases;
-    struct src *s = calloc(total + 1, sizeof(*s));
+    struct merge_src *s = calloc(total + 1, sizeof(*s));
     if (!s)
         return KC_MERGE_OUT_OF_MEMORY;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < in[i]->ncases; j++)
-            s[k++] = (struct src){&in[i]->cases[j], i};
+            s[k++] = (struct merge_src){&in[i]->cases[j], i};
     }
-    qsort(s, total, sizeof(*s), cmp_src);
+    qsort(s, total, sizeof(*s), cmp_merge_src);
     enum kc_merge_status rc = KC_MERGE_OK;
     for (k = 0; k < total && rc == KC_MERGE_OK; k++) {
         if (k && !kc_testcase_cmp(s[k - 1].tc, s[k].tc)) {
