@@ -24,6 +24,12 @@
 
 /* Largest text the writer builds for one element or attribute. */
 #define WRITE_TEXT_MAX ((size_t)256 * 1024 * 1024)
+/* Room for a formatted number attribute. */
+#define NUMBER_ATTR_MAX 64
+/* Ant wants YYYY-MM-DDTHH:MM:SS without a zone: that many characters. */
+#define ANT_TIMESTAMP_LEN 19
+/* Room for the host name of a strict report. */
+#define HOST_NAME_MAX_LEN 256
 
 /* ------------------------------------------------------------------ */
 /* Cleaning text for XML 1.0                                           */
@@ -122,7 +128,7 @@ static void w_attrf(struct wctx *c, const char *name, const char *fmt, ...)
 
 static void w_attrf(struct wctx *c, const char *name, const char *fmt, ...)
 {
-    char buf[64];
+    char buf[NUMBER_ATTR_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -206,7 +212,7 @@ static void w_properties(struct wctx *c, const struct kc_report *r)
 }
 
 /* The request id and transcript, as the reader expects them. */
-static void add_extras(struct kc_buf *b, const struct kc_testcase *tc)
+static void put_probe_sections(struct kc_buf *b, const struct kc_testcase *tc)
 {
     if (tc->request_id)
         kc_buf_printf(b, KC_JUNIT_SECTION_REQUEST_ID "%s\n", tc->request_id);
@@ -267,7 +273,7 @@ static void w_strict_failure(struct wctx *c, const char *elem,
                 kc_buf_putc(&b, '\n');
         }
     }
-    add_extras(&b, tc);
+    put_probe_sections(&b, tc);
     if (b.failed)
         c->rc = -1;
     w_one_failure(c, elem, tc->nfailures ? &tc->failures[0] : NULL,
@@ -281,7 +287,7 @@ static void w_system_out(struct wctx *c, const struct kc_testcase *tc)
         return;
     struct kc_buf b;
     kc_buf_init(&b, WRITE_TEXT_MAX);
-    add_extras(&b, tc);
+    put_probe_sections(&b, tc);
     if (b.failed)
         c->rc = -1;
     w_start(c, "system-out");
@@ -381,17 +387,18 @@ static void w_counts(struct wctx *c, const struct kc_report *r, bool skipped)
     w_attrf(c, "time", "%.3f", nonneg(r->time_s));
 }
 
-/* Ant wants YYYY-MM-DDTHH:MM:SS without a zone. */
-static void strict_timestamp(const struct kc_report *r, char out[20])
+/* The report's start time as Ant's timestamp. */
+static void strict_timestamp(const struct kc_report *r,
+                             char out[ANT_TIMESTAMP_LEN + 1])
 {
     const char *ts =
         r->timestamp ? r->timestamp : kc_report_prop(r, "kmsconf.started");
-    if (ts && strlen(ts) >= 19) {
-        memcpy(out, ts, 19);
-        out[19] = '\0';
+    if (ts && strlen(ts) >= ANT_TIMESTAMP_LEN) {
+        memcpy(out, ts, ANT_TIMESTAMP_LEN);
+        out[ANT_TIMESTAMP_LEN] = '\0';
         return;
     }
-    snprintf(out, 20, "1970-01-01T00:00:00");
+    snprintf(out, ANT_TIMESTAMP_LEN + 1, "1970-01-01T00:00:00");
 }
 
 static void w_suite(struct wctx *c, const struct kc_report *r,
@@ -401,8 +408,8 @@ static void w_suite(struct wctx *c, const struct kc_report *r,
     w_attr(c, "name", r->name && r->name[0] ? r->name : "kmsconf");
     w_counts(c, r, true);
     if (strict) {
-        char ts[20];
-        char host[256] = "localhost";
+        char ts[ANT_TIMESTAMP_LEN + 1];
+        char host[HOST_NAME_MAX_LEN] = "localhost";
         strict_timestamp(r, ts);
         if (gethostname(host, sizeof(host) - 1) || !host[0])
             snprintf(host, sizeof(host), "localhost");
