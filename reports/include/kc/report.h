@@ -70,6 +70,8 @@ struct kc_report {
     size_t cases_cap; /* allocated slots of cases (private) */
 };
 
+/* A new empty report named name (NULL: "kmsconf"); NULL when out of memory.
+ * The caller frees it with kc_report_free (NULL allowed). */
 struct kc_report *kc_report_new(const char *name);
 void kc_report_free(struct kc_report *r);
 
@@ -78,8 +80,10 @@ int kc_report_set_prop(struct kc_report *r, const char *name,
                        const char *value);
 const char *kc_report_prop(const struct kc_report *r, const char *name);
 
-/* Appends an empty testcase and returns it (NULL when out of memory); the
- * caller fills its fields with strdup'ed strings. */
+/* Appends an empty testcase and returns it, owned by r (NULL when out of
+ * memory); the caller sets its identity with kc_testcase_set_id and fills
+ * the other fields with strdup'ed strings. The pointer is valid until the
+ * next kc_report_add_case or kc_report_copy_case on r. */
 struct kc_testcase *kc_report_add_case(struct kc_report *r);
 /* Appends a failure to tc, copying the strings (detail may be NULL). */
 int kc_testcase_add_failure(struct kc_testcase *tc, const char *check,
