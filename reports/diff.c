@@ -1,5 +1,5 @@
 /* kc_diff: differences between two reports (see diff.h). */
-#include "diff.h"
+#include "kc/diff.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +7,14 @@
 #include <cjson/cJSON.h>
 
 #include "kc/codec.h"
+#include "kc/err.h"
+
+/* classify(): the pair did not change. */
+#define NO_CHANGE (-1)
+/* Longest list of new failing checks of one testcase. */
+#define CHECKS_MAX ((size_t)1 << 20)
+/* Room for the one-line note of an entry (longer is cut). */
+#define NOTE_MAX 512
 
 static const char *const cat_names[KC_DIFF_NCATS] = {
     "regression", "fix",     "changed", "new-failing", "new-passing",
@@ -20,11 +28,6 @@ static const char *const cat_titles[KC_DIFF_NCATS] = {
     "Removed",           "Newly skipped",
     "No longer skipped", "Skip reason changed",
 };
-
-const char *kc_diff_cat_name(enum kc_diff_cat c)
-{
-    return (unsigned)c < KC_DIFF_NCATS ? cat_names[c] : "unknown";
-}
 
 static int cmp_ptr(const void *a, const void *b)
 {
@@ -53,7 +56,7 @@ static bool has_check(const struct kc_testcase *tc, const char *check)
     return false;
 }
 
-static bool ran_bad(const struct kc_testcase *tc)
+static bool failed_or_errored(const struct kc_testcase *tc)
 {
     return tc->outcome == KC_OUTCOME_FAIL || tc->outcome == KC_OUTCOME_ERROR;
 }
@@ -63,7 +66,7 @@ static int new_checks(const struct kc_testcase *base,
                       const struct kc_testcase *cur, char **out)
 {
     struct kc_buf b;
-    kc_buf_init(&b, (size_t)1 << 20);
+    kc_buf_init(&b, CHECKS_MAX);
     *out = NULL;
     for (size_t i = 0; cur && i < cur->nfailures; i++) {
         const char *c = cur->failures[i].check;
@@ -104,11 +107,11 @@ static bool streq(const char *a, const char *b)
     return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-/* The category of a pair, or -1 when nothing changed. */
+/* The category of a pair, or NO_CHANGE. */
 static int classify(const struct kc_testcase *b, const struct kc_testcase *c)
 {
     if (!b && !c)
-        return -1;
+        return NO_CHANGE;
     if (!b)
         return c->outcome == KC_OUTCOME_PASS   ? KC_DIFF_NEW_PASSING
                : c->outcome == KC_OUTCOME_SKIP ? KC_DIFF_ADDED
@@ -119,25 +122,25 @@ static int classify(const struct kc_testcase *b, const struct kc_testcase *c)
     if (bs && cs)
         return streq(b->skip_type, c->skip_type) &&
                        streq(b->skip_reason, c->skip_reason)
-                   ? -1
+                   ? NO_CHANGE
                    : KC_DIFF_SKIP_REASON;
     if (cs)
         return KC_DIFF_SKIPPED;
     if (bs)
         return KC_DIFF_UNSKIPPED;
     if (b->outcome == KC_OUTCOME_PASS)
-        return c->outcome == KC_OUTCOME_PASS ? -1 : KC_DIFF_REGRESSION;
+        return c->outcome == KC_OUTCOME_PASS ? NO_CHANGE : KC_DIFF_REGRESSION;
     if (c->outcome == KC_OUTCOME_PASS)
         return KC_DIFF_FIX;
     if (b->outcome != c->outcome || !same_checks(b, c))
         return KC_DIFF_CHANGED;
-    return -1;
+    return NO_CHANGE;
 }
 
 static int add_entry(struct kc_diff *d, int cat, const struct kc_testcase *b,
                      const struct kc_testcase *c)
 {
-    if (cat < 0) {
+    if (cat == NO_CHANGE) {
         d->unchanged++;
         return 0;
     }
@@ -154,8 +157,8 @@ static int add_entry(struct kc_diff *d, int cat, const struct kc_testcase *b,
     e->cat = (enum kc_diff_cat)cat;
     e->base = b;
     e->cur = c;
-    if (c && ran_bad(c) &&
-        new_checks(b && ran_bad(b) ? b : NULL, c, &e->checks))
+    if (c && failed_or_errored(c) &&
+        new_checks(b && failed_or_errored(b) ? b : NULL, c, &e->checks))
         return -1;
     d->nentries++;
     d->counts[cat]++;
@@ -251,11 +254,11 @@ int kc_diff_parse_cats(const char *list, unsigned *mask, char *err,
     for (;;) {
         size_t n = strcspn(p, ",");
         if (parse_one(p, n, mask)) {
-            snprintf(err, errlen,
-                     "unknown category '%.*s' (known: regression, fix, "
-                     "changed, new-failing, new-passing, added, removed, "
-                     "skipped, unskipped, skip-reason, new, skip, all, none)",
-                     (int)n, p);
+            kc_err_set(err, errlen,
+                       "unknown category '%.*s' (known: regression, fix, "
+                       "changed, new-failing, new-passing, added, removed, "
+                       "skipped, unskipped, skip-reason, new, skip, all, none)",
+                       (int)n, p);
             return -1;
         }
         if (!p[n])
@@ -278,13 +281,13 @@ static const char *outcome_of(const struct kc_testcase *tc)
     return tc ? kc_outcome_name(tc->outcome) : "absent";
 }
 
-static const struct kc_testcase *key_of(const struct kc_diff_entry *e)
+static const struct kc_testcase *entry_testcase(const struct kc_diff_entry *e)
 {
     return e->cur ? e->cur : e->base;
 }
 
 /* A one-line note: checks, or skip reason. */
-static void note(const struct kc_diff_entry *e, char *buf, size_t n)
+static void entry_note(const struct kc_diff_entry *e, char *buf, size_t n)
 {
     const struct kc_testcase *c = e->cur;
     buf[0] = '\0';
@@ -293,7 +296,7 @@ static void note(const struct kc_diff_entry *e, char *buf, size_t n)
     else if (c && c->outcome == KC_OUTCOME_SKIP)
         snprintf(buf, n, "%s: %s", c->skip_type ? c->skip_type : "skipped",
                  c->skip_reason ? c->skip_reason : "");
-    else if (c && ran_bad(c) && c->nfailures)
+    else if (c && failed_or_errored(c) && c->nfailures)
         snprintf(buf, n, "%s: %s", c->failures[0].check,
                  c->failures[0].message ? c->failures[0].message : "");
 }
@@ -313,9 +316,9 @@ void kc_diff_print_text(FILE *f, const struct kc_diff *d, const char *base_name,
             fprintf(f, "\n%s (%zu):\n", cat_titles[e->cat], d->counts[e->cat]);
             last = (int)e->cat;
         }
-        char buf[512];
-        note(e, buf, sizeof(buf));
-        const struct kc_testcase *k = key_of(e);
+        char buf[NOTE_MAX];
+        entry_note(e, buf, sizeof(buf));
+        const struct kc_testcase *k = entry_testcase(e);
         fprintf(f, "  %s  %s: %s -> %s%s%s\n", k->classname, k->name,
                 outcome_of(e->base), outcome_of(e->cur), buf[0] ? "  " : "",
                 buf);
@@ -360,9 +363,9 @@ void kc_diff_print_markdown(FILE *f, const struct kc_diff *d,
                     cat_titles[e->cat], d->counts[e->cat]);
             last = (int)e->cat;
         }
-        char buf[512];
-        note(e, buf, sizeof(buf));
-        const struct kc_testcase *k = key_of(e);
+        char buf[NOTE_MAX];
+        entry_note(e, buf, sizeof(buf));
+        const struct kc_testcase *k = entry_testcase(e);
         fputs("| `", f);
         md_cell(f, k->name);
         fputs("` | ", f);
@@ -375,12 +378,12 @@ void kc_diff_print_markdown(FILE *f, const struct kc_diff *d,
 
 static cJSON *json_entry(const struct kc_diff_entry *e)
 {
-    const struct kc_testcase *k = key_of(e);
+    const struct kc_testcase *k = entry_testcase(e);
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    char buf[512];
-    note(e, buf, sizeof(buf));
+    char buf[NOTE_MAX];
+    entry_note(e, buf, sizeof(buf));
     cJSON_AddStringToObject(o, "category", cat_names[e->cat]);
     cJSON_AddStringToObject(o, "classname", k->classname ? k->classname : "");
     cJSON_AddStringToObject(o, "name", k->name ? k->name : "");

@@ -1,27 +1,24 @@
 /* kc_expect: expectation files and their application (see expect.h). */
-#include "expect.h"
+#include "kc/expect.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "kc/codec.h"
+#include "kc/err.h"
+#include "kc/file.h"
+#include "kc/json.h"
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
+/* Room for what follows "<file>: " in a message (longer is cut). */
+#define EXPECT_DETAIL_MAX 400
+/* Longest message or skip reason that applying expectations builds. */
+#define EXPECT_TEXT_MAX ((size_t)1 << 20)
+/* Longest label of an entry ("case [format] check"). */
+#define EXPECT_LABEL_MAX 4096
+/* Room for a generated entry's reason ("<target>: <message>"). */
+#define EXPECT_REASON_MAX 600
 
 void kc_expect_free(struct kc_expect *e)
 {
@@ -60,50 +57,51 @@ static bool valid_date(const char *s)
     return !(m == 2 && d == 29 && !leap);
 }
 
-/* Copies the optional string member key of o into *dst. */
+/* Copies the string member key of o into *dst (left NULL when the member
+ * is absent and not required). */
 static int get_str(const cJSON *o, const char *key, bool required, char **dst,
                    const char *where, char *err, size_t errlen)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!v) {
-        if (required) {
-            seterr(err, errlen, "%s: missing \"%s\"", where, key);
-            return -1;
-        }
-        return 0;
-    }
-    if (!cJSON_IsString(v) || !v->valuestring[0]) {
-        seterr(err, errlen, "%s.%s: must be a non-empty string", where, key);
+    const char *v = NULL;
+    enum kc_json_status st = kc_json_string(o, key, &v);
+    if (st == KC_JSON_ABSENT) {
+        if (!required)
+            return 0;
+        kc_err_set(err, errlen, "%s: missing \"%s\"", where, key);
         return -1;
     }
-    *dst = strdup(v->valuestring);
+    if (st != KC_JSON_OK || !v[0]) {
+        kc_err_set(err, errlen, "%s.%s: must be a non-empty string", where,
+                   key);
+        return -1;
+    }
+    *dst = strdup(v);
     if (!*dst) {
-        seterr(err, errlen, "%s: out of memory", where);
+        kc_err_set(err, errlen, "%s: out of memory", where);
         return -1;
     }
     return 0;
 }
 
+static const char *const entry_keys[] = {"case",   "format", "check",
+                                         "reason", "issue",  "expires"};
+#define NENTRY_KEYS (sizeof(entry_keys) / sizeof(entry_keys[0]))
+
 static int parse_entry(const cJSON *o, struct kc_expect_entry *x,
                        const char *where, char *err, size_t errlen)
 {
-    static const char *const known[] = {"case",   "format", "check",
-                                        "reason", "issue",  "expires"};
     if (!cJSON_IsObject(o)) {
-        seterr(err, errlen, "%s: must be an object", where);
+        kc_err_set(err, errlen, "%s: must be an object", where);
         return -1;
     }
-    for (const cJSON *k = o->child; k; k = k->next) {
-        bool ok = false;
-        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-            ok = ok || !strcmp(k->string, known[i]);
-        if (!ok) {
-            seterr(err, errlen,
+    const cJSON *unknown =
+        kc_json_unknown_member(o, NULL, entry_keys, NENTRY_KEYS);
+    if (unknown) {
+        kc_err_set(err, errlen,
                    "%s.%s: unknown key (known: case, format, check, reason, "
                    "issue, expires)",
-                   where, k->string);
-            return -1;
-        }
+                   where, unknown->string);
+        return -1;
     }
     if (get_str(o, "case", true, &x->case_id, where, err, errlen) ||
         get_str(o, "reason", true, &x->reason, where, err, errlen) ||
@@ -113,12 +111,13 @@ static int parse_entry(const cJSON *o, struct kc_expect_entry *x,
         get_str(o, "expires", false, &x->expires, where, err, errlen))
         return -1;
     if (x->format && strcmp(x->format, "json") && strcmp(x->format, "xml")) {
-        seterr(err, errlen, "%s.format: must be \"json\" or \"xml\"", where);
+        kc_err_set(err, errlen, "%s.format: must be \"json\" or \"xml\"",
+                   where);
         return -1;
     }
     if (x->expires && !valid_date(x->expires)) {
-        seterr(err, errlen, "%s.expires: \"%s\" is not a date YYYY-MM-DD",
-               where, x->expires);
+        kc_err_set(err, errlen, "%s.expires: \"%s\" is not a date YYYY-MM-DD",
+                   where, x->expires);
         return -1;
     }
     return 0;
@@ -129,54 +128,74 @@ static bool opt_eq(const char *a, const char *b)
     return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-static int parse_root(const cJSON *root, struct kc_expect *e, char *err,
-                      size_t errlen)
+static const char *const root_keys[] = {"version", "expectations"};
+#define NROOT_KEYS (sizeof(root_keys) / sizeof(root_keys[0]))
+
+/* The members of the root object other than the entries. */
+static int check_root(const cJSON *root, char *err, size_t errlen)
 {
     if (!cJSON_IsObject(root)) {
-        seterr(err, errlen, "$: must be an object");
+        kc_err_set(err, errlen, "$: must be an object");
         return -1;
     }
-    for (const cJSON *k = root->child; k; k = k->next) {
-        if (strcmp(k->string, "expectations") && strcmp(k->string, "version")) {
-            seterr(err, errlen,
+    const cJSON *unknown =
+        kc_json_unknown_member(root, NULL, root_keys, NROOT_KEYS);
+    if (unknown) {
+        kc_err_set(err, errlen,
                    "$.%s: unknown key (known: version, expectations)",
-                   k->string);
+                   unknown->string);
+        return -1;
+    }
+    long version;
+    enum kc_json_status st = kc_json_long(root, "version", 1, 1, &version);
+    if (st != KC_JSON_OK && st != KC_JSON_ABSENT) {
+        kc_err_set(err, errlen, "$.version: must be 1");
+        return -1;
+    }
+    return 0;
+}
+
+/* Entry i must not repeat the (case, format, check) of an earlier one. */
+static int check_unique(const struct kc_expect *e, size_t i, const char *where,
+                        char *err, size_t errlen)
+{
+    const struct kc_expect_entry *x = &e->entries[i];
+    for (size_t j = 0; j < i; j++) {
+        const struct kc_expect_entry *y = &e->entries[j];
+        if (!strcmp(x->case_id, y->case_id) && opt_eq(x->format, y->format) &&
+            opt_eq(x->check, y->check)) {
+            kc_err_set(err, errlen, "%s: duplicates $.expectations[%zu]", where,
+                       j);
             return -1;
         }
     }
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "version");
-    if (v && (!cJSON_IsNumber(v) || v->valuedouble != 1.0)) {
-        seterr(err, errlen, "$.version: must be 1");
+    return 0;
+}
+
+static int parse_root(const cJSON *root, struct kc_expect *e, char *err,
+                      size_t errlen)
+{
+    const cJSON *arr = NULL;
+    if (check_root(root, err, errlen))
         return -1;
-    }
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "expectations");
-    if (!cJSON_IsArray(arr)) {
-        seterr(err, errlen, "$.expectations: missing or not an array");
+    if (kc_json_array(root, "expectations", &arr) != KC_JSON_OK) {
+        kc_err_set(err, errlen, "$.expectations: missing or not an array");
         return -1;
     }
     size_t n = (size_t)cJSON_GetArraySize(arr);
     e->entries = calloc(n + 1, sizeof(*e->entries));
     if (!e->entries) {
-        seterr(err, errlen, "out of memory");
+        kc_err_set(err, errlen, "out of memory");
         return -1;
     }
     const cJSON *o = arr->child;
     for (size_t i = 0; i < n && o; i++, o = o->next) {
-        char where[64];
-        snprintf(where, sizeof(where), "$.expectations[%zu]", i);
-        struct kc_expect_entry *x = &e->entries[i];
+        char where[KC_JSON_PATH_MAX];
+        kc_json_path_index(where, sizeof(where), "$.expectations", i);
         e->nentries = i + 1;
-        if (parse_entry(o, x, where, err, errlen))
+        if (parse_entry(o, &e->entries[i], where, err, errlen) ||
+            check_unique(e, i, where, err, errlen))
             return -1;
-        for (size_t j = 0; j < i; j++) {
-            const struct kc_expect_entry *y = &e->entries[j];
-            if (!strcmp(x->case_id, y->case_id) &&
-                opt_eq(x->format, y->format) && opt_eq(x->check, y->check)) {
-                seterr(err, errlen, "%s: duplicates $.expectations[%zu]", where,
-                       j);
-                return -1;
-            }
-        }
     }
     return 0;
 }
@@ -184,25 +203,24 @@ static int parse_root(const cJSON *root, struct kc_expect *e, char *err,
 int kc_expect_parse(const char *text, const char *name, struct kc_expect **out,
                     char *err, size_t errlen)
 {
-    char inner[400] = "";
+    char inner[EXPECT_DETAIL_MAX] = "";
     int rc = -1;
     *out = NULL;
     struct kc_expect *e = calloc(1, sizeof(*e));
     cJSON *root = cJSON_Parse(text);
     if (!e || !(e->path = strdup(name))) {
-        seterr(err, errlen, "%s: out of memory", name);
+        kc_err_set(err, errlen, "%s: out of memory", name);
         goto out;
     }
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
-        size_t line = 1;
-        for (const char *p = text; at && p < at && *p; p++)
-            line += *p == '\n';
-        seterr(err, errlen, "%s:%zu: not valid JSON", name, line);
+        size_t line, col;
+        kc_json_locate(text, at ? (size_t)(at - text) : 0, &line, &col);
+        kc_err_set(err, errlen, "%s:%zu: not valid JSON", name, line);
         goto out;
     }
     if (parse_root(root, e, inner, sizeof(inner))) {
-        seterr(err, errlen, "%s: %s", name, inner);
+        kc_err_set(err, errlen, "%s: %s", name, inner);
         goto out;
     }
     *out = e;
@@ -217,33 +235,13 @@ out:
 int kc_expect_load(const char *path, struct kc_expect **out, char *err,
                    size_t errlen)
 {
-    int rc = -1;
-    struct kc_buf b;
-    kc_buf_init(&b, KC_EXPECT_MAX_BYTES);
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    char *text = kc_file_read(path, KC_EXPECT_MAX_BYTES, KC_FILE_TEXT, NULL,
+                              err, errlen);
+    if (!text)
         return -1;
-    }
-    int r = kc_buf_read(&b, f);
-    if (r == -1) {
-        seterr(err, errlen, "%s: larger than %zu bytes", path,
-               KC_EXPECT_MAX_BYTES);
-        goto out;
-    }
-    if (r == -2) {
-        seterr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        goto out;
-    }
-    if (memchr(kc_buf_str(&b), '\0', b.len)) {
-        seterr(err, errlen, "%s: contains a NUL byte", path);
-        goto out;
-    }
-    rc = kc_expect_parse(kc_buf_str(&b), path, out, err, errlen);
-out:
-    fclose(f);
-    kc_buf_dispose(&b);
+    int rc = kc_expect_parse(text, path, out, err, errlen);
+    free(text);
     return rc;
 }
 
@@ -269,10 +267,11 @@ static bool covers(const struct kc_expect_entry *x, const char *check)
     return !x->check || !strcmp(x->check, check);
 }
 
-static char *describe(const struct kc_expect_entry *x)
+/* "case [format] check" of an entry. */
+static char *entry_label(const struct kc_expect_entry *x)
 {
     struct kc_buf b;
-    kc_buf_init(&b, 4096);
+    kc_buf_init(&b, EXPECT_LABEL_MAX);
     kc_buf_puts(&b, x->case_id);
     if (x->format)
         kc_buf_printf(&b, " [%s]", x->format);
@@ -281,13 +280,13 @@ static char *describe(const struct kc_expect_entry *x)
     return kc_buf_take(&b);
 }
 
-static int push_id(char ***list, size_t n, const struct kc_expect_entry *x)
+static int push_label(char ***list, size_t n, const struct kc_expect_entry *x)
 {
     char **l = realloc(*list, (n + 2) * sizeof(*l));
     if (!l)
         return -1;
     *list = l;
-    l[n] = describe(x);
+    l[n] = entry_label(x);
     l[n + 1] = NULL;
     return l[n] ? 0 : -1;
 }
@@ -300,7 +299,7 @@ static int mark_expired(struct kc_testcase *tc, const struct kc_expect_entry *x)
         if (!covers(x, f->check))
             continue;
         struct kc_buf b;
-        kc_buf_init(&b, (size_t)1 << 20);
+        kc_buf_init(&b, EXPECT_TEXT_MAX);
         kc_buf_printf(&b, "%s [expected-failure entry expired %s: %s]",
                       f->message ? f->message : "", x->expires, x->reason);
         char *m = kc_buf_take(&b);
@@ -312,11 +311,14 @@ static int mark_expired(struct kc_testcase *tc, const struct kc_expect_entry *x)
     return 0;
 }
 
-/* One failing testcase. */
-static int apply_case(const struct kc_expect *e, struct entry_state *st,
-                      struct kc_testcase *tc, struct kc_expect_outcome *out)
+/* Marks the entries that cover a failed check of tc as hit. True when
+ * every failed check is covered; *any_expired when an expired entry is
+ * among them. */
+static bool mark_hits(const struct kc_expect *e, struct entry_state *st,
+                      const struct kc_testcase *tc, bool *any_expired)
 {
-    bool all = tc->nfailures > 0, any_expired = false;
+    bool all = tc->nfailures > 0;
+    *any_expired = false;
     for (size_t i = 0; i < tc->nfailures; i++) {
         bool cov = false;
         for (size_t k = 0; k < e->nentries; k++) {
@@ -325,29 +327,40 @@ static int apply_case(const struct kc_expect *e, struct entry_state *st,
                 continue;
             cov = true;
             st[k].hit = true;
-            any_expired = any_expired || st[k].expired;
+            *any_expired = *any_expired || st[k].expired;
         }
         all = all && cov;
     }
-    if (any_expired) {
-        for (size_t k = 0; k < e->nentries; k++) {
-            if (st[k].expired && st[k].hit &&
-                entry_matches(&e->entries[k], tc)) {
-                if (mark_expired(tc, &e->entries[k]))
-                    return -1;
-                if (!st[k].counted_expired &&
-                    push_id(&out->expired_ids, out->expired, &e->entries[k]))
-                    return -1;
-                out->expired += !st[k].counted_expired;
-                st[k].counted_expired = true;
-            }
-        }
-        return 0;
+    return all;
+}
+
+/* tc stays failing: each expired entry of its case says so in the messages
+ * of the failures it covers, and is counted once. */
+static int note_expired(const struct kc_expect *e, struct entry_state *st,
+                        struct kc_testcase *tc, struct kc_expect_outcome *out)
+{
+    for (size_t k = 0; k < e->nentries; k++) {
+        if (!st[k].expired || !st[k].hit || !entry_matches(&e->entries[k], tc))
+            continue;
+        if (mark_expired(tc, &e->entries[k]))
+            return -1;
+        if (!st[k].counted_expired &&
+            push_label(&out->expired_ids, out->expired, &e->entries[k]))
+            return -1;
+        out->expired += !st[k].counted_expired;
+        st[k].counted_expired = true;
     }
-    if (!all)
-        return 0;
+    return 0;
+}
+
+/* tc becomes an expected-failure skip whose reason is the entries'
+ * reasons and the checks they cover. */
+static int skip_expected(const struct kc_expect *e,
+                         const struct entry_state *st, struct kc_testcase *tc,
+                         struct kc_expect_outcome *out)
+{
     struct kc_buf b;
-    kc_buf_init(&b, (size_t)1 << 20);
+    kc_buf_init(&b, EXPECT_TEXT_MAX);
     for (size_t k = 0; k < e->nentries; k++) {
         const struct kc_expect_entry *x = &e->entries[k];
         if (entry_matches(x, tc) && st[k].hit &&
@@ -363,6 +376,17 @@ static int apply_case(const struct kc_expect *e, struct entry_state *st,
     free(reason);
     out->applied += rc == 0;
     return rc;
+}
+
+/* One failing testcase. */
+static int apply_case(const struct kc_expect *e, struct entry_state *st,
+                      struct kc_testcase *tc, struct kc_expect_outcome *out)
+{
+    bool any_expired;
+    bool all = mark_hits(e, st, tc, &any_expired);
+    if (any_expired)
+        return note_expired(e, st, tc, out);
+    return all ? skip_expected(e, st, tc, out) : 0;
 }
 
 static void utc_date(time_t now, char out[11])
@@ -405,7 +429,7 @@ int kc_expect_apply(const struct kc_expect *e, struct kc_report *r, time_t now,
             out->unmatched++;
             continue;
         }
-        if (push_id(&out->stale_ids, out->stale, &e->entries[k]))
+        if (push_label(&out->stale_ids, out->stale, &e->entries[k]))
             goto out;
         out->stale++;
     }
@@ -455,7 +479,7 @@ static cJSON *gen_entry(const struct gen *g, const char *target)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    char reason[600];
+    char reason[EXPECT_REASON_MAX];
     snprintf(reason, sizeof(reason), "%s%s%s", target ? target : "",
              target ? ": " : "",
              g->message && g->message[0] ? g->message : "known failure");

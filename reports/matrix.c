@@ -1,10 +1,10 @@
 /* kc_matrix: conformance matrix in Markdown and HTML (see matrix.h). */
-#include "matrix.h"
+#include "kc/matrix.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "junit.h"
+#include "kc/junit.h"
 #include "kc/codec.h"
 
 enum cell { CELL_NONE = 0, CELL_SKIP, CELL_PASS, CELL_ERROR, CELL_FAIL };
@@ -20,6 +20,8 @@ struct row {
 
 /* At most this many formats get columns (ours: json and xml). */
 #define MAX_FORMATS 16
+/* Longest column label (a target name, "#2" added for repeats). */
+#define LABEL_MAX 4096
 
 struct model {
     const struct kc_matrix_input *in;
@@ -82,8 +84,10 @@ static size_t bound(const struct kc_testcase *const *v, size_t n,
     return lo;
 }
 
-static const struct kc_testcase **sorted(struct kc_report *const *rs, size_t nr,
-                                         size_t *n)
+/* The testcases of rs[0..nr) in one new array sorted by cmp_tc (caller
+ * frees), *n of them; NULL when out of memory. */
+static const struct kc_testcase **sorted_cases(struct kc_report *const *rs,
+                                               size_t nr, size_t *n)
 {
     size_t total = 0;
     for (size_t i = 0; i < nr; i++)
@@ -162,7 +166,8 @@ static int build_rows(struct model *m)
 {
     const struct kc_matrix_input *in = m->in;
     size_t n = 0;
-    const struct kc_testcase **all = sorted(in->reports, in->nreports, &n);
+    const struct kc_testcase **all =
+        sorted_cases(in->reports, in->nreports, &n);
     if (!all)
         return -1;
     int rc = 0;
@@ -188,7 +193,7 @@ static int build_index(struct model *m)
         return -1;
     for (size_t i = 0; i < in->nreports; i++) {
         size_t n;
-        m->idx[i] = sorted(&in->reports[i], 1, &n);
+        m->idx[i] = sorted_cases(&in->reports[i], 1, &n);
         if (!m->idx[i])
             return -1;
     }
@@ -210,7 +215,7 @@ static int build_labels(struct model *m)
             same += !strcmp(tj && tj[0] ? tj : in->labels[j], base);
         }
         struct kc_buf b;
-        kc_buf_init(&b, 4096);
+        kc_buf_init(&b, LABEL_MAX);
         kc_buf_puts(&b, base);
         if (same)
             kc_buf_printf(&b, " #%zu", same + 1);
@@ -370,7 +375,7 @@ static void html_text(FILE *f, const char *s)
 
 #define DETAIL_MAX 4000
 
-/* The diagnosis of the row's failing testcases of report r. */
+/* The diagnosis of the row's failing testcases of report c. */
 static void html_diag(FILE *f, const struct model *m, size_t c,
                       const struct row *row)
 {

@@ -1,26 +1,32 @@
 /* kc_merge: combining shard reports (see merge.h). */
-#include "merge.h"
+#include "kc/merge.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kc/codec.h"
+#include "kc/err.h"
 
-struct src {
+/* Longest merged property value. */
+#define MERGE_PROP_MAX ((size_t)1 << 20)
+
+struct merge_src {
     const struct kc_testcase *tc;
     size_t from;
 };
 
-static int cmp_src(const void *a, const void *b)
+static int cmp_merge_src(const void *a, const void *b)
 {
-    const struct src *x = a, *y = b;
+    const struct merge_src *x = a, *y = b;
     int c = kc_testcase_cmp(x->tc, y->tc);
     if (c)
         return c;
     return x->from < y->from ? -1 : x->from > y->from;
 }
 
+/* 0 when the inputs that name a catalog name the same one; -1 (err set)
+ * otherwise. */
 static int check_catalogs(struct kc_report *const *in, const char *const *names,
                           size_t n, char *err, size_t errlen)
 {
@@ -34,15 +40,38 @@ static int check_catalogs(struct kc_report *const *in, const char *const *names,
             first = c;
             fi = i;
         } else if (strcmp(first, c)) {
-            snprintf(err, errlen,
-                     "%s and %s were made with different catalogs "
-                     "(kmsconf.catalog_sha256 %.12s... vs %.12s...); use "
-                     "--force to merge anyway",
-                     names[fi], names[i], first, c);
-            return -2;
+            kc_err_set(err, errlen,
+                       "%s and %s were made with different catalogs "
+                       "(kmsconf.catalog_sha256 %.12s... vs %.12s...); use "
+                       "--force to merge anyway",
+                       names[fi], names[i], first, c);
+            return -1;
         }
     }
     return 0;
+}
+
+/* Appends v to the ","-joined list in b unless it is already there (an
+ * empty value only to an empty list). */
+static void append_distinct(struct kc_buf *b, const char *v)
+{
+    size_t vl = strlen(v);
+    for (const char *p = kc_buf_str(b); *p;) {
+        size_t l = strcspn(p, ",");
+        if (l == vl && !strncmp(p, v, l))
+            return;
+        p += l + (p[l] == ',');
+    }
+    if (!(vl == 0 && b->len))
+        kc_buf_printf(b, "%s%s", b->len ? "," : "", v);
+}
+
+/* Of two kmsconf.interrupted values, the one to keep: "true" wins. */
+static const char *interrupted_of(const char *best, const char *v)
+{
+    if (!best || !strcmp(v, "true"))
+        return best && !strcmp(best, "true") ? best : v;
+    return best;
 }
 
 /* The merged value of property name over all inputs. NULL: drop. */
@@ -52,7 +81,7 @@ static char *merged_prop(struct kc_report *const *in, size_t n,
     if (!strcmp(name, "kmsconf.shard"))
         return NULL;
     struct kc_buf b;
-    kc_buf_init(&b, (size_t)1 << 20);
+    kc_buf_init(&b, MERGE_PROP_MAX);
     const char *best = NULL;
     for (size_t i = 0; i < n; i++) {
         const char *v = kc_report_prop(in[i], name);
@@ -62,20 +91,9 @@ static char *merged_prop(struct kc_report *const *in, size_t n,
             if (!best || strcmp(v, best) < 0)
                 best = v;
         } else if (!strcmp(name, "kmsconf.interrupted")) {
-            if (!best || !strcmp(v, "true"))
-                best = best && !strcmp(best, "true") ? best : v;
+            best = interrupted_of(best, v);
         } else {
-            /* distinct values, in order of appearance */
-            size_t vl = strlen(v);
-            const char *s = kc_buf_str(&b);
-            bool dup = false;
-            for (const char *p = s; *p && !dup;) {
-                size_t l = strcspn(p, ",");
-                dup = l == vl && !strncmp(p, v, l);
-                p += l + (p[l] == ',');
-            }
-            if (!dup && !(vl == 0 && b.len))
-                kc_buf_printf(&b, "%s%s", b.len ? "," : "", v);
+            append_distinct(&b, v); /* in order of appearance */
         }
     }
     if (best)
@@ -124,78 +142,78 @@ static bool same_result(const struct kc_testcase *a,
     return same_failures(a, b);
 }
 
-static int merge_cases(struct kc_report *out, struct kc_report *const *in,
-                       const char *const *names, size_t n, char *err,
-                       size_t errlen)
+/* The testcases of all inputs into out, each once. */
+static enum kc_merge_status merge_cases(struct kc_report *out,
+                                        struct kc_report *const *in,
+                                        const char *const *names, size_t n,
+                                        char *err, size_t errlen)
 {
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += in[i]->ncases;
-    struct src *s = calloc(total + 1, sizeof(*s));
+    struct merge_src *s = calloc(total + 1, sizeof(*s));
     if (!s)
-        return -1;
+        return KC_MERGE_OUT_OF_MEMORY;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < in[i]->ncases; j++)
-            s[k++] = (struct src){&in[i]->cases[j], i};
+            s[k++] = (struct merge_src){&in[i]->cases[j], i};
     }
-    qsort(s, total, sizeof(*s), cmp_src);
-    int rc = 0;
-    for (k = 0; k < total && rc == 0; k++) {
+    qsort(s, total, sizeof(*s), cmp_merge_src);
+    enum kc_merge_status rc = KC_MERGE_OK;
+    for (k = 0; k < total && rc == KC_MERGE_OK; k++) {
         if (k && !kc_testcase_cmp(s[k - 1].tc, s[k].tc)) {
             if (same_result(s[k - 1].tc, s[k].tc))
                 continue;
-            snprintf(err, errlen,
-                     "conflict: testcase '%s' (%s) is %s in %s but %s in %s",
-                     s[k].tc->name, s[k].tc->classname,
-                     kc_outcome_name(s[k - 1].tc->outcome),
-                     names[s[k - 1].from], kc_outcome_name(s[k].tc->outcome),
-                     names[s[k].from]);
-            rc = -2;
+            kc_err_set(err, errlen,
+                       "conflict: testcase '%s' (%s) is %s in %s but %s in %s",
+                       s[k].tc->name, s[k].tc->classname,
+                       kc_outcome_name(s[k - 1].tc->outcome),
+                       names[s[k - 1].from], kc_outcome_name(s[k].tc->outcome),
+                       names[s[k].from]);
+            rc = KC_MERGE_CONFLICT;
             break;
         }
         if (!kc_report_copy_case(out, s[k].tc))
-            rc = -1;
+            rc = KC_MERGE_OUT_OF_MEMORY;
     }
     free(s);
     return rc;
 }
 
-int kc_merge(struct kc_report *const *in, const char *const *names, size_t n,
-             bool force, struct kc_report **out, char *err, size_t errlen)
+enum kc_merge_status kc_merge(struct kc_report *const *in,
+                              const char *const *names, size_t n, bool force,
+                              struct kc_report **out, char *err, size_t errlen)
 {
-    int rc = -2;
+    enum kc_merge_status rc = KC_MERGE_OUT_OF_MEMORY;
     *out = NULL;
     if (n == 0) {
-        snprintf(err, errlen, "nothing to merge");
-        return -2;
+        kc_err_set(err, errlen, "nothing to merge");
+        return KC_MERGE_NO_INPUT;
     }
     if (!force && check_catalogs(in, names, n, err, errlen))
-        return -2;
+        return KC_MERGE_CATALOGS_DIFFER;
     struct kc_report *r = kc_report_new(in[0]->name);
     if (!r)
-        goto oom;
+        goto out;
     for (size_t i = 0; i < n; i++) {
         r->time_s += in[i]->time_s;
         const char *ts = in[i]->timestamp;
         if (ts && (!r->timestamp || strcmp(ts, r->timestamp) < 0) &&
             kc_report_setstr(&r->timestamp, ts))
-            goto oom;
+            goto out;
     }
     if (merge_props(r, in, n))
-        goto oom;
+        goto out;
     rc = merge_cases(r, in, names, n, err, errlen);
-    if (rc == -1)
-        goto oom;
-    if (rc)
+    if (rc != KC_MERGE_OK)
         goto out;
     kc_report_sort(r);
     *out = r;
-    return 0;
-oom:
-    snprintf(err, errlen, "out of memory");
-    rc = -1;
+    r = NULL;
 out:
+    if (rc == KC_MERGE_OUT_OF_MEMORY)
+        kc_err_set(err, errlen, "out of memory");
     kc_report_free(r);
     return rc;
 }

@@ -1,9 +1,17 @@
 /* kc_report: the in-memory report model (see report.h). */
-#include "report.h"
+#include "kc/report.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "kc/codec.h"
+
+/* The classname of kmsconf's testcases is this followed by the code. */
+#define CLASSNAME_PREFIX     "kmsconf."
+#define CLASSNAME_PREFIX_LEN (sizeof(CLASSNAME_PREFIX) - 1)
+/* Longest JUnit name or classname derived here. */
+#define JUNIT_NAME_MAX ((size_t)1 << 20)
 
 struct kc_report *kc_report_new(const char *name)
 {
@@ -25,6 +33,15 @@ static void failure_free(struct kc_failure *f)
     free(f->detail);
 }
 
+static void clear_failures(struct kc_testcase *tc)
+{
+    for (size_t i = 0; i < tc->nfailures; i++)
+        failure_free(&tc->failures[i]);
+    free(tc->failures);
+    tc->failures = NULL;
+    tc->nfailures = 0;
+}
+
 static void testcase_free(struct kc_testcase *tc)
 {
     free(tc->classname);
@@ -32,7 +49,7 @@ static void testcase_free(struct kc_testcase *tc)
     free(tc->case_id);
     free(tc->format);
     free(tc->code);
-    kc_testcase_clear_failures(tc);
+    clear_failures(tc);
     free(tc->skip_type);
     free(tc->skip_reason);
     free(tc->request_id);
@@ -138,22 +155,13 @@ int kc_testcase_add_failure(struct kc_testcase *tc, const char *check,
     return 0;
 }
 
-void kc_testcase_clear_failures(struct kc_testcase *tc)
-{
-    for (size_t i = 0; i < tc->nfailures; i++)
-        failure_free(&tc->failures[i]);
-    free(tc->failures);
-    tc->failures = NULL;
-    tc->nfailures = 0;
-}
-
 int kc_testcase_set_skip(struct kc_testcase *tc, const char *type,
                          const char *reason)
 {
     if (kc_report_setstr(&tc->skip_type, type) ||
         kc_report_setstr(&tc->skip_reason, reason))
         return -1;
-    kc_testcase_clear_failures(tc);
+    clear_failures(tc);
     tc->outcome = KC_OUTCOME_SKIP;
     return 0;
 }
@@ -206,7 +214,77 @@ const char *kc_outcome_name(enum kc_outcome o)
     return "unknown";
 }
 
-static int derive_name(struct kc_testcase *tc)
+/* The classname tc is written under (see kc_testcase_junit_names). */
+static int junit_classname(const struct kc_testcase *tc, char **out)
+{
+    *out = NULL;
+    if (tc->classname) {
+        *out = strdup(tc->classname);
+    } else if (tc->code) {
+        struct kc_buf b;
+        kc_buf_init(&b, JUNIT_NAME_MAX);
+        kc_buf_printf(&b, CLASSNAME_PREFIX "%s", tc->code);
+        *out = kc_buf_take(&b);
+    } else {
+        return 0;
+    }
+    return *out ? 0 : -1;
+}
+
+/* The name tc is written under (see kc_testcase_junit_names). */
+static int junit_name(const struct kc_testcase *tc, char **out)
+{
+    *out = NULL;
+    if (tc->name) {
+        *out = strdup(tc->name);
+    } else if (tc->case_id) {
+        struct kc_buf b;
+        kc_buf_init(&b, JUNIT_NAME_MAX);
+        kc_buf_puts(&b, tc->case_id);
+        if (tc->format)
+            kc_buf_printf(&b, " [%s]", tc->format);
+        *out = kc_buf_take(&b);
+    } else {
+        return 0;
+    }
+    return *out ? 0 : -1;
+}
+
+int kc_testcase_junit_names(const struct kc_testcase *tc, char **classname,
+                            char **name)
+{
+    *name = NULL;
+    if (junit_classname(tc, classname))
+        return -1;
+    if (junit_name(tc, name)) {
+        free(*classname);
+        *classname = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int kc_testcase_set_id(struct kc_testcase *tc, const char *case_id,
+                       const char *format, const char *code)
+{
+    char *classname = NULL, *name = NULL;
+    if (kc_report_setstr(&tc->case_id, case_id) ||
+        kc_report_setstr(&tc->format, format) ||
+        kc_report_setstr(&tc->code, code))
+        return -1;
+    free(tc->classname);
+    free(tc->name);
+    tc->classname = NULL;
+    tc->name = NULL;
+    if (kc_testcase_junit_names(tc, &classname, &name))
+        return -1;
+    tc->classname = classname;
+    tc->name = name;
+    return 0;
+}
+
+/* case_id and format from a name "<id> [<format>]", or the name as id. */
+static int derive_from_name(struct kc_testcase *tc)
 {
     const char *open = strrchr(tc->name, '[');
     size_t n = strlen(tc->name);
@@ -231,10 +309,12 @@ static int derive_name(struct kc_testcase *tc)
 
 int kc_testcase_derive(struct kc_testcase *tc)
 {
-    if (tc->name && derive_name(tc))
+    if (tc->name && derive_from_name(tc))
         return -1;
-    if (!tc->code && tc->classname && !strncmp(tc->classname, "kmsconf.", 8))
-        return kc_report_setstr(&tc->code, tc->classname + 8);
+    if (!tc->code && tc->classname &&
+        !strncmp(tc->classname, CLASSNAME_PREFIX, CLASSNAME_PREFIX_LEN))
+        return kc_report_setstr(&tc->code,
+                                tc->classname + CLASSNAME_PREFIX_LEN);
     return 0;
 }
 

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "diff.h"
-#include "junit.h"
+#include "kc/diff.h"
+#include "kc/junit.h"
 
 static void diff_usage(FILE *f)
 {

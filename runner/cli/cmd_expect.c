@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "expect.h"
-#include "junit.h"
+#include "kc/expect.h"
+#include "kc/junit.h"
 
 static void expect_usage(FILE *f)
 {

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "junit.h"
+#include "kc/junit.h"
 #include "kc/catalog.h"
-#include "matrix.h"
+#include "kc/matrix.h"
 
 static void matrix_usage(FILE *f)
 {

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "junit.h"
-#include "merge.h"
+#include "kc/junit.h"
+#include "kc/merge.h"
 
 static void merge_usage(FILE *f)
 {
@@ -81,7 +81,8 @@ int kc_cmd_merge(int argc, char **argv)
             goto out;
         }
     }
-    if (kc_merge(in, a.files, a.nfiles, a.force, &out, err, sizeof(err))) {
+    if (kc_merge(in, a.files, a.nfiles, a.force, &out, err, sizeof(err)) !=
+        KC_MERGE_OK) {
         fprintf(stderr, "kmsconf merge: %s\n", err);
         goto out;
     }

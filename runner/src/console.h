@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "report.h"
+#include "kc/report.h"
 
 enum kc_verbosity { KC_QUIET = 0, KC_NORMAL, KC_VERBOSE };
 

@@ -399,17 +399,6 @@ struct tc_draft {
     double time_s;
 };
 
-static char *join2(const char *a, const char *b, const char *c)
-{
-    struct kc_buf buf;
-    kc_buf_init(&buf, 0);
-    if (kc_buf_puts(&buf, a) || kc_buf_puts(&buf, b) || kc_buf_puts(&buf, c)) {
-        kc_buf_dispose(&buf);
-        return NULL;
-    }
-    return kc_buf_detach(&buf);
-}
-
 static char *failure_detail(const struct tc_draft *d)
 {
     struct kc_buf b;
@@ -471,11 +460,6 @@ static int emit(struct shared *sh, const struct kc_case *c,
     if (!tc)
         return -1;
     *out = tc;
-    tc->classname = join2("kmsconf.", c->error, "");
-    tc->name = join2(c->id, d->xml ? " [xml]" : " [json]", "");
-    tc->case_id = strdup(c->id);
-    tc->format = strdup(fmt);
-    tc->code = strdup(c->error);
     tc->outcome = d->outcome;
     tc->time_s = d->time_s;
     tc->request_id = d->request_id ? strdup(d->request_id) : NULL;
@@ -484,7 +468,7 @@ static int emit(struct shared *sh, const struct kc_case *c,
         tc->skip_type = strdup(d->type);
         tc->skip_reason = strdup(d->msg);
     }
-    if (!tc->classname || !tc->name || !tc->case_id || !tc->format || !tc->code)
+    if (kc_testcase_set_id(tc, c->id, fmt, c->error))
         return -1;
     return fill_failures(sh, tc, d);
 }

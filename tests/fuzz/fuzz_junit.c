@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "junit.h"
+#include "kc/junit.h"
 
 static void check_err(const char *err)
 {

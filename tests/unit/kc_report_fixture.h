@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "kc/report.h"
 
 static struct kc_report *fx_report(const char *target)
 {
@@ -36,15 +36,8 @@ static struct kc_testcase *fx_case(struct kc_report *r, const char *code,
 {
     struct kc_testcase *tc = kc_report_add_case(r);
     char buf[512];
-    if (!tc)
+    if (!tc || kc_testcase_set_id(tc, id, fmt, code))
         abort();
-    snprintf(buf, sizeof(buf), "kmsconf.%s", code);
-    kc_report_setstr(&tc->classname, buf);
-    snprintf(buf, sizeof(buf), "%s [%s]", id, fmt);
-    kc_report_setstr(&tc->name, buf);
-    kc_report_setstr(&tc->case_id, id);
-    kc_report_setstr(&tc->format, fmt);
-    kc_report_setstr(&tc->code, code);
     tc->outcome = o;
     tc->time_s = 0.25;
     if (o == KC_OUTCOME_SKIP) {

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "diff.h"
+#include "kc/diff.h"
 #include "kc_report_fixture.h"
 
 /* One testcase per category, plus an unchanged one. */

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "expect.h"
+#include "kc/expect.h"
 #include "kc_report_fixture.h"
 
 /* 2026-11-28 12:00:00 UTC */

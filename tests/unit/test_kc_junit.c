@@ -1,4 +1,4 @@
-/* Unit tests of the JUnit writer and reader (reports/junit.c). */
+/* Unit tests of the JUnit writer and reader (reports/junit_*.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-#include "junit.h"
+#include "kc/junit.h"
 #include "kc_report_fixture.h"
 
 /* the project's own schemas, in the source tree (never skipped) */
@@ -120,6 +120,37 @@ static void test_mapping(void **state)
     assert_non_null(strstr(xml, "failed checks: status, message\n"));
     assert_non_null(strstr(xml, "timestamp=\"2026-11-28T00:00:00\""));
     assert_null(strstr(xml, "<testsuites"));
+    free(xml);
+    kc_report_free(r);
+}
+
+/* A testcase that carries only its case id, format and code is written
+ * under the names derived from them, in their sort order. */
+static void test_writer_derives_names(void **state)
+{
+    (void)state;
+    struct kc_report *r = kc_report_new("kmsconf");
+    struct kc_testcase *tc = kc_report_add_case(r);
+    kc_report_setstr(&tc->case_id, "z/late");
+    kc_report_setstr(&tc->format, "xml");
+    kc_report_setstr(&tc->code, "Alpha");
+    tc = kc_report_add_case(r);
+    assert_int_equal(kc_testcase_set_id(tc, "a/early", "json", "Alpha"), 0);
+    char *xml = NULL, err[512];
+    assert_int_equal(kc_junit_write_mem(r, false, &xml, err, sizeof(err)), 0);
+    char *early = strstr(xml, "<testcase classname=\"kmsconf.Alpha\" "
+                              "name=\"a/early [json]\"");
+    char *late = strstr(xml, "<testcase classname=\"kmsconf.Alpha\" "
+                             "name=\"z/late [xml]\"");
+    assert_true(early && late && early < late);
+    struct kc_report *back = NULL;
+    assert_int_equal(
+        kc_junit_read_mem(xml, strlen(xml), "d.xml", &back, err, sizeof(err)),
+        0);
+    assert_string_equal(back->cases[1].case_id, "z/late");
+    assert_string_equal(back->cases[1].format, "xml");
+    assert_string_equal(back->cases[1].code, "Alpha");
+    kc_report_free(back);
     free(xml);
     kc_report_free(r);
 }
@@ -360,6 +391,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_against_schemas),
         cmocka_unit_test(test_mapping),
+        cmocka_unit_test(test_writer_derives_names),
         cmocka_unit_test(test_round_trip_default),
         cmocka_unit_test(test_round_trip_strict),
         cmocka_unit_test(test_deterministic),

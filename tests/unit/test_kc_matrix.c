@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "kc_report_fixture.h"
-#include "matrix.h"
+#include "kc/matrix.h"
 
 #define GOLDEN KC_SOURCE_DIR "/tests/data/reports/matrix-golden.md"
 

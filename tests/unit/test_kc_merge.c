@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "kc_report_fixture.h"
-#include "merge.h"
+#include "kc/merge.h"
 
 static const char *const names[] = {"s1.xml", "s2.xml", "s3.xml"};
 
@@ -30,7 +30,7 @@ static void test_totals_and_props(void **state)
     fx_case(in[2], "C", "c/1", "json", KC_OUTCOME_SKIP, NULL);
     struct kc_report *out = NULL;
     char err[512];
-    if (kc_merge(in, names, 3, false, &out, err, sizeof(err)))
+    if (kc_merge(in, names, 3, false, &out, err, sizeof(err)) != KC_MERGE_OK)
         fail_msg("%s", err);
     assert_int_equal(out->ncases, 4);
     assert_int_equal(kc_report_count(out, KC_OUTCOME_PASS), 1);
@@ -58,7 +58,8 @@ static void test_conflict(void **state)
     fx_case(in[1], "A", "a/1", "json", KC_OUTCOME_FAIL, "code");
     struct kc_report *out = NULL;
     char err[512] = "";
-    assert_int_equal(kc_merge(in, names, 2, false, &out, err, sizeof(err)), -2);
+    assert_int_equal(kc_merge(in, names, 2, false, &out, err, sizeof(err)),
+                     KC_MERGE_CONFLICT);
     assert_null(out);
     assert_string_equal(err, "conflict: testcase 'a/1 [json]' (kmsconf.A) is "
                              "pass in s1.xml but fail in s2.xml");
@@ -66,7 +67,8 @@ static void test_conflict(void **state)
     kc_report_free(in[0]);
     in[0] = fx_report("t");
     fx_case(in[0], "A", "a/1", "json", KC_OUTCOME_FAIL, "status");
-    assert_int_equal(kc_merge(in, names, 2, true, &out, err, sizeof(err)), -2);
+    assert_int_equal(kc_merge(in, names, 2, true, &out, err, sizeof(err)),
+                     KC_MERGE_CONFLICT);
     for (int i = 0; i < 2; i++)
         kc_report_free(in[i]);
 }
@@ -78,15 +80,28 @@ static void test_catalogs(void **state)
     kc_report_set_prop(in[1], "kmsconf.catalog_sha256", "bbbbbbbbbbbbbbbbbb");
     struct kc_report *out = NULL;
     char err[512] = "";
-    assert_int_equal(kc_merge(in, names, 2, false, &out, err, sizeof(err)), -2);
+    assert_int_equal(kc_merge(in, names, 2, false, &out, err, sizeof(err)),
+                     KC_MERGE_CATALOGS_DIFFER);
     assert_non_null(strstr(err, "s1.xml and s2.xml were made with different "
                                 "catalogs"));
-    assert_int_equal(kc_merge(in, names, 2, true, &out, err, sizeof(err)), 0);
+    assert_int_equal(kc_merge(in, names, 2, true, &out, err, sizeof(err)),
+                     KC_MERGE_OK);
     assert_non_null(
         strstr(kc_report_prop(out, "kmsconf.catalog_sha256"), ",bbbb"));
     kc_report_free(out);
     for (int i = 0; i < 2; i++)
         kc_report_free(in[i]);
+}
+
+static void test_no_input(void **state)
+{
+    (void)state;
+    struct kc_report *out = NULL;
+    char err[512] = "";
+    assert_int_equal(kc_merge(NULL, NULL, 0, false, &out, err, sizeof(err)),
+                     KC_MERGE_NO_INPUT);
+    assert_null(out);
+    assert_string_equal(err, "nothing to merge");
 }
 
 int main(void)
@@ -95,6 +110,7 @@ int main(void)
         cmocka_unit_test(test_totals_and_props),
         cmocka_unit_test(test_conflict),
         cmocka_unit_test(test_catalogs),
+        cmocka_unit_test(test_no_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

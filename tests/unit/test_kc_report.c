@@ -73,6 +73,58 @@ static void test_derive(void **state)
     kc_report_free(r);
 }
 
+static void test_set_id_and_junit_names(void **state)
+{
+    (void)state;
+    struct kc_report *r = kc_report_new("x");
+    struct kc_testcase *tc = kc_report_add_case(r);
+    assert_int_equal(
+        kc_testcase_set_id(tc, "keys/describe-missing", "xml", "Forbidden.X"),
+        0);
+    assert_string_equal(tc->classname, "kmsconf.Forbidden.X");
+    assert_string_equal(tc->name, "keys/describe-missing [xml]");
+    assert_string_equal(tc->case_id, "keys/describe-missing");
+    assert_string_equal(tc->format, "xml");
+    assert_string_equal(tc->code, "Forbidden.X");
+    /* the names follow the fields when they change */
+    assert_int_equal(kc_testcase_set_id(tc, "a/b", "json", "C"), 0);
+    assert_string_equal(tc->classname, "kmsconf.C");
+    assert_string_equal(tc->name, "a/b [json]");
+
+    char *cls = NULL, *name = NULL;
+    /* set names win (a foreign testcase keeps what it was read with) */
+    kc_report_setstr(&tc->classname, "tests.test_keys");
+    kc_report_setstr(&tc->name, "test_create[param]");
+    assert_int_equal(kc_testcase_junit_names(tc, &cls, &name), 0);
+    assert_string_equal(cls, "tests.test_keys");
+    assert_string_equal(name, "test_create[param]");
+    free(cls);
+    free(name);
+    /* missing names are derived; without a format the name is the id */
+    tc = kc_report_add_case(r);
+    kc_report_setstr(&tc->case_id, "only/id");
+    assert_int_equal(kc_testcase_junit_names(tc, &cls, &name), 0);
+    assert_null(cls);
+    assert_string_equal(name, "only/id");
+    free(name);
+    kc_report_setstr(&tc->code, "Code");
+    kc_report_setstr(&tc->format, "json");
+    assert_int_equal(kc_testcase_junit_names(tc, &cls, &name), 0);
+    assert_string_equal(cls, "kmsconf.Code");
+    assert_string_equal(name, "only/id [json]");
+    free(cls);
+    free(name);
+    /* and kc_testcase_derive reads them back */
+    struct kc_testcase *back = kc_report_add_case(r);
+    kc_report_setstr(&back->classname, "kmsconf.Code");
+    kc_report_setstr(&back->name, "only/id [json]");
+    assert_int_equal(kc_testcase_derive(back), 0);
+    assert_string_equal(back->case_id, "only/id");
+    assert_string_equal(back->format, "json");
+    assert_string_equal(back->code, "Code");
+    kc_report_free(r);
+}
+
 static void test_copy_and_skip(void **state)
 {
     (void)state;
@@ -100,6 +152,7 @@ int main(void)
         cmocka_unit_test(test_props),
         cmocka_unit_test(test_cases_sort_count_find),
         cmocka_unit_test(test_derive),
+        cmocka_unit_test(test_set_id_and_junit_names),
         cmocka_unit_test(test_copy_and_skip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,7 +25,7 @@
 #include "kc/check.h"
 #include "kc/http.h"
 #include "kc/target.h"
-#include "report.h"
+#include "kc/report.h"
 
 struct kc_redactor;
 struct kc_console;

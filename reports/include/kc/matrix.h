@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "report.h"
+#include "kc/report.h"
 
 struct kc_matrix_input {
     struct kc_report *const *reports;

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "report.h"
+#include "kc/report.h"
 
 enum kc_diff_cat {
     KC_DIFF_REGRESSION = 0, /* pass -> fail or error */
@@ -47,12 +47,10 @@ int kc_diff_compute(const struct kc_report *base, const struct kc_report *cur,
                     struct kc_diff **out);
 void kc_diff_free(struct kc_diff *d);
 
-/* "regression", "fix", "changed", "new-failing", "new-passing", "added",
- * "removed", "skipped", "unskipped", "skip-reason". */
-const char *kc_diff_cat_name(enum kc_diff_cat c);
-
-/* Parses a comma-separated list of category names into a bit mask (bit =
- * 1u << cat). Also accepts the plural forms, "new" (new-failing,
+/* Parses a comma-separated list of category names ("regression", "fix",
+ * "changed", "new-failing", "new-passing", "added", "removed", "skipped",
+ * "unskipped", "skip-reason") into a bit mask (bit = 1u << cat). Also
+ * accepts the plural forms, "new" (new-failing,
  * new-passing, added), "skip" (skipped, unskipped, skip-reason), "all" and
  * "none". 0, or -1 with the unknown name in err. */
 int kc_diff_parse_cats(const char *list, unsigned *mask, char *err,

@@ -27,12 +27,21 @@ struct kc_failure {
     char *detail;  /* full diagnosis, may be NULL */
 };
 
+/*
+ * A testcase is known by its case id, format and error code. Its JUnit
+ * names, the key that sorting, kc_report_find, diff and merge use, follow
+ * from them: classname "kmsconf.<code>", name "<case id> [<format>]"
+ * (kc_testcase_set_id fills both sides, the JUnit writer derives missing
+ * names the same way). A testcase read from a file keeps the names as read
+ * (another producer's are arbitrary) and gets the fields that the names
+ * yield (kc_testcase_derive).
+ */
 struct kc_testcase {
-    char *classname; /* "kmsconf.<ErrorCode>" */
-    char *name;      /* "<case id> [json]" or "<case id> [xml]" */
+    char *classname; /* JUnit classname, "kmsconf.<code>" for ours */
+    char *name;      /* JUnit name, "<case id> [json]" or "<case id> [xml]" */
     char *case_id;   /* "<case id>" */
-    char *format;    /* "json" or "xml" */
-    char *code;      /* the expected error code */
+    char *format;    /* "json" or "xml", NULL when unknown */
+    char *code;      /* the expected error code, NULL when unknown */
     enum kc_outcome outcome;
     double time_s;
     struct kc_failure *failures; /* outcome FAIL: one per failed check;
@@ -61,6 +70,8 @@ struct kc_report {
     size_t cases_cap; /* allocated slots of cases (private) */
 };
 
+/* A new empty report named name (NULL: "kmsconf"); NULL when out of memory.
+ * The caller frees it with kc_report_free (NULL allowed). */
 struct kc_report *kc_report_new(const char *name);
 void kc_report_free(struct kc_report *r);
 
@@ -69,8 +80,10 @@ int kc_report_set_prop(struct kc_report *r, const char *name,
                        const char *value);
 const char *kc_report_prop(const struct kc_report *r, const char *name);
 
-/* Appends an empty testcase and returns it (NULL when out of memory); the
- * caller fills its fields with strdup'ed strings. */
+/* Appends an empty testcase and returns it, owned by r (NULL when out of
+ * memory); the caller sets its identity with kc_testcase_set_id and fills
+ * the other fields with strdup'ed strings. The pointer is valid until the
+ * next kc_report_add_case or kc_report_copy_case on r. */
 struct kc_testcase *kc_report_add_case(struct kc_report *r);
 /* Appends a failure to tc, copying the strings (detail may be NULL). */
 int kc_testcase_add_failure(struct kc_testcase *tc, const char *check,
@@ -88,12 +101,24 @@ const char *kc_outcome_name(enum kc_outcome o);
 /* Replaces *field by a copy of value (NULL allowed). 0 or -1. */
 int kc_report_setstr(char **field, const char *value);
 
-/* Fills case_id, format and code from name and classname when they are NULL:
- * "<id> [json]" gives id and format, "kmsconf.<Code>" gives the code. */
-int kc_testcase_derive(struct kc_testcase *tc);
+/* Makes tc one of kmsconf's own testcases: copies case_id, format and code
+ * and sets classname and name from them (see struct kc_testcase). 0 or -1
+ * (out of memory). */
+int kc_testcase_set_id(struct kc_testcase *tc, const char *case_id,
+                       const char *format, const char *code);
 
-/* Removes all failures of tc. */
-void kc_testcase_clear_failures(struct kc_testcase *tc);
+/* The JUnit names of tc, as malloc'ed copies the caller frees: its
+ * classname and name when set, otherwise derived from code ("kmsconf.<code>")
+ * and from case_id and format ("<case id> [<format>]", "<case id>" without a
+ * format); NULL where there is nothing to derive from. 0 or -1 (out of
+ * memory, both NULL). */
+int kc_testcase_junit_names(const struct kc_testcase *tc, char **classname,
+                            char **name);
+
+/* The inverse, for a testcase read from a file: fills case_id, format and
+ * code from name and classname when they are NULL: "<id> [json]" gives id
+ * and format, "kmsconf.<Code>" gives the code, another name is the id. */
+int kc_testcase_derive(struct kc_testcase *tc);
 
 /* Turns tc into a skipped testcase (failures dropped). 0 or -1. */
 int kc_testcase_set_skip(struct kc_testcase *tc, const char *type,

@@ -7,6 +7,10 @@
  * Strict mode writes a <testsuite> document valid against the Ant JUnit
  * schema: one <failure> per testcase whose text lists every failed check.
  * docs/reports.md describes the exact mapping.
+ *
+ * One module, two files with one job each: junit_write.c (kc_junit_write,
+ * kc_junit_write_mem, kc_junit_clean) and junit_read.c (kc_junit_read,
+ * kc_junit_read_mem, kc_junit_validate).
  */
 #ifndef KC_JUNIT_H
 #define KC_JUNIT_H
@@ -14,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "report.h"
+#include "kc/report.h"
 
 /* Largest report file kc_junit_read accepts, and the most properties per
  * report and failures per testcase it reads (more is an error). */

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "report.h"
+#include "kc/report.h"
 
 #define KC_EXPECT_MAX_BYTES ((size_t)4 * 1024 * 1024)
 

@@ -1,0 +1,670 @@
+/*
+ * kc_junit, the reader half (see kc/junit.h): rebuilds a report from a
+ * JUnit XML file (ours in either flavour or another producer's), and the
+ * schema validation. The writer is junit_write.c.
+ */
+#include "kc/junit.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xmlversion.h>
+
+#include "junit_sections.h"
+#include "kc/codec.h"
+#include "kc/err.h"
+#include "kc/file.h"
+
+/* Largest text the reader gathers from one element. */
+#define READ_TEXT_MAX ((size_t)256 * 1024 * 1024)
+
+/* Deepest nesting of <testsuite>/<testsuites> the reader follows. */
+#define READ_MAX_SUITE_DEPTH 32
+
+/* Size of the buffer holding the first schema violation. */
+#define VALIDATE_MSG_MAX 512
+
+/* The characters of a skip type in "<type>: <reason>". */
+#define SKIP_TYPE_CHARS "abcdefghijklmnopqrstuvwxyz0123456789-_."
+
+struct rctx {
+    struct kc_report *r;
+    const char *name; /* file name for errors */
+    char *err;
+    size_t errlen;
+    bool have_name, have_time;
+    bool invalid; /* err holds why the input is refused; otherwise a -1 is
+                     out of memory */
+};
+
+/* Marks the input as refused (err already says why); returns -1. */
+static int refuse(struct rctx *c)
+{
+    c->invalid = true;
+    return -1;
+}
+
+static bool is_elem(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+/* A malloc'ed copy of the attribute (NULL when absent). */
+static char *attr(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = strdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static char *text_of(const xmlNode *n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    if (!v)
+        return NULL;
+    char *s = strdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+/* The time attribute in seconds ("1,234.5" allowed); 0 when absent, not a
+ * number or negative. */
+static double parse_time(const xmlNode *n)
+{
+    char *v = attr(n, "time");
+    double t = 0.0;
+    if (v) {
+        size_t j = 0;
+        for (size_t i = 0; v[i]; i++) {
+            if (v[i] != ',')
+                v[j++] = v[i];
+        }
+        v[j] = '\0';
+        char *end = NULL;
+        t = strtod(v, &end);
+        if (end == v || !isfinite(t) || t < 0)
+            t = 0.0;
+        free(v);
+    }
+    return t;
+}
+
+static void chomp(char *s)
+{
+    size_t n = strlen(s);
+    if (n && s[n - 1] == '\n')
+        s[n - 1] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* The "@@ " sections of a testcase's text (junit_sections.h)          */
+
+/* One line of a text: p[0..n) without its newline; next is the line after
+ * it (or the end of the text). */
+struct line {
+    const char *p;
+    size_t n;
+    const char *next;
+};
+
+static struct line line_at(const char *p)
+{
+    const char *eol = strchr(p, '\n');
+    size_t n = eol ? (size_t)(eol - p) : strlen(p);
+    return (struct line){p, n, eol ? eol + 1 : p + n};
+}
+
+struct sections {
+    struct kc_testcase *tc;
+    bool checks;            /* "@@ check" lines make failures (strict) */
+    struct kc_failure *cur; /* the check whose detail lines follow */
+    struct kc_buf detail;   /* cur's detail so far */
+    bool done;              /* the transcript took the rest of the text */
+};
+
+/* Hands the gathered detail lines to the current check, if any. */
+static void end_detail(struct sections *s)
+{
+    if (!s->cur)
+        return;
+    char *d = kc_buf_take(&s->detail);
+    if (d)
+        chomp(d);
+    free(s->cur->detail);
+    s->cur->detail = (d && d[0]) ? d : NULL;
+    if (d && !d[0])
+        free(d);
+    s->cur = NULL;
+    kc_buf_init(&s->detail, READ_TEXT_MAX);
+}
+
+/* Handlers of one section line: arg[0..argn) is the line after the
+ * marker. 0 or -1 (out of memory). */
+typedef int (*section_fn)(struct sections *s, const struct line *l,
+                          const char *arg, size_t argn);
+
+static int sec_transcript(struct sections *s, const struct line *l,
+                          const char *arg, size_t argn)
+{
+    (void)arg;
+    (void)argn;
+    s->done = true;
+    int rc = kc_report_setstr(&s->tc->transcript, l->next);
+    if (!rc && s->tc->transcript)
+        chomp(s->tc->transcript);
+    return rc;
+}
+
+static int sec_request_id(struct sections *s, const struct line *l,
+                          const char *arg, size_t argn)
+{
+    (void)l;
+    char *id = strndup(arg, argn);
+    free(s->tc->request_id);
+    s->tc->request_id = id;
+    return id ? 0 : -1;
+}
+
+/* "<check>: <message>" (one space after the colon dropped), or "<check>". */
+static int sec_check(struct sections *s, const struct line *l, const char *arg,
+                     size_t argn)
+{
+    (void)l;
+    const char *colon = memchr(arg, ':', argn);
+    size_t cn = colon ? (size_t)(colon - arg) : argn;
+    char *check = strndup(arg, cn);
+    char *msg = colon ? strndup(colon + 1, (size_t)(arg + argn - colon - 1))
+                      : strdup("");
+    int rc = -1;
+    if (check && msg) {
+        rc = kc_testcase_add_failure(s->tc, check,
+                                     msg[0] == ' ' ? msg + 1 : msg, NULL);
+        if (!rc)
+            s->cur = &s->tc->failures[s->tc->nfailures - 1];
+    }
+    free(check);
+    free(msg);
+    return rc;
+}
+
+static const struct section_handler {
+    const char *marker;
+    size_t len;       /* of marker */
+    bool whole_line;  /* the marker is the whole line */
+    bool strict_only; /* only inside a strict failure */
+    section_fn fn;
+} section_handlers[] = {
+    {KC_JUNIT_SECTION_TRANSCRIPT, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_TRANSCRIPT),
+     true, false, sec_transcript},
+    {KC_JUNIT_SECTION_REQUEST_ID, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_REQUEST_ID),
+     false, false, sec_request_id},
+    {KC_JUNIT_SECTION_CHECK, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_CHECK), false,
+     true, sec_check},
+};
+#define NSECTION_HANDLERS                                                      \
+    (sizeof(section_handlers) / sizeof(section_handlers[0]))
+
+static bool line_starts(const struct line *l, const char *lit, size_t len)
+{
+    return l->n >= len && !memcmp(l->p, lit, len);
+}
+
+static int section_line(struct sections *s, const struct line *l)
+{
+    if (!line_starts(l, KC_JUNIT_SECTION_MARK,
+                     KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_MARK))) {
+        if (s->cur)
+            kc_buf_append(&s->detail, l->p, (size_t)(l->next - l->p));
+        return 0;
+    }
+    end_detail(s); /* any marker line ends a check's detail */
+    for (size_t i = 0; i < NSECTION_HANDLERS; i++) {
+        const struct section_handler *h = &section_handlers[i];
+        if (!line_starts(l, h->marker, h->len) ||
+            (h->whole_line && l->n != h->len) || (h->strict_only && !s->checks))
+            continue;
+        return h->fn(s, l, l->p + h->len, l->n - h->len);
+    }
+    return 0; /* an unknown section: ignored, with its lines */
+}
+
+/* Parses the "@@ request-id: X" and "@@ transcript" sections of text into
+ * tc, and the "@@ check NAME: MSG" sections (strict failures) when checks
+ * is set. Returns 0 or -1 (out of memory). */
+static int parse_sections(struct kc_testcase *tc, const char *text, bool checks)
+{
+    struct sections s = {.tc = tc, .checks = checks};
+    kc_buf_init(&s.detail, READ_TEXT_MAX);
+    int rc = 0;
+    for (const char *p = text; *p && rc == 0 && !s.done;) {
+        struct line l = line_at(p);
+        rc = section_line(&s, &l);
+        p = l.next;
+    }
+    end_detail(&s);
+    kc_buf_dispose(&s.detail);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Elements                                                            */
+
+/* Whether text is the text of one of our strict failures. */
+static bool is_strict_failure(const char *text)
+{
+    return text &&
+           !strncmp(text, KC_JUNIT_STRICT_HEAD,
+                    KC_JUNIT_LIT_LEN(KC_JUNIT_STRICT_HEAD)) &&
+           strstr(text, "\n" KC_JUNIT_SECTION_CHECK);
+}
+
+/* <failure>/<error>: ours in strict mode lists its checks. */
+static int rd_failure(struct kc_testcase *tc, const xmlNode *n)
+{
+    int rc = -1;
+    char *type = attr(n, "type");
+    char *msg = attr(n, "message");
+    char *text = text_of(n);
+    if (is_strict_failure(text)) {
+        rc = parse_sections(tc, strchr(text, '\n') + 1, true);
+        goto out;
+    }
+    const char *check = type && type[0] ? type : (const char *)n->name;
+    rc = kc_testcase_add_failure(tc, check, msg ? msg : "",
+                                 text && text[0] ? text : NULL);
+out:
+    free(type);
+    free(msg);
+    free(text);
+    return rc;
+}
+
+static int rd_skipped(struct kc_testcase *tc, const xmlNode *n)
+{
+    char *msg = attr(n, "message");
+    if (!msg)
+        msg = text_of(n);
+    const char *m = msg ? msg : "";
+    /* "<type>: <reason>" when the type is a token */
+    size_t t = strspn(m, SKIP_TYPE_CHARS);
+    int rc;
+    if (t > 0 && m[t] == ':' && (m[t + 1] == ' ' || !m[t + 1])) {
+        char *type = strndup(m, t);
+        const char *reason = m[t + 1] ? m + t + 2 : "";
+        rc = type ? kc_testcase_set_skip(tc, type, reason) : -1;
+        free(type);
+    } else {
+        rc = kc_testcase_set_skip(tc, "skipped", m);
+    }
+    free(msg);
+    return rc;
+}
+
+static int rd_system_out(struct kc_testcase *tc, const xmlNode *n)
+{
+    char *text = text_of(n);
+    int rc = text ? parse_sections(tc, text, false) : -1;
+    free(text);
+    return rc;
+}
+
+/* What the children of a <testcase> say about its outcome. */
+struct outcome_elems {
+    bool failed, errored;
+    const xmlNode *skipped; /* the first <skipped> */
+};
+
+static int rd_testcase_children(struct kc_testcase *tc, const xmlNode *n,
+                                struct outcome_elems *o)
+{
+    int rc = 0;
+    for (const xmlNode *k = n->children; k && rc == 0; k = k->next) {
+        if (is_elem(k, "failure")) {
+            o->failed = true;
+            rc = rd_failure(tc, k);
+        } else if (is_elem(k, "error")) {
+            o->errored = true;
+            rc = rd_failure(tc, k);
+        } else if (is_elem(k, "skipped")) {
+            if (!o->skipped)
+                o->skipped = k;
+        } else if (is_elem(k, "system-out")) {
+            rc = rd_system_out(tc, k);
+        }
+    }
+    return rc;
+}
+
+static int rd_testcase(struct rctx *c, const xmlNode *n, const char *suite_name)
+{
+    struct kc_testcase *tc = kc_report_add_case(c->r);
+    if (!tc)
+        return -1;
+    tc->name = attr(n, "name");
+    if (!tc->name) {
+        kc_err_set(c->err, c->errlen, "%s:%ld: <testcase> without a name",
+                   c->name, xmlGetLineNo(n));
+        return refuse(c);
+    }
+    tc->classname = attr(n, "classname");
+    if (!tc->classname &&
+        kc_report_setstr(&tc->classname, suite_name ? suite_name : ""))
+        return -1;
+    tc->time_s = parse_time(n);
+    struct outcome_elems o = {0};
+    int rc = rd_testcase_children(tc, n, &o);
+    if (rc)
+        return rc;
+    if (tc->nfailures > KC_JUNIT_MAX_FAILURES) {
+        kc_err_set(c->err, c->errlen,
+                   "%s:%ld: testcase '%s' has more than %d failures", c->name,
+                   xmlGetLineNo(n), tc->name, KC_JUNIT_MAX_FAILURES);
+        return refuse(c);
+    }
+    if (o.errored)
+        tc->outcome = KC_OUTCOME_ERROR;
+    else if (o.failed)
+        tc->outcome = KC_OUTCOME_FAIL;
+    else if (o.skipped)
+        rc = rd_skipped(tc, o.skipped);
+    return rc ? rc : kc_testcase_derive(tc);
+}
+
+static int rd_properties(struct rctx *c, const xmlNode *n)
+{
+    for (const xmlNode *k = n->children; k; k = k->next) {
+        if (!is_elem(k, "property"))
+            continue;
+        if (c->r->nprops >= KC_JUNIT_MAX_PROPS) {
+            kc_err_set(c->err, c->errlen, "%s:%ld: more than %d properties",
+                       c->name, xmlGetLineNo(k), KC_JUNIT_MAX_PROPS);
+            return refuse(c);
+        }
+        char *name = attr(k, "name");
+        char *value = attr(k, "value");
+        if (!value)
+            value = text_of(k);
+        int rc = 0;
+        if (name && name[0] && !kc_report_prop(c->r, name))
+            rc = kc_report_set_prop(c->r, name, value ? value : "");
+        free(name);
+        free(value);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+/* The attributes of a <testsuite> that the report keeps: the first name
+ * and timestamp, and the sum of the times unless <testsuites> gave one. */
+static int rd_suite_attrs(struct rctx *c, const xmlNode *n, const char *name)
+{
+    int rc = 0;
+    if (!c->have_name && name && name[0]) {
+        rc = kc_report_setstr(&c->r->name, name);
+        c->have_name = true;
+    }
+    char *ts = attr(n, "timestamp");
+    if (ts && !c->r->timestamp)
+        c->r->timestamp = ts;
+    else
+        free(ts);
+    if (!c->have_time)
+        c->r->time_s += parse_time(n);
+    return rc;
+}
+
+static int rd_suite(struct rctx *c, const xmlNode *n, int depth)
+{
+    if (depth > READ_MAX_SUITE_DEPTH) {
+        kc_err_set(c->err, c->errlen, "%s:%ld: testsuites nested too deeply",
+                   c->name, xmlGetLineNo(n));
+        return refuse(c);
+    }
+    char *name = attr(n, "name");
+    int rc = is_elem(n, "testsuite") ? rd_suite_attrs(c, n, name) : 0;
+    for (const xmlNode *k = n->children; k && rc == 0; k = k->next) {
+        if (is_elem(k, "testsuite") || is_elem(k, "testsuites"))
+            rc = rd_suite(c, k, depth + 1);
+        else if (is_elem(k, "properties"))
+            rc = rd_properties(c, k);
+        else if (is_elem(k, "testcase"))
+            rc = rd_testcase(c, k, name);
+    }
+    free(name);
+    return rc;
+}
+
+/* s on one line: CR and LF become spaces, trailing spaces go (libxml2's
+ * messages end with a newline). */
+static void one_line(char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n' || s[i] == '\r')
+            s[i] = ' ';
+    }
+    while (n && s[n - 1] == ' ')
+        s[--n] = '\0';
+}
+
+static void last_xml_error(char *err, size_t errlen, const char *name)
+{
+    const xmlError *e = xmlGetLastError();
+    char msg[KC_ERR_MAX];
+    if (e && e->message) {
+        snprintf(msg, sizeof(msg), "%s", e->message);
+        one_line(msg);
+        kc_err_set(err, errlen, "%s:%d: malformed XML: %s", name, e->line, msg);
+    } else
+        kc_err_set(err, errlen, "%s: malformed XML", name);
+}
+
+static int rd_root(struct rctx *c, const xmlNode *root)
+{
+    if (!root) {
+        kc_err_set(c->err, c->errlen, "%s: empty document", c->name);
+        return refuse(c);
+    }
+    if (!is_elem(root, "testsuites") && !is_elem(root, "testsuite")) {
+        kc_err_set(c->err, c->errlen,
+                   "%s:%ld: root element <%s> is neither <testsuites> nor "
+                   "<testsuite>",
+                   c->name, xmlGetLineNo(root), (const char *)root->name);
+        return refuse(c);
+    }
+    if (is_elem(root, "testsuites")) {
+        char *t = attr(root, "time");
+        if (t) {
+            c->r->time_s = parse_time(root);
+            c->have_time = true;
+        }
+        free(t);
+    }
+    return rd_suite(c, root, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* The document                                                        */
+
+/* Whether data[0..len) starts with the literal lit. */
+#define STARTS(data, len, lit)                                                 \
+    ((len) >= KC_JUNIT_LIT_LEN(lit) &&                                         \
+     !memcmp((data), (lit), KC_JUNIT_LIT_LEN(lit)))
+
+#define PROLOG_COMMENT_OPEN  "<!--"
+#define PROLOG_COMMENT_CLOSE "-->"
+#define PROLOG_PI_OPEN       "<?"
+#define PROLOG_DOCTYPE       "<!DOCTYPE"
+#define PROLOG_UTF8_BOM      "\xEF\xBB\xBF"
+
+/* Offset just after the end of the comment that starts at data[i], or 0
+ * when it does not end. */
+static size_t skip_comment(const char *data, size_t len, size_t i)
+{
+    size_t close = KC_JUNIT_LIT_LEN(PROLOG_COMMENT_CLOSE);
+    for (size_t j = i + KC_JUNIT_LIT_LEN(PROLOG_COMMENT_OPEN); j + close <= len;
+         j++) {
+        if (!memcmp(data + j, PROLOG_COMMENT_CLOSE, close))
+            return j + close;
+    }
+    return 0;
+}
+
+/* True when the prolog (before the root element) declares a DOCTYPE. */
+static bool has_doctype(const char *data, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        const char *p = data + i;
+        size_t left = len - i;
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+            i++;
+        } else if (STARTS(p, left, PROLOG_COMMENT_OPEN)) {
+            i = skip_comment(data, len, i);
+            if (!i)
+                return false;
+        } else if (STARTS(p, left, PROLOG_PI_OPEN)) {
+            const char *end = memchr(p, '>', left);
+            if (!end)
+                return false;
+            i = (size_t)(end - data) + 1;
+        } else if (STARTS(p, left, PROLOG_UTF8_BOM)) {
+            i += KC_JUNIT_LIT_LEN(PROLOG_UTF8_BOM);
+        } else {
+            return STARTS(p, left, PROLOG_DOCTYPE);
+        }
+    }
+    return false;
+}
+
+/* The checks made before parsing: size, emptiness, no DOCTYPE. */
+static int precheck(const char *data, size_t len, const char *name, char *err,
+                    size_t errlen)
+{
+    if (len > KC_JUNIT_MAX_BYTES) {
+        kc_err_set(err, errlen, "%s: larger than %zu bytes", name,
+                   KC_JUNIT_MAX_BYTES);
+        return -1;
+    }
+    if (len == 0) {
+        kc_err_set(err, errlen, "%s: empty file", name);
+        return -1;
+    }
+    if (has_doctype(data, len)) {
+        kc_err_set(err, errlen, "%s: DOCTYPE declarations are not accepted",
+                   name);
+        return -1;
+    }
+    return 0;
+}
+
+int kc_junit_read_mem(const char *data, size_t len, const char *name,
+                      struct kc_report **out, char *err, size_t errlen)
+{
+    int rc = -1;
+    xmlDocPtr doc = NULL;
+    struct rctx c = {.name = name, .err = err, .errlen = errlen};
+    *out = NULL;
+    if (precheck(data, len, name, err, errlen))
+        return -1;
+    xmlResetLastError();
+    doc = xmlReadMemory(data, (int)len, name, NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR |
+                            XML_PARSE_NOWARNING);
+    if (!doc) {
+        last_xml_error(err, errlen, name);
+        goto out;
+    }
+    if (doc->intSubset || doc->extSubset) {
+        kc_err_set(err, errlen, "%s: DOCTYPE declarations are not accepted",
+                   name);
+        goto out;
+    }
+    c.r = kc_report_new("kmsconf");
+    if (!c.r || rd_root(&c, xmlDocGetRootElement(doc))) {
+        if (!c.invalid)
+            kc_err_set(err, errlen, "%s: out of memory", name);
+        goto out;
+    }
+    kc_report_sort(c.r);
+    *out = c.r;
+    c.r = NULL;
+    rc = 0;
+out:
+    kc_report_free(c.r);
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int kc_junit_read(const char *path, struct kc_report **out, char *err,
+                  size_t errlen)
+{
+    size_t len = 0;
+    *out = NULL;
+    char *data = kc_file_read(path, KC_JUNIT_MAX_BYTES, 0, &len, err, errlen);
+    if (!data)
+        return -1;
+    int rc = kc_junit_read_mem(data, len, path, out, err, errlen);
+    free(data);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Validation                                                          */
+
+#if LIBXML_VERSION >= 21200
+static void collect_error(void *ctx, const xmlError *e)
+#else
+static void collect_error(void *ctx, xmlError *e)
+#endif
+{
+    char *buf = ctx;
+    if (buf[0] || !e || !e->message)
+        return;
+    snprintf(buf, VALIDATE_MSG_MAX, "line %d: %s", e->line, e->message);
+}
+
+int kc_junit_validate(const char *xml_path, const char *xsd_path, char *err,
+                      size_t errlen)
+{
+    int rc = -1;
+    char first[VALIDATE_MSG_MAX] = "";
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd_path);
+    xmlSchemaPtr schema = pc ? xmlSchemaParse(pc) : NULL;
+    xmlSchemaValidCtxtPtr vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
+    xmlDocPtr doc = NULL;
+    if (!vc) {
+        kc_err_set(err, errlen, "%s: cannot load the schema", xsd_path);
+        goto out;
+    }
+    doc =
+        xmlReadFile(xml_path, NULL,
+                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) {
+        last_xml_error(err, errlen, xml_path);
+        goto out;
+    }
+    xmlSchemaSetValidStructuredErrors(vc, collect_error, first);
+    if (xmlSchemaValidateDoc(vc, doc) != 0) {
+        one_line(first);
+        kc_err_set(err, errlen, "%s: not valid against %s: %s", xml_path,
+                   xsd_path, first);
+        goto out;
+    }
+    rc = 0;
+out:
+    xmlFreeDoc(doc);
+    xmlSchemaFreeValidCtxt(vc);
+    xmlSchemaFree(schema);
+    xmlSchemaFreeParserCtxt(pc);
+    return rc;
+}

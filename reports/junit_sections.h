@@ -1,0 +1,32 @@
+/*
+ * The text sections inside kmsconf's JUnit elements (docs/reports.md), shared
+ * by the two halves of kc_junit so that what junit_write.c writes is what
+ * junit_read.c looks for. Private to reports/.
+ *
+ *   <system-out> (default flavour) and the end of a strict <failure>:
+ *     @@ request-id: <RequestId>
+ *     @@ transcript
+ *     <the transcript, to the end of the text>
+ *   a strict <failure>, before those:
+ *     failed checks: <check>, <check>
+ *     @@ check <check>: <message>
+ *     <its detail lines>
+ */
+#ifndef KC_JUNIT_SECTIONS_H
+#define KC_JUNIT_SECTIONS_H
+
+/* Every section line starts with this. */
+#define KC_JUNIT_SECTION_MARK "@@ "
+/* Followed by the RequestId, to the end of the line. */
+#define KC_JUNIT_SECTION_REQUEST_ID "@@ request-id: "
+/* A line of its own; the transcript is the rest of the text. */
+#define KC_JUNIT_SECTION_TRANSCRIPT "@@ transcript"
+/* Followed by "<check>: <message>"; the detail lines follow. */
+#define KC_JUNIT_SECTION_CHECK "@@ check "
+/* First line of a strict failure's text, then the failed checks. */
+#define KC_JUNIT_STRICT_HEAD "failed checks: "
+
+/* Length of a string literal, such as the markers above. */
+#define KC_JUNIT_LIT_LEN(lit) (sizeof(lit) - 1)
+
+#endif

@@ -1,0 +1,551 @@
+/*
+ * kc_junit, the writer half (see kc/junit.h): serialises a report as JUnit
+ * XML in either flavour, and the text cleaning for XML 1.0 that the writer
+ * and the HTML matrix share. The reader is junit_read.c.
+ */
+#include "kc/junit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+#include "junit_sections.h"
+#include "kc/codec.h"
+#include "kc/err.h"
+
+/* Largest text the writer builds for one element or attribute. */
+#define WRITE_TEXT_MAX ((size_t)256 * 1024 * 1024)
+/* Room for a formatted number attribute. */
+#define NUMBER_ATTR_MAX 64
+/* Ant wants YYYY-MM-DDTHH:MM:SS without a zone: that many characters. */
+#define ANT_TIMESTAMP_LEN 19
+/* Room for the host name of a strict report. */
+#define HOST_NAME_MAX_LEN 256
+
+/* ------------------------------------------------------------------ */
+/* Cleaning text for XML 1.0                                           */
+
+/* Length of the valid UTF-8 sequence at s (1..4) whose code point XML
+ * allows, or 0. */
+static size_t utf8_ok(const unsigned char *s)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') ? 1 : 0;
+    size_t n;
+    unsigned cp;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    static const unsigned min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+        cp == 0xFFFE || cp == 0xFFFF || (cp >= 0x7F && cp <= 0x9F))
+        return 0;
+    return n;
+}
+
+char *kc_junit_clean(const char *s, bool one_line)
+{
+    struct kc_buf b;
+    kc_buf_init(&b, WRITE_TEXT_MAX);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_ok(p);
+        if (n == 1 && one_line && (*p == '\n' || *p == '\r' || *p == '\t')) {
+            kc_buf_putc(&b, ' ');
+        } else if (n) {
+            kc_buf_append(&b, (const char *)p, n);
+        } else {
+            kc_buf_printf(&b, "\\x%02X", *p);
+            n = 1;
+        }
+        p += n;
+    }
+    return kc_buf_take(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Writer                                                              */
+
+struct wctx {
+    xmlTextWriterPtr w;
+    int rc; /* first libxml2 error */
+};
+
+static void w_check(struct wctx *c, int rc)
+{
+    if (rc < 0 && c->rc == 0)
+        c->rc = -1;
+}
+
+static void w_start(struct wctx *c, const char *name)
+{
+    w_check(c, xmlTextWriterStartElement(c->w, (const xmlChar *)name));
+}
+
+static void w_end(struct wctx *c)
+{
+    w_check(c, xmlTextWriterEndElement(c->w));
+}
+
+static void w_attr(struct wctx *c, const char *name, const char *value)
+{
+    char *clean = kc_junit_clean(value ? value : "", true);
+    if (!clean) {
+        c->rc = -1;
+        return;
+    }
+    w_check(c, xmlTextWriterWriteAttribute(c->w, (const xmlChar *)name,
+                                           (const xmlChar *)clean));
+    free(clean);
+}
+
+static void w_attrf(struct wctx *c, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void w_attrf(struct wctx *c, const char *name, const char *fmt, ...)
+{
+    char buf[NUMBER_ATTR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    w_attr(c, name, buf);
+}
+
+static void w_text(struct wctx *c, const char *text)
+{
+    char *clean = kc_junit_clean(text ? text : "", false);
+    if (!clean) {
+        c->rc = -1;
+        return;
+    }
+    w_check(c, xmlTextWriterWriteString(c->w, (const xmlChar *)clean));
+    free(clean);
+}
+
+static double nonneg(double t)
+{
+    return (isfinite(t) && t > 0) ? t : 0.0;
+}
+
+/* Properties in a fixed order: the manifest names first, then the rest by
+ * name. */
+static const char *const manifest_props[] = {
+    "kmsconf.version",       "kmsconf.catalog_sha256", "kmsconf.target",
+    "kmsconf.endpoint_host", "kmsconf.region",         "kmsconf.signature",
+    "kmsconf.formats",       "kmsconf.envelope",       "kmsconf.started",
+    "kmsconf.interrupted",   "kmsconf.shard",
+};
+#define NMANIFEST (sizeof(manifest_props) / sizeof(manifest_props[0]))
+
+static bool is_manifest(const char *name)
+{
+    for (size_t i = 0; i < NMANIFEST; i++) {
+        if (!strcmp(name, manifest_props[i]))
+            return true;
+    }
+    return false;
+}
+
+static int cmp_prop_ptr(const void *a, const void *b)
+{
+    const struct kc_property *const *pa = a;
+    const struct kc_property *const *pb = b;
+    return strcmp((*pa)->name, (*pb)->name);
+}
+
+static void w_properties(struct wctx *c, const struct kc_report *r)
+{
+    w_start(c, "properties");
+    for (size_t i = 0; i < NMANIFEST; i++) {
+        const char *v = kc_report_prop(r, manifest_props[i]);
+        if (!v)
+            continue;
+        w_start(c, "property");
+        w_attr(c, "name", manifest_props[i]);
+        w_attr(c, "value", v);
+        w_end(c);
+    }
+    const struct kc_property **rest = calloc(r->nprops + 1, sizeof(*rest));
+    if (!rest) {
+        c->rc = -1;
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < r->nprops; i++) {
+        if (!is_manifest(r->props[i].name) && r->props[i].name[0])
+            rest[n++] = &r->props[i];
+    }
+    qsort(rest, n, sizeof(*rest), cmp_prop_ptr);
+    for (size_t i = 0; i < n; i++) {
+        w_start(c, "property");
+        w_attr(c, "name", rest[i]->name);
+        w_attr(c, "value", rest[i]->value);
+        w_end(c);
+    }
+    free(rest);
+    w_end(c);
+}
+
+/* The request id and transcript, as the reader expects them. */
+static void put_probe_sections(struct kc_buf *b, const struct kc_testcase *tc)
+{
+    if (tc->request_id)
+        kc_buf_printf(b, KC_JUNIT_SECTION_REQUEST_ID "%s\n", tc->request_id);
+    if (tc->transcript) {
+        kc_buf_puts(b, KC_JUNIT_SECTION_TRANSCRIPT "\n");
+        kc_buf_puts(b, tc->transcript);
+        if (tc->transcript[0] &&
+            tc->transcript[strlen(tc->transcript) - 1] != '\n')
+            kc_buf_putc(b, '\n');
+    }
+}
+
+static void w_skipped(struct wctx *c, const struct kc_testcase *tc)
+{
+    struct kc_buf b;
+    kc_buf_init(&b, WRITE_TEXT_MAX);
+    if (tc->skip_type && tc->skip_type[0])
+        kc_buf_printf(&b, "%s: ", tc->skip_type);
+    kc_buf_puts(&b, tc->skip_reason ? tc->skip_reason : "");
+    w_start(c, "skipped");
+    w_attr(c, "message", kc_buf_str(&b));
+    w_end(c);
+    if (b.failed)
+        c->rc = -1;
+    kc_buf_dispose(&b);
+}
+
+static void w_one_failure(struct wctx *c, const char *elem,
+                          const struct kc_failure *f, const char *text)
+{
+    w_start(c, elem);
+    w_attr(c, "type", f && f->check ? f->check : elem);
+    w_attr(c, "message", f && f->message ? f->message : "");
+    if (text && text[0])
+        w_text(c, text);
+    w_end(c);
+}
+
+/* Strict: one element whose text lists every failed check. */
+static void w_strict_failure(struct wctx *c, const char *elem,
+                             const struct kc_testcase *tc)
+{
+    struct kc_buf b;
+    kc_buf_init(&b, WRITE_TEXT_MAX);
+    kc_buf_puts(&b, KC_JUNIT_STRICT_HEAD);
+    for (size_t i = 0; i < tc->nfailures; i++)
+        kc_buf_printf(&b, "%s%s", i ? ", " : "", tc->failures[i].check);
+    kc_buf_putc(&b, '\n');
+    for (size_t i = 0; i < tc->nfailures; i++) {
+        const struct kc_failure *f = &tc->failures[i];
+        char *m = kc_junit_clean(f->message ? f->message : "", true);
+        kc_buf_printf(&b, KC_JUNIT_SECTION_CHECK "%s: %s\n", f->check,
+                      m ? m : "");
+        free(m);
+        if (f->detail && f->detail[0]) {
+            kc_buf_puts(&b, f->detail);
+            if (f->detail[strlen(f->detail) - 1] != '\n')
+                kc_buf_putc(&b, '\n');
+        }
+    }
+    put_probe_sections(&b, tc);
+    if (b.failed)
+        c->rc = -1;
+    w_one_failure(c, elem, tc->nfailures ? &tc->failures[0] : NULL,
+                  kc_buf_str(&b));
+    kc_buf_dispose(&b);
+}
+
+static void w_system_out(struct wctx *c, const struct kc_testcase *tc)
+{
+    if (!tc->request_id && !tc->transcript)
+        return;
+    struct kc_buf b;
+    kc_buf_init(&b, WRITE_TEXT_MAX);
+    put_probe_sections(&b, tc);
+    if (b.failed)
+        c->rc = -1;
+    w_start(c, "system-out");
+    w_text(c, kc_buf_str(&b));
+    w_end(c);
+    kc_buf_dispose(&b);
+}
+
+/* A testcase and the JUnit names it is written under. */
+struct wcase {
+    const struct kc_testcase *tc;
+    struct kc_testcase key; /* only classname and name: tc's, or derived
+                               from its code, case id and format */
+};
+
+/* The testcases of a report, and the order they are written in. */
+struct wlist {
+    struct wcase *all; /* as in the report */
+    const struct wcase **order;
+    size_t n;
+};
+
+static int cmp_wcase_ptr(const void *a, const void *b)
+{
+    const struct wcase *const *pa = a;
+    const struct wcase *const *pb = b;
+    return kc_testcase_cmp(&(*pa)->key, &(*pb)->key);
+}
+
+static void wlist_dispose(struct wlist *l)
+{
+    for (size_t i = 0; l->all && i < l->n; i++) {
+        free(l->all[i].key.classname);
+        free(l->all[i].key.name);
+    }
+    free(l->all);
+    free(l->order);
+}
+
+/* 0 or -1 (out of memory); dispose in both cases. */
+static int wlist_init(struct wlist *l, const struct kc_report *r)
+{
+    l->n = r->ncases;
+    l->all = calloc(l->n + 1, sizeof(*l->all));
+    l->order = calloc(l->n + 1, sizeof(*l->order));
+    if (!l->all || !l->order)
+        return -1;
+    for (size_t i = 0; i < l->n; i++) {
+        struct wcase *w = &l->all[i];
+        w->tc = &r->cases[i];
+        if (kc_testcase_junit_names(w->tc, &w->key.classname, &w->key.name))
+            return -1;
+        l->order[i] = w;
+    }
+    qsort(l->order, l->n, sizeof(*l->order), cmp_wcase_ptr);
+    return 0;
+}
+
+static void w_testcase(struct wctx *c, const struct wcase *w, bool strict)
+{
+    const struct kc_testcase *tc = w->tc;
+    w_start(c, "testcase");
+    w_attr(c, "classname", w->key.classname ? w->key.classname : "kmsconf");
+    w_attr(c, "name", w->key.name ? w->key.name : "");
+    w_attrf(c, "time", "%.3f", nonneg(tc->time_s));
+    const char *elem = tc->outcome == KC_OUTCOME_ERROR ? "error" : "failure";
+    switch (tc->outcome) {
+    case KC_OUTCOME_PASS:
+        break;
+    case KC_OUTCOME_SKIP:
+        w_skipped(c, tc);
+        break;
+    case KC_OUTCOME_FAIL:
+    case KC_OUTCOME_ERROR:
+        if (strict) {
+            w_strict_failure(c, elem, tc);
+            break;
+        }
+        for (size_t i = 0; i < tc->nfailures; i++)
+            w_one_failure(c, elem, &tc->failures[i], tc->failures[i].detail);
+        if (!tc->nfailures)
+            w_one_failure(c, elem, NULL, NULL);
+        break;
+    }
+    if (!strict)
+        w_system_out(c, tc);
+    w_end(c);
+}
+
+static void w_counts(struct wctx *c, const struct kc_report *r, bool skipped)
+{
+    w_attrf(c, "tests", "%zu", r->ncases);
+    w_attrf(c, "failures", "%zu", kc_report_count(r, KC_OUTCOME_FAIL));
+    w_attrf(c, "errors", "%zu", kc_report_count(r, KC_OUTCOME_ERROR));
+    if (skipped)
+        w_attrf(c, "skipped", "%zu", kc_report_count(r, KC_OUTCOME_SKIP));
+    w_attrf(c, "time", "%.3f", nonneg(r->time_s));
+}
+
+/* The report's start time as Ant's timestamp. */
+static void strict_timestamp(const struct kc_report *r,
+                             char out[ANT_TIMESTAMP_LEN + 1])
+{
+    const char *ts =
+        r->timestamp ? r->timestamp : kc_report_prop(r, "kmsconf.started");
+    if (ts && strlen(ts) >= ANT_TIMESTAMP_LEN) {
+        memcpy(out, ts, ANT_TIMESTAMP_LEN);
+        out[ANT_TIMESTAMP_LEN] = '\0';
+        return;
+    }
+    snprintf(out, ANT_TIMESTAMP_LEN + 1, "1970-01-01T00:00:00");
+}
+
+static void w_suite(struct wctx *c, const struct kc_report *r,
+                    const struct wlist *cases, bool strict)
+{
+    w_start(c, "testsuite");
+    w_attr(c, "name", r->name && r->name[0] ? r->name : "kmsconf");
+    w_counts(c, r, true);
+    if (strict) {
+        char ts[ANT_TIMESTAMP_LEN + 1];
+        char host[HOST_NAME_MAX_LEN] = "localhost";
+        strict_timestamp(r, ts);
+        if (gethostname(host, sizeof(host) - 1) || !host[0])
+            snprintf(host, sizeof(host), "localhost");
+        host[sizeof(host) - 1] = '\0';
+        w_attr(c, "timestamp", ts);
+        w_attr(c, "hostname", host);
+    } else if (r->timestamp) {
+        w_attr(c, "timestamp", r->timestamp);
+    }
+    w_properties(c, r);
+    for (size_t i = 0; i < cases->n; i++)
+        w_testcase(c, cases->order[i], strict);
+    if (strict) {
+        w_start(c, "system-out");
+        w_end(c);
+        w_start(c, "system-err");
+        w_end(c);
+    }
+    w_end(c);
+}
+
+int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
+                       char *err, size_t errlen)
+{
+    int rc = -1;
+    struct wctx c = {0};
+    struct wlist cases = {0};
+    xmlBufferPtr buf = xmlBufferCreate();
+    if (!buf || wlist_init(&cases, r))
+        goto out;
+    /* grow geometrically: the exact scheme reallocates on every write */
+    xmlBufferSetAllocationScheme(buf, XML_BUFFER_ALLOC_DOUBLEIT);
+    c.w = xmlNewTextWriterMemory(buf, 0);
+    if (!c.w)
+        goto out;
+    xmlTextWriterSetIndent(c.w, 1);
+    xmlTextWriterSetIndentString(c.w, (const xmlChar *)"  ");
+    w_check(&c, xmlTextWriterStartDocument(c.w, "1.0", "UTF-8", NULL));
+    if (!strict) {
+        w_start(&c, "testsuites");
+        w_attr(&c, "name", r->name && r->name[0] ? r->name : "kmsconf");
+        w_counts(&c, r, false);
+    }
+    w_suite(&c, r, &cases, strict);
+    w_check(&c, xmlTextWriterEndDocument(c.w));
+    xmlFreeTextWriter(c.w); /* flushes into buf */
+    c.w = NULL;
+    if (c.rc)
+        goto out;
+    *out = strdup((const char *)xmlBufferContent(buf));
+    rc = *out ? 0 : -1;
+out:
+    if (rc)
+        kc_err_set(err, errlen, "cannot serialise the report (out of memory)");
+    if (c.w)
+        xmlFreeTextWriter(c.w);
+    if (buf)
+        xmlBufferFree(buf);
+    wlist_dispose(&cases);
+    return rc;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Writes data to path through a temporary file in the same directory. */
+static int write_atomic(const char *path, const char *data, char *err,
+                        size_t errlen)
+{
+    int rc = -1;
+    int fd = -1;
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp) {
+        kc_err_set(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        kc_err_set(err, errlen, "%s: cannot create a temporary file: %s", path,
+                   strerror(errno));
+        goto out;
+    }
+    if (write_all(fd, data, strlen(data)) || fsync(fd)) {
+        kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        goto out;
+    }
+    fchmod(fd, 0644);
+    if (close(fd)) {
+        fd = -1;
+        kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path)) {
+        kc_err_set(err, errlen, "%s: cannot rename the temporary file: %s",
+                   path, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int kc_junit_write(const struct kc_report *r, const char *path, bool strict,
+                   char *err, size_t errlen)
+{
+    char *xml = NULL;
+    if (kc_junit_write_mem(r, strict, &xml, err, errlen))
+        return -1;
+    int rc = 0;
+    if (!strcmp(path, "-")) {
+        if (fputs(xml, stdout) == EOF || fflush(stdout)) {
+            kc_err_set(err, errlen, "stdout: cannot write the report");
+            rc = -1;
+        }
+    } else {
+        rc = write_atomic(path, xml, err, errlen);
+    }
+    free(xml);
+    return rc;
+}
