@@ -261,6 +261,8 @@ static void answer_of(const struct exchange *x, bool xml, struct kc_answer *a)
     a->header_request_id = x->resp.request_id;
     a->body = kc_buf_str(&x->resp.body);
     a->body_len = x->resp.body.len;
+    a->content_type_count = x->resp.content_type_count;
+    a->request_id_count = x->resp.request_id_count;
 }
 
 /* Saves the step's variables from a JSON success body. */
