@@ -44,7 +44,7 @@ static void usage(FILE *f)
         "  --print-config         print the effective configuration, exit\n"
         "  --latency-ms N         delay every answer by N ms (0..60000)\n"
         "  --request-log FILE     append one JSON line per request\n"
-        "  --deviate CHECK        break one check in error answers\n"
+        "  --deviate NAME         break one check or strict rule in answers\n"
         "  --deviate-code CODE    change the status of answers with CODE\n"
         "  --allow-deviations     needed by --deviate and --deviate-code\n"
         "  --help, --version\n",
@@ -91,7 +91,7 @@ static int take_value(struct options *o, const char *name, const char *val)
     } else if (!strcmp(name, "--deviate")) {
         unsigned bit = rs_reply_check_bit(val);
         if (!bit)
-            return usage_error("--deviate: unknown check", val);
+            return usage_error("--deviate: unknown check or rule", val);
         o->deviations |= bit;
     } else if (!strcmp(name, "--deviate-code")) {
         if (!rs_reply_find(val))

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rs/deviate.h"
 #include "kc/codec.h"
 #include "rs/auth.h"
 #include "rs/ops.h"
@@ -353,7 +354,7 @@ int rs_handler_handle(struct rs_handler *h, const struct rs_http_in *in,
     else if (rc == STOP)
         rc = rs_reply_error(out, &h->dev, c.fmt, c.err, c.arg, NULL);
     else
-        rc = rs_reply_success(out, c.fmt, c.result, NULL);
+        rc = rs_deviate_success(out, &h->dev, c.fmt, c.result);
     if (!rc)
         log_request(h, &c, out);
     cJSON_Delete(c.result);

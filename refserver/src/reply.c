@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs/deviate.h"
 #include "kc/checkname.h"
 #include "kc/codec.h"
 
@@ -189,7 +190,7 @@ unsigned rs_reply_check_bit(const char *name)
         if (!strcmp(kc_checkname_at(i), name))
             return 1u << i;
     }
-    return 0;
+    return rs_deviate_bit(name);
 }
 
 const char *rs_reply_check_name(unsigned bit)
@@ -198,7 +199,7 @@ const char *rs_reply_check_name(unsigned bit)
         if (bit == 1u << i)
             return kc_checkname_at(i);
     }
-    return NULL;
+    return rs_deviate_name(bit);
 }
 
 void rs_reply_message(char *out, size_t outlen, const struct rs_errdef *def,
@@ -330,7 +331,9 @@ static void err_parts_fill(struct err_parts *p, const struct rs_deviations *d,
     unsigned c = d ? d->checks : 0;
     char msg[1024];
     char id[37];
-    if (!request_id) {
+    if (rs_deviate_error_id(d, id)) /* request-id-case */
+        request_id = id;
+    else if (!request_id) {
         kc_uuid4(id);
         request_id = id;
     }
@@ -412,7 +415,7 @@ int rs_reply_error(struct rs_reply *out, const struct rs_deviations *dev,
     if (dev && (dev->checks & RS_DEV_CONTENT_TYPE))
         out->content_type = "text/plain";
     set_ids(out, p.body_id, p.header_id);
-    return 0;
+    return rs_deviate_error(out, dev, fmt); /* the strict rules' */
 }
 
 static char *success_json(const cJSON *result, const char *id)

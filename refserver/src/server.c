@@ -129,7 +129,13 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
     if (!resp)
         return MHD_NO;
     r->body = NULL; /* now owned by the response */
-    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+    if ((!r->extra_content_type ||
+         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                 r->extra_content_type) == MHD_YES) &&
+        (!r->extra_header_id[0] ||
+         MHD_add_response_header(resp, "x-acs-request-id",
+                                 r->extra_header_id) == MHD_YES) &&
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 r->content_type) == MHD_YES &&
         MHD_add_response_header(resp, "x-acs-request-id", r->header_id) ==
             MHD_YES)

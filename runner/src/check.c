@@ -16,8 +16,19 @@
 #include <libxml/tree.h>
 
 #include "kc/codec.h"
+#include "kc/err.h"
+#include "kc/mediatype.h"
+#include "kc/strict_json.h"
+#include "kc/strict_xml.h"
 
 #define MAX_FIELDS 64
+
+/* The top-level members the checks read; the strict JSON scan tells for
+ * each whether its value holds an escaped NUL or is a number written with
+ * a fraction or an exponent. */
+enum { W_CODE, W_MESSAGE, W_REQUEST_ID, W_HTTP_STATUS, W_COUNT };
+static const char *const watched[W_COUNT] = {"Code", "Message", "RequestId",
+                                             "HttpStatus"};
 
 _Static_assert(KC_CHECK_COUNT == KC_CHECKNAME_COUNT,
                "enum kc_check follows kc_checkname_at");
@@ -96,9 +107,24 @@ static int rid_grow(struct kc_ridset *s)
     return 0;
 }
 
-bool kc_ridset_insert(struct kc_ridset *s, const char *id)
+/* The key a RequestId is stored under: a UUID in lower case (either case
+ * is the same UUID), anything else as it is. Caller frees. */
+static char *rid_key(const char *id)
+{
+    char *k = strdup(id);
+    if (k && kc_uuid_valid(k)) {
+        for (char *p = k; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+    }
+    return k;
+}
+
+bool kc_ridset_insert(struct kc_ridset *s, const char *raw)
 {
     bool fresh = true;
+    char *id = rid_key(raw);
+    if (!id)
+        return true; /* out of memory: cannot judge, count as new */
     pthread_mutex_lock(&s->lock);
     if (2 * (s->n + 1) > s->cap && rid_grow(s))
         goto out; /* out of memory: cannot judge, count as new */
@@ -107,11 +133,12 @@ bool kc_ridset_insert(struct kc_ridset *s, const char *id)
         fresh = false;
         goto out;
     }
-    s->slots[i] = strdup(id);
-    if (s->slots[i])
-        s->n++;
+    s->slots[i] = id;
+    id = NULL;
+    s->n++;
 out:
     pthread_mutex_unlock(&s->lock);
+    free(id);
     return fresh;
 }
 
@@ -129,6 +156,8 @@ struct fields {
     struct field v[MAX_FIELDS];
     size_t n;
     bool overflow;
+    unsigned wflags[W_COUNT]; /* KC_STRICT_JSON_* of the watched members */
+    char why[KC_ERR_MAX];     /* why the body has no one reading */
 };
 
 static void fields_dispose(struct fields *f)
@@ -175,10 +204,21 @@ static void json_member(struct fields *f, const cJSON *m)
     }
 }
 
+/* The body read strictly (kc/strict_json.h), then by cJSON. */
 static bool parse_json(const char *body, size_t len, struct fields *f)
 {
+    struct kc_strict_json_watch w[W_COUNT];
+    for (size_t i = 0; i < W_COUNT; i++)
+        w[i].name = watched[i];
+    if (kc_strict_json_scan(body, len, w, W_COUNT, f->why, sizeof(f->why)))
+        return false;
+    for (size_t i = 0; i < W_COUNT; i++)
+        f->wflags[i] = w[i].flags;
     cJSON *root = cJSON_ParseWithLength(body, len);
-    bool ok = cJSON_IsObject(root);
+    bool ok = cJSON_IsObject(root) &&
+              !kc_strict_json_names(root, f->why, sizeof(f->why));
+    if (!root)
+        kc_err_set(f->why, sizeof(f->why), "body is not a JSON object");
     for (const cJSON *m = ok ? root->child : NULL; m; m = m->next)
         json_member(f, m);
     cJSON_Delete(root);
@@ -193,21 +233,36 @@ static bool has_element_child(const xmlNode *n)
     return false;
 }
 
+/* The element names that must appear once, as direct children of the
+ * root: the rule set's fields and the ones the checks read. */
+static size_t envelope_names(const struct kc_envelope *env,
+                             const char *names[MAX_FIELDS + W_COUNT])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < W_COUNT; i++)
+        names[n++] = watched[i];
+    for (size_t i = 0; env && i < env->nfields && n < MAX_FIELDS + W_COUNT; i++)
+        names[n++] = env->fields[i].name;
+    return n;
+}
+
+/* The body read strictly (kc/strict_xml.h): a documented root whose
+ * direct children are the fields. */
 static bool parse_xml(const char *body, size_t len,
                       const struct kc_envelope *env, struct fields *f)
 {
-    if (len > (size_t)INT32_MAX)
-        return false;
-    /* no network, no entity expansion, no DTD loading, silent */
-    xmlDoc *doc = xmlReadMemory(body, (int)len, "answer.xml", NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                    XML_PARSE_NOWARNING);
-    /* a DOCTYPE (internal entities included) has no place in an answer */
-    xmlNode *root = doc && !doc->intSubset && !doc->extSubset
-                        ? xmlDocGetRootElement(doc)
-                        : NULL;
+    const char *names[MAX_FIELDS + W_COUNT];
+    size_t nnames = envelope_names(env, names);
+    xmlDoc *doc = kc_strict_xml_read(body, len, f->why, sizeof(f->why));
+    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
     bool ok = root &&
               (!env || kc_envelope_xml_root_ok(env, (const char *)root->name));
+    if (doc && !ok)
+        kc_err_set(f->why, sizeof(f->why),
+                   "body is not well-formed XML with a documented root");
+    if (ok &&
+        kc_strict_xml_envelope(root, names, nnames, f->why, sizeof(f->why)))
+        ok = false;
     for (xmlNode *c = ok ? root->children : NULL; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
@@ -329,6 +384,12 @@ static void check_envelope(const struct kc_envelope *env,
             return;
         }
     }
+    if (f->wflags[W_HTTP_STATUS] & KC_STRICT_JSON_NOT_INTEGER) {
+        fail(res, KC_CHECK_ENVELOPE,
+             "HttpStatus is written with a fraction or an exponent (integer "
+             "readers such as Go's encoding/json refuse it)");
+        return;
+    }
     char *hs = text_of(f, "HttpStatus", true);
     if (hs && strtol(hs, NULL, 10) != status)
         fail(res, KC_CHECK_ENVELOPE,
@@ -336,23 +397,86 @@ static void check_envelope(const struct kc_envelope *env,
     free(hs);
 }
 
+/* Whether ct parses (RFC 9110) into the media type of the format. */
+static bool media_fits(const char *ct, bool xml, struct kc_mediatype *m)
+{
+    if (!ct || kc_mediatype_parse(ct, m, NULL, 0))
+        return false;
+    if (xml)
+        return (!strcmp(m->type, "text") && !strcmp(m->subtype, "xml")) ||
+               (!strcmp(m->type, "application") && !strcmp(m->subtype, "xml"));
+    return !strcmp(m->type, "application") && !strcmp(m->subtype, "json");
+}
+
+/* The first parameter that is not charset, or NULL. */
+static const char *other_param(const struct kc_mediatype *m)
+{
+    for (size_t i = 0; i < m->nparams; i++) {
+        if (strcmp(m->params[i].name, "charset"))
+            return m->params[i].name;
+    }
+    return NULL;
+}
+
 bool kc_check_content_type_ok(const char *ct, bool xml)
 {
-    if (!ct)
+    struct kc_mediatype m;
+    size_t ncharset = 0;
+    if (!media_fits(ct, xml, &m) || other_param(&m))
         return false;
-    size_t n = strcspn(ct, ";");
-    while (n && isspace((unsigned char)ct[n - 1]))
-        n--;
-    bool type_ok = xml ? ((n == 8 && !strncasecmp(ct, "text/xml", 8)) ||
-                          (n == 15 && !strncasecmp(ct, "application/xml", 15)))
-                       : (n == 16 && !strncasecmp(ct, "application/json", 16));
-    if (!type_ok)
-        return false;
-    const char *p = ct + strcspn(ct, ";");
-    while (*p == ';' || isspace((unsigned char)*p))
-        p++;
-    /* the only parameter accepted is charset */
-    return !*p || !strncasecmp(p, "charset=", 8);
+    kc_mediatype_param(&m, "charset", &ncharset);
+    return ncharset <= 1;
+}
+
+/* The charset, when given, names what the body is: UTF-8 for JSON (RFC
+ * 8259), the document's own encoding for XML. */
+static void check_charset(const struct kc_answer *a,
+                          const struct kc_mediatype *m,
+                          struct kc_check_result *res)
+{
+    char enc[KC_STRICT_XML_ENCODING_MAX] = "utf-8";
+    const char *cs = kc_mediatype_param(m, "charset", NULL);
+    if (!cs)
+        return;
+    if (a->xml)
+        kc_strict_xml_encoding(a->body, a->body_len, enc, sizeof(enc));
+    if (strcasecmp(cs, enc))
+        fail(res, KC_CHECK_CONTENT_TYPE,
+             "Content-Type charset '%.40s' does not name the body's encoding, "
+             "%s (readers that trust the header decode the body otherwise)",
+             cs, enc);
+}
+
+static void check_content_type(const struct kc_answer *a,
+                               struct kc_check_result *res)
+{
+    struct kc_mediatype m;
+    size_t ncharset = 0;
+    const char *other;
+    if (a->content_type_count > 1) {
+        fail(res, KC_CHECK_CONTENT_TYPE,
+             "Content-Type sent %u times (clients disagree on which one "
+             "counts)",
+             a->content_type_count);
+    } else if (!media_fits(a->content_type, a->xml, &m)) {
+        fail(res, KC_CHECK_CONTENT_TYPE,
+             "Content-Type '%.100s' does not fit %s",
+             a->content_type ? a->content_type : "(none)",
+             a->xml ? "XML (text/xml or application/xml)"
+                    : "JSON (application/json)");
+    } else if ((other = other_param(&m)) != NULL) {
+        fail(res, KC_CHECK_CONTENT_TYPE,
+             "Content-Type '%.100s' has a parameter other than charset "
+             "(%.40s)",
+             a->content_type, other);
+    } else if (kc_mediatype_param(&m, "charset", &ncharset) && ncharset > 1) {
+        fail(res, KC_CHECK_CONTENT_TYPE,
+             "Content-Type '%.100s' gives charset %zu times (readers "
+             "disagree on which counts)",
+             a->content_type, ncharset);
+    } else {
+        check_charset(a, &m, res);
+    }
 }
 
 static void check_transport(const struct kc_expectation *ex,
@@ -362,23 +486,28 @@ static void check_transport(const struct kc_expectation *ex,
     if (a->status != ex->entry->http_status)
         fail(res, KC_CHECK_STATUS, "HTTP status %ld, expected %d", a->status,
              ex->entry->http_status);
-    if (!kc_check_content_type_ok(a->content_type, a->xml))
-        fail(res, KC_CHECK_CONTENT_TYPE,
-             "Content-Type '%.100s' does not fit %s",
-             a->content_type ? a->content_type : "(none)",
-             a->xml ? "XML (text/xml or application/xml)"
-                    : "JSON (application/json)");
+    check_content_type(a, res);
 }
+
+#define CUT_BY_NUL                                                             \
+    "holds an escaped NUL (C readers cut it there, other readers do not)"
 
 static void check_request_ids(const struct kc_answer *a, struct kc_ridset *rids,
                               struct kc_check_result *res)
 {
     const char *rid = res->request_id;
-    if (!rid)
+    if (res->cut & (1u << KC_CHECK_REQUEST_ID))
+        fail(res, KC_CHECK_REQUEST_ID, "RequestId " CUT_BY_NUL);
+    else if (!rid)
         fail(res, KC_CHECK_REQUEST_ID, "no RequestId in the body");
     else if (!kc_uuid_valid(rid))
         fail(res, KC_CHECK_REQUEST_ID, "RequestId '%.80s' is not a UUID", rid);
-    if (rid && a->header_request_id && strcmp(rid, a->header_request_id))
+    if (a->request_id_count > 1)
+        fail(res, KC_CHECK_REQUEST_ID_HEADER,
+             "x-acs-request-id sent %u times (clients disagree on which one "
+             "counts)",
+             a->request_id_count);
+    else if (rid && a->header_request_id && strcmp(rid, a->header_request_id))
         fail(res, KC_CHECK_REQUEST_ID_HEADER,
              "x-acs-request-id '%.80s' differs from the body's RequestId "
              "'%.80s'",
@@ -392,15 +521,27 @@ static void check_fields(const struct kc_expectation *ex,
                          struct kc_check_result *res)
 {
     const char *want = ex->entry->code;
-    if (!res->code)
+    if (res->cut & (1u << KC_CHECK_CODE))
+        fail(res, KC_CHECK_CODE, "Code " CUT_BY_NUL);
+    else if (!res->code)
         fail(res, KC_CHECK_CODE, "no Code in the body, expected %s", want);
     else if (strcmp(res->code, want))
         fail(res, KC_CHECK_CODE, "Code %.100s, expected %s", res->code, want);
-    if (!res->message)
+    if (res->cut & (1u << KC_CHECK_MESSAGE))
+        fail(res, KC_CHECK_MESSAGE, "Message " CUT_BY_NUL);
+    else if (!res->message)
         fail(res, KC_CHECK_MESSAGE, "no Message in the body");
     else if (!kc_catalog_match(ex->entry, res->message, ex->args, ex->nargs))
         fail(res, KC_CHECK_MESSAGE,
              "Message '%.120s' matches no template of %s", res->message, want);
+}
+
+static void drop_if(bool cond, char **text)
+{
+    if (cond) {
+        free(*text);
+        *text = NULL;
+    }
 }
 
 static bool read_body(const struct kc_answer *a, const struct kc_envelope *env,
@@ -410,10 +551,20 @@ static bool read_body(const struct kc_answer *a, const struct kc_envelope *env,
                          : parse_json(a->body, a->body_len, f);
     if (!res->parsed)
         return false;
+    /* a field cut at an escaped NUL has no one reading: none is kept
+       (by[] follows W_CODE, W_MESSAGE, W_REQUEST_ID) */
+    static const enum kc_check by[] = {KC_CHECK_CODE, KC_CHECK_MESSAGE,
+                                       KC_CHECK_REQUEST_ID};
+    for (size_t i = 0; i < sizeof(by) / sizeof(by[0]); i++)
+        if (f->wflags[i] & KC_STRICT_JSON_ESCAPED_NUL)
+            res->cut |= 1u << by[i];
     res->code = text_of(f, "Code", false);
     res->message = text_of(f, "Message", false);
     res->request_id = text_of(f, "RequestId", false);
     res->http_status = text_of(f, "HttpStatus", true);
+    drop_if(res->cut & (1u << KC_CHECK_CODE), &res->code);
+    drop_if(res->cut & (1u << KC_CHECK_MESSAGE), &res->message);
+    drop_if(res->cut & (1u << KC_CHECK_REQUEST_ID), &res->request_id);
     return true;
 }
 
@@ -424,9 +575,11 @@ void kc_check_error(const struct kc_expectation *ex, const struct kc_answer *a,
     struct fields *fp = calloc(1, sizeof(*fp));
     check_transport(ex, a, res);
     if (!fp || !read_body(a, ex->envelope, fp, res)) {
-        fail(res, KC_CHECK_FORMAT,
-             a->xml ? "body is not well-formed XML with a documented root"
-                    : "body is not a JSON object");
+        fail(res, KC_CHECK_FORMAT, "%s",
+             fp && fp->why[0] ? fp->why
+             : a->xml         ? "body is not well-formed XML with a documented "
+                                "root"
+                              : "body is not a JSON object");
         goto out;
     }
     check_fields(ex, res);
@@ -444,14 +597,21 @@ static bool same(const char *a, const char *b)
     return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+/* Whether field c has no one reading on either side (escaped NUL). */
+static bool cut(const struct kc_check_result *j,
+                const struct kc_check_result *x, enum kc_check c)
+{
+    return ((j->cut | x->cut) & (1u << c)) != 0;
+}
+
 void kc_check_parity(const struct kc_check_result *j, struct kc_check_result *x)
 {
     if (!j->parsed || !x->parsed)
         return;
-    if (!same(j->code, x->code))
+    if (!cut(j, x, KC_CHECK_CODE) && !same(j->code, x->code))
         fail(x, KC_CHECK_PARITY, "Code differs: JSON '%.80s', XML '%.80s'",
              j->code ? j->code : "", x->code ? x->code : "");
-    else if (!same(j->message, x->message))
+    else if (!cut(j, x, KC_CHECK_MESSAGE) && !same(j->message, x->message))
         fail(x, KC_CHECK_PARITY, "Message differs: JSON '%.120s', XML '%.120s'",
              j->message ? j->message : "", x->message ? x->message : "");
     else if (!same(j->http_status, x->http_status))
@@ -466,9 +626,14 @@ void kc_check_success(const struct kc_answer *a, struct kc_ridset *rids,
     struct fields *fp = calloc(1, sizeof(*fp));
     memset(res, 0, sizeof(*res));
     if (!fp || !read_body(a, NULL, fp, res)) {
-        fail(res, KC_CHECK_FORMAT, "success body is not a JSON object");
+        fail(res, KC_CHECK_FORMAT, "%s",
+             fp && fp->why[0] ? fp->why : "success body is not a JSON object");
         goto out;
     }
+    /* a 2xx answer that is an error envelope did not succeed */
+    if (field_get(fp, "Code"))
+        fail(res, KC_CHECK_ENVELOPE, "an error envelope (Code '%.80s')",
+             res->code ? res->code : "(not a string)");
     check_request_ids(a, rids, res);
 out:
     if (fp)

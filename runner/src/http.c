@@ -99,14 +99,17 @@ static char *header_value(const char *line, size_t n, const char *name)
     return out;
 }
 
-static void take_header(char **slot, const char *line, size_t n,
-                        const char *name)
+/* Keeps the last value of header name and counts its occurrences (a
+ * header sent twice is for the checks to judge). */
+static void take_header(char **slot, unsigned *count, const char *line,
+                        size_t n, const char *name)
 {
     char *v = header_value(line, n, name);
     if (!v)
         return;
     free(*slot);
     *slot = v;
+    (*count)++;
 }
 
 static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -120,14 +123,18 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
         free(x->resp->request_id);
         x->resp->content_type = NULL;
         x->resp->request_id = NULL;
+        x->resp->content_type_count = 0;
+        x->resp->request_id_count = 0;
     }
     if (x->resp->headers.len + n > x->max_headers ||
         kc_buf_append(&x->resp->headers, ptr, n)) {
         x->toobig = true;
         return 0;
     }
-    take_header(&x->resp->content_type, ptr, n, "content-type");
-    take_header(&x->resp->request_id, ptr, n, "x-acs-request-id");
+    take_header(&x->resp->content_type, &x->resp->content_type_count, ptr, n,
+                "content-type");
+    take_header(&x->resp->request_id, &x->resp->request_id_count, ptr, n,
+                "x-acs-request-id");
     return n;
 }
 

@@ -261,6 +261,8 @@ static void answer_of(const struct exchange *x, bool xml, struct kc_answer *a)
     a->header_request_id = x->resp.request_id;
     a->body = kc_buf_str(&x->resp.body);
     a->body_len = x->resp.body.len;
+    a->content_type_count = x->resp.content_type_count;
+    a->request_id_count = x->resp.request_id_count;
 }
 
 /* Saves the step's variables from a JSON success body. */
@@ -304,21 +306,76 @@ struct setup_result {
     size_t nrid_fail;
 };
 
-static void note_success_checks(struct case_ctx *cx, size_t idx,
-                                const struct exchange *x,
-                                struct setup_result *sr)
+/*
+ * Checks the answer of setup or teardown step idx (phase names which)
+ * like a success answer: its RequestId problems go to sr->rid_fail as
+ * "<phase> step N: ..."; returns false, saying why, when the body is an
+ * error envelope or not in the asked format (JSON, read strictly).
+ */
+static bool note_success_checks(struct case_ctx *cx, const char *phase,
+                                size_t idx, const struct exchange *x,
+                                struct setup_result *sr, char *why,
+                                size_t whylen)
 {
     struct kc_answer a;
     struct kc_check_result res;
+    bool ok = true;
     answer_of(x, false, &a);
     kc_check_success(&a, cx->sh->rids, &res);
-    for (size_t i = 0; i < res.nfailures && sr->nrid_fail < 8; i++) {
-        struct kc_check_failure *f = &sr->rid_fail[sr->nrid_fail++];
-        f->check = res.failures[i].check;
-        snprintf(f->message, sizeof(f->message), "setup step %zu: %.280s",
-                 idx + 1, res.failures[i].message);
+    for (size_t i = 0; i < res.nfailures; i++) {
+        const struct kc_check_failure *r = &res.failures[i];
+        if (r->check == KC_CHECK_FORMAT || r->check == KC_CHECK_ENVELOPE) {
+            if (ok)
+                snprintf(why, whylen, "%s%.280s",
+                         r->check == KC_CHECK_FORMAT
+                             ? "a body not in the asked format (JSON): "
+                             : "",
+                         r->message);
+            ok = false;
+        } else if (sr->nrid_fail < 8) {
+            struct kc_check_failure *f = &sr->rid_fail[sr->nrid_fail++];
+            f->check = r->check;
+            snprintf(f->message, sizeof(f->message), "%s step %zu: %.280s",
+                     phase, idx + 1, r->message);
+        }
     }
     kc_check_result_dispose(&res);
+    return ok;
+}
+
+/* Judges the answer of setup step i (every answer enters the RequestId
+ * set); a failed step leaves sr->ok false with its type and message. */
+static void judge_setup_step(struct case_ctx *cx, const struct kc_step *s,
+                             size_t i, const struct exchange *x,
+                             struct setup_result *sr)
+{
+    char err[320] = "";
+    const char *name = s->action ? s->action : "wait";
+    bool answered = x->sent && (s->action || s->raw_query);
+    bool body_ok = !answered ||
+                   note_success_checks(cx, "setup", i, x, sr, err, sizeof(err));
+    snprintf(sr->type, sizeof(sr->type), "setup");
+    if (!x->sent) {
+        snprintf(sr->type, sizeof(sr->type), "%s",
+                 x->transport ? "transport" : "case");
+        snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
+                 name, x->err);
+    } else if (x->resp.status < 200 || x->resp.status > 299) {
+        snprintf(sr->msg, sizeof(sr->msg),
+                 "setup step %zu (%s) answered HTTP %ld", i + 1, s->action,
+                 x->resp.status);
+    } else if (!body_ok) {
+        snprintf(sr->msg, sizeof(sr->msg),
+                 "setup step %zu (%s) answered HTTP %ld with %s", i + 1,
+                 s->action ? s->action : "query", x->resp.status, err);
+    } else if (answered && save_vars(cx, s, x, err, sizeof(err))) {
+        snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
+                 s->action, err);
+    } else {
+        sr->type[0] = '\0';
+        return;
+    }
+    sr->ok = false;
 }
 
 static void run_setup(struct case_ctx *cx, struct setup_result *sr)
@@ -329,7 +386,7 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
     for (size_t i = 0; i < c->nsetup && sr->ok; i++) {
         const struct kc_step *s = &c->setup[i];
         struct exchange x;
-        char title[128], err[320] = "";
+        char title[128];
         if (stopped(cx->sh)) {
             sr->interrupted = true;
             return;
@@ -338,49 +395,43 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
         snprintf(title, sizeof(title), "setup %zu: %s", i + 1,
                  s->action ? s->action : "wait");
         log_append(cx, title, &x);
-        if (!x.sent) {
-            sr->ok = false;
-            snprintf(sr->type, sizeof(sr->type), "%s",
-                     x.transport ? "transport" : "case");
-            snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
-                     s->action ? s->action : "wait", x.err);
-        } else if (x.resp.status < 200 || x.resp.status > 299) {
-            sr->ok = false;
-            snprintf(sr->type, sizeof(sr->type), "setup");
-            snprintf(sr->msg, sizeof(sr->msg),
-                     "setup step %zu (%s) answered HTTP %ld", i + 1, s->action,
-                     x.resp.status);
-        } else if (s->action || s->raw_query) {
-            note_success_checks(cx, i, &x, sr);
-            if (save_vars(cx, s, &x, err, sizeof(err))) {
-                sr->ok = false;
-                snprintf(sr->type, sizeof(sr->type), "setup");
-                snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s",
-                         i + 1, s->action, err);
-            }
-        }
+        judge_setup_step(cx, s, i, &x, sr);
         exchange_dispose(&x);
     }
 }
 
-static void run_teardown(struct case_ctx *cx)
+/* Runs the teardown; the RequestId problems of its answers go to
+ * tr->rid_fail (every answer enters the run's RequestId set). */
+static void run_teardown(struct case_ctx *cx, struct setup_result *tr)
 {
     const struct kc_case *c = cx->c;
+    memset(tr, 0, sizeof(*tr));
     for (size_t i = 0; i < c->nteardown; i++) {
         const struct kc_step *s = &c->teardown[i];
         struct exchange x;
-        char title[128];
+        char title[128], why[320] = "", line[512];
         exec_step(cx, s, false, false, &x);
         snprintf(title, sizeof(title), "teardown %zu: %s", i + 1,
                  s->action ? s->action : "wait");
         log_append(cx, title, &x);
-        if (!x.sent || x.resp.status < 200 || x.resp.status > 299) {
-            char line[512];
+        bool answered = x.sent && (s->action || s->raw_query);
+        bool ok = x.sent && x.resp.status >= 200 && x.resp.status <= 299;
+        if (answered &&
+            !note_success_checks(cx, "teardown", i, &x, tr, why, sizeof(why)) &&
+            ok)
+            snprintf(line, sizeof(line),
+                     "note: %s teardown step %zu (%s): answered HTTP %ld with "
+                     "%s",
+                     c->id, i + 1, s->action ? s->action : "query",
+                     x.resp.status, why);
+        else if (!ok)
             snprintf(line, sizeof(line), "note: %s teardown step %zu (%s): %s",
                      c->id, i + 1, s->action ? s->action : "wait",
                      x.sent ? "answered an error" : x.err);
+        else
+            line[0] = '\0';
+        if (line[0])
             kc_console_note(cx->sh->o->console, line);
-        }
         exchange_dispose(&x);
     }
 }
@@ -579,6 +630,21 @@ out:
     xpairs_dispose(&xp);
 }
 
+/* The teardown's RequestId problems join the failures of testcases whose
+ * probe was judged. */
+static void add_teardown_failures(struct tc_draft *d, size_t n,
+                                  const struct setup_result *tr)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct kc_check_result *r = &d[i].res;
+        for (size_t k = 0; k < tr->nrid_fail && d[i].have_res; k++) {
+            if (r->nfailures < sizeof(r->failures) / sizeof(r->failures[0]))
+                r->failures[r->nfailures++] = tr->rid_fail[k];
+            d[i].outcome = KC_OUTCOME_FAIL;
+        }
+    }
+}
+
 static size_t drafts_init(const struct kc_run_opts *o, struct tc_draft d[2])
 {
     size_t n = 0;
@@ -615,7 +681,9 @@ static void run_case(struct shared *sh, struct kc_http *http,
             set_all(d, n, KC_OUTCOME_ERROR, sr.type, sr.msg);
         else
             run_probes(&cx, d, n, &sr);
-        run_teardown(&cx);
+        struct setup_result tr;
+        run_teardown(&cx, &tr);
+        add_teardown_failures(d, n, &tr);
         if (!sr.ok)
             for (size_t i = 0; i < n; i++)
                 if (!d[i].transcript)

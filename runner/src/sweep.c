@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "kc/check.h"
 #include "kc/request.h"
 
 #define SW_SHOW_MAX 96 /* longest server string echoed on the console */
@@ -25,6 +26,7 @@ struct sweeper {
     const struct kc_sweep_opts *o;
     struct kc_sweep_stats *st;
     struct kc_http *http;
+    struct kc_ridset *rids; /* the RequestIds of the sweep's answers */
     char prefix[96];        /* Description prefix of our keys */
     char alias_prefix[112]; /* "alias/" + prefix */
 };
@@ -101,6 +103,23 @@ static void describe_error(const cJSON *body, long status, char *why,
         snprintf(why, whylen, "%s: %s (HTTP %ld)", code, msg, status);
 }
 
+/* Every answer of the sweep enters its RequestId set; a repeated one is
+ * reported (the sweep goes on: it removes, it does not judge). */
+static void sw_note_request_id(struct sweeper *s, const char *action,
+                               const cJSON *body)
+{
+    char shown[SW_SHOW_MAX + 1];
+    const char *id = json_str(body, "RequestId");
+    if (!id || kc_ridset_insert(s->rids, id))
+        return;
+    show(shown, sizeof(shown), id);
+    fprintf(s->o->err,
+            "kmsconf sweep: [%s] %s: RequestId '%s' was already seen in this "
+            "sweep\n",
+            s->cred->name, action, shown);
+    s->st->repeated_ids++;
+}
+
 /*
  * One signed call with the sweeper's credential, Format JSON. SW_OK with
  * *out the parsed success body (caller frees), SW_ANSWER for an error
@@ -156,6 +175,7 @@ static enum sw_rc sw_call(struct sweeper *s, const char *action,
     rc = SW_ANSWER;
     if (resp.body.len)
         body = cJSON_ParseWithLength(resp.body.data, resp.body.len);
+    sw_note_request_id(s, action, body);
     if (resp.status < 200 || resp.status > 299) {
         describe_error(body, resp.status, why, whylen);
         goto out;
@@ -411,7 +431,8 @@ int kc_sweep_run(const struct kc_target *t, const struct kc_sweep_opts *opts,
     snprintf(s.alias_prefix, sizeof(s.alias_prefix), "alias/%s%s", s.prefix,
              opts->label ? "-" : "");
     s.http = kc_http_new(&opts->http);
-    if (!s.http) {
+    s.rids = kc_ridset_new();
+    if (!s.http || !s.rids) {
         fprintf(opts->err, "kmsconf sweep: out of memory\n");
         goto out;
     }
@@ -432,6 +453,7 @@ int kc_sweep_run(const struct kc_target *t, const struct kc_sweep_opts *opts,
         ret = 3;
 out:
     kc_http_free(s.http);
+    kc_ridset_free(s.rids);
     free(creds);
     return ret;
 }

@@ -15,8 +15,10 @@
  *
  * Output: one line per resource on opts->out ("would delete alias ...",
  * "deleted alias ...", "scheduled key ... for deletion"), problems on
- * opts->err. Nothing printed comes from a secret; strings that come from the
- * server are cut to a bounded length and control characters replaced.
+ * opts->err, among them an answer whose RequestId an earlier answer of the
+ * sweep had (UUIDs compared without case; reported, not fatal). Nothing printed
+ * comes from a secret; strings that come from the server are cut to a bounded
+ * length and control characters replaced.
  */
 #ifndef KC_SWEEP_H
 #define KC_SWEEP_H
@@ -43,11 +45,12 @@ struct kc_sweep_opts {
 };
 
 struct kc_sweep_stats {
-    size_t aliases;     /* deleted, or that would be deleted */
-    size_t keys;        /* scheduled, or that would be scheduled */
-    size_t failures;    /* removals that the target refused */
-    size_t list_errors; /* credentials whose account could not be listed */
-    bool unreachable;   /* a transport error happened */
+    size_t aliases;      /* deleted, or that would be deleted */
+    size_t keys;         /* scheduled, or that would be scheduled */
+    size_t failures;     /* removals that the target refused */
+    size_t list_errors;  /* credentials whose account could not be listed */
+    size_t repeated_ids; /* answers whose RequestId an earlier one had */
+    bool unreachable;    /* a transport error happened */
 };
 
 /*

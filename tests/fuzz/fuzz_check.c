@@ -4,7 +4,8 @@
  *
  * Input layout (every part may be short or missing):
  *   byte 0      flags: bit 0 Content-Type present, bit 1 x-acs-request-id
- *               present, bit 2 bind a placeholder
+ *               present, bit 2 bind a placeholder, bit 3 Content-Type
+ *               sent twice, bit 4 x-acs-request-id sent twice
  *   byte 1      which catalog entry is expected (modulo the count)
  *   bytes 2-3   HTTP status (big endian, modulo 1000)
  *   then four lines ending in '\n': Content-Type, x-acs-request-id,
@@ -111,7 +112,9 @@ static void run_checks(const struct input *in)
                           (in->flags & 1) ? in->line[0] : NULL,
                           (in->flags & 2) ? in->line[1] : NULL,
                           (const char *)in->body,
-                          in->body_len};
+                          in->body_len,
+                          (in->flags & 8) ? 2u : 1u,
+                          (in->flags & 16) ? 2u : 1u};
     struct kc_check_result res[3];
     struct kc_ridset *rids = kc_ridset_new();
 

@@ -155,8 +155,8 @@ static void check_row(const struct fx *f, const struct row *r)
 {
     struct kc_expectation ex = {
         kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
-    struct kc_answer a = {r->xml,     r->status, r->ct,
-                          r->hdr_rid, r->body,   strlen(r->body)};
+    struct kc_answer a = {r->xml,  r->status,       r->ct, r->hdr_rid,
+                          r->body, strlen(r->body), 0,     0};
     struct kc_ridset *rids = kc_ridset_new();
     struct kc_check_result res;
     kc_check_error(&ex, &a, rids, &res);
@@ -188,8 +188,8 @@ static void test_request_id_unique(void **state)
     const struct fx *f = *state;
     struct kc_expectation ex = {
         kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
-    struct kc_answer a = {false, 404,     "application/json",
-                          RID,   JSON_OK, strlen(JSON_OK)};
+    struct kc_answer a = {
+        false, 404, "application/json", RID, JSON_OK, strlen(JSON_OK), 0, 0};
     struct kc_ridset *rids = kc_ridset_new();
     struct kc_check_result r1, r2;
     kc_check_error(&ex, &a, rids, &r1);
@@ -224,8 +224,8 @@ static void test_message_args(void **state)
         "provided.\",\"RequestId\":\"" RID "\"}";
     struct kc_expectation ex = {kc_catalog_find(f->cat, "MissingParameter"),
                                 args, 1, f->env};
-    struct kc_answer a = {false, 400,     "application/json",
-                          NULL,  body_ok, strlen(body_ok)};
+    struct kc_answer a = {
+        false, 400, "application/json", NULL, body_ok, strlen(body_ok), 0, 0};
     struct kc_check_result res;
     kc_check_error(&ex, &a, NULL, &res);
     assert_int_equal(res.nfailures, 0);
@@ -247,9 +247,10 @@ static void test_parity(void **state)
         "<KMS><HttpStatus>404</HttpStatus><Code>Forbidden.KeyNotFound</Code>"
         "<Message>The specified Key is not found. </Message><RequestId>"
         "a0000000-0000-0000-0000-000000000000</RequestId></KMS>";
-    struct kc_answer j = {false, 404,     "application/json",
-                          NULL,  JSON_OK, strlen(JSON_OK)};
-    struct kc_answer x = {true, 404, "text/xml", NULL, XML_OK, strlen(XML_OK)};
+    struct kc_answer j = {
+        false, 404, "application/json", NULL, JSON_OK, strlen(JSON_OK), 0, 0};
+    struct kc_answer x = {true,           404, "text/xml", NULL, XML_OK,
+                          strlen(XML_OK), 0,   0};
     struct kc_check_result rj, rx;
     kc_check_error(&ex, &j, NULL, &rj);
     kc_check_error(&ex, &x, NULL, &rx);
@@ -272,7 +273,8 @@ static void test_success(void **state)
     (void)state;
     const char *ok = "{\"RequestId\":\"" RID "\",\"KeyMetadata\":{}}";
     const char *bad = "{\"KeyMetadata\":{}}";
-    struct kc_answer a = {false, 200, "application/json", NULL, ok, strlen(ok)};
+    struct kc_answer a = {false, 200, "application/json", NULL, ok, strlen(ok),
+                          0,     0};
     struct kc_check_result res;
     kc_check_success(&a, NULL, &res);
     assert_int_equal(res.nfailures, 0);

@@ -102,6 +102,10 @@ struct rs_reply {
     const char *code;         /* error code (static), "" on success */
     char request_id[48];      /* RequestId in the body */
     char header_id[48];       /* value of x-acs-request-id */
+    /* deviations (deviate.h): a Content-Type and an x-acs-request-id sent
+     * before the ones above; NULL and "" for none */
+    const char *extra_content_type;
+    char extra_header_id[48];
 };
 
 /* The error table (static storage): the entry of a code (NULL for
@@ -113,8 +117,9 @@ const struct rs_errdef *rs_reply_find(const char *code);
 size_t rs_reply_count(void);
 const struct rs_errdef *rs_reply_at(size_t i);
 
-/* Bit of a deviation check name ("status", "request-id", ...), 0 if none;
- * rs_reply_check_name is the reverse (NULL if bit is not a single check). */
+/* Bit of a deviation name: a check name ("status", "request-id", ...) or a
+ * strict rule's (deviate.h: "json-duplicate-member", ...), 0 if none;
+ * rs_reply_check_name is the reverse (NULL if bit is not a single one). */
 unsigned rs_reply_check_bit(const char *name);
 const char *rs_reply_check_name(unsigned bit);
 

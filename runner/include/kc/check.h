@@ -44,6 +44,9 @@ struct kc_answer {
     const char *header_request_id; /* x-acs-request-id, NULL when absent */
     const char *body;
     size_t body_len;
+    /* how many times each header came (kc_http_resp); 0 or 1: once */
+    unsigned content_type_count;
+    unsigned request_id_count;
 };
 
 /* What the probe must answer; borrowed. */
@@ -65,11 +68,13 @@ struct kc_check_result {
     char *message;
     char *request_id;
     char *http_status;
+    unsigned cut; /* bit 1u << c: the field check c reads held an escaped
+                     NUL (the field is then NULL, parity skips it) */
     struct kc_check_failure failures[KC_CHECK_COUNT + 4];
     size_t nfailures;
 };
 
-/* The RequestIds seen in a run. */
+/* The RequestIds seen in a run; UUIDs compare without regard to case. */
 struct kc_ridset;
 struct kc_ridset *kc_ridset_new(void);
 void kc_ridset_free(struct kc_ridset *s);
@@ -84,15 +89,18 @@ void kc_check_error(const struct kc_expectation *ex, const struct kc_answer *a,
  * as a parity failure to xml_res. */
 void kc_check_parity(const struct kc_check_result *json_res,
                      struct kc_check_result *xml_res);
-/* A success answer (setup, teardown): request-id and request-id-unique
- * only (the JSON format). */
+/* A success answer (setup, teardown), JSON: format (read strictly, as
+ * kc_check_error does), envelope (fails when the body is an error
+ * envelope: it has a Code), request-id, request-id-header and
+ * request-id-unique. */
 void kc_check_success(const struct kc_answer *a, struct kc_ridset *rids,
                       struct kc_check_result *res);
 
 bool kc_check_failed(const struct kc_check_result *res, enum kc_check c);
 void kc_check_result_dispose(struct kc_check_result *res);
 
-/* True when the Content-Type (media type, optional charset) fits. */
+/* True when the Content-Type (an RFC 9110 media type of the format, at
+ * most one parameter, charset) fits; the charset's value is not judged. */
 bool kc_check_content_type_ok(const char *content_type, bool xml);
 
 #endif

@@ -51,9 +51,11 @@ struct kc_http_req {
 struct kc_http_resp {
     enum kc_http_result result;
     long status;
-    char *content_type;    /* NULL when absent */
-    char *request_id;      /* x-acs-request-id, NULL when absent */
-    struct kc_buf headers; /* raw response header block */
+    char *content_type; /* NULL when absent; the last one when repeated */
+    char *request_id;   /* x-acs-request-id, NULL when absent; the last */
+    unsigned content_type_count; /* how many Content-Type headers came */
+    unsigned request_id_count;   /* how many x-acs-request-id headers came */
+    struct kc_buf headers;       /* raw response header block */
     struct kc_buf body;
     long new_connections; /* 0 when a kept-alive connection was reused */
     double time_s;
