@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "kc/case.h"
+#include "kc/case_load.h"
 #include "kc/catalog.h"
 #include "kc/select.h"
 

@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include "kc/case.h"
+#include "kc/case_load.h"
+#include "kc/case_parse.h"
 #include "kc/catalog.h"
 
 static struct kc_catalog *cat;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "kc/case_parse.h"
 #include "kc/run.h"
 #include "redact.h"
 #include "reply.h"

@@ -1,4 +1,5 @@
-#include "case_lint.h"
+/* kc_case_parse: one case file into the model, with every lint message. */
+#include "kc/case_parse.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/err.h"
 #include "kc/json.h"
 #include "kc/vars.h"
 
@@ -626,8 +628,10 @@ static void report_unused(struct lint *L)
     }
 }
 
-int kc_case__lint(struct kc_case *c, const cJSON *root, const char *display,
-                  const struct kc_catalog *cat, struct kc_issues *issues)
+/* Validates root and fills c (partly, on problems). 0 valid, 1 problems,
+ * -1 out of memory. */
+static int parse_tree(struct kc_case *c, const cJSON *root, const char *display,
+                      const struct kc_catalog *cat, struct kc_issues *issues)
 {
     static const char *const known[] = {"id",    "error",    "summary",
                                         "tags",  "requires", "setup",
@@ -659,5 +663,28 @@ int kc_case__lint(struct kc_case *c, const cJSON *root, const char *display,
     rc = L->oom ? -1 : (L->nproblems ? 1 : 0);
 out:
     free(L);
+    return rc;
+}
+
+int kc_case_parse(struct kc_caseset *set, const char *json, size_t len,
+                  const char *display, const struct kc_catalog *cat,
+                  struct kc_issues *issues)
+{
+    struct kc_case c;
+    char err[KC_ERR_MAX];
+    int rc;
+    cJSON *root = kc_json_parse(json, len, display, err, sizeof(err));
+
+    if (!root)
+        return kc_issues_add(issues, "%s", err) ? -1 : 1;
+    memset(&c, 0, sizeof(c));
+    rc = parse_tree(&c, root, display, cat, issues);
+    cJSON_Delete(root);
+    if (rc == 0) {
+        c.file = strdup(display);
+        if (!c.file || kc_caseset_add(set, &c) != 0)
+            rc = -1;
+    }
+    kc_case_dispose(&c);
     return rc;
 }
