@@ -1,7 +1,9 @@
+/* kc_target: target profiles, their secrets, and the requirement check. */
 #include "kc/target.h"
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +11,13 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
+#include "kc/err.h"
 #include "kc/file.h"
 #include "kc/json.h"
 
-#define P_LEN           256
-#define SECRET_FILE_MAX 4096
+#define SECRET_FILE_MAX 4096 /* longest secret read from a file */
+#define SECRET_PATH_MAX 1024 /* a secret file's path, joined to the folder */
+#define SOURCE_KEY_MAX  64   /* "access_key_secret_file" and the like */
 
 /* The parse state: the first problem wins (one-line error). */
 struct tp {
@@ -29,7 +33,7 @@ static int tfail(struct tp *T, const char *path, const char *fmt, ...)
 
 static int tfail(struct tp *T, const char *path, const char *fmt, ...)
 {
-    char what[512];
+    char what[KC_ERR_MAX];
     va_list ap;
 
     if (T->failed)
@@ -37,8 +41,7 @@ static int tfail(struct tp *T, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    if (T->err && T->errlen)
-        snprintf(T->err, T->errlen, "%s: %s: %s", T->display, path, what);
+    kc_err_set(T->err, T->errlen, "%s: %s: %s", T->display, path, what);
     T->failed = true;
     return -1;
 }
@@ -144,63 +147,81 @@ void kc_target_free(struct kc_target *t)
 static int opt_str(struct tp *T, const cJSON *o, const char *key,
                    const char *base, bool required, const char *def, char **out)
 {
-    char p[P_LEN];
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+    char p[KC_JSON_PATH_MAX];
+    const char *v = def;
+    enum kc_json_status st = kc_json_string(o, key, &v);
 
     kc_json_path_key(p, sizeof(p), base, key);
-    if (!it && required)
+    if (st == KC_JSON_ABSENT && required)
         return tfail(T, p, "missing required key");
-    if (it && !cJSON_IsString(it))
+    if (st == KC_JSON_WRONG_TYPE)
         return tfail(T, p, "expected a string");
-    if (it && !it->valuestring[0])
+    if (st == KC_JSON_OK && !v[0])
         return tfail(T, p, "expected a non-empty string");
-    *out = strdup(it ? it->valuestring : def);
+    *out = strdup(st == KC_JSON_OK ? v : def);
     return *out ? 0 : tfail(T, p, "out of memory");
 }
 
 static int opt_bool(struct tp *T, const cJSON *o, const char *key,
                     const char *base, bool def, bool *out)
 {
-    char p[P_LEN];
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+    char p[KC_JSON_PATH_MAX];
 
     *out = def;
-    if (!it)
+    if (kc_json_bool(o, key, out) != KC_JSON_WRONG_TYPE)
         return 0;
-    if (!cJSON_IsBool(it)) {
-        kc_json_path_key(p, sizeof(p), base, key);
-        return tfail(T, p, "expected true or false");
-    }
-    *out = cJSON_IsTrue(it);
-    return 0;
+    kc_json_path_key(p, sizeof(p), base, key);
+    return tfail(T, p, "expected true or false");
 }
 
+/* The first member of o whose key an earlier member has, into *rep (NULL:
+ * none). 0, or -1 when out of memory. */
+static int first_repeat(struct tp *T, const cJSON *o, const char *base,
+                        const cJSON **rep)
+{
+    size_t n;
+    const cJSON **all = kc_json_repeated_members(o, &n);
+
+    *rep = all ? all[0] : NULL;
+    free(all);
+    return n == SIZE_MAX ? tfail(T, base, "out of memory") : 0;
+}
+
+/* Whether a comes before b among the members of o (b may be NULL). */
+static bool before(const cJSON *o, const cJSON *a, const cJSON *b)
+{
+    for (const cJSON *it = o->child; it; it = it->next) {
+        if (it == a)
+            return true;
+        if (it == b)
+            return false;
+    }
+    return false;
+}
+
+/* Refuses the first member of o (in file order) that is unknown or repeats
+ * an earlier key. */
 static int only_keys(struct tp *T, const cJSON *o, const char *base,
                      const char *const *known, size_t n)
 {
-    char p[P_LEN];
-    const cJSON *it;
+    char p[KC_JSON_PATH_MAX];
+    const cJSON *unknown = kc_json_unknown_member(o, NULL, known, n);
+    const cJSON *rep, *bad;
 
-    cJSON_ArrayForEach(it, o)
-    {
-        bool ok = false;
-        for (size_t i = 0; i < n; i++)
-            ok = ok || !strcmp(it->string, known[i]);
-        for (const cJSON *q = o->child; ok && q != it; q = q->next)
-            ok = strcmp(q->string, it->string) != 0;
-        if (!ok) {
-            kc_json_path_key(p, sizeof(p), base, it->string);
-            return tfail(T, p, "unknown or repeated key");
-        }
-    }
-    return 0;
+    if (first_repeat(T, o, base, &rep) != 0)
+        return -1;
+    bad = unknown && (!rep || before(o, unknown, rep)) ? unknown : rep;
+    if (!bad)
+        return 0;
+    kc_json_path_key(p, sizeof(p), base, bad->string);
+    return tfail(T, p, "unknown or repeated key");
 }
 
 /* ---- secrets ---- */
 
 static char *read_secret_file(struct tp *T, const char *file, const char *path)
 {
-    char full[1024], err[512];
+    char full[SECRET_PATH_MAX], err[KC_ERR_MAX];
     size_t len;
     char *s;
 
@@ -230,7 +251,7 @@ static char *read_secret_file(struct tp *T, const char *file, const char *path)
 static char *source_value(struct tp *T, const cJSON *o, const char *base,
                           const char *what, bool *inl)
 {
-    char k_env[64], k_file[64], p[P_LEN];
+    char k_env[SOURCE_KEY_MAX], k_file[SOURCE_KEY_MAX], p[KC_JSON_PATH_MAX];
     const cJSON *v, *env, *file;
     int n;
 
@@ -305,9 +326,9 @@ static int parse_credential(struct tp *T, struct kc_credential *cr,
 static int parse_credentials(struct tp *T, struct kc_target *t,
                              const cJSON *root)
 {
-    char p[P_LEN];
+    char p[KC_JSON_PATH_MAX];
     const cJSON *cs = cJSON_GetObjectItemCaseSensitive(root, "credentials");
-    const cJSON *it;
+    const cJSON *it, *rep;
     int n = cJSON_GetArraySize(cs);
 
     if (!cJSON_IsObject(cs))
@@ -316,12 +337,12 @@ static int parse_credentials(struct tp *T, struct kc_target *t,
     if (!cJSON_GetObjectItemCaseSensitive(cs, "default"))
         return tfail(T, "$.credentials.default", "missing required key");
     t->creds = calloc((size_t)n, sizeof(*t->creds));
-    if (!t->creds)
+    if (!t->creds || first_repeat(T, cs, "$.credentials", &rep) != 0)
         return tfail(T, "$.credentials", "out of memory");
     cJSON_ArrayForEach(it, cs)
     {
         kc_json_path_key(p, sizeof(p), "$.credentials", it->string);
-        if (kc_target_credential(t, it->string))
+        if (it == rep)
             return tfail(T, p, "repeated credential");
         t->ncreds++;
         if (parse_credential(T, &t->creds[t->ncreds - 1], it, p) != 0)
@@ -352,7 +373,7 @@ static char *cap_value(const cJSON *it)
 static int parse_capabilities(struct tp *T, struct kc_target *t,
                               const cJSON *root)
 {
-    char p[P_LEN];
+    char p[KC_JSON_PATH_MAX];
     const cJSON *cs = cJSON_GetObjectItemCaseSensitive(root, "capabilities");
     const cJSON *it;
 
@@ -370,6 +391,8 @@ static int parse_capabilities(struct tp *T, struct kc_target *t,
             return tfail(T, p,
                          "bad capability name (expected "
                          "[a-z0-9][a-z0-9._-]*)");
+        /* A capability set to false is not kept, so only a repeat of a
+         * kept one is refused (a model lookup, not a JSON key check). */
         if (kc_target_capability(t, it->string))
             return tfail(T, p, "repeated capability");
         if (!cJSON_IsBool(it) && !cJSON_IsString(it) && !cJSON_IsNumber(it))
@@ -460,7 +483,7 @@ static int parse_profile(struct tp *T, struct kc_target *t, const cJSON *root,
 /* The endpoint rule and the inline-secret rule. */
 static int check_endpoint(struct tp *T, const struct kc_target *t)
 {
-    char p[P_LEN], q[P_LEN];
+    char p[KC_JSON_PATH_MAX], q[KC_JSON_PATH_MAX];
 
     if (!url_ok(t->endpoint))
         return tfail(T, "$.endpoint",
@@ -564,8 +587,8 @@ int kc_target_load(struct kc_target **out, const char *path,
 
     *out = NULL;
     if (!text || !dir) {
-        if (text && err && errlen)
-            snprintf(err, errlen, "%s: out of memory", path);
+        if (text)
+            kc_err_set(err, errlen, "%s: out of memory", path);
         goto out;
     }
     T.dir = dir;
@@ -720,7 +743,7 @@ static int env_field(struct tp *T, struct kc_envelope_field *f, const cJSON *o,
     else if (!strcmp(type, "number"))
         f->type = KC_FIELD_NUMBER;
     else {
-        char p[P_LEN];
+        char p[KC_JSON_PATH_MAX];
         kc_json_path_key(p, sizeof(p), base, "type");
         tfail(T, p, "expected \"string\" or \"number\"");
         goto out;
@@ -735,20 +758,20 @@ out:
 static int env_fields(struct tp *T, struct kc_envelope *e, const cJSON *set,
                       const char *base)
 {
-    char p[P_LEN], q[P_LEN];
+    char p[KC_JSON_PATH_MAX], q[KC_JSON_PATH_MAX];
     const cJSON *fs = cJSON_GetObjectItemCaseSensitive(set, "fields");
-    const cJSON *it;
+    const cJSON *it, *rep;
 
     kc_json_path_key(p, sizeof(p), base, "fields");
     if (!cJSON_IsObject(fs) || !fs->child)
         return tfail(T, p, "expected a non-empty object");
     e->fields = calloc((size_t)cJSON_GetArraySize(fs), sizeof(*e->fields));
-    if (!e->fields)
+    if (!e->fields || first_repeat(T, fs, p, &rep) != 0)
         return tfail(T, p, "out of memory");
     cJSON_ArrayForEach(it, fs)
     {
         kc_json_path_key(q, sizeof(q), p, it->string);
-        if (kc_envelope_field(e, it->string))
+        if (it == rep)
             return tfail(T, q, "repeated field");
         e->nfields++;
         if (env_field(T, &e->fields[e->nfields - 1], it, q) != 0)
@@ -760,7 +783,7 @@ static int env_fields(struct tp *T, struct kc_envelope *e, const cJSON *set,
 static int env_roots(struct tp *T, struct kc_envelope *e, const cJSON *set,
                      const char *base)
 {
-    char p[P_LEN], q[P_LEN];
+    char p[KC_JSON_PATH_MAX], q[KC_JSON_PATH_MAX];
     const cJSON *rs = cJSON_GetObjectItemCaseSensitive(set, "xml_roots");
     const cJSON *it;
 
@@ -806,7 +829,7 @@ int kc_envelope_parse(struct kc_envelope **out, const char *json, size_t len,
     struct kc_envelope *e = calloc(1, sizeof(*e));
     cJSON *root = kc_json_parse(json, len, display, err, errlen);
     const cJSON *set;
-    char p[P_LEN];
+    char p[KC_JSON_PATH_MAX];
     int rc = -1;
 
     *out = NULL;
