@@ -13,6 +13,7 @@
 #include "expect.h"
 #include "junit.h"
 #include "kc/codec.h"
+#include "kc/envelope.h"
 #include "kc/run.h"
 #include "kc/select.h"
 #include "kc/target.h"

@@ -12,6 +12,7 @@
 #include "console.h"
 #include "kc/codec.h"
 #include "kc/request.h"
+#include "kc/url.h"
 #include "kc/vars.h"
 #include "redact.h"
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #include "kc/catalog.h"
-#include "kc/target.h"
+#include "kc/envelope.h"
 
 enum kc_check {
     KC_CHECK_STATUS = 0,

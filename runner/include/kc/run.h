@@ -22,6 +22,7 @@
 
 #include "kc/case.h"
 #include "kc/catalog.h"
+#include "kc/envelope.h"
 #include "kc/check.h"
 #include "kc/http.h"
 #include "kc/target.h"
