@@ -18,7 +18,7 @@
 #include "kc/select.h"
 #include "kc/target.h"
 #include "opts.h"
-#include "redact.h"
+#include "kc/redact.h"
 
 #define MAX_REFSERVER_ARGS 32
 #define ERRLEN             512
@@ -372,7 +372,7 @@ static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
         .http = {cfg->connect_timeout_ms, cfg->timeout_ms,
                  !env->target->tls_verify, env->target->tls_cacert, 0, 0},
         .redactor = env->redactor,
-        .console = con,
+        .observer = kc_console_observer(con),
         .stop = &g_stop,
     };
     return o;

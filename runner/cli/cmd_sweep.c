@@ -1,6 +1,6 @@
 /*
  * kmsconf sweep: remove the keys and aliases that interrupted runs left on a
- * target (see runner/src/sweep.h for what counts as left over).
+ * target (see runner/include/kc/sweep.h for what counts as left over).
  *
  * Exit codes: 0 done (or nothing to do), 1 a removal failed or the default
  * credential could not list its account, 2 usage or target error, 3 target
@@ -13,7 +13,7 @@
 #include "cmd.h"
 #include "kc/http.h"
 #include "kc/target.h"
-#include "sweep.h"
+#include "kc/sweep.h"
 
 struct sweep_args {
     const char *target;

@@ -9,12 +9,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "console.h"
 #include "kc/codec.h"
 #include "kc/request.h"
 #include "kc/url.h"
 #include "kc/vars.h"
-#include "redact.h"
+#include "kc/redact.h"
 
 #define TRANSCRIPT_MAX (256 * 1024)
 
@@ -51,6 +50,23 @@ struct case_ctx {
 static bool stopped(const struct shared *sh)
 {
     return sh->o->stop && *sh->o->stop;
+}
+
+static void notify_note(const struct shared *sh, const char *line)
+{
+    const struct kc_run_observer *ob = &sh->o->observer;
+
+    if (ob->note)
+        ob->note(ob->ctx, line);
+}
+
+static void notify_testcase(const struct shared *sh,
+                            const struct kc_testcase *tc)
+{
+    const struct kc_run_observer *ob = &sh->o->observer;
+
+    if (ob->testcase)
+        ob->testcase(ob->ctx, tc);
 }
 
 static void exchange_dispose(struct exchange *x)
@@ -380,7 +396,7 @@ static void run_teardown(struct case_ctx *cx)
             snprintf(line, sizeof(line), "note: %s teardown step %zu (%s): %s",
                      c->id, i + 1, s->action ? s->action : "wait",
                      x.sent ? "answered an error" : x.err);
-            kc_console_note(cx->sh->o->console, line);
+            notify_note(cx->sh, line);
         }
         exchange_dispose(&x);
     }
@@ -490,9 +506,9 @@ static int emit(struct shared *sh, const struct kc_case *c,
     return fill_failures(sh, tc, d);
 }
 
-/* Appends the testcases of a case to the report and prints them, under the
- * report lock (the console reads each one before another worker can move
- * the report's array). */
+/* Appends the testcases of a case to the report and hands them to the
+ * observer, under the report lock (the observer reads each one before
+ * another worker can move the report's array). */
 static void publish(struct case_ctx *cx, const struct tc_draft *d, size_t n)
 {
     struct shared *sh = cx->sh;
@@ -502,7 +518,7 @@ static void publish(struct case_ctx *cx, const struct tc_draft *d, size_t n)
         if (emit(sh, cx->c, &d[i], &tc))
             sh->oom = true;
         if (tc)
-            kc_console_testcase(sh->o->console, tc);
+            notify_testcase(sh, tc);
     }
     pthread_mutex_unlock(&sh->lock);
 }

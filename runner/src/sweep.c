@@ -1,5 +1,5 @@
 /* kc_sweep: removal of the keys and aliases that interrupted runs left. */
-#include "sweep.h"
+#include "kc/sweep.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -16,7 +16,7 @@
 #include "config.h"
 #include "kc/case_parse.h"
 #include "kc/run.h"
-#include "redact.h"
+#include "kc/redact.h"
 #include "reply.h"
 #include "reqlog.h"
 #include "server.h"

@@ -29,7 +29,18 @@
 #include "report.h"
 
 struct kc_redactor;
-struct kc_console;
+
+/*
+ * Who is told about the run as it goes (the CLI's console). Either function
+ * may be NULL. Both are called from worker threads and must be
+ * thread-safe; testcase is called while the run holds its report lock, and
+ * tc is valid only during the call (its strings already redacted).
+ */
+struct kc_run_observer {
+    void (*testcase)(void *ctx, const struct kc_testcase *tc);
+    void (*note)(void *ctx, const char *line); /* one line, no newline */
+    void *ctx;
+};
 
 /* Everything borrowed for the duration of kc_run_execute. */
 struct kc_run_opts {
@@ -43,7 +54,7 @@ struct kc_run_opts {
     unsigned jobs; /* worker threads, >= 1 */
     struct kc_http_opts http;
     const struct kc_redactor *redactor; /* NULL: shapes only */
-    struct kc_console *console;         /* NULL: silent */
+    struct kc_run_observer observer;    /* all NULL: silent */
     const char *run_id;                 /* NULL: a fresh UUID */
     volatile sig_atomic_t *stop;        /* NULL: not interruptible */
 };
