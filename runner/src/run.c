@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "kc/client.h"
 #include "kc/codec.h"
 #include "kc/request.h"
 #include "kc/url.h"
@@ -31,11 +32,11 @@ struct shared {
 
 /* One step's exchange. */
 struct exchange {
-    bool sent;      /* an HTTP answer arrived */
-    char err[320];  /* why not, one line */
-    bool transport; /* the failure was a transport error */
-    struct kc_http_resp resp;
-    char *transcript; /* redacted */
+    bool sent;                      /* an HTTP answer arrived */
+    char err[320];                  /* why not, one line */
+    bool transport;                 /* the failure was a transport error */
+    struct kc_client_exchange call; /* the request sent and its answer */
+    char *transcript;               /* redacted */
 };
 
 /* One case in flight. */
@@ -71,7 +72,7 @@ static void notify_testcase(const struct shared *sh,
 
 static void exchange_dispose(struct exchange *x)
 {
-    kc_http_resp_dispose(&x->resp);
+    kc_client_exchange_dispose(&x->call);
     free(x->transcript);
     memset(x, 0, sizeof(*x));
 }
@@ -138,8 +139,8 @@ static void make_transcript(const struct shared *sh,
     kc_buf_init(&t, TRANSCRIPT_MAX);
     kc_request_transcript(req, &t);
     if (x->sent) {
-        kc_buf_printf(&t, "< HTTP %ld\n", x->resp.status);
-        const char *h = kc_buf_str(&x->resp.headers);
+        kc_buf_printf(&t, "< HTTP %ld\n", x->call.resp.status);
+        const char *h = kc_buf_str(&x->call.resp.headers);
         /* header lines, prefixed, without the status line */
         const char *p = strchr(h, '\n');
         while (p && p[1] && p[1] != '\r' && p[1] != '\n') {
@@ -150,7 +151,7 @@ static void make_transcript(const struct shared *sh,
             kc_buf_printf(&t, "< %.*s\n", (int)n, p + 1);
             p = e;
         }
-        kc_buf_printf(&t, "<\n< %s\n", kc_buf_str(&x->resp.body));
+        kc_buf_printf(&t, "<\n< %s\n", kc_buf_str(&x->call.resp.body));
     } else {
         kc_buf_printf(&t, "! %s\n", x->err);
     }
@@ -165,7 +166,7 @@ static void count_exchange(struct shared *sh, const struct exchange *x)
         sh->st->responses++;
     } else if (x->transport) {
         sh->st->transport_errors++;
-        if (x->resp.result == KC_HTTP_UNREACHABLE)
+        if (x->call.resp.result == KC_HTTP_UNREACHABLE)
             sh->st->unreachable++;
         if (!sh->st->first_transport_error[0])
             snprintf(sh->st->first_transport_error,
@@ -207,33 +208,46 @@ static int expand_step(const struct case_ctx *cx, const struct kc_step *s,
     return 0;
 }
 
-static int build_step(const struct case_ctx *cx, const struct kc_step *s,
-                      bool xml, const struct step_values *v,
-                      struct kc_request *req, char *err, size_t el)
+/* Builds, signs and sends one step with its expanded values. */
+static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
+                      const struct step_values *v, struct exchange *x)
 {
     const struct kc_target *t = cx->sh->o->target;
     const struct kc_credential *cred = kc_target_credential(t, s->credential);
-    if (!cred) {
-        snprintf(err, el, "the target has no credential '%s'", s->credential);
-        return -1;
-    }
-    struct kc_req_spec spec = {
-        .endpoint = t->endpoint,
-        .sigver = t->signature,
-        .method = s->method ? s->method : t->method,
+    const struct kc_client_step cs = {
+        .method = s->method,
         .action = s->action,
-        .format = xml ? "XML" : "JSON",
+        .xml = xml,
         .params = v->params.v,
         .nparams = v->params.n,
-        .access_key_id = v->akid ? v->akid : cred->access_key_id,
-        .secret = cred->access_key_secret,
+        .access_key_id = v->akid,
         .omit = s->omit,
         .overrides = v->overrides.v,
         .noverrides = v->overrides.n,
         .signature = s->signature,
         .raw_query = v->raw,
     };
-    return kc_request_build(&spec, req, err, el);
+    enum kc_client_status st;
+
+    if (!cred) {
+        snprintf(x->err, sizeof(x->err), "the target has no credential '%s'",
+                 s->credential);
+        return;
+    }
+    st = kc_client_call(cx->http, t, cred, &cs, &x->call, x->err,
+                        sizeof(x->err));
+    if (st == KC_CLIENT_NOT_BUILT)
+        return;
+    if (st == KC_CLIENT_ANSWERED) {
+        x->sent = true;
+    } else {
+        char *e = redact(cx->sh, x->call.resp.error);
+        x->transport = true;
+        snprintf(x->err, sizeof(x->err), "%s", e ? e : "transport error");
+        free(e);
+    }
+    make_transcript(cx->sh, &x->call.req, x);
+    count_exchange(cx->sh, x);
 }
 
 /* Sends one step (format JSON unless xml). x is always initialised. */
@@ -241,43 +255,27 @@ static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
                       bool interruptible, struct exchange *x)
 {
     struct step_values v;
-    struct kc_request req = {0};
+
     memset(x, 0, sizeof(*x));
     wait_ms(cx->sh, s->wait_ms, interruptible);
     if (!s->action && !s->raw_query) {
         x->sent = true; /* a pure wait */
-        x->resp.status = 200;
+        x->call.resp.status = 200;
         return;
     }
-    if (expand_step(cx, s, &v, x->err, sizeof(x->err)) ||
-        build_step(cx, s, xml, &v, &req, x->err, sizeof(x->err)))
-        goto out;
-    struct kc_http_req hreq = {
-        req.method,   req.url,  (const char *const *)req.headers,
-        req.nheaders, req.body, req.body_len};
-    if (kc_http_send(cx->http, &hreq, &x->resp) == KC_HTTP_OK) {
-        x->sent = true;
-    } else {
-        x->transport = true;
-        char *e = redact(cx->sh, x->resp.error);
-        snprintf(x->err, sizeof(x->err), "%s", e ? e : "transport error");
-        free(e);
-    }
-    make_transcript(cx->sh, &req, x);
-    count_exchange(cx->sh, x);
-out:
+    if (expand_step(cx, s, &v, x->err, sizeof(x->err)) == 0)
+        send_step(cx, s, xml, &v, x);
     step_values_dispose(&v);
-    kc_request_dispose(&req);
 }
 
 static void answer_of(const struct exchange *x, bool xml, struct kc_answer *a)
 {
     a->xml = xml;
-    a->status = x->resp.status;
-    a->content_type = x->resp.content_type;
-    a->header_request_id = x->resp.request_id;
-    a->body = kc_buf_str(&x->resp.body);
-    a->body_len = x->resp.body.len;
+    a->status = x->call.resp.status;
+    a->content_type = x->call.resp.content_type;
+    a->header_request_id = x->call.resp.request_id;
+    a->body = kc_buf_str(&x->call.resp.body);
+    a->body_len = x->call.resp.body.len;
 }
 
 /* Saves the step's variables from a JSON success body. */
@@ -286,8 +284,8 @@ static int save_vars(struct case_ctx *cx, const struct kc_step *s,
 {
     if (!s->nsaves)
         return 0;
-    cJSON *body =
-        cJSON_ParseWithLength(kc_buf_str(&x->resp.body), x->resp.body.len);
+    cJSON *body = cJSON_ParseWithLength(kc_buf_str(&x->call.resp.body),
+                                        x->call.resp.body.len);
     int rc = body ? 0 : -1;
     if (!body)
         snprintf(err, el, "the answer is not JSON, cannot save variables");
@@ -361,12 +359,12 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
                      x.transport ? "transport" : "case");
             snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
                      s->action ? s->action : "wait", x.err);
-        } else if (x.resp.status < 200 || x.resp.status > 299) {
+        } else if (x.call.resp.status < 200 || x.call.resp.status > 299) {
             sr->ok = false;
             snprintf(sr->type, sizeof(sr->type), "setup");
             snprintf(sr->msg, sizeof(sr->msg),
                      "setup step %zu (%s) answered HTTP %ld", i + 1, s->action,
-                     x.resp.status);
+                     x.call.resp.status);
         } else if (s->action || s->raw_query) {
             note_success_checks(cx, i, &x, sr);
             if (save_vars(cx, s, &x, err, sizeof(err))) {
@@ -391,7 +389,7 @@ static void run_teardown(struct case_ctx *cx)
         snprintf(title, sizeof(title), "teardown %zu: %s", i + 1,
                  s->action ? s->action : "wait");
         log_append(cx, title, &x);
-        if (!x.sent || x.resp.status < 200 || x.resp.status > 299) {
+        if (!x.sent || x.call.resp.status < 200 || x.call.resp.status > 299) {
             char line[512];
             snprintf(line, sizeof(line), "note: %s teardown step %zu (%s): %s",
                      c->id, i + 1, s->action ? s->action : "wait",
@@ -530,7 +528,7 @@ static void probe_one(struct case_ctx *cx, const struct kc_expectation *ex,
     exec_step(cx, &cx->c->probe, d->xml, true, &x);
     d->transcript = x.transcript;
     x.transcript = NULL;
-    d->time_s = x.resp.time_s;
+    d->time_s = x.call.resp.time_s;
     if (!x.sent) {
         d->outcome = KC_OUTCOME_ERROR;
         snprintf(d->type, sizeof(d->type), "%s",

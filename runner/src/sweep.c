@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "kc/request.h"
+#include "kc/client.h"
 
 #define SW_SHOW_MAX 96 /* longest server string echoed on the console */
 
@@ -101,6 +101,39 @@ static void describe_error(const cJSON *body, long status, char *why,
         snprintf(why, whylen, "%s: %s (HTTP %ld)", code, msg, status);
 }
 
+/* Sends one call with the sweeper's credential, Format JSON. SW_OK when
+ * an answer came, SW_TRANSPORT (why says what) when none did. */
+static enum sw_rc sw_send(struct sweeper *s, const char *action,
+                          const struct kc_param *params, size_t n,
+                          struct kc_client_exchange *x, char *why,
+                          size_t whylen)
+{
+    const struct kc_client_step step = {.action = action,
+                                        .params = params,
+                                        .nparams = n,
+                                        .signature = KC_SIG_VALID};
+    char err[256];
+    const struct kc_http_resp *resp = &x->resp;
+
+    switch (
+        kc_client_call(s->http, s->t, s->cred, &step, x, err, sizeof(err))) {
+    case KC_CLIENT_ANSWERED:
+        return SW_OK;
+    case KC_CLIENT_NOT_BUILT:
+        snprintf(why, whylen, "cannot build the request: %s", err);
+        break;
+    case KC_CLIENT_NO_ANSWER:
+        snprintf(why, whylen, "%s",
+                 resp->error[0] ? resp->error
+                                : kc_http_result_name(resp->result));
+        if (resp->result == KC_HTTP_UNREACHABLE ||
+            resp->result == KC_HTTP_TIMEOUT)
+            s->st->unreachable = true;
+        break;
+    }
+    return SW_TRANSPORT;
+}
+
 /*
  * One signed call with the sweeper's credential, Format JSON. SW_OK with
  * *out the parsed success body (caller frees), SW_ANSWER for an error
@@ -110,59 +143,23 @@ static enum sw_rc sw_call(struct sweeper *s, const char *action,
                           const struct kc_param *params, size_t n, cJSON **out,
                           char *why, size_t whylen)
 {
-    struct kc_req_spec spec;
-    struct kc_request req;
-    struct kc_http_req hreq;
-    struct kc_http_resp resp;
-    bool built = false, sent = false;
+    struct kc_client_exchange x;
     cJSON *body = NULL;
-    char err[256];
-    enum sw_rc rc = SW_TRANSPORT;
+    enum sw_rc rc = sw_send(s, action, params, n, &x, why, whylen);
 
     *out = NULL;
-    memset(&spec, 0, sizeof(spec));
-    memset(&req, 0, sizeof(req));
-    memset(&resp, 0, sizeof(resp));
-    spec.endpoint = s->t->endpoint;
-    spec.sigver = s->t->signature;
-    spec.method = s->t->method ? s->t->method : "POST";
-    spec.action = action;
-    spec.format = "JSON";
-    spec.params = params;
-    spec.nparams = n;
-    spec.access_key_id = s->cred->access_key_id;
-    spec.secret = s->cred->access_key_secret;
-    spec.signature = KC_SIG_VALID;
-    if (kc_request_build(&spec, &req, err, sizeof(err)) != 0) {
-        snprintf(why, whylen, "cannot build the request: %s", err);
+    if (rc != SW_OK)
         goto out;
-    }
-    built = true;
-    hreq.method = req.method;
-    hreq.url = req.url;
-    hreq.headers = (const char *const *)req.headers;
-    hreq.nheaders = req.nheaders;
-    hreq.body = req.body;
-    hreq.body_len = req.body_len;
-    sent = true;
-    if (kc_http_send(s->http, &hreq, &resp) != KC_HTTP_OK) {
-        snprintf(why, whylen, "%s",
-                 resp.error[0] ? resp.error : kc_http_result_name(resp.result));
-        if (resp.result == KC_HTTP_UNREACHABLE ||
-            resp.result == KC_HTTP_TIMEOUT)
-            s->st->unreachable = true;
-        goto out;
-    }
     rc = SW_ANSWER;
-    if (resp.body.len)
-        body = cJSON_ParseWithLength(resp.body.data, resp.body.len);
-    if (resp.status < 200 || resp.status > 299) {
-        describe_error(body, resp.status, why, whylen);
+    if (x.resp.body.len)
+        body = cJSON_ParseWithLength(x.resp.body.data, x.resp.body.len);
+    if (x.resp.status < 200 || x.resp.status > 299) {
+        describe_error(body, x.resp.status, why, whylen);
         goto out;
     }
     if (!cJSON_IsObject(body)) {
         snprintf(why, whylen, "HTTP %ld answer is not a JSON object",
-                 resp.status);
+                 x.resp.status);
         goto out;
     }
     *out = body;
@@ -170,10 +167,7 @@ static enum sw_rc sw_call(struct sweeper *s, const char *action,
     rc = SW_OK;
 out:
     cJSON_Delete(body);
-    if (sent)
-        kc_http_resp_dispose(&resp);
-    if (built)
-        kc_request_dispose(&req);
+    kc_client_exchange_dispose(&x);
     return rc;
 }
 
