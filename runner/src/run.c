@@ -774,14 +774,15 @@ int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *o,
     return rc ? -1 : 0;
 }
 
-int kc_run_exit_code(const struct kc_report *r, const struct kc_run_stats *st)
+enum kc_exit kc_run_exit(const struct kc_report *r,
+                         const struct kc_run_stats *st, bool stale)
 {
     if (st->interrupted)
-        return 2;
+        return KC_EXIT_INTERRUPTED;
     if (!st->responses && st->transport_errors)
-        return 3;
+        return KC_EXIT_UNREACHABLE;
     if (kc_report_count(r, KC_OUTCOME_FAIL) ||
         kc_report_count(r, KC_OUTCOME_ERROR))
-        return 1;
-    return 0;
+        return KC_EXIT_NONCONFORMANT;
+    return stale ? KC_EXIT_STALE : KC_EXIT_OK;
 }

@@ -371,13 +371,58 @@ static int pick_credentials(const struct kc_target *t, const char *only,
     return *n ? 0 : -1;
 }
 
-int kc_sweep_run(const struct kc_target *t, const struct kc_sweep_opts *opts,
-                 struct kc_sweep_stats *st)
+/* Sweeps the account of every picked credential; the exit code. */
+static enum kc_exit sweep_accounts(struct sweeper *s,
+                                   const struct kc_credential *const *creds,
+                                   size_t ncreds)
+{
+    enum kc_exit ret = KC_EXIT_OK;
+
+    for (size_t i = 0; i < ncreds && !s->st->unreachable; i++) {
+        s->cred = creds[i];
+        if (sw_account(s) == SW_OK)
+            continue;
+        s->st->list_errors++;
+        /* Special-condition credentials may not be able to list: that is
+         * expected; the default one (or the one asked for) must. */
+        if (!strcmp(creds[i]->name, "default") || s->o->credential)
+            ret = KC_EXIT_NONCONFORMANT;
+    }
+    if (s->st->failures)
+        ret = KC_EXIT_NONCONFORMANT;
+    if (s->st->unreachable)
+        ret = KC_EXIT_UNREACHABLE;
+    return ret;
+}
+
+/* The sweeper of t with opts: prefixes and an HTTP client. 0 or -1. */
+static int sweeper_init(struct sweeper *s, const struct kc_target *t,
+                        const struct kc_sweep_opts *opts,
+                        struct kc_sweep_stats *st)
+{
+    memset(s, 0, sizeof(*s));
+    s->t = t;
+    s->o = opts;
+    s->st = st;
+    snprintf(s->prefix, sizeof(s->prefix), "%s",
+             opts->label ? opts->label : KC_SWEEP_PREFIX);
+    snprintf(s->alias_prefix, sizeof(s->alias_prefix), "alias/%s%s", s->prefix,
+             opts->label ? "-" : "");
+    s->http = kc_http_new(&opts->http);
+    if (s->http)
+        return 0;
+    fprintf(opts->err, "kmsconf sweep: out of memory\n");
+    return -1;
+}
+
+enum kc_exit kc_sweep_run(const struct kc_target *t,
+                          const struct kc_sweep_opts *opts,
+                          struct kc_sweep_stats *st)
 {
     struct sweeper s;
     const struct kc_credential **creds = NULL;
     size_t ncreds = 0;
-    int ret = 2;
+    enum kc_exit ret = KC_EXIT_USAGE;
 
     memset(st, 0, sizeof(*st));
     memset(&s, 0, sizeof(s));
@@ -386,7 +431,7 @@ int kc_sweep_run(const struct kc_target *t, const struct kc_sweep_opts *opts,
                 "kmsconf sweep: --label '%.64s' is not a run label "
                 "(kmsconf-<hex>)\n",
                 opts->label);
-        return 2;
+        return KC_EXIT_USAGE;
     }
     creds = calloc(t->ncreds ? t->ncreds : 1, sizeof(*creds));
     if (!creds)
@@ -397,33 +442,8 @@ int kc_sweep_run(const struct kc_target *t, const struct kc_sweep_opts *opts,
                 opts->credential ? opts->credential : "");
         goto out;
     }
-    s.t = t;
-    s.o = opts;
-    s.st = st;
-    snprintf(s.prefix, sizeof(s.prefix), "%s",
-             opts->label ? opts->label : KC_SWEEP_PREFIX);
-    snprintf(s.alias_prefix, sizeof(s.alias_prefix), "alias/%s%s", s.prefix,
-             opts->label ? "-" : "");
-    s.http = kc_http_new(&opts->http);
-    if (!s.http) {
-        fprintf(opts->err, "kmsconf sweep: out of memory\n");
-        goto out;
-    }
-    ret = 0;
-    for (size_t i = 0; i < ncreds && !st->unreachable; i++) {
-        s.cred = creds[i];
-        if (sw_account(&s) == SW_OK)
-            continue;
-        st->list_errors++;
-        /* Special-condition credentials may not be able to list: that is
-         * expected; the default one (or the one asked for) must. */
-        if (!strcmp(creds[i]->name, "default") || opts->credential)
-            ret = 1;
-    }
-    if (st->failures)
-        ret = 1;
-    if (st->unreachable)
-        ret = 3;
+    if (sweeper_init(&s, t, opts, st) == 0)
+        ret = sweep_accounts(&s, creds, ncreds);
 out:
     kc_http_free(s.http);
     free(creds);

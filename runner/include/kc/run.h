@@ -23,6 +23,7 @@
 #include "kc/case.h"
 #include "kc/catalog.h"
 #include "kc/envelope.h"
+#include "kc/exit.h"
 #include "kc/check.h"
 #include "kc/http.h"
 #include "kc/target.h"
@@ -77,9 +78,12 @@ int kc_run_execute(const struct kc_run_opts *opts, struct kc_report *r,
 int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *opts,
                     const char *started, const char *shard, bool interrupted);
 
-/* The exit code of a finished run (docs/exit-codes.md), before
- * expectations: 0 conformant, 1 failures or errors, 2 interrupted,
- * 3 target unreachable (no answer at all and transport errors). */
-int kc_run_exit_code(const struct kc_report *r, const struct kc_run_stats *st);
+/* The exit code of a finished run (docs/exit-codes.md): r after the
+ * --expect file was applied (if any), stale when one of its entries is
+ * stale. KC_EXIT_INTERRUPTED, then KC_EXIT_UNREACHABLE (no answer at all
+ * and transport errors), KC_EXIT_NONCONFORMANT (failures or errors),
+ * KC_EXIT_STALE, KC_EXIT_OK. */
+enum kc_exit kc_run_exit(const struct kc_report *r,
+                         const struct kc_run_stats *st, bool stale);
 
 #endif
