@@ -355,7 +355,7 @@ bool kc_check_content_type_ok(const char *ct, bool xml)
     return !*p || !strncasecmp(p, "charset=", 8);
 }
 
-static void check_transport(const struct kc_expectation *ex,
+static void check_transport(const struct kc_expected_error *ex,
                             const struct kc_answer *a,
                             struct kc_check_result *res)
 {
@@ -388,7 +388,7 @@ static void check_request_ids(const struct kc_answer *a, struct kc_ridset *rids,
              "RequestId '%.80s' was already seen in this run", rid);
 }
 
-static void check_fields(const struct kc_expectation *ex,
+static void check_fields(const struct kc_expected_error *ex,
                          struct kc_check_result *res)
 {
     const char *want = ex->entry->code;
@@ -417,8 +417,9 @@ static bool read_body(const struct kc_answer *a, const struct kc_envelope *env,
     return true;
 }
 
-void kc_check_error(const struct kc_expectation *ex, const struct kc_answer *a,
-                    struct kc_ridset *rids, struct kc_check_result *res)
+void kc_check_error(const struct kc_expected_error *ex,
+                    const struct kc_answer *a, struct kc_ridset *rids,
+                    struct kc_check_result *res)
 {
     memset(res, 0, sizeof(*res));
     struct fields *fp = calloc(1, sizeof(*fp));

@@ -521,7 +521,7 @@ static void publish(struct case_ctx *cx, const struct tc_draft *d, size_t n)
     pthread_mutex_unlock(&sh->lock);
 }
 
-static void probe_one(struct case_ctx *cx, const struct kc_expectation *ex,
+static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
                       struct tc_draft *d)
 {
     struct exchange x;
@@ -590,7 +590,7 @@ static void run_probes(struct case_ctx *cx, struct tc_draft *d, size_t n,
                 e ? err : "the case's error code is not in the catalog");
         goto out;
     }
-    struct kc_expectation ex = {e, args, xp.n, o->envelope};
+    struct kc_expected_error ex = {e, args, xp.n, o->envelope};
     for (size_t i = 0; i < n; i++) {
         probe_one(cx, &ex, &d[i]);
         for (size_t k = 0; k < sr->nrid_fail && d[i].have_res; k++) {

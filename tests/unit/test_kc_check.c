@@ -153,7 +153,7 @@ static int teardown(void **state)
 
 static void check_row(const struct fx *f, const struct row *r)
 {
-    struct kc_expectation ex = {
+    struct kc_expected_error ex = {
         kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
     struct kc_answer a = {r->xml,     r->status, r->ct,
                           r->hdr_rid, r->body,   strlen(r->body)};
@@ -186,7 +186,7 @@ static void test_table(void **state)
 static void test_request_id_unique(void **state)
 {
     const struct fx *f = *state;
-    struct kc_expectation ex = {
+    struct kc_expected_error ex = {
         kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
     struct kc_answer a = {false, 404,     "application/json",
                           RID,   JSON_OK, strlen(JSON_OK)};
@@ -222,8 +222,8 @@ static void test_message_args(void **state)
         "{\"HttpStatus\":400,\"Code\":\"MissingParameter\",\"Message\":"
         "\"The parameter Plaintext needed but no "
         "provided.\",\"RequestId\":\"" RID "\"}";
-    struct kc_expectation ex = {kc_catalog_find(f->cat, "MissingParameter"),
-                                args, 1, f->env};
+    struct kc_expected_error ex = {kc_catalog_find(f->cat, "MissingParameter"),
+                                   args, 1, f->env};
     struct kc_answer a = {false, 400,     "application/json",
                           NULL,  body_ok, strlen(body_ok)};
     struct kc_check_result res;
@@ -241,7 +241,7 @@ static void test_message_args(void **state)
 static void test_parity(void **state)
 {
     const struct fx *f = *state;
-    struct kc_expectation ex = {
+    struct kc_expected_error ex = {
         kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
     const char *xml_space =
         "<KMS><HttpStatus>404</HttpStatus><Code>Forbidden.KeyNotFound</Code>"

@@ -46,8 +46,10 @@ struct kc_answer {
     size_t body_len;
 };
 
-/* What the probe must answer; borrowed. */
-struct kc_expectation {
+/* What the probe must answer (the catalog error it expects); borrowed. Not
+ * to be confused with the expectation files of known failures (reports'
+ * kc_expect). */
+struct kc_expected_error {
     const struct kc_catalog_entry *entry; /* code, status, templates */
     const struct kc_arg *args;            /* placeholder bindings */
     size_t nargs;
@@ -78,8 +80,9 @@ bool kc_ridset_insert(struct kc_ridset *s, const char *id);
 
 /* Runs every check but parity on an error answer. rids may be NULL (no
  * uniqueness check). */
-void kc_check_error(const struct kc_expectation *ex, const struct kc_answer *a,
-                    struct kc_ridset *rids, struct kc_check_result *res);
+void kc_check_error(const struct kc_expected_error *ex,
+                    const struct kc_answer *a, struct kc_ridset *rids,
+                    struct kc_check_result *res);
 /* Compares the JSON and XML results of one probe; a disagreement is added
  * as a parity failure to xml_res. */
 void kc_check_parity(const struct kc_check_result *json_res,
