@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CREDS 64
+#define MAX_CREDS KC_CASE_CREDENTIALS_MAX
 
 static void append(char *out, size_t outlen, const char *sep,
                    const char *prefix, const char *s)

@@ -231,6 +231,7 @@ static void fail(struct kc_check_result *res, enum kc_check c, const char *fmt,
 static void fail(struct kc_check_result *res, enum kc_check c, const char *fmt,
                  ...)
 {
+    /* Cannot happen: each check fails at most once (kc/check.h). */
     if (res->nfailures == sizeof(res->failures) / sizeof(res->failures[0]))
         return;
     struct kc_check_failure *f = &res->failures[res->nfailures++];

@@ -11,12 +11,20 @@
 
 #include "kc/client.h"
 #include "kc/codec.h"
+#include "kc/err.h"
 #include "kc/request.h"
 #include "kc/url.h"
 #include "kc/vars.h"
 #include "kc/redact.h"
 
 #define TRANSCRIPT_MAX (256 * 1024)
+#define TYPE_MAX       32 /* an error or skip type: "setup", "transport" */
+#define MSG_MAX        (KC_ERR_MAX + 128) /* an error line with its step */
+#define TITLE_MAX      128                /* "setup 2: CreateKey" */
+#define NOTE_MAX       (MSG_MAX + 256)    /* a teardown note with the id */
+#define FORMATS_MAX    2   /* one testcase per format: JSON and XML */
+#define UUID_LEN       37  /* kc_uuid4: 36 characters + NUL */
+#define HOST_MAX       256 /* the endpoint's host in the manifest */
 
 /* State shared by the workers; lock guards next, report and stats. */
 struct shared {
@@ -33,7 +41,7 @@ struct shared {
 /* One step's exchange. */
 struct exchange {
     bool sent;                      /* an HTTP answer arrived */
-    char err[320];                  /* why not, one line */
+    char err[KC_ERR_MAX];           /* why not, one line */
     bool transport;                 /* the failure was a transport error */
     struct kc_client_exchange call; /* the request sent and its answer */
     char *transcript;               /* redacted */
@@ -313,9 +321,10 @@ static void log_append(struct case_ctx *cx, const char *title,
 struct setup_result {
     bool ok;
     bool interrupted;
-    char type[32]; /* error type when !ok: "setup", "transport", "case" */
-    char msg[400]; /* one line */
-    struct kc_check_failure rid_fail[8]; /* RequestId problems of answers */
+    char type[TYPE_MAX]; /* error type when !ok: "setup", "transport", "case" */
+    char msg[MSG_MAX];   /* one line */
+    /* RequestId problems of the answers, carried into the probes' results */
+    struct kc_check_failure rid_fail[KC_CHECK_CARRIED_MAX];
     size_t nrid_fail;
 };
 
@@ -327,7 +336,8 @@ static void note_success_checks(struct case_ctx *cx, size_t idx,
     struct kc_check_result res;
     answer_of(x, false, &a);
     kc_check_success(&a, cx->sh->rids, &res);
-    for (size_t i = 0; i < res.nfailures && sr->nrid_fail < 8; i++) {
+    for (size_t i = 0;
+         i < res.nfailures && sr->nrid_fail < KC_CHECK_CARRIED_MAX; i++) {
         struct kc_check_failure *f = &sr->rid_fail[sr->nrid_fail++];
         f->check = res.failures[i].check;
         snprintf(f->message, sizeof(f->message), "setup step %zu: %.280s",
@@ -344,7 +354,7 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
     for (size_t i = 0; i < c->nsetup && sr->ok; i++) {
         const struct kc_step *s = &c->setup[i];
         struct exchange x;
-        char title[128], err[320] = "";
+        char title[TITLE_MAX], err[KC_ERR_MAX] = "";
         if (stopped(cx->sh)) {
             sr->interrupted = true;
             return;
@@ -384,13 +394,13 @@ static void run_teardown(struct case_ctx *cx)
     for (size_t i = 0; i < c->nteardown; i++) {
         const struct kc_step *s = &c->teardown[i];
         struct exchange x;
-        char title[128];
+        char title[TITLE_MAX];
         exec_step(cx, s, false, false, &x);
         snprintf(title, sizeof(title), "teardown %zu: %s", i + 1,
                  s->action ? s->action : "wait");
         log_append(cx, title, &x);
         if (!x.sent || x.call.resp.status < 200 || x.call.resp.status > 299) {
-            char line[512];
+            char line[NOTE_MAX];
             snprintf(line, sizeof(line), "note: %s teardown step %zu (%s): %s",
                      c->id, i + 1, s->action ? s->action : "wait",
                      x.sent ? "answered an error" : x.err);
@@ -407,8 +417,8 @@ struct tc_draft {
     enum kc_outcome outcome;
     struct kc_check_result res;
     bool have_res;
-    char type[32];
-    char msg[400];
+    char type[TYPE_MAX];
+    char msg[MSG_MAX];
     char *transcript; /* redacted, owned */
     char *request_id;
     double time_s;
@@ -582,7 +592,7 @@ static void run_probes(struct case_ctx *cx, struct tc_draft *d, size_t n,
     const struct kc_run_opts *o = cx->sh->o;
     struct xpairs xp;
     struct kc_arg *args = NULL;
-    char err[320] = "";
+    char err[KC_ERR_MAX] = "";
     const struct kc_catalog_entry *e =
         kc_catalog_find(o->catalog, cx->c->error);
     if (!e || bind_args(cx, &xp, &args, err, sizeof(err))) {
@@ -595,11 +605,12 @@ static void run_probes(struct case_ctx *cx, struct tc_draft *d, size_t n,
         probe_one(cx, &ex, &d[i]);
         for (size_t k = 0; k < sr->nrid_fail && d[i].have_res; k++) {
             struct kc_check_result *r = &d[i].res;
+            /* always true: KC_CHECK_FAILURES_MAX leaves room for them */
             if (r->nfailures < sizeof(r->failures) / sizeof(r->failures[0]))
                 r->failures[r->nfailures++] = sr->rid_fail[k];
         }
     }
-    if (n == 2 && d[0].have_res && d[1].have_res)
+    if (n == FORMATS_MAX && d[0].have_res && d[1].have_res)
         kc_check_parity(&d[0].res, &d[1].res);
     for (size_t i = 0; i < n; i++)
         if (d[i].have_res)
@@ -610,10 +621,11 @@ out:
     xpairs_dispose(&xp);
 }
 
-static size_t drafts_init(const struct kc_run_opts *o, struct tc_draft d[2])
+static size_t drafts_init(const struct kc_run_opts *o,
+                          struct tc_draft d[FORMATS_MAX])
 {
     size_t n = 0;
-    memset(d, 0, 2 * sizeof(*d));
+    memset(d, 0, FORMATS_MAX * sizeof(*d));
     if (o->json)
         d[n++].xml = false;
     if (o->xml)
@@ -625,7 +637,7 @@ static void run_case(struct shared *sh, struct kc_http *http,
                      const struct kc_case *c)
 {
     struct case_ctx cx = {sh, http, c, {0}, {0}};
-    struct tc_draft d[2];
+    struct tc_draft d[FORMATS_MAX];
     struct kc_skip skip;
     size_t n = drafts_init(sh->o, d);
     kc_vars_init(&cx.vars, &sh->run_vars);
@@ -715,7 +727,7 @@ int kc_run_execute(const struct kc_run_opts *o, struct kc_report *r,
                    struct kc_run_stats *st, char *err, size_t errlen)
 {
     struct shared sh = {.o = o, .report = r, .st = st};
-    char run_id[37];
+    char run_id[UUID_LEN];
     int rc = -1;
     memset(st, 0, sizeof(*st));
     kc_vars_init(&sh.run_vars, NULL);
@@ -751,7 +763,7 @@ out_free:
 int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *o,
                     const char *started, const char *shard, bool interrupted)
 {
-    char host[256];
+    char host[HOST_MAX];
     const struct kc_target *t = o->target;
     kc_url_host(t->endpoint, host, sizeof(host));
     const char *formats = o->json && o->xml ? "json,xml"

@@ -7,8 +7,12 @@
 #include <cjson/cJSON.h>
 
 #include "kc/client.h"
+#include "kc/err.h"
 
-#define SW_SHOW_MAX 96 /* longest server string echoed on the console */
+#define SW_SHOW_MAX   96 /* longest server string echoed on the console */
+#define SW_WHY_MAX    (KC_ERR_MAX + 64) /* why a call failed, one line */
+#define SW_PREFIX_MAX 96                /* "kmsconf-" or a run label */
+#define SW_NUM_MAX    24                /* a page number or size */
 
 /* An owned list of strings. */
 struct sw_list {
@@ -25,8 +29,8 @@ struct sweeper {
     const struct kc_sweep_opts *o;
     struct kc_sweep_stats *st;
     struct kc_http *http;
-    char prefix[96];        /* Description prefix of our keys */
-    char alias_prefix[112]; /* "alias/" + prefix */
+    char prefix[SW_PREFIX_MAX];            /* Description prefix of our keys */
+    char alias_prefix[SW_PREFIX_MAX + 16]; /* "alias/" + prefix + "-" */
 };
 
 static int list_add(struct sw_list *l, const char *s)
@@ -112,7 +116,7 @@ static enum sw_rc sw_send(struct sweeper *s, const char *action,
                                         .params = params,
                                         .nparams = n,
                                         .signature = KC_SIG_VALID};
-    char err[256];
+    char err[KC_ERR_MAX];
     const struct kc_http_resp *resp = &x->resp;
 
     switch (
@@ -201,7 +205,7 @@ static enum sw_rc sw_list_all(struct sweeper *s, const char *action,
                               const char *field, const char *prefix,
                               struct sw_list *names)
 {
-    char pn[24], ps[24], why[384];
+    char pn[SW_NUM_MAX], ps[SW_NUM_MAX], why[SW_WHY_MAX];
     size_t seen = 0;
 
     snprintf(ps, sizeof(ps), "%d", KC_SWEEP_PAGE_SIZE);
@@ -249,7 +253,7 @@ static enum sw_rc sw_list_all(struct sweeper *s, const char *action,
 static void sw_alias(struct sweeper *s, const char *name)
 {
     const struct kc_param p[1] = {{"AliasName", name}};
-    char shown[SW_SHOW_MAX + 1], why[384];
+    char shown[SW_SHOW_MAX + 1], why[SW_WHY_MAX];
     cJSON *body = NULL;
 
     show(shown, sizeof(shown), name);
@@ -277,7 +281,7 @@ static void sw_key(struct sweeper *s, const char *key_id)
     const struct kc_param d[1] = {{"KeyId", key_id}};
     const struct kc_param p[2] = {
         {"KeyId", key_id}, {"PendingWindowInDays", KC_SWEEP_WINDOW_DAYS}};
-    char id[SW_SHOW_MAX + 1], state[SW_SHOW_MAX + 1], why[384];
+    char id[SW_SHOW_MAX + 1], state[SW_SHOW_MAX + 1], why[SW_WHY_MAX];
     cJSON *body = NULL, *done = NULL;
 
     show(id, sizeof(id), key_id);

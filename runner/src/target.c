@@ -17,6 +17,7 @@
 #define SECRET_FILE_MAX 4096 /* longest secret read from a file */
 #define SECRET_PATH_MAX 1024 /* a secret file's path, joined to the folder */
 #define SOURCE_KEY_MAX  64   /* "access_key_secret_file" and the like */
+#define CAP_NUM_MAX     64   /* a capability's number as text */
 
 /* ---- lifetime ---- */
 
@@ -199,7 +200,7 @@ static int parse_credentials(struct kc_jcheck *J, struct kc_target *t,
 
 static char *cap_value(const cJSON *it)
 {
-    char num[64];
+    char num[CAP_NUM_MAX];
 
     if (cJSON_IsTrue(it))
         return strdup("true");
@@ -544,10 +545,10 @@ static bool set_skip(struct kc_skip *skip, const char *type, const char *name)
 bool kc_target_can_run(const struct kc_target *t, const struct kc_case *c,
                        struct kc_skip *skip)
 {
-    const char *names[64];
-    size_t n = kc_case_credentials(c, names, 64);
+    const char *names[KC_CASE_CREDENTIALS_MAX];
+    size_t n = kc_case_credentials(c, names, KC_CASE_CREDENTIALS_MAX);
 
-    for (size_t i = 0; i < n && i < 64; i++) {
+    for (size_t i = 0; i < n && i < KC_CASE_CREDENTIALS_MAX; i++) {
         if (!kc_target_credential(t, names[i]))
             return set_skip(skip, "missing-credential", names[i]);
     }

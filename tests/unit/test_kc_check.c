@@ -238,6 +238,37 @@ static void test_message_args(void **state)
     kc_check_result_dispose(&res);
 }
 
+/* Each check fails at most once per answer, so KC_CHECK_FAILURES_MAX leaves
+ * room for the KC_CHECK_CARRIED_MAX failures the scheduler adds. */
+static void test_each_check_once(void **state)
+{
+    const struct fx *f = *state;
+    struct kc_expected_error ex = {
+        kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
+    const char *bad = "{\"HttpStatus\":\"x\",\"Code\":\"Wrong\",\"Message\":"
+                      "\"no\",\"RequestId\":\"not-a-uuid\",\"Extra\":1}";
+    struct kc_answer a = {false, 500, "text/plain", "other", bad, strlen(bad)};
+    struct kc_answer j = {false, 404,     "application/json",
+                          NULL,  JSON_OK, strlen(JSON_OK)};
+    struct kc_ridset *rids = kc_ridset_new();
+    struct kc_check_result rj, rx;
+    size_t seen[KC_CHECK_COUNT] = {0};
+
+    assert_true(kc_ridset_insert(rids, "not-a-uuid"));
+    kc_check_error(&ex, &j, NULL, &rj);
+    kc_check_error(&ex, &a, rids, &rx);
+    kc_check_parity(&rj, &rx);
+    assert_true(rx.nfailures >= KC_CHECK_COUNT - 1);
+    assert_true(rx.nfailures <= KC_CHECK_COUNT);
+    for (size_t i = 0; i < rx.nfailures; i++)
+        assert_int_equal(++seen[rx.failures[i].check], 1);
+    assert_int_equal(sizeof(rx.failures) / sizeof(rx.failures[0]),
+                     KC_CHECK_COUNT + KC_CHECK_CARRIED_MAX);
+    kc_check_result_dispose(&rj);
+    kc_check_result_dispose(&rx);
+    kc_ridset_free(rids);
+}
+
 static void test_parity(void **state)
 {
     const struct fx *f = *state;
@@ -312,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_request_id_unique),
         cmocka_unit_test(test_message_args),
         cmocka_unit_test(test_parity),
+        cmocka_unit_test(test_each_check_once),
         cmocka_unit_test(test_success),
         cmocka_unit_test(test_names),
     };

@@ -103,11 +103,14 @@ const struct kc_case *kc_caseset_find(const struct kc_caseset *set,
 /* True when the case carries tag. */
 bool kc_case_has_tag(const struct kc_case *c, const char *tag);
 
+/* A size for kc_case_credentials()'s out array: plenty for real cases. */
+#define KC_CASE_CREDENTIALS_MAX 64
+
 /*
  * Every credential name the case needs: requires.credentials plus the
  * credential of every step, without duplicates, in first-seen order.
  * Writes at most max pointers (into the case) and returns the total count
- * (exact when it is <= max; 64 is plenty for real cases).
+ * (exact when it is <= max).
  */
 size_t kc_case_credentials(const struct kc_case *c, const char **out,
                            size_t max);

@@ -56,9 +56,23 @@ struct kc_expected_error {
     const struct kc_envelope *envelope;
 };
 
+/* Size of a failure message; a longer one is cut. */
+#define KC_CHECK_MESSAGE_MAX 320
+
+/* Failures a caller may add to a result after the checks (the scheduler
+ * carries the RequestId problems of a case's setup answers into each of its
+ * probes' results). */
+#define KC_CHECK_CARRIED_MAX 8
+
+/* The checks fail each check at most once per answer (each judges once,
+ * kc_check_parity included), so a result holds at most KC_CHECK_COUNT
+ * failures of its own, plus at most KC_CHECK_CARRIED_MAX carried ones:
+ * the array cannot overflow. */
+#define KC_CHECK_FAILURES_MAX (KC_CHECK_COUNT + KC_CHECK_CARRIED_MAX)
+
 struct kc_check_failure {
     enum kc_check check;
-    char message[320]; /* one line */
+    char message[KC_CHECK_MESSAGE_MAX]; /* one line */
 };
 
 struct kc_check_result {
@@ -67,7 +81,7 @@ struct kc_check_result {
     char *message;
     char *request_id;
     char *http_status;
-    struct kc_check_failure failures[KC_CHECK_COUNT + 4];
+    struct kc_check_failure failures[KC_CHECK_FAILURES_MAX];
     size_t nfailures;
 };
 
