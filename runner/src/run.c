@@ -346,6 +346,39 @@ static void note_success_checks(struct case_ctx *cx, size_t idx,
     kc_check_result_dispose(&res);
 }
 
+static void setup_failed(struct setup_result *sr, const char *type)
+{
+    sr->ok = false;
+    snprintf(sr->type, sizeof(sr->type), "%s", type);
+}
+
+/* Judges setup step i's exchange: an answer, a 2xx status, its RequestId
+ * checks, the variables it saves. */
+static void judge_setup_step(struct case_ctx *cx, size_t i,
+                             const struct exchange *x, struct setup_result *sr)
+{
+    const struct kc_step *s = &cx->c->setup[i];
+    char err[KC_ERR_MAX] = "";
+
+    if (!x->sent) {
+        setup_failed(sr, x->transport ? "transport" : "case");
+        snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
+                 s->action ? s->action : "wait", x->err);
+    } else if (x->call.resp.status < 200 || x->call.resp.status > 299) {
+        setup_failed(sr, "setup");
+        snprintf(sr->msg, sizeof(sr->msg),
+                 "setup step %zu (%s) answered HTTP %ld", i + 1, s->action,
+                 x->call.resp.status);
+    } else if (s->action || s->raw_query) {
+        note_success_checks(cx, i, x, sr);
+        if (save_vars(cx, s, x, err, sizeof(err))) {
+            setup_failed(sr, "setup");
+            snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
+                     s->action, err);
+        }
+    }
+}
+
 static void run_setup(struct case_ctx *cx, struct setup_result *sr)
 {
     const struct kc_case *c = cx->c;
@@ -354,7 +387,7 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
     for (size_t i = 0; i < c->nsetup && sr->ok; i++) {
         const struct kc_step *s = &c->setup[i];
         struct exchange x;
-        char title[TITLE_MAX], err[KC_ERR_MAX] = "";
+        char title[TITLE_MAX];
         if (stopped(cx->sh)) {
             sr->interrupted = true;
             return;
@@ -363,27 +396,7 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
         snprintf(title, sizeof(title), "setup %zu: %s", i + 1,
                  s->action ? s->action : "wait");
         log_append(cx, title, &x);
-        if (!x.sent) {
-            sr->ok = false;
-            snprintf(sr->type, sizeof(sr->type), "%s",
-                     x.transport ? "transport" : "case");
-            snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
-                     s->action ? s->action : "wait", x.err);
-        } else if (x.call.resp.status < 200 || x.call.resp.status > 299) {
-            sr->ok = false;
-            snprintf(sr->type, sizeof(sr->type), "setup");
-            snprintf(sr->msg, sizeof(sr->msg),
-                     "setup step %zu (%s) answered HTTP %ld", i + 1, s->action,
-                     x.call.resp.status);
-        } else if (s->action || s->raw_query) {
-            note_success_checks(cx, i, &x, sr);
-            if (save_vars(cx, s, &x, err, sizeof(err))) {
-                sr->ok = false;
-                snprintf(sr->type, sizeof(sr->type), "setup");
-                snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s",
-                         i + 1, s->action, err);
-            }
-        }
+        judge_setup_step(cx, i, &x, sr);
         exchange_dispose(&x);
     }
 }
