@@ -22,9 +22,9 @@
 
 #include "kc/case.h"
 #include "kc/catalog.h"
+#include "kc/check.h"
 #include "kc/envelope.h"
 #include "kc/exit.h"
-#include "kc/check.h"
 #include "kc/http.h"
 #include "kc/target.h"
 #include "report.h"
@@ -60,12 +60,15 @@ struct kc_run_opts {
     volatile sig_atomic_t *stop;        /* NULL: not interruptible */
 };
 
+/* Size of kc_run_stats.first_transport_error (one line, cut). */
+#define KC_RUN_ERROR_MAX 256
+
 struct kc_run_stats {
     size_t responses;        /* HTTP answers received */
     size_t transport_errors; /* exchanges without an answer */
     size_t unreachable;      /* of which: connection refused / no host */
     bool interrupted;        /* *stop was set during the run */
-    char first_transport_error[256];
+    char first_transport_error[KC_RUN_ERROR_MAX];
 };
 
 /* Runs the cases and appends their testcases to r (sorted at the end).
