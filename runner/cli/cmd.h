@@ -6,14 +6,21 @@
 #ifndef KC_CMD_H
 #define KC_CMD_H
 
-int kc_cmd_run(int argc, char **argv);
-int kc_cmd_lint(int argc, char **argv);
-int kc_cmd_list(int argc, char **argv);
-int kc_cmd_coverage(int argc, char **argv);
-int kc_cmd_sweep(int argc, char **argv);
-int kc_cmd_diff(int argc, char **argv);
-int kc_cmd_merge(int argc, char **argv);
-int kc_cmd_matrix(int argc, char **argv);
-int kc_cmd_expect(int argc, char **argv);
+#include "kc/err.h"
+#include "kc/exit.h"
+
+/* An error line of the report and profile readers, with room for a file
+ * path and a JSON path (the commands print it as one line). */
+#define KC_CMD_ERR_MAX (2 * KC_ERR_MAX)
+
+enum kc_exit kc_cmd_run(int argc, char **argv);
+enum kc_exit kc_cmd_lint(int argc, char **argv);
+enum kc_exit kc_cmd_list(int argc, char **argv);
+enum kc_exit kc_cmd_coverage(int argc, char **argv);
+enum kc_exit kc_cmd_sweep(int argc, char **argv);
+enum kc_exit kc_cmd_diff(int argc, char **argv);
+enum kc_exit kc_cmd_merge(int argc, char **argv);
+enum kc_exit kc_cmd_matrix(int argc, char **argv);
+enum kc_exit kc_cmd_expect(int argc, char **argv);
 
 #endif

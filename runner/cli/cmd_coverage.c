@@ -101,26 +101,26 @@ static size_t covered_codes(const struct kc_catalog *cat,
     return covered;
 }
 
-static int report(int json, const struct kc_catalog *cat,
-                  const struct kc_case *const *v, size_t n)
+static enum kc_exit report(int json, const struct kc_catalog *cat,
+                           const struct kc_case *const *v, size_t n)
 {
     size_t covered = covered_codes(cat, v, n);
 
     if (json) {
         if (print_json(cat, v, n) != 0) {
             fprintf(stderr, "kmsconf coverage: out of memory\n");
-            return 2;
+            return KC_EXIT_USAGE;
         }
     } else {
         print_text(cat, v, n);
     }
-    return covered == cat->nentries ? 0 : 1;
+    return covered == cat->nentries ? KC_EXIT_OK : KC_EXIT_NONCONFORMANT;
 }
 
-int kc_cmd_coverage(int argc, char **argv)
+enum kc_exit kc_cmd_coverage(int argc, char **argv)
 {
     struct kc_listfmt_run run;
-    int rc;
+    enum kc_exit rc;
 
     if (kc_listfmt_load(&cov_cmd, argc, argv, &run, &rc))
         rc = report(run.json, run.cat, run.v, run.n);

@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "kc/diff.h"
 #include "kc/junit.h"
+#include "opts.h"
 
 static void diff_usage(FILE *f)
 {
@@ -32,16 +33,17 @@ struct diff_args {
     const char *files[2];
 };
 
+/* 0 parsed, 1 help shown, -1 usage error (printed): as kc_opts_parse. */
 static int parse_args(int argc, char **argv, struct diff_args *a)
 {
-    char err[512];
+    char err[KC_ERR_MAX];
     size_t nfiles = 0;
     a->mask = 1u << KC_DIFF_REGRESSION;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
             diff_usage(stdout);
-            return 0;
+            return 1;
         } else if (!strcmp(s, "--markdown")) {
             a->fmt = FMT_MARKDOWN;
         } else if (!strcmp(s, "--json")) {
@@ -53,29 +55,29 @@ static int parse_args(int argc, char **argv, struct diff_args *a)
                 s[9] == '=' ? s + 10 : (i + 1 < argc ? argv[++i] : NULL);
             if (!v) {
                 fprintf(stderr, "kmsconf diff: --fail-on needs a value\n");
-                return 2;
+                return -1;
             }
             if (kc_diff_parse_cats(v, &a->mask, err, sizeof(err))) {
                 fprintf(stderr, "kmsconf diff: --fail-on: %s\n", err);
-                return 2;
+                return -1;
             }
         } else if (s[0] == '-' && s[1]) {
             fprintf(stderr, "kmsconf diff: unknown option '%s' (see --help)\n",
                     s);
-            return 2;
+            return -1;
         } else if (nfiles < 2) {
             a->files[nfiles++] = s;
         } else {
             fprintf(stderr, "kmsconf diff: expected two reports, got more\n");
-            return 2;
+            return -1;
         }
     }
     if (nfiles != 2) {
         fprintf(stderr, "kmsconf diff: expected two reports BASE.xml "
                         "NEW.xml (see --help)\n");
-        return 2;
+        return -1;
     }
-    return -1;
+    return 0;
 }
 
 static bool catalogs_differ(const struct kc_report *a,
@@ -86,14 +88,14 @@ static bool catalogs_differ(const struct kc_report *a,
     return ca && cb && strcmp(ca, cb);
 }
 
-int kc_cmd_diff(int argc, char **argv)
+enum kc_exit kc_cmd_diff(int argc, char **argv)
 {
     struct diff_args a = {0};
-    int rc = parse_args(argc, argv, &a);
-    if (rc >= 0)
-        return rc;
-    rc = 2;
-    char err[1024];
+    int prc = parse_args(argc, argv, &a);
+    if (prc != 0)
+        return kc_opts_parse_exit(prc);
+    enum kc_exit rc = KC_EXIT_USAGE;
+    char err[KC_CMD_ERR_MAX];
     struct kc_report *base = NULL, *cur = NULL;
     struct kc_diff *d = NULL;
     if (kc_junit_read(a.files[0], &base, err, sizeof(err)) ||
@@ -118,10 +120,10 @@ int kc_cmd_diff(int argc, char **argv)
         kc_diff_print_json(stdout, d, a.files[0], a.files[1], a.mask);
     else
         kc_diff_print_text(stdout, d, a.files[0], a.files[1]);
-    rc = kc_diff_fails(d, a.mask) ? 1 : 0;
+    rc = kc_diff_fails(d, a.mask) ? KC_EXIT_NONCONFORMANT : KC_EXIT_OK;
     if (fflush(stdout)) {
         fprintf(stderr, "kmsconf diff: cannot write to stdout\n");
-        rc = 2;
+        rc = KC_EXIT_USAGE;
     }
 out:
     kc_diff_free(d);

@@ -33,12 +33,12 @@ static int write_text(const char *path, const char *text)
     return rc;
 }
 
-static int do_from(const char *report, const char *out)
+static enum kc_exit do_from(const char *report, const char *out)
 {
-    char err[1024];
+    char err[KC_CMD_ERR_MAX];
     struct kc_report *r = NULL;
     char *text = NULL;
-    int rc = 2;
+    enum kc_exit rc = KC_EXIT_USAGE;
     if (kc_junit_read(report, &r, err, sizeof(err))) {
         fprintf(stderr, "kmsconf expect: %s\n", err);
         goto out;
@@ -53,27 +53,27 @@ static int do_from(const char *report, const char *out)
                 out ? out : "stdout", strerror(errno));
         goto out;
     }
-    rc = 0;
+    rc = KC_EXIT_OK;
 out:
     free(text);
     kc_report_free(r);
     return rc;
 }
 
-static int do_check(const char *path)
+static enum kc_exit do_check(const char *path)
 {
-    char err[1024];
+    char err[KC_CMD_ERR_MAX];
     struct kc_expect *e = NULL;
     if (kc_expect_load(path, &e, err, sizeof(err))) {
         fprintf(stderr, "kmsconf expect: %s\n", err);
-        return 2;
+        return KC_EXIT_USAGE;
     }
     printf("%s: %zu entries, valid\n", path, e->nentries);
     kc_expect_free(e);
-    return 0;
+    return KC_EXIT_OK;
 }
 
-int kc_cmd_expect(int argc, char **argv)
+enum kc_exit kc_cmd_expect(int argc, char **argv)
 {
     const char *from = NULL, *out = NULL, *check = NULL;
     for (int i = 1; i < argc; i++) {
@@ -81,7 +81,7 @@ int kc_cmd_expect(int argc, char **argv)
         const char **slot = NULL;
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
             expect_usage(stdout);
-            return 0;
+            return KC_EXIT_OK;
         } else if (!strcmp(s, "--from")) {
             slot = &from;
         } else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
@@ -93,11 +93,11 @@ int kc_cmd_expect(int argc, char **argv)
                     "kmsconf expect: unexpected argument '%s' (see "
                     "--help)\n",
                     s);
-            return 2;
+            return KC_EXIT_USAGE;
         }
         if (i + 1 >= argc) {
             fprintf(stderr, "kmsconf expect: %s needs a value\n", s);
-            return 2;
+            return KC_EXIT_USAGE;
         }
         *slot = argv[++i];
     }
@@ -106,7 +106,7 @@ int kc_cmd_expect(int argc, char **argv)
     if (!from || check) {
         fprintf(stderr, "kmsconf expect: give either --from REPORT or --check "
                         "FILE (see --help)\n");
-        return 2;
+        return KC_EXIT_USAGE;
     }
     return do_from(from, out);
 }

@@ -50,7 +50,7 @@ static int on_opt(void *ctx, int id, const char *value)
 /* Loads each profile; prints each error as a problem. Returns the count. */
 static size_t lint_targets(const struct lint_cfg *cfg)
 {
-    char err[1024];
+    char err[KC_CMD_ERR_MAX];
     size_t bad = 0;
 
     for (size_t i = 0; i < cfg->ntargets; i++) {
@@ -64,27 +64,28 @@ static size_t lint_targets(const struct lint_cfg *cfg)
     return bad;
 }
 
-int kc_cmd_lint(int argc, char **argv)
+enum kc_exit kc_cmd_lint(int argc, char **argv)
 {
     struct lint_cfg cfg;
     struct kc_catalog *cat = NULL;
     struct kc_caseset set;
     const char **pos = NULL;
     size_t npos = 0, nissues = 0;
-    int rc;
+    enum kc_exit rc;
+    int prc;
 
     memset(&cfg, 0, sizeof(cfg));
-    rc = kc_opts_parse("lint", lint_opts, NOPTS, argc, argv, on_opt, &cfg, &pos,
-                       &npos);
-    if (rc != 0) {
-        if (rc == 1)
+    prc = kc_opts_parse("lint", lint_opts, NOPTS, argc, argv, on_opt, &cfg,
+                        &pos, &npos);
+    if (prc != 0) {
+        if (prc == 1)
             kc_opts_usage(stdout, "lint [options] [PATH...]",
                           "Validates case files (files or folders, default "
                           "the suite's cases folder).\nPrints one line per "
                           "problem: <file>: <JSON path>: <what>.\nExit 0 "
                           "when all are valid, 2 otherwise.",
                           lint_opts, NOPTS);
-        return rc == 1 ? 0 : 2;
+        return kc_opts_parse_exit(prc);
     }
     kc_caseset_init(&set);
     rc = kc_opts_load("lint", kc_opts_suite_dir(cfg.suite),
@@ -93,8 +94,8 @@ int kc_cmd_lint(int argc, char **argv)
     if (cfg.ntargets) {
         size_t bad = lint_targets(&cfg);
         nissues += bad;
-        if (bad && rc == 0)
-            rc = 2;
+        if (bad && rc == KC_EXIT_OK)
+            rc = KC_EXIT_USAGE;
     }
     if (!cfg.quiet && cat) {
         if (nissues)

@@ -38,7 +38,7 @@ static void print_table(const struct kc_case *const *v, size_t n)
     }
 }
 
-static int print_json(const struct kc_case *const *v, size_t n)
+static enum kc_exit print_json(const struct kc_case *const *v, size_t n)
 {
     cJSON *arr = cJSON_CreateArray();
 
@@ -46,15 +46,15 @@ static int print_json(const struct kc_case *const *v, size_t n)
         arr = kc_listfmt_push(arr, kc_listfmt_json(v[i]));
     if (kc_listfmt_print(arr) != 0) {
         fprintf(stderr, "kmsconf list: out of memory\n");
-        return 2;
+        return KC_EXIT_USAGE;
     }
-    return 0;
+    return KC_EXIT_OK;
 }
 
-int kc_cmd_list(int argc, char **argv)
+enum kc_exit kc_cmd_list(int argc, char **argv)
 {
     struct kc_listfmt_run run;
-    int rc;
+    enum kc_exit rc;
 
     if (kc_listfmt_load(&list_cmd, argc, argv, &run, &rc)) {
         if (run.json)

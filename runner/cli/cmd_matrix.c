@@ -10,6 +10,9 @@
 #include "kc/junit.h"
 #include "kc/catalog.h"
 #include "kc/matrix.h"
+#include "opts.h"
+
+#define DEFAULT_CATALOG KC_SOURCE_DIR "/suite/catalog.json"
 
 static void matrix_usage(FILE *f)
 {
@@ -31,25 +34,26 @@ struct matrix_args {
     size_t nfiles;
 };
 
+/* 0 parsed, 1 help shown, -1 usage error (printed): as kc_opts_parse. */
 static int parse_args(int argc, char **argv, struct matrix_args *a)
 {
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
             matrix_usage(stdout);
-            return 0;
+            return 1;
         } else if (!strcmp(s, "--cases")) {
             a->cases = true;
         } else if (!strcmp(s, "--html") || !strcmp(s, "--catalog")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "kmsconf matrix: %s needs a file name\n", s);
-                return 2;
+                return -1;
             }
             *(!strcmp(s, "--html") ? &a->html : &a->catalog) = argv[++i];
         } else if (s[0] == '-' && s[1]) {
             fprintf(stderr,
                     "kmsconf matrix: unknown option '%s' (see --help)\n", s);
-            return 2;
+            return -1;
         } else {
             a->files[a->nfiles++] = s;
         }
@@ -57,9 +61,9 @@ static int parse_args(int argc, char **argv, struct matrix_args *a)
     if (a->nfiles == 0) {
         fprintf(stderr, "kmsconf matrix: need at least one report (see "
                         "--help)\n");
-        return 2;
+        return -1;
     }
-    return -1;
+    return 0;
 }
 
 static const char *base_name(const char *path)
@@ -84,49 +88,76 @@ static int write_html(const char *path, const struct kc_matrix_input *in)
     return 0;
 }
 
-int kc_cmd_matrix(int argc, char **argv)
+/* The catalog's codes in file order (caller frees the array); NULL when
+ * out of memory. */
+static const char **catalog_codes(const struct kc_catalog *cat)
+{
+    const char **codes = calloc(cat->nentries + 1, sizeof(*codes));
+
+    for (size_t i = 0; codes && i < cat->nentries; i++)
+        codes[i] = cat->entries[i].code;
+    return codes;
+}
+
+/* Reads every report named by a, labelled by file name. 0 or -1
+ * (printed). */
+static int read_reports(const struct matrix_args *a, struct kc_report **in,
+                        const char **labels)
+{
+    char err[KC_CMD_ERR_MAX];
+
+    for (size_t i = 0; i < a->nfiles; i++) {
+        labels[i] = base_name(a->files[i]);
+        if (kc_junit_read(a->files[i], &in[i], err, sizeof(err))) {
+            fprintf(stderr, "kmsconf matrix: %s\n", err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The table on stdout, then the page when asked. 0 or -1 (printed). */
+static int write_matrix(const struct matrix_args *a,
+                        const struct kc_matrix_input *mi)
+{
+    if (kc_matrix_markdown(stdout, mi) || fflush(stdout)) {
+        fprintf(stderr, "kmsconf matrix: cannot write the table\n");
+        return -1;
+    }
+    return a->html ? write_html(a->html, mi) : 0;
+}
+
+enum kc_exit kc_cmd_matrix(int argc, char **argv)
 {
     struct matrix_args a = {0};
     struct kc_report **in = calloc((size_t)argc + 1, sizeof(*in));
     const char **labels = calloc((size_t)argc + 1, sizeof(*labels));
     const char **codes = NULL;
     struct kc_catalog *cat = NULL;
-    char err[1024];
+    char err[KC_CMD_ERR_MAX];
+    enum kc_exit rc = KC_EXIT_USAGE;
+    int prc;
+
     a.files = calloc((size_t)argc + 1, sizeof(*a.files));
-    int rc = 2;
     if (!in || !labels || !a.files)
         goto out;
-    rc = parse_args(argc, argv, &a);
-    if (rc >= 0)
+    prc = parse_args(argc, argv, &a);
+    if (prc != 0) {
+        rc = kc_opts_parse_exit(prc);
         goto out;
-    rc = 2;
-    const char *catalog =
-        a.catalog ? a.catalog : KC_SOURCE_DIR "/suite/catalog.json";
-    if (kc_catalog_load(&cat, catalog, err, sizeof(err))) {
+    }
+    if (kc_catalog_load(&cat, a.catalog ? a.catalog : DEFAULT_CATALOG, err,
+                        sizeof(err))) {
         fprintf(stderr, "kmsconf matrix: %s\n", err);
         goto out;
     }
-    codes = calloc(cat->nentries + 1, sizeof(*codes));
-    if (!codes)
+    codes = catalog_codes(cat);
+    if (!codes || read_reports(&a, in, labels) != 0)
         goto out;
-    for (size_t i = 0; i < cat->nentries; i++)
-        codes[i] = cat->entries[i].code;
-    for (size_t i = 0; i < a.nfiles; i++) {
-        labels[i] = base_name(a.files[i]);
-        if (kc_junit_read(a.files[i], &in[i], err, sizeof(err))) {
-            fprintf(stderr, "kmsconf matrix: %s\n", err);
-            goto out;
-        }
-    }
     struct kc_matrix_input mi = {in,    labels,        a.nfiles,
                                  codes, cat->nentries, a.cases};
-    if (kc_matrix_markdown(stdout, &mi) || fflush(stdout)) {
-        fprintf(stderr, "kmsconf matrix: cannot write the table\n");
-        goto out;
-    }
-    if (a.html && write_html(a.html, &mi))
-        goto out;
-    rc = 0;
+    if (write_matrix(&a, &mi) == 0)
+        rc = KC_EXIT_OK;
 out:
     for (size_t i = 0; in && i < a.nfiles; i++)
         kc_report_free(in[i]);

@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "kc/junit.h"
 #include "kc/merge.h"
+#include "opts.h"
 
 static void merge_usage(FILE *f)
 {
@@ -26,17 +27,18 @@ struct merge_args {
     size_t nfiles;
 };
 
+/* 0 parsed, 1 help shown, -1 usage error (printed): as kc_opts_parse. */
 static int parse_args(int argc, char **argv, struct merge_args *a)
 {
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
             merge_usage(stdout);
-            return 0;
+            return 1;
         } else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "kmsconf merge: %s needs a file name\n", s);
-                return 2;
+                return -1;
             }
             a->out = argv[++i];
         } else if (!strcmp(s, "--force")) {
@@ -46,7 +48,7 @@ static int parse_args(int argc, char **argv, struct merge_args *a)
         } else if (s[0] == '-' && s[1]) {
             fprintf(stderr, "kmsconf merge: unknown option '%s' (see --help)\n",
                     s);
-            return 2;
+            return -1;
         } else {
             a->files[a->nfiles++] = s;
         }
@@ -54,27 +56,29 @@ static int parse_args(int argc, char **argv, struct merge_args *a)
     if (!a->out || a->nfiles == 0) {
         fprintf(stderr, "kmsconf merge: need -o OUT.xml and at least one "
                         "report (see --help)\n");
-        return 2;
+        return -1;
     }
-    return -1;
+    return 0;
 }
 
-int kc_cmd_merge(int argc, char **argv)
+enum kc_exit kc_cmd_merge(int argc, char **argv)
 {
     struct merge_args a = {0};
     struct kc_report **in = calloc((size_t)argc + 1, sizeof(*in));
     a.files = calloc((size_t)argc + 1, sizeof(*a.files));
     struct kc_report *out = NULL;
-    char err[1024];
-    int rc = 2;
+    char err[KC_CMD_ERR_MAX];
+    enum kc_exit rc = KC_EXIT_USAGE;
+    int prc;
     if (!in || !a.files) {
         fprintf(stderr, "kmsconf merge: out of memory\n");
         goto out;
     }
-    rc = parse_args(argc, argv, &a);
-    if (rc >= 0)
+    prc = parse_args(argc, argv, &a);
+    if (prc != 0) {
+        rc = kc_opts_parse_exit(prc);
         goto out;
-    rc = 2;
+    }
     for (size_t i = 0; i < a.nfiles; i++) {
         if (kc_junit_read(a.files[i], &in[i], err, sizeof(err))) {
             fprintf(stderr, "kmsconf merge: %s\n", err);
@@ -96,7 +100,7 @@ int kc_cmd_merge(int argc, char **argv)
             a.nfiles, a.out, out->ncases, kc_report_count(out, KC_OUTCOME_FAIL),
             kc_report_count(out, KC_OUTCOME_ERROR),
             kc_report_count(out, KC_OUTCOME_SKIP));
-    rc = 0;
+    rc = KC_EXIT_OK;
 out:
     for (size_t i = 0; in && i < a.nfiles; i++)
         kc_report_free(in[i]);

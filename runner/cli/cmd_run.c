@@ -13,14 +13,19 @@
 #include "kc/expect.h"
 #include "kc/junit.h"
 #include "kc/codec.h"
+#include "kc/envelope.h"
+#include "kc/err.h"
 #include "kc/run.h"
 #include "kc/select.h"
 #include "kc/target.h"
 #include "opts.h"
-#include "redact.h"
+#include "kc/redact.h"
 
 #define MAX_REFSERVER_ARGS 32
-#define ERRLEN             512
+#define MAX_SECRETS        256  /* literal secrets of a target */
+#define SUITE_PATH_MAX     1024 /* a file path below the suite folder */
+#define STARTED_LEN        21   /* kc_time_format: yyyy-MM-ddTHH:mm:ssZ */
+#define EMBED_TIMEOUT_MS   10000
 
 enum {
     OPT_TARGET,
@@ -234,7 +239,7 @@ struct run_env {
 static int load_target(struct run_cfg *cfg, struct run_env *env, char *err,
                        size_t errlen)
 {
-    char path[1024];
+    char path[SUITE_PATH_MAX];
     if (cfg->nrs_args && (cfg->target || cfg->endpoint)) {
         snprintf(err, errlen,
                  "--refserver-arg applies to the embedded "
@@ -248,8 +253,8 @@ static int load_target(struct run_cfg *cfg, struct run_env *env, char *err,
         return kc_target_from_env(&env->target, cfg->endpoint, err, errlen);
     snprintf(path, sizeof(path), "%s/targets/refserver.json",
              kc_opts_suite_dir(cfg->suite));
-    if (kc_embed_start(&env->embed, cfg->rs_args, cfg->nrs_args, 10000, err,
-                       errlen))
+    if (kc_embed_start(&env->embed, cfg->rs_args, cfg->nrs_args,
+                       EMBED_TIMEOUT_MS, err, errlen))
         return -1;
     g_embedded_pid = env->embed.pid;
     return kc_target_load(&env->target, path, env->embed.url, err, errlen);
@@ -286,8 +291,8 @@ static int prepare(struct run_cfg *cfg, struct run_env *env,
                    const struct kc_case *const *cases, size_t ncases, char *err,
                    size_t errlen)
 {
-    char path[1024];
-    const char *secrets[256];
+    char path[SUITE_PATH_MAX];
+    const char *secrets[MAX_SECRETS];
     if (load_target(cfg, env, err, errlen))
         return -1;
     if (cfg->insecure)
@@ -304,8 +309,8 @@ static int prepare(struct run_cfg *cfg, struct run_env *env,
     env->redactor = kc_redactor_new();
     if (!env->redactor)
         return -1;
-    size_t n = kc_target_secrets(env->target, secrets, 256);
-    for (size_t i = 0; i < n && i < 256; i++)
+    size_t n = kc_target_secrets(env->target, secrets, MAX_SECRETS);
+    for (size_t i = 0; i < n && i < MAX_SECRETS; i++)
         if (kc_redactor_add(env->redactor, secrets[i]))
             return -1;
     return add_case_secrets(env->redactor, cases, ncases);
@@ -313,12 +318,14 @@ static int prepare(struct run_cfg *cfg, struct run_env *env,
 
 /* ---- after the run ---- */
 
-/* Applies --expect; returns 4 when an entry is stale, 0, or -1 (error). */
-static int apply_expect(const char *file, struct kc_report *r)
+/* Applies --expect to r; *stale says whether an entry is stale. 0, or -1
+ * (printed). */
+static int apply_expect(const char *file, struct kc_report *r, bool *stale)
 {
     struct kc_expect *e = NULL;
     struct kc_expect_outcome out;
-    char err[ERRLEN];
+    char err[KC_ERR_MAX];
+    *stale = false;
     if (kc_expect_load(file, &e, err, sizeof(err))) {
         fprintf(stderr, "kmsconf run: %s\n", err);
         return -1;
@@ -328,8 +335,7 @@ static int apply_expect(const char *file, struct kc_report *r)
     for (size_t i = 0; !rc && i < out.stale; i++)
         fprintf(stderr, "kmsconf run: stale expectation: %s\n",
                 out.stale_ids ? out.stale_ids[i] : "?");
-    if (!rc && out.stale)
-        rc = 4;
+    *stale = !rc && out.stale;
     kc_expect_outcome_dispose(&out);
     kc_expect_free(e);
     return rc;
@@ -371,87 +377,105 @@ static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
         .http = {cfg->connect_timeout_ms, cfg->timeout_ms,
                  !env->target->tls_verify, env->target->tls_cacert, 0, 0},
         .redactor = env->redactor,
-        .console = con,
+        .observer = kc_console_observer(con),
         .stop = &g_stop,
     };
     return o;
 }
 
-/* Runs the selected cases; returns the exit code. */
-static int execute(struct run_cfg *cfg, struct run_env *env,
-                   const struct kc_catalog *cat,
-                   const struct kc_case *const *cases, size_t ncases)
+/* Runs the cases into r, timed, with the run manifest. 0, or -1 (the
+ * reason printed when there is one). */
+static int run_cases(const struct kc_run_opts *o, const struct run_cfg *cfg,
+                     struct kc_report *r, struct kc_run_stats *st)
 {
-    char err[ERRLEN], started[21];
+    char err[KC_ERR_MAX], started[STARTED_LEN];
+    struct timespec m0, m1;
+
+    kc_time_format(time(NULL), started);
+    clock_gettime(CLOCK_MONOTONIC, &m0);
+    r->timestamp = strdup(started);
+    if (kc_run_execute(o, r, st, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf run: %s\n", err);
+        return -1;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &m1);
+    r->time_s = (double)(m1.tv_sec - m0.tv_sec) +
+                (double)(m1.tv_nsec - m0.tv_nsec) / 1e9;
+    if (kc_run_manifest(r, o, started, cfg->shard, st->interrupted) ||
+        (st->interrupted &&
+         kc_report_set_prop(r, "kmsconf.interrupted", "true")))
+        return -1;
+    return 0;
+}
+
+/* The exit code of a finished run, --expect applied. */
+static enum kc_exit judge(const struct run_cfg *cfg, struct kc_report *r,
+                          const struct kc_run_stats *st)
+{
+    bool stale = false;
+    enum kc_exit rc = KC_EXIT_USAGE;
+
+    if (!cfg->expect || apply_expect(cfg->expect, r, &stale) == 0)
+        rc = kc_run_exit(r, st, stale);
+    if (rc == KC_EXIT_UNREACHABLE) {
+        /* The transport error already says "unreachable: ...". */
+        const char *why = st->first_transport_error;
+        if (!strncmp(why, "unreachable: ", 13))
+            why += 13;
+        fprintf(stderr, "kmsconf run: target unreachable: %s\n", why);
+    }
+    return rc;
+}
+
+/* Runs the selected cases, writes the report; returns the exit code. */
+static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
+                            const struct kc_catalog *cat,
+                            const struct kc_case *const *cases, size_t ncases)
+{
+    char err[KC_ERR_MAX];
     struct kc_run_stats st;
     struct kc_report *r = kc_report_new("kmsconf");
     struct kc_console *con = kc_console_new(
         stdout, cfg->verbosity, NULL, ncases * (size_t)(cfg->json + cfg->xml));
     struct kc_run_opts o = make_run_opts(cfg, env, cat, con);
-    time_t t0 = time(NULL);
-    struct timespec m0, m1;
-    clock_gettime(CLOCK_MONOTONIC, &m0);
-    int rc = 2;
+    enum kc_exit rc = KC_EXIT_USAGE;
+
     o.cases = cases;
     o.ncases = ncases;
-    kc_time_format(t0, started);
     if (!r || !con) {
         fprintf(stderr, "kmsconf run: out of memory\n");
         goto out;
     }
-    r->timestamp = strdup(started);
-    if (kc_run_execute(&o, r, &st, err, sizeof(err))) {
-        fprintf(stderr, "kmsconf run: %s\n", err);
+    if (run_cases(&o, cfg, r, &st) != 0)
         goto out;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &m1);
-    r->time_s = (double)(m1.tv_sec - m0.tv_sec) +
-                (double)(m1.tv_nsec - m0.tv_nsec) / 1e9;
-    rc = kc_run_exit_code(r, &st);
-    if (kc_run_manifest(r, &o, started, cfg->shard, st.interrupted) ||
-        (st.interrupted &&
-         kc_report_set_prop(r, "kmsconf.interrupted", "true"))) {
-        rc = 2;
-        goto out;
-    }
-    if (cfg->expect) {
-        int e = apply_expect(cfg->expect, r);
-        rc = e < 0 ? 2 : kc_run_exit_code(r, &st);
-        if (e == 4 && rc == 0)
-            rc = 4;
-    }
-    if (rc == 3) {
-        /* The transport error already says "unreachable: ...". */
-        const char *why = st.first_transport_error;
-        if (!strncmp(why, "unreachable: ", 13))
-            why += 13;
-        fprintf(stderr, "kmsconf run: target unreachable: %s\n", why);
-    }
+    rc = judge(cfg, r, &st);
     if (kc_junit_write(r, cfg->output, cfg->strict, err, sizeof(err))) {
         fprintf(stderr, "kmsconf run: %s\n", err);
-        rc = 2;
+        rc = KC_EXIT_USAGE;
     }
-    kc_console_summary(con, r, rc == 2 && !st.interrupted ? NULL : cfg->output,
-                       st.interrupted);
+    kc_console_summary(
+        con, r, rc == KC_EXIT_USAGE && !st.interrupted ? NULL : cfg->output,
+        st.interrupted);
 out:
     kc_console_free(con);
     kc_report_free(r);
     return rc;
 }
 
-static int run_selected(struct run_cfg *cfg, const struct kc_catalog *cat,
-                        const struct kc_caseset *set)
+static enum kc_exit run_selected(struct run_cfg *cfg,
+                                 const struct kc_catalog *cat,
+                                 const struct kc_caseset *set)
 {
     const struct kc_case **cases = NULL;
     size_t n = 0;
     struct run_env env;
-    char err[ERRLEN] = "";
-    int rc = 2;
+    char err[KC_ERR_MAX] = "";
+    enum kc_exit rc = KC_EXIT_USAGE;
     memset(&env, 0, sizeof(env));
     env.embed.out_fd = env.embed.err_fd = -1;
     if (kc_select_apply(&cfg->sel, set, &cases, &n)) {
         fprintf(stderr, "kmsconf run: out of memory\n");
-        return 2;
+        return KC_EXIT_USAGE;
     }
     if (!n) {
         fprintf(stderr, "kmsconf run: no case matches the selection\n");
@@ -469,7 +493,7 @@ out:
     return rc;
 }
 
-int kc_cmd_run(int argc, char **argv)
+enum kc_exit kc_cmd_run(int argc, char **argv)
 {
     struct run_cfg cfg = {.jobs = 8,
                           .output = "kmsconf-junit.xml",
@@ -480,24 +504,25 @@ int kc_cmd_run(int argc, char **argv)
     struct kc_caseset set;
     const char **pos = NULL;
     size_t npos = 0;
+    enum kc_exit rc;
     kc_select_init(&cfg.sel);
     kc_caseset_init(&set);
-    int rc = kc_opts_parse("run", run_opts, NOPTS, argc, argv, on_opt, &cfg,
-                           &pos, &npos);
-    if (rc) {
-        if (rc == 1)
+    int prc = kc_opts_parse("run", run_opts, NOPTS, argc, argv, on_opt, &cfg,
+                            &pos, &npos);
+    if (prc) {
+        if (prc == 1)
             usage();
-        rc = rc == 1 ? 0 : 2;
+        rc = kc_opts_parse_exit(prc);
         goto out;
     }
     rc = kc_opts_load("run", kc_opts_suite_dir(cfg.suite),
                       kc_opts_cases_dir(cfg.cases), pos, npos, &cat, &set,
                       stderr, NULL);
-    if (rc)
+    if (rc != KC_EXIT_OK)
         goto out;
     if (kc_http_global_init()) {
         fprintf(stderr, "kmsconf run: cannot initialise libcurl\n");
-        rc = 2;
+        rc = KC_EXIT_USAGE;
         goto out;
     }
     rc = run_selected(&cfg, cat, &set);

@@ -1,6 +1,6 @@
 /*
  * kmsconf sweep: remove the keys and aliases that interrupted runs left on a
- * target (see runner/src/sweep.h for what counts as left over).
+ * target (see runner/include/kc/sweep.h for what counts as left over).
  *
  * Exit codes: 0 done (or nothing to do), 1 a removal failed or the default
  * credential could not list its account, 2 usage or target error, 3 target
@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "kc/err.h"
 #include "kc/http.h"
 #include "kc/target.h"
-#include "sweep.h"
+#include "opts.h"
+#include "kc/sweep.h"
 
 struct sweep_args {
     const char *target;
@@ -60,7 +62,7 @@ static const char *opt_value(int argc, char **argv, int *i)
     return argv[++*i];
 }
 
-/* 0 parsed, 1 help shown, 2 usage error. */
+/* 0 parsed, 1 help shown, -1 usage error (printed): as kc_opts_parse. */
 static int parse_args(int argc, char **argv, struct sweep_args *a)
 {
     for (int i = 1; i < argc; i++) {
@@ -88,15 +90,15 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
                     "kmsconf sweep: unknown option '%s' (see 'kmsconf sweep "
                     "--help')\n",
                     o);
-            return 2;
+            return -1;
         }
         if (dst && !(*dst = opt_value(argc, argv, &i)))
-            return 2;
+            return -1;
     }
     if (!a->target && !a->endpoint) {
         fprintf(stderr, "kmsconf sweep: a target is required (--target FILE "
                         "or --endpoint URL)\n");
-        return 2;
+        return -1;
     }
     return 0;
 }
@@ -104,7 +106,7 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 static struct kc_target *load_target(const struct sweep_args *a)
 {
     struct kc_target *t = NULL;
-    char err[512];
+    char err[KC_ERR_MAX];
     int rc;
 
     if (a->target)
@@ -118,50 +120,61 @@ static struct kc_target *load_target(const struct sweep_args *a)
     return t;
 }
 
-int kc_cmd_sweep(int argc, char **argv)
+static void print_summary(const struct kc_sweep_stats *st, bool dry_run)
 {
-    struct sweep_args a;
+    printf("sweep: %zu alias%s and %zu key%s %s", st->aliases,
+           st->aliases == 1 ? "" : "es", st->keys, st->keys == 1 ? "" : "s",
+           dry_run ? "would be removed (dry run)" : "removed");
+    if (st->failures)
+        printf(", %zu failed", st->failures);
+    if (st->list_errors)
+        printf(", %zu credential%s could not list", st->list_errors,
+               st->list_errors == 1 ? "" : "s");
+    printf("\n");
+}
+
+static enum kc_exit sweep(const struct sweep_args *a, const struct kc_target *t)
+{
     struct kc_sweep_opts o;
     struct kc_sweep_stats st;
-    struct kc_target *t = NULL;
-    int rc;
+    enum kc_exit rc;
 
-    memset(&a, 0, sizeof(a));
-    rc = parse_args(argc, argv, &a);
-    if (rc != 0)
-        return rc == 1 ? 0 : 2;
-    t = load_target(&a);
-    if (!t)
-        return 2;
-    if (kc_http_global_init() != 0) {
-        fprintf(stderr, "kmsconf sweep: cannot initialise libcurl\n");
-        rc = 2;
-        goto out;
-    }
     memset(&o, 0, sizeof(o));
-    o.dry_run = a.dry_run;
-    o.label = a.label;
-    o.credential = a.credential;
-    o.http.insecure = a.insecure || !t->tls_verify;
-    o.http.cacert = a.cacert ? a.cacert : t->tls_cacert;
+    o.dry_run = a->dry_run;
+    o.label = a->label;
+    o.credential = a->credential;
+    o.http.insecure = a->insecure || !t->tls_verify;
+    o.http.cacert = a->cacert ? a->cacert : t->tls_cacert;
     o.out = stdout;
     o.err = stderr;
     rc = kc_sweep_run(t, &o, &st);
     kc_http_global_cleanup();
-    if (rc == 2)
-        goto out;
-    printf("sweep: %zu alias%s and %zu key%s %s", st.aliases,
-           st.aliases == 1 ? "" : "es", st.keys, st.keys == 1 ? "" : "s",
-           a.dry_run ? "would be removed (dry run)" : "removed");
-    if (st.failures)
-        printf(", %zu failed", st.failures);
-    if (st.list_errors)
-        printf(", %zu credential%s could not list", st.list_errors,
-               st.list_errors == 1 ? "" : "s");
-    printf("\n");
-    if (rc == 3)
+    if (rc == KC_EXIT_USAGE)
+        return rc;
+    print_summary(&st, a->dry_run);
+    if (rc == KC_EXIT_UNREACHABLE)
         fprintf(stderr, "kmsconf sweep: target unreachable\n");
-out:
+    return rc;
+}
+
+enum kc_exit kc_cmd_sweep(int argc, char **argv)
+{
+    struct sweep_args a;
+    struct kc_target *t = NULL;
+    enum kc_exit rc = KC_EXIT_USAGE;
+    int prc;
+
+    memset(&a, 0, sizeof(a));
+    prc = parse_args(argc, argv, &a);
+    if (prc != 0)
+        return kc_opts_parse_exit(prc);
+    t = load_target(&a);
+    if (!t)
+        return KC_EXIT_USAGE;
+    if (kc_http_global_init() != 0)
+        fprintf(stderr, "kmsconf sweep: cannot initialise libcurl\n");
+    else
+        rc = sweep(&a, t);
     kc_target_free(t);
     return rc;
 }

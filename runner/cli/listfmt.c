@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CREDS 64
+#define MAX_CREDS KC_CASE_CREDENTIALS_MAX
 
 static void append(char *out, size_t outlen, const char *sep,
                    const char *prefix, const char *s)
@@ -135,30 +135,31 @@ static int parse(const struct kc_listfmt_cmd *cmd, int argc, char **argv,
 }
 
 bool kc_listfmt_load(const struct kc_listfmt_cmd *cmd, int argc, char **argv,
-                     struct kc_listfmt_run *run, int *rc)
+                     struct kc_listfmt_run *run, enum kc_exit *rc)
 {
     struct listfmt_cfg cfg = {NULL, NULL, cmd->name, 0, {0}};
     const char **pos = NULL;
     size_t npos = 0;
     bool ready = false;
+    int prc;
 
     *run = (struct kc_listfmt_run){0};
     kc_caseset_init(&run->set);
     kc_select_init(&cfg.sel);
-    *rc = parse(cmd, argc, argv, &cfg, &pos, &npos);
-    if (*rc != 0) {
-        *rc = *rc == 1 ? 0 : 2;
+    prc = parse(cmd, argc, argv, &cfg, &pos, &npos);
+    if (prc != 0) {
+        *rc = kc_opts_parse_exit(prc);
         goto out;
     }
     run->json = cfg.json;
     *rc = kc_opts_load(cmd->name, kc_opts_suite_dir(cfg.suite),
                        kc_opts_cases_dir(cfg.cases), pos, npos, &run->cat,
                        &run->set, stderr, NULL);
-    if (*rc != 0)
+    if (*rc != KC_EXIT_OK)
         goto out;
     if (kc_select_apply(&cfg.sel, &run->set, &run->v, &run->n) != 0) {
         fprintf(stderr, "kmsconf %s: out of memory\n", cmd->name);
-        *rc = 2;
+        *rc = KC_EXIT_USAGE;
         goto out;
     }
     ready = true;

@@ -13,6 +13,7 @@
 
 #include "kc/case.h"
 #include "kc/catalog.h"
+#include "kc/exit.h"
 #include "kc/select.h"
 #include "opts.h"
 
@@ -50,11 +51,11 @@ struct kc_listfmt_run {
  * Parses argv, prints --help or loads the catalog and cases then applies
  * the selection into *run (which it initializes; always call
  * kc_listfmt_dispose). Returns true when the cases are ready, false when
- * the command is over: *rc is then its exit code (0 after --help, 2 after
- * a one-line error on stderr).
+ * the command is over: *rc is then its exit code (KC_EXIT_OK after --help,
+ * KC_EXIT_USAGE after a one-line error on stderr).
  */
 bool kc_listfmt_load(const struct kc_listfmt_cmd *cmd, int argc, char **argv,
-                     struct kc_listfmt_run *run, int *rc);
+                     struct kc_listfmt_run *run, enum kc_exit *rc);
 void kc_listfmt_dispose(struct kc_listfmt_run *run);
 
 /* "a,b,c" (empty when the case has no tags); truncated to outlen. */

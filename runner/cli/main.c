@@ -6,7 +6,7 @@
 
 struct command {
     const char *name;
-    int (*fn)(int argc, char **argv);
+    enum kc_exit (*fn)(int argc, char **argv);
     const char *summary;
 };
 
@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
-        return 2;
+        return KC_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "help") && argc > 2) {
         /* "kmsconf help lint" is "kmsconf lint --help" */
@@ -49,11 +49,11 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         usage(stdout);
-        return 0;
+        return KC_EXIT_OK;
     }
     if (!strcmp(argv[1], "--version")) {
         printf("kmsconf %s\n", KC_VERSION);
-        return 0;
+        return KC_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (!strcmp(argv[1], commands[i].name))
@@ -61,5 +61,5 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "kmsconf: unknown command '%s' (see 'kmsconf --help')\n",
             argv[1]);
-    return 2;
+    return KC_EXIT_USAGE;
 }

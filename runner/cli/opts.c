@@ -4,6 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kc/err.h"
+
+#define OPTS_PATH_MAX 4096 /* a folder or file path built here */
+
 static const struct kc_opt *find_opt(const struct kc_opt *opts, size_t nopts,
                                      const char *arg, size_t n)
 {
@@ -79,6 +83,11 @@ int kc_opts_parse(const char *cmd, const struct kc_opt *opts, size_t nopts,
     return 0;
 }
 
+enum kc_exit kc_opts_parse_exit(int rc)
+{
+    return rc == 1 ? KC_EXIT_OK : KC_EXIT_USAGE;
+}
+
 void kc_opts_usage(FILE *out, const char *usage, const char *about,
                    const struct kc_opt *opts, size_t nopts)
 {
@@ -97,7 +106,7 @@ void kc_opts_usage(FILE *out, const char *usage, const char *about,
 int kc_opts_select(const char *cmd, struct kc_select *s, int id,
                    const char *value)
 {
-    char err[256];
+    char err[KC_ERR_MAX];
     int rc;
 
     switch (id - KC_OPT_SELECT_BASE) {
@@ -156,12 +165,12 @@ static const char *below_cwd(const char *dir, char *cwd, size_t len)
     return dir;
 }
 
-int kc_opts_load(const char *cmd, const char *suite_dir, const char *cases_dir,
-                 const char *const *paths, size_t npaths,
-                 struct kc_catalog **cat, struct kc_caseset *set, FILE *out,
-                 size_t *nissues)
+enum kc_exit kc_opts_load(const char *cmd, const char *suite_dir,
+                          const char *cases_dir, const char *const *paths,
+                          size_t npaths, struct kc_catalog **cat,
+                          struct kc_caseset *set, FILE *out, size_t *nissues)
 {
-    char path[4096], err[512], cwd[4096];
+    char path[OPTS_PATH_MAX], err[KC_ERR_MAX], cwd[OPTS_PATH_MAX];
     struct kc_issues is;
     int rc;
 
@@ -170,7 +179,7 @@ int kc_opts_load(const char *cmd, const char *suite_dir, const char *cases_dir,
     snprintf(path, sizeof(path), "%s/catalog.json", suite_dir);
     if (kc_catalog_load(cat, path, err, sizeof(err)) != 0) {
         fprintf(stderr, "kmsconf %s: %s\n", cmd, err);
-        return 2;
+        return KC_EXIT_USAGE;
     }
     if (npaths == 0) {
         cases_dir = below_cwd(cases_dir, cwd, sizeof(cwd));
@@ -186,5 +195,5 @@ int kc_opts_load(const char *cmd, const char *suite_dir, const char *cases_dir,
     if (rc < 0)
         fprintf(stderr, "kmsconf %s: out of memory\n", cmd);
     kc_issues_dispose(&is);
-    return rc == 0 ? 0 : 2;
+    return rc == 0 ? KC_EXIT_OK : KC_EXIT_USAGE;
 }

@@ -23,7 +23,9 @@
 #include <stdio.h>
 
 #include "kc/case.h"
+#include "kc/case_load.h"
 #include "kc/catalog.h"
+#include "kc/exit.h"
 #include "kc/select.h"
 
 struct kc_opt {
@@ -49,6 +51,10 @@ typedef int (*kc_opt_fn)(void *ctx, int id, const char *value);
 int kc_opts_parse(const char *cmd, const struct kc_opt *opts, size_t nopts,
                   int argc, char **argv, kc_opt_fn fn, void *ctx,
                   const char ***pos, size_t *npos);
+
+/* The exit code of a command whose kc_opts_parse() returned rc != 0:
+ * KC_EXIT_OK after --help (1), KC_EXIT_USAGE after an error (-1). */
+enum kc_exit kc_opts_parse_exit(int rc);
 
 /* Prints "usage: kmsconf <usage>" then the option table. */
 void kc_opts_usage(FILE *out, const char *usage, const char *about,
@@ -86,13 +92,13 @@ const char *kc_opts_suite_dir(const char *given);
  * Loads <suite>/catalog.json into *cat (caller frees) then the case files of
  * paths (files or folders; when npaths is 0, the cases folder, shown
  * relative to the working folder when it lies below it) into set.
- * Problems are printed to out, one per line. Returns 0 when all is valid,
- * 2 otherwise (catalog error or case problems: the exit code to use).
+ * Problems are printed to out, one per line. Returns KC_EXIT_OK when all
+ * is valid, KC_EXIT_USAGE otherwise (catalog error or case problems).
  * *nissues (may be NULL) receives the number of case problems.
  */
-int kc_opts_load(const char *cmd, const char *suite_dir, const char *cases_dir,
-                 const char *const *paths, size_t npaths,
-                 struct kc_catalog **cat, struct kc_caseset *set, FILE *out,
-                 size_t *nissues);
+enum kc_exit kc_opts_load(const char *cmd, const char *suite_dir,
+                          const char *cases_dir, const char *const *paths,
+                          size_t npaths, struct kc_catalog **cat,
+                          struct kc_caseset *set, FILE *out, size_t *nissues);
 
 #endif

@@ -1,3 +1,4 @@
+/* kc_catalog: the documented errors and the message matching rule. */
 #include "kc/catalog.h"
 
 #include <ctype.h>
@@ -5,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/codec.h"
+#include "kc/err.h"
 #include "kc/file.h"
 #include "kc/json.h"
-#include "kc/codec.h"
 
-#define PATH_MAX_LEN 256
+#define HTTP_STATUS_MIN 100
+#define HTTP_STATUS_MAX 599
 
 /* ---- loading ---- */
 
@@ -33,11 +36,11 @@ void kc_catalog_free(struct kc_catalog *c)
     free(c);
 }
 
+/* "<display>: <path>: <what>" into err; returns -1. */
 static int fail(char *err, size_t errlen, const char *display, const char *path,
                 const char *what)
 {
-    if (err && errlen)
-        snprintf(err, errlen, "%s: %s: %s", display, path, what);
+    kc_err_set(err, errlen, "%s: %s: %s", display, path, what);
     return -1;
 }
 
@@ -45,27 +48,21 @@ static int check_keys(const cJSON *obj, const char *display, const char *path,
                       char *err, size_t errlen)
 {
     static const char *const known[] = {"code", "http_status", "message"};
-    char p[PATH_MAX_LEN];
-    const cJSON *it;
+    char p[KC_JSON_PATH_MAX];
+    const cJSON *it = kc_json_unknown_member(obj, NULL, known,
+                                             sizeof(known) / sizeof(known[0]));
 
-    cJSON_ArrayForEach(it, obj)
-    {
-        bool ok = false;
-        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-            ok = ok || !strcmp(it->string, known[i]);
-        if (!ok) {
-            kc_json_path_key(p, sizeof(p), path, it->string);
-            return fail(err, errlen, display, p, "unknown key");
-        }
-    }
-    return 0;
+    if (!it)
+        return 0;
+    kc_json_path_key(p, sizeof(p), path, it->string);
+    return fail(err, errlen, display, p, "unknown key");
 }
 
 static int parse_messages(struct kc_catalog_entry *e, const cJSON *arr,
                           const char *display, const char *path, char *err,
                           size_t errlen)
 {
-    char p[PATH_MAX_LEN];
+    char p[KC_JSON_PATH_MAX];
     int n = cJSON_GetArraySize(arr);
 
     if (!cJSON_IsArray(arr) || n < 1)
@@ -91,26 +88,26 @@ static int parse_entry(struct kc_catalog_entry *e, const cJSON *obj,
                        const char *display, const char *path, char *err,
                        size_t errlen)
 {
-    char p[PATH_MAX_LEN];
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(obj, "code");
-    const cJSON *st = cJSON_GetObjectItemCaseSensitive(obj, "http_status");
+    char p[KC_JSON_PATH_MAX];
+    const char *code = NULL;
+    long status = 0;
 
     if (!cJSON_IsObject(obj))
         return fail(err, errlen, display, path, "expected an object");
     if (check_keys(obj, display, path, err, errlen) != 0)
         return -1;
     kc_json_path_key(p, sizeof(p), path, "code");
-    if (!cJSON_IsString(code) || !code->valuestring[0])
+    if (kc_json_string(obj, "code", &code) != KC_JSON_OK || !code[0])
         return fail(err, errlen, display, p, "expected a non-empty string");
-    e->code = strdup(code->valuestring);
+    e->code = strdup(code);
     if (!e->code)
         return fail(err, errlen, display, p, "out of memory");
     kc_json_path_key(p, sizeof(p), path, "http_status");
-    if (!cJSON_IsNumber(st) || st->valuedouble < 100 || st->valuedouble > 599 ||
-        st->valuedouble != (double)st->valueint)
+    if (kc_json_long(obj, "http_status", HTTP_STATUS_MIN, HTTP_STATUS_MAX,
+                     &status) != KC_JSON_OK)
         return fail(err, errlen, display, p,
                     "expected an HTTP status (100..599)");
-    e->http_status = st->valueint;
+    e->http_status = (int)status;
     kc_json_path_key(p, sizeof(p), path, "message");
     return parse_messages(e, cJSON_GetObjectItemCaseSensitive(obj, "message"),
                           display, p, err, errlen);
@@ -119,7 +116,7 @@ static int parse_entry(struct kc_catalog_entry *e, const cJSON *obj,
 static int parse_entries(struct kc_catalog *c, const cJSON *arr,
                          const char *display, char *err, size_t errlen)
 {
-    char p[PATH_MAX_LEN];
+    char p[KC_JSON_PATH_MAX];
     int n = cJSON_GetArraySize(arr);
 
     if (!cJSON_IsArray(arr) || n < 1)
@@ -135,7 +132,7 @@ static int parse_entries(struct kc_catalog *c, const cJSON *arr,
                         err, errlen) != 0)
             return -1;
         if (kc_catalog_find(c, c->entries[i].code) != &c->entries[i]) {
-            char q[PATH_MAX_LEN];
+            char q[KC_JSON_PATH_MAX];
             kc_json_path_key(q, sizeof(q), p, "code");
             return fail(err, errlen, display, q, "duplicate code");
         }

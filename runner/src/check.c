@@ -286,6 +286,7 @@ static void fail(struct kc_check_result *res, enum kc_check c, const char *fmt,
 static void fail(struct kc_check_result *res, enum kc_check c, const char *fmt,
                  ...)
 {
+    /* Cannot happen: each check fails at most once (kc/check.h). */
     if (res->nfailures == sizeof(res->failures) / sizeof(res->failures[0]))
         return;
     struct kc_check_failure *f = &res->failures[res->nfailures++];
@@ -479,7 +480,7 @@ static void check_content_type(const struct kc_answer *a,
     }
 }
 
-static void check_transport(const struct kc_expectation *ex,
+static void check_transport(const struct kc_expected_error *ex,
                             const struct kc_answer *a,
                             struct kc_check_result *res)
 {
@@ -517,7 +518,7 @@ static void check_request_ids(const struct kc_answer *a, struct kc_ridset *rids,
              "RequestId '%.80s' was already seen in this run", rid);
 }
 
-static void check_fields(const struct kc_expectation *ex,
+static void check_fields(const struct kc_expected_error *ex,
                          struct kc_check_result *res)
 {
     const char *want = ex->entry->code;
@@ -568,8 +569,9 @@ static bool read_body(const struct kc_answer *a, const struct kc_envelope *env,
     return true;
 }
 
-void kc_check_error(const struct kc_expectation *ex, const struct kc_answer *a,
-                    struct kc_ridset *rids, struct kc_check_result *res)
+void kc_check_error(const struct kc_expected_error *ex,
+                    const struct kc_answer *a, struct kc_ridset *rids,
+                    struct kc_check_result *res)
 {
     memset(res, 0, sizeof(*res));
     struct fields *fp = calloc(1, sizeof(*fp));

@@ -1,5 +1,5 @@
 /* kc_redact: literal and shape-based scrubbing of secrets. */
-#include "redact.h"
+#include "kc/redact.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

@@ -9,13 +9,22 @@
 
 #include <cjson/cJSON.h>
 
-#include "console.h"
+#include "kc/client.h"
 #include "kc/codec.h"
+#include "kc/err.h"
 #include "kc/request.h"
+#include "kc/url.h"
 #include "kc/vars.h"
-#include "redact.h"
+#include "kc/redact.h"
 
 #define TRANSCRIPT_MAX (256 * 1024)
+#define TYPE_MAX       32 /* an error or skip type: "setup", "transport" */
+#define MSG_MAX        (KC_ERR_MAX + 128) /* an error line with its step */
+#define TITLE_MAX      128                /* "setup 2: CreateKey" */
+#define NOTE_MAX       (MSG_MAX + 256)    /* a teardown note with the id */
+#define FORMATS_MAX    2   /* one testcase per format: JSON and XML */
+#define UUID_LEN       37  /* kc_uuid4: 36 characters + NUL */
+#define HOST_MAX       256 /* the endpoint's host in the manifest */
 
 /* State shared by the workers; lock guards next, report and stats. */
 struct shared {
@@ -31,11 +40,11 @@ struct shared {
 
 /* One step's exchange. */
 struct exchange {
-    bool sent;      /* an HTTP answer arrived */
-    char err[320];  /* why not, one line */
-    bool transport; /* the failure was a transport error */
-    struct kc_http_resp resp;
-    char *transcript; /* redacted */
+    bool sent;                      /* an HTTP answer arrived */
+    char err[KC_ERR_MAX];           /* why not, one line */
+    bool transport;                 /* the failure was a transport error */
+    struct kc_client_exchange call; /* the request sent and its answer */
+    char *transcript;               /* redacted */
 };
 
 /* One case in flight. */
@@ -52,9 +61,26 @@ static bool stopped(const struct shared *sh)
     return sh->o->stop && *sh->o->stop;
 }
 
+static void notify_note(const struct shared *sh, const char *line)
+{
+    const struct kc_run_observer *ob = &sh->o->observer;
+
+    if (ob->note)
+        ob->note(ob->ctx, line);
+}
+
+static void notify_testcase(const struct shared *sh,
+                            const struct kc_testcase *tc)
+{
+    const struct kc_run_observer *ob = &sh->o->observer;
+
+    if (ob->testcase)
+        ob->testcase(ob->ctx, tc);
+}
+
 static void exchange_dispose(struct exchange *x)
 {
-    kc_http_resp_dispose(&x->resp);
+    kc_client_exchange_dispose(&x->call);
     free(x->transcript);
     memset(x, 0, sizeof(*x));
 }
@@ -121,8 +147,8 @@ static void make_transcript(const struct shared *sh,
     kc_buf_init(&t, TRANSCRIPT_MAX);
     kc_request_transcript(req, &t);
     if (x->sent) {
-        kc_buf_printf(&t, "< HTTP %ld\n", x->resp.status);
-        const char *h = kc_buf_str(&x->resp.headers);
+        kc_buf_printf(&t, "< HTTP %ld\n", x->call.resp.status);
+        const char *h = kc_buf_str(&x->call.resp.headers);
         /* header lines, prefixed, without the status line */
         const char *p = strchr(h, '\n');
         while (p && p[1] && p[1] != '\r' && p[1] != '\n') {
@@ -133,7 +159,7 @@ static void make_transcript(const struct shared *sh,
             kc_buf_printf(&t, "< %.*s\n", (int)n, p + 1);
             p = e;
         }
-        kc_buf_printf(&t, "<\n< %s\n", kc_buf_str(&x->resp.body));
+        kc_buf_printf(&t, "<\n< %s\n", kc_buf_str(&x->call.resp.body));
     } else {
         kc_buf_printf(&t, "! %s\n", x->err);
     }
@@ -148,7 +174,7 @@ static void count_exchange(struct shared *sh, const struct exchange *x)
         sh->st->responses++;
     } else if (x->transport) {
         sh->st->transport_errors++;
-        if (x->resp.result == KC_HTTP_UNREACHABLE)
+        if (x->call.resp.result == KC_HTTP_UNREACHABLE)
             sh->st->unreachable++;
         if (!sh->st->first_transport_error[0])
             snprintf(sh->st->first_transport_error,
@@ -190,33 +216,46 @@ static int expand_step(const struct case_ctx *cx, const struct kc_step *s,
     return 0;
 }
 
-static int build_step(const struct case_ctx *cx, const struct kc_step *s,
-                      bool xml, const struct step_values *v,
-                      struct kc_request *req, char *err, size_t el)
+/* Builds, signs and sends one step with its expanded values. */
+static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
+                      const struct step_values *v, struct exchange *x)
 {
     const struct kc_target *t = cx->sh->o->target;
     const struct kc_credential *cred = kc_target_credential(t, s->credential);
-    if (!cred) {
-        snprintf(err, el, "the target has no credential '%s'", s->credential);
-        return -1;
-    }
-    struct kc_req_spec spec = {
-        .endpoint = t->endpoint,
-        .sigver = t->signature,
-        .method = s->method ? s->method : t->method,
+    const struct kc_client_step cs = {
+        .method = s->method,
         .action = s->action,
-        .format = xml ? "XML" : "JSON",
+        .xml = xml,
         .params = v->params.v,
         .nparams = v->params.n,
-        .access_key_id = v->akid ? v->akid : cred->access_key_id,
-        .secret = cred->access_key_secret,
+        .access_key_id = v->akid,
         .omit = s->omit,
         .overrides = v->overrides.v,
         .noverrides = v->overrides.n,
         .signature = s->signature,
         .raw_query = v->raw,
     };
-    return kc_request_build(&spec, req, err, el);
+    enum kc_client_status st;
+
+    if (!cred) {
+        snprintf(x->err, sizeof(x->err), "the target has no credential '%s'",
+                 s->credential);
+        return;
+    }
+    st = kc_client_call(cx->http, t, cred, &cs, &x->call, x->err,
+                        sizeof(x->err));
+    if (st == KC_CLIENT_NOT_BUILT)
+        return;
+    if (st == KC_CLIENT_ANSWERED) {
+        x->sent = true;
+    } else {
+        char *e = redact(cx->sh, x->call.resp.error);
+        x->transport = true;
+        snprintf(x->err, sizeof(x->err), "%s", e ? e : "transport error");
+        free(e);
+    }
+    make_transcript(cx->sh, &x->call.req, x);
+    count_exchange(cx->sh, x);
 }
 
 /* Sends one step (format JSON unless xml). x is always initialised. */
@@ -224,45 +263,29 @@ static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
                       bool interruptible, struct exchange *x)
 {
     struct step_values v;
-    struct kc_request req = {0};
+
     memset(x, 0, sizeof(*x));
     wait_ms(cx->sh, s->wait_ms, interruptible);
     if (!s->action && !s->raw_query) {
         x->sent = true; /* a pure wait */
-        x->resp.status = 200;
+        x->call.resp.status = 200;
         return;
     }
-    if (expand_step(cx, s, &v, x->err, sizeof(x->err)) ||
-        build_step(cx, s, xml, &v, &req, x->err, sizeof(x->err)))
-        goto out;
-    struct kc_http_req hreq = {
-        req.method,   req.url,  (const char *const *)req.headers,
-        req.nheaders, req.body, req.body_len};
-    if (kc_http_send(cx->http, &hreq, &x->resp) == KC_HTTP_OK) {
-        x->sent = true;
-    } else {
-        x->transport = true;
-        char *e = redact(cx->sh, x->resp.error);
-        snprintf(x->err, sizeof(x->err), "%s", e ? e : "transport error");
-        free(e);
-    }
-    make_transcript(cx->sh, &req, x);
-    count_exchange(cx->sh, x);
-out:
+    if (expand_step(cx, s, &v, x->err, sizeof(x->err)) == 0)
+        send_step(cx, s, xml, &v, x);
     step_values_dispose(&v);
-    kc_request_dispose(&req);
 }
 
 static void answer_of(const struct exchange *x, bool xml, struct kc_answer *a)
 {
     a->xml = xml;
-    a->status = x->resp.status;
-    a->content_type = x->resp.content_type;
-    a->header_request_id = x->resp.request_id;
-    a->body = kc_buf_str(&x->resp.body);
-    a->body_len = x->resp.body.len;
-    a->content_type_count = x->resp.content_type_count;
-    a->request_id_count = x->resp.request_id_count;
+    a->status = x->call.resp.status;
+    a->content_type = x->call.resp.content_type;
+    a->header_request_id = x->call.resp.request_id;
+    a->body = kc_buf_str(&x->call.resp.body);
+    a->body_len = x->call.resp.body.len;
+    a->content_type_count = x->call.resp.content_type_count;
+    a->request_id_count = x->call.resp.request_id_count;
 }
 
 /* Saves the step's variables from a JSON success body. */
@@ -271,8 +294,8 @@ static int save_vars(struct case_ctx *cx, const struct kc_step *s,
 {
     if (!s->nsaves)
         return 0;
-    cJSON *body =
-        cJSON_ParseWithLength(kc_buf_str(&x->resp.body), x->resp.body.len);
+    cJSON *body = cJSON_ParseWithLength(kc_buf_str(&x->call.resp.body),
+                                        x->call.resp.body.len);
     int rc = body ? 0 : -1;
     if (!body)
         snprintf(err, el, "the answer is not JSON, cannot save variables");
@@ -300,9 +323,10 @@ static void log_append(struct case_ctx *cx, const char *title,
 struct setup_result {
     bool ok;
     bool interrupted;
-    char type[32]; /* error type when !ok: "setup", "transport", "case" */
-    char msg[400]; /* one line */
-    struct kc_check_failure rid_fail[8]; /* RequestId problems of answers */
+    char type[TYPE_MAX]; /* error type when !ok: "setup", "transport", "case" */
+    char msg[MSG_MAX];   /* one line */
+    /* RequestId problems of the answers, carried into the probes' results */
+    struct kc_check_failure rid_fail[KC_CHECK_CARRIED_MAX];
     size_t nrid_fail;
 };
 
@@ -332,7 +356,7 @@ static bool note_success_checks(struct case_ctx *cx, const char *phase,
                              : "",
                          r->message);
             ok = false;
-        } else if (sr->nrid_fail < 8) {
+        } else if (sr->nrid_fail < KC_CHECK_CARRIED_MAX) {
             struct kc_check_failure *f = &sr->rid_fail[sr->nrid_fail++];
             f->check = r->check;
             snprintf(f->message, sizeof(f->message), "%s step %zu: %.280s",
@@ -343,39 +367,44 @@ static bool note_success_checks(struct case_ctx *cx, const char *phase,
     return ok;
 }
 
-/* Judges the answer of setup step i (every answer enters the RequestId
- * set); a failed step leaves sr->ok false with its type and message. */
-static void judge_setup_step(struct case_ctx *cx, const struct kc_step *s,
-                             size_t i, const struct exchange *x,
-                             struct setup_result *sr)
+static void setup_failed(struct setup_result *sr, const char *type)
 {
-    char err[320] = "";
-    const char *name = s->action ? s->action : "wait";
+    sr->ok = false;
+    snprintf(sr->type, sizeof(sr->type), "%s", type);
+}
+
+/* Judges setup step i's exchange: an answer, a 2xx status, a success body
+ * in the asked format (every answer enters the RequestId set), the
+ * variables it saves. A failed step leaves sr->ok false with its type and
+ * message. */
+static void judge_setup_step(struct case_ctx *cx, size_t i,
+                             const struct exchange *x, struct setup_result *sr)
+{
+    const struct kc_step *s = &cx->c->setup[i];
+    char err[KC_ERR_MAX] = "";
     bool answered = x->sent && (s->action || s->raw_query);
     bool body_ok = !answered ||
                    note_success_checks(cx, "setup", i, x, sr, err, sizeof(err));
-    snprintf(sr->type, sizeof(sr->type), "setup");
+
     if (!x->sent) {
-        snprintf(sr->type, sizeof(sr->type), "%s",
-                 x->transport ? "transport" : "case");
+        setup_failed(sr, x->transport ? "transport" : "case");
         snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
-                 name, x->err);
-    } else if (x->resp.status < 200 || x->resp.status > 299) {
+                 s->action ? s->action : "wait", x->err);
+    } else if (x->call.resp.status < 200 || x->call.resp.status > 299) {
+        setup_failed(sr, "setup");
         snprintf(sr->msg, sizeof(sr->msg),
                  "setup step %zu (%s) answered HTTP %ld", i + 1, s->action,
-                 x->resp.status);
+                 x->call.resp.status);
     } else if (!body_ok) {
+        setup_failed(sr, "setup");
         snprintf(sr->msg, sizeof(sr->msg),
                  "setup step %zu (%s) answered HTTP %ld with %s", i + 1,
-                 s->action ? s->action : "query", x->resp.status, err);
+                 s->action ? s->action : "query", x->call.resp.status, err);
     } else if (answered && save_vars(cx, s, x, err, sizeof(err))) {
+        setup_failed(sr, "setup");
         snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
                  s->action, err);
-    } else {
-        sr->type[0] = '\0';
-        return;
     }
-    sr->ok = false;
 }
 
 static void run_setup(struct case_ctx *cx, struct setup_result *sr)
@@ -386,7 +415,7 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
     for (size_t i = 0; i < c->nsetup && sr->ok; i++) {
         const struct kc_step *s = &c->setup[i];
         struct exchange x;
-        char title[128];
+        char title[TITLE_MAX];
         if (stopped(cx->sh)) {
             sr->interrupted = true;
             return;
@@ -395,9 +424,35 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
         snprintf(title, sizeof(title), "setup %zu: %s", i + 1,
                  s->action ? s->action : "wait");
         log_append(cx, title, &x);
-        judge_setup_step(cx, s, i, &x, sr);
+        judge_setup_step(cx, i, &x, sr);
         exchange_dispose(&x);
     }
+}
+
+/* The note for teardown step i whose answer x was not a clean success,
+ * into line; line[0] is '\0' when there is nothing to say. */
+static void teardown_note(struct case_ctx *cx, size_t i,
+                          const struct exchange *x, struct setup_result *tr,
+                          char *line, size_t linelen)
+{
+    const struct kc_step *s = &cx->c->teardown[i];
+    char why[KC_ERR_MAX] = "";
+    bool answered = x->sent && (s->action || s->raw_query);
+    bool ok =
+        x->sent && x->call.resp.status >= 200 && x->call.resp.status <= 299;
+    bool body_ok = !answered || note_success_checks(cx, "teardown", i, x, tr,
+                                                    why, sizeof(why));
+
+    line[0] = '\0';
+    if (!ok)
+        snprintf(line, linelen, "note: %s teardown step %zu (%s): %s",
+                 cx->c->id, i + 1, s->action ? s->action : "wait",
+                 x->sent ? "answered an error" : x->err);
+    else if (!body_ok)
+        snprintf(line, linelen,
+                 "note: %s teardown step %zu (%s): answered HTTP %ld with %s",
+                 cx->c->id, i + 1, s->action ? s->action : "query",
+                 x->call.resp.status, why);
 }
 
 /* Runs the teardown; the RequestId problems of its answers go to
@@ -409,29 +464,14 @@ static void run_teardown(struct case_ctx *cx, struct setup_result *tr)
     for (size_t i = 0; i < c->nteardown; i++) {
         const struct kc_step *s = &c->teardown[i];
         struct exchange x;
-        char title[128], why[320] = "", line[512];
+        char title[TITLE_MAX], line[NOTE_MAX];
         exec_step(cx, s, false, false, &x);
         snprintf(title, sizeof(title), "teardown %zu: %s", i + 1,
                  s->action ? s->action : "wait");
         log_append(cx, title, &x);
-        bool answered = x.sent && (s->action || s->raw_query);
-        bool ok = x.sent && x.resp.status >= 200 && x.resp.status <= 299;
-        if (answered &&
-            !note_success_checks(cx, "teardown", i, &x, tr, why, sizeof(why)) &&
-            ok)
-            snprintf(line, sizeof(line),
-                     "note: %s teardown step %zu (%s): answered HTTP %ld with "
-                     "%s",
-                     c->id, i + 1, s->action ? s->action : "query",
-                     x.resp.status, why);
-        else if (!ok)
-            snprintf(line, sizeof(line), "note: %s teardown step %zu (%s): %s",
-                     c->id, i + 1, s->action ? s->action : "wait",
-                     x.sent ? "answered an error" : x.err);
-        else
-            line[0] = '\0';
+        teardown_note(cx, i, &x, tr, line, sizeof(line));
         if (line[0])
-            kc_console_note(cx->sh->o->console, line);
+            notify_note(cx->sh, line);
         exchange_dispose(&x);
     }
 }
@@ -443,8 +483,8 @@ struct tc_draft {
     enum kc_outcome outcome;
     struct kc_check_result res;
     bool have_res;
-    char type[32];
-    char msg[400];
+    char type[TYPE_MAX];
+    char msg[MSG_MAX];
     char *transcript; /* redacted, owned */
     char *request_id;
     double time_s;
@@ -524,9 +564,9 @@ static int emit(struct shared *sh, const struct kc_case *c,
     return fill_failures(sh, tc, d);
 }
 
-/* Appends the testcases of a case to the report and prints them, under the
- * report lock (the console reads each one before another worker can move
- * the report's array). */
+/* Appends the testcases of a case to the report and hands them to the
+ * observer, under the report lock (the observer reads each one before
+ * another worker can move the report's array). */
 static void publish(struct case_ctx *cx, const struct tc_draft *d, size_t n)
 {
     struct shared *sh = cx->sh;
@@ -536,19 +576,19 @@ static void publish(struct case_ctx *cx, const struct tc_draft *d, size_t n)
         if (emit(sh, cx->c, &d[i], &tc))
             sh->oom = true;
         if (tc)
-            kc_console_testcase(sh->o->console, tc);
+            notify_testcase(sh, tc);
     }
     pthread_mutex_unlock(&sh->lock);
 }
 
-static void probe_one(struct case_ctx *cx, const struct kc_expectation *ex,
+static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
                       struct tc_draft *d)
 {
     struct exchange x;
     exec_step(cx, &cx->c->probe, d->xml, true, &x);
     d->transcript = x.transcript;
     x.transcript = NULL;
-    d->time_s = x.resp.time_s;
+    d->time_s = x.call.resp.time_s;
     if (!x.sent) {
         d->outcome = KC_OUTCOME_ERROR;
         snprintf(d->type, sizeof(d->type), "%s",
@@ -602,7 +642,7 @@ static void run_probes(struct case_ctx *cx, struct tc_draft *d, size_t n,
     const struct kc_run_opts *o = cx->sh->o;
     struct xpairs xp;
     struct kc_arg *args = NULL;
-    char err[320] = "";
+    char err[KC_ERR_MAX] = "";
     const struct kc_catalog_entry *e =
         kc_catalog_find(o->catalog, cx->c->error);
     if (!e || bind_args(cx, &xp, &args, err, sizeof(err))) {
@@ -610,16 +650,17 @@ static void run_probes(struct case_ctx *cx, struct tc_draft *d, size_t n,
                 e ? err : "the case's error code is not in the catalog");
         goto out;
     }
-    struct kc_expectation ex = {e, args, xp.n, o->envelope};
+    struct kc_expected_error ex = {e, args, xp.n, o->envelope};
     for (size_t i = 0; i < n; i++) {
         probe_one(cx, &ex, &d[i]);
         for (size_t k = 0; k < sr->nrid_fail && d[i].have_res; k++) {
             struct kc_check_result *r = &d[i].res;
+            /* always true: KC_CHECK_FAILURES_MAX leaves room for them */
             if (r->nfailures < sizeof(r->failures) / sizeof(r->failures[0]))
                 r->failures[r->nfailures++] = sr->rid_fail[k];
         }
     }
-    if (n == 2 && d[0].have_res && d[1].have_res)
+    if (n == FORMATS_MAX && d[0].have_res && d[1].have_res)
         kc_check_parity(&d[0].res, &d[1].res);
     for (size_t i = 0; i < n; i++)
         if (d[i].have_res)
@@ -638,17 +679,18 @@ static void add_teardown_failures(struct tc_draft *d, size_t n,
     for (size_t i = 0; i < n; i++) {
         struct kc_check_result *r = &d[i].res;
         for (size_t k = 0; k < tr->nrid_fail && d[i].have_res; k++) {
-            if (r->nfailures < sizeof(r->failures) / sizeof(r->failures[0]))
+            if (r->nfailures < KC_CHECK_FAILURES_MAX)
                 r->failures[r->nfailures++] = tr->rid_fail[k];
             d[i].outcome = KC_OUTCOME_FAIL;
         }
     }
 }
 
-static size_t drafts_init(const struct kc_run_opts *o, struct tc_draft d[2])
+static size_t drafts_init(const struct kc_run_opts *o,
+                          struct tc_draft d[FORMATS_MAX])
 {
     size_t n = 0;
-    memset(d, 0, 2 * sizeof(*d));
+    memset(d, 0, FORMATS_MAX * sizeof(*d));
     if (o->json)
         d[n++].xml = false;
     if (o->xml)
@@ -660,7 +702,7 @@ static void run_case(struct shared *sh, struct kc_http *http,
                      const struct kc_case *c)
 {
     struct case_ctx cx = {sh, http, c, {0}, {0}};
-    struct tc_draft d[2];
+    struct tc_draft d[FORMATS_MAX];
     struct kc_skip skip;
     size_t n = drafts_init(sh->o, d);
     kc_vars_init(&cx.vars, &sh->run_vars);
@@ -752,7 +794,7 @@ int kc_run_execute(const struct kc_run_opts *o, struct kc_report *r,
                    struct kc_run_stats *st, char *err, size_t errlen)
 {
     struct shared sh = {.o = o, .report = r, .st = st};
-    char run_id[37];
+    char run_id[UUID_LEN];
     int rc = -1;
     memset(st, 0, sizeof(*st));
     kc_vars_init(&sh.run_vars, NULL);
@@ -788,7 +830,7 @@ out_free:
 int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *o,
                     const char *started, const char *shard, bool interrupted)
 {
-    char host[256];
+    char host[HOST_MAX];
     const struct kc_target *t = o->target;
     kc_url_host(t->endpoint, host, sizeof(host));
     const char *formats = o->json && o->xml ? "json,xml"
@@ -811,14 +853,15 @@ int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *o,
     return rc ? -1 : 0;
 }
 
-int kc_run_exit_code(const struct kc_report *r, const struct kc_run_stats *st)
+enum kc_exit kc_run_exit(const struct kc_report *r,
+                         const struct kc_run_stats *st, bool stale)
 {
     if (st->interrupted)
-        return 2;
+        return KC_EXIT_INTERRUPTED;
     if (!st->responses && st->transport_errors)
-        return 3;
+        return KC_EXIT_UNREACHABLE;
     if (kc_report_count(r, KC_OUTCOME_FAIL) ||
         kc_report_count(r, KC_OUTCOME_ERROR))
-        return 1;
-    return 0;
+        return KC_EXIT_NONCONFORMANT;
+    return stale ? KC_EXIT_STALE : KC_EXIT_OK;
 }

@@ -1,5 +1,5 @@
 /* kc_sweep: removal of the keys and aliases that interrupted runs left. */
-#include "sweep.h"
+#include "kc/sweep.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +7,13 @@
 #include <cjson/cJSON.h>
 
 #include "kc/check.h"
-#include "kc/request.h"
+#include "kc/client.h"
+#include "kc/err.h"
 
-#define SW_SHOW_MAX 96 /* longest server string echoed on the console */
+#define SW_SHOW_MAX   96 /* longest server string echoed on the console */
+#define SW_WHY_MAX    (KC_ERR_MAX + 64) /* why a call failed, one line */
+#define SW_PREFIX_MAX 96                /* "kmsconf-" or a run label */
+#define SW_NUM_MAX    24                /* a page number or size */
 
 /* An owned list of strings. */
 struct sw_list {
@@ -26,9 +30,9 @@ struct sweeper {
     const struct kc_sweep_opts *o;
     struct kc_sweep_stats *st;
     struct kc_http *http;
-    struct kc_ridset *rids; /* the RequestIds of the sweep's answers */
-    char prefix[96];        /* Description prefix of our keys */
-    char alias_prefix[112]; /* "alias/" + prefix */
+    struct kc_ridset *rids;     /* the RequestIds of the sweep's answers */
+    char prefix[SW_PREFIX_MAX]; /* Description prefix of our keys */
+    char alias_prefix[SW_PREFIX_MAX + 16]; /* "alias/" + prefix + "-" */
 };
 
 static int list_add(struct sw_list *l, const char *s)
@@ -120,6 +124,39 @@ static void sw_note_request_id(struct sweeper *s, const char *action,
     s->st->repeated_ids++;
 }
 
+/* Sends one call with the sweeper's credential, Format JSON. SW_OK when
+ * an answer came, SW_TRANSPORT (why says what) when none did. */
+static enum sw_rc sw_send(struct sweeper *s, const char *action,
+                          const struct kc_param *params, size_t n,
+                          struct kc_client_exchange *x, char *why,
+                          size_t whylen)
+{
+    const struct kc_client_step step = {.action = action,
+                                        .params = params,
+                                        .nparams = n,
+                                        .signature = KC_SIG_VALID};
+    char err[KC_ERR_MAX];
+    const struct kc_http_resp *resp = &x->resp;
+
+    switch (
+        kc_client_call(s->http, s->t, s->cred, &step, x, err, sizeof(err))) {
+    case KC_CLIENT_ANSWERED:
+        return SW_OK;
+    case KC_CLIENT_NOT_BUILT:
+        snprintf(why, whylen, "cannot build the request: %s", err);
+        break;
+    case KC_CLIENT_NO_ANSWER:
+        snprintf(why, whylen, "%s",
+                 resp->error[0] ? resp->error
+                                : kc_http_result_name(resp->result));
+        if (resp->result == KC_HTTP_UNREACHABLE ||
+            resp->result == KC_HTTP_TIMEOUT)
+            s->st->unreachable = true;
+        break;
+    }
+    return SW_TRANSPORT;
+}
+
 /*
  * One signed call with the sweeper's credential, Format JSON. SW_OK with
  * *out the parsed success body (caller frees), SW_ANSWER for an error
@@ -129,60 +166,24 @@ static enum sw_rc sw_call(struct sweeper *s, const char *action,
                           const struct kc_param *params, size_t n, cJSON **out,
                           char *why, size_t whylen)
 {
-    struct kc_req_spec spec;
-    struct kc_request req;
-    struct kc_http_req hreq;
-    struct kc_http_resp resp;
-    bool built = false, sent = false;
+    struct kc_client_exchange x;
     cJSON *body = NULL;
-    char err[256];
-    enum sw_rc rc = SW_TRANSPORT;
+    enum sw_rc rc = sw_send(s, action, params, n, &x, why, whylen);
 
     *out = NULL;
-    memset(&spec, 0, sizeof(spec));
-    memset(&req, 0, sizeof(req));
-    memset(&resp, 0, sizeof(resp));
-    spec.endpoint = s->t->endpoint;
-    spec.sigver = s->t->signature;
-    spec.method = s->t->method ? s->t->method : "POST";
-    spec.action = action;
-    spec.format = "JSON";
-    spec.params = params;
-    spec.nparams = n;
-    spec.access_key_id = s->cred->access_key_id;
-    spec.secret = s->cred->access_key_secret;
-    spec.signature = KC_SIG_VALID;
-    if (kc_request_build(&spec, &req, err, sizeof(err)) != 0) {
-        snprintf(why, whylen, "cannot build the request: %s", err);
+    if (rc != SW_OK)
         goto out;
-    }
-    built = true;
-    hreq.method = req.method;
-    hreq.url = req.url;
-    hreq.headers = (const char *const *)req.headers;
-    hreq.nheaders = req.nheaders;
-    hreq.body = req.body;
-    hreq.body_len = req.body_len;
-    sent = true;
-    if (kc_http_send(s->http, &hreq, &resp) != KC_HTTP_OK) {
-        snprintf(why, whylen, "%s",
-                 resp.error[0] ? resp.error : kc_http_result_name(resp.result));
-        if (resp.result == KC_HTTP_UNREACHABLE ||
-            resp.result == KC_HTTP_TIMEOUT)
-            s->st->unreachable = true;
-        goto out;
-    }
     rc = SW_ANSWER;
-    if (resp.body.len)
-        body = cJSON_ParseWithLength(resp.body.data, resp.body.len);
+    if (x.resp.body.len)
+        body = cJSON_ParseWithLength(x.resp.body.data, x.resp.body.len);
     sw_note_request_id(s, action, body);
-    if (resp.status < 200 || resp.status > 299) {
-        describe_error(body, resp.status, why, whylen);
+    if (x.resp.status < 200 || x.resp.status > 299) {
+        describe_error(body, x.resp.status, why, whylen);
         goto out;
     }
     if (!cJSON_IsObject(body)) {
         snprintf(why, whylen, "HTTP %ld answer is not a JSON object",
-                 resp.status);
+                 x.resp.status);
         goto out;
     }
     *out = body;
@@ -190,10 +191,7 @@ static enum sw_rc sw_call(struct sweeper *s, const char *action,
     rc = SW_OK;
 out:
     cJSON_Delete(body);
-    if (sent)
-        kc_http_resp_dispose(&resp);
-    if (built)
-        kc_request_dispose(&req);
+    kc_client_exchange_dispose(&x);
     return rc;
 }
 
@@ -227,7 +225,7 @@ static enum sw_rc sw_list_all(struct sweeper *s, const char *action,
                               const char *field, const char *prefix,
                               struct sw_list *names)
 {
-    char pn[24], ps[24], why[384];
+    char pn[SW_NUM_MAX], ps[SW_NUM_MAX], why[SW_WHY_MAX];
     size_t seen = 0;
 
     snprintf(ps, sizeof(ps), "%d", KC_SWEEP_PAGE_SIZE);
@@ -275,7 +273,7 @@ static enum sw_rc sw_list_all(struct sweeper *s, const char *action,
 static void sw_alias(struct sweeper *s, const char *name)
 {
     const struct kc_param p[1] = {{"AliasName", name}};
-    char shown[SW_SHOW_MAX + 1], why[384];
+    char shown[SW_SHOW_MAX + 1], why[SW_WHY_MAX];
     cJSON *body = NULL;
 
     show(shown, sizeof(shown), name);
@@ -303,7 +301,7 @@ static void sw_key(struct sweeper *s, const char *key_id)
     const struct kc_param d[1] = {{"KeyId", key_id}};
     const struct kc_param p[2] = {
         {"KeyId", key_id}, {"PendingWindowInDays", KC_SWEEP_WINDOW_DAYS}};
-    char id[SW_SHOW_MAX + 1], state[SW_SHOW_MAX + 1], why[384];
+    char id[SW_SHOW_MAX + 1], state[SW_SHOW_MAX + 1], why[SW_WHY_MAX];
     cJSON *body = NULL, *done = NULL;
 
     show(id, sizeof(id), key_id);
@@ -397,13 +395,59 @@ static int pick_credentials(const struct kc_target *t, const char *only,
     return *n ? 0 : -1;
 }
 
-int kc_sweep_run(const struct kc_target *t, const struct kc_sweep_opts *opts,
-                 struct kc_sweep_stats *st)
+/* Sweeps the account of every picked credential; the exit code. */
+static enum kc_exit sweep_accounts(struct sweeper *s,
+                                   const struct kc_credential *const *creds,
+                                   size_t ncreds)
+{
+    enum kc_exit ret = KC_EXIT_OK;
+
+    for (size_t i = 0; i < ncreds && !s->st->unreachable; i++) {
+        s->cred = creds[i];
+        if (sw_account(s) == SW_OK)
+            continue;
+        s->st->list_errors++;
+        /* Special-condition credentials may not be able to list: that is
+         * expected; the default one (or the one asked for) must. */
+        if (!strcmp(creds[i]->name, "default") || s->o->credential)
+            ret = KC_EXIT_NONCONFORMANT;
+    }
+    if (s->st->failures)
+        ret = KC_EXIT_NONCONFORMANT;
+    if (s->st->unreachable)
+        ret = KC_EXIT_UNREACHABLE;
+    return ret;
+}
+
+/* The sweeper of t with opts: prefixes and an HTTP client. 0 or -1. */
+static int sweeper_init(struct sweeper *s, const struct kc_target *t,
+                        const struct kc_sweep_opts *opts,
+                        struct kc_sweep_stats *st)
+{
+    memset(s, 0, sizeof(*s));
+    s->t = t;
+    s->o = opts;
+    s->st = st;
+    snprintf(s->prefix, sizeof(s->prefix), "%s",
+             opts->label ? opts->label : KC_SWEEP_PREFIX);
+    snprintf(s->alias_prefix, sizeof(s->alias_prefix), "alias/%s%s", s->prefix,
+             opts->label ? "-" : "");
+    s->http = kc_http_new(&opts->http);
+    s->rids = kc_ridset_new();
+    if (s->http && s->rids)
+        return 0;
+    fprintf(opts->err, "kmsconf sweep: out of memory\n");
+    return -1;
+}
+
+enum kc_exit kc_sweep_run(const struct kc_target *t,
+                          const struct kc_sweep_opts *opts,
+                          struct kc_sweep_stats *st)
 {
     struct sweeper s;
     const struct kc_credential **creds = NULL;
     size_t ncreds = 0;
-    int ret = 2;
+    enum kc_exit ret = KC_EXIT_USAGE;
 
     memset(st, 0, sizeof(*st));
     memset(&s, 0, sizeof(s));
@@ -412,7 +456,7 @@ int kc_sweep_run(const struct kc_target *t, const struct kc_sweep_opts *opts,
                 "kmsconf sweep: --label '%.64s' is not a run label "
                 "(kmsconf-<hex>)\n",
                 opts->label);
-        return 2;
+        return KC_EXIT_USAGE;
     }
     creds = calloc(t->ncreds ? t->ncreds : 1, sizeof(*creds));
     if (!creds)
@@ -423,34 +467,8 @@ int kc_sweep_run(const struct kc_target *t, const struct kc_sweep_opts *opts,
                 opts->credential ? opts->credential : "");
         goto out;
     }
-    s.t = t;
-    s.o = opts;
-    s.st = st;
-    snprintf(s.prefix, sizeof(s.prefix), "%s",
-             opts->label ? opts->label : KC_SWEEP_PREFIX);
-    snprintf(s.alias_prefix, sizeof(s.alias_prefix), "alias/%s%s", s.prefix,
-             opts->label ? "-" : "");
-    s.http = kc_http_new(&opts->http);
-    s.rids = kc_ridset_new();
-    if (!s.http || !s.rids) {
-        fprintf(opts->err, "kmsconf sweep: out of memory\n");
-        goto out;
-    }
-    ret = 0;
-    for (size_t i = 0; i < ncreds && !st->unreachable; i++) {
-        s.cred = creds[i];
-        if (sw_account(&s) == SW_OK)
-            continue;
-        st->list_errors++;
-        /* Special-condition credentials may not be able to list: that is
-         * expected; the default one (or the one asked for) must. */
-        if (!strcmp(creds[i]->name, "default") || opts->credential)
-            ret = 1;
-    }
-    if (st->failures)
-        ret = 1;
-    if (st->unreachable)
-        ret = 3;
+    if (sweeper_init(&s, t, opts, st) == 0)
+        ret = sweep_accounts(&s, creds, ncreds);
 out:
     kc_http_free(s.http);
     kc_ridset_free(s.rids);

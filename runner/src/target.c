@@ -1,108 +1,23 @@
+/* kc_target: target profiles, their secrets, and the requirement check. */
 #include "kc/target.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 
+#include "jcheck.h"
+#include "kc/err.h"
 #include "kc/file.h"
 #include "kc/json.h"
+#include "kc/url.h"
 
-#define P_LEN           256
-#define SECRET_FILE_MAX 4096
-
-/* The parse state: the first problem wins (one-line error). */
-struct tp {
-    const char *display;
-    const char *dir; /* folder of the profile, for relative secret files */
-    char *err;
-    size_t errlen;
-    bool failed;
-};
-
-static int tfail(struct tp *T, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int tfail(struct tp *T, const char *path, const char *fmt, ...)
-{
-    char what[512];
-    va_list ap;
-
-    if (T->failed)
-        return -1;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof(what), fmt, ap);
-    va_end(ap);
-    if (T->err && T->errlen)
-        snprintf(T->err, T->errlen, "%s: %s: %s", T->display, path, what);
-    T->failed = true;
-    return -1;
-}
-
-/* ---- URLs ---- */
-
-void kc_url_host(const char *url, char *out, size_t outlen)
-{
-    CURLU *u = curl_url();
-    char *host = NULL;
-
-    if (outlen)
-        out[0] = '\0';
-    if (!u || !url)
-        goto out;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
-        goto out;
-    if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-        goto out;
-    snprintf(out, outlen, "%s", host);
-out:
-    curl_free(host);
-    curl_url_cleanup(u);
-}
-
-static bool dotted_quad_127(const char *h)
-{
-    int parts = 0;
-
-    if (strncmp(h, "127.", 4) != 0)
-        return false;
-    for (const char *p = h; *p; parts++) {
-        size_t n = 0;
-        while (isdigit((unsigned char)p[n]))
-            n++;
-        if (n == 0 || n > 3)
-            return false;
-        p += n;
-        if (*p == '.')
-            p++;
-        else if (*p)
-            return false;
-    }
-    return parts == 4;
-}
-
-bool kc_url_is_loopback(const char *url)
-{
-    char host[256];
-
-    kc_url_host(url, host, sizeof(host));
-    return !strcmp(host, "localhost") || !strcmp(host, "[::1]") ||
-           !strcmp(host, "::1") || dotted_quad_127(host);
-}
-
-static bool url_ok(const char *url)
-{
-    char host[256];
-
-    if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
-        return false;
-    kc_url_host(url, host, sizeof(host));
-    return host[0] != '\0';
-}
+#define SECRET_FILE_MAX 4096 /* longest secret read from a file */
+#define SECRET_PATH_MAX 1024 /* a secret file's path, joined to the folder */
+#define SOURCE_KEY_MAX  64   /* "access_key_secret_file" and the like */
+#define CAP_NUM_MAX     64   /* a capability's number as text */
 
 /* ---- lifetime ---- */
 
@@ -139,85 +54,29 @@ void kc_target_free(struct kc_target *t)
     free(t);
 }
 
-/* ---- members ---- */
-
-static int opt_str(struct tp *T, const cJSON *o, const char *key,
-                   const char *base, bool required, const char *def, char **out)
-{
-    char p[P_LEN];
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-
-    kc_json_path_key(p, sizeof(p), base, key);
-    if (!it && required)
-        return tfail(T, p, "missing required key");
-    if (it && !cJSON_IsString(it))
-        return tfail(T, p, "expected a string");
-    if (it && !it->valuestring[0])
-        return tfail(T, p, "expected a non-empty string");
-    *out = strdup(it ? it->valuestring : def);
-    return *out ? 0 : tfail(T, p, "out of memory");
-}
-
-static int opt_bool(struct tp *T, const cJSON *o, const char *key,
-                    const char *base, bool def, bool *out)
-{
-    char p[P_LEN];
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-
-    *out = def;
-    if (!it)
-        return 0;
-    if (!cJSON_IsBool(it)) {
-        kc_json_path_key(p, sizeof(p), base, key);
-        return tfail(T, p, "expected true or false");
-    }
-    *out = cJSON_IsTrue(it);
-    return 0;
-}
-
-static int only_keys(struct tp *T, const cJSON *o, const char *base,
-                     const char *const *known, size_t n)
-{
-    char p[P_LEN];
-    const cJSON *it;
-
-    cJSON_ArrayForEach(it, o)
-    {
-        bool ok = false;
-        for (size_t i = 0; i < n; i++)
-            ok = ok || !strcmp(it->string, known[i]);
-        for (const cJSON *q = o->child; ok && q != it; q = q->next)
-            ok = strcmp(q->string, it->string) != 0;
-        if (!ok) {
-            kc_json_path_key(p, sizeof(p), base, it->string);
-            return tfail(T, p, "unknown or repeated key");
-        }
-    }
-    return 0;
-}
-
 /* ---- secrets ---- */
 
-static char *read_secret_file(struct tp *T, const char *file, const char *path)
+static char *read_secret_file(struct kc_jcheck *J, const char *file,
+                              const char *path)
 {
-    char full[1024], err[512];
+    char full[SECRET_PATH_MAX], err[KC_ERR_MAX];
     size_t len;
     char *s;
 
-    if (file[0] == '/' || !T->dir)
+    if (file[0] == '/' || !J->dir)
         snprintf(full, sizeof(full), "%s", file);
     else
-        snprintf(full, sizeof(full), "%s/%s", T->dir, file);
+        snprintf(full, sizeof(full), "%s/%s", J->dir, file);
     s = kc_file_read(full, SECRET_FILE_MAX * 2, 0, &len, err, sizeof(err));
     if (!s) {
-        tfail(T, path, "%s", err);
+        kc_jcheck_fail(J, path, "%s", err);
         return NULL;
     }
     while (len > 0 && isspace((unsigned char)s[len - 1]))
         s[--len] = '\0';
     if (len == 0 || len > SECRET_FILE_MAX || strlen(s) != len) {
         wipe_free(s);
-        tfail(T, path, "%s: expected one non-empty line", full);
+        kc_jcheck_fail(J, path, "%s: expected one non-empty line", full);
         return NULL;
     }
     return s;
@@ -227,10 +86,10 @@ static char *read_secret_file(struct tp *T, const char *file, const char *path)
  * One of <what>, <what>_env, <what>_file must be given (exactly one).
  * *inl says whether the value was inline.
  */
-static char *source_value(struct tp *T, const cJSON *o, const char *base,
+static char *source_value(struct kc_jcheck *J, const cJSON *o, const char *base,
                           const char *what, bool *inl)
 {
-    char k_env[64], k_file[64], p[P_LEN];
+    char k_env[SOURCE_KEY_MAX], k_file[SOURCE_KEY_MAX], p[KC_JSON_PATH_MAX];
     const cJSON *v, *env, *file;
     int n;
 
@@ -243,12 +102,13 @@ static char *source_value(struct tp *T, const cJSON *o, const char *base,
     *inl = v != NULL;
     kc_json_path_key(p, sizeof(p), base, what);
     if (n != 1) {
-        tfail(T, p, "give exactly one of %s, %s, %s", what, k_env, k_file);
+        kc_jcheck_fail(J, p, "give exactly one of %s, %s, %s", what, k_env,
+                       k_file);
         return NULL;
     }
     if (v) {
         if (!cJSON_IsString(v) || !v->valuestring[0]) {
-            tfail(T, p, "expected a non-empty string");
+            kc_jcheck_fail(J, p, "expected a non-empty string");
             return NULL;
         }
         return strdup(v->valuestring);
@@ -257,25 +117,26 @@ static char *source_value(struct tp *T, const cJSON *o, const char *base,
         const char *val;
         kc_json_path_key(p, sizeof(p), base, k_env);
         if (!cJSON_IsString(env)) {
-            tfail(T, p, "expected a string");
+            kc_jcheck_fail(J, p, "expected a string");
             return NULL;
         }
         val = getenv(env->valuestring);
         if (!val || !val[0]) {
-            tfail(T, p, "environment variable %s is not set", env->valuestring);
+            kc_jcheck_fail(J, p, "environment variable %s is not set",
+                           env->valuestring);
             return NULL;
         }
         return strdup(val);
     }
     kc_json_path_key(p, sizeof(p), base, k_file);
     if (!cJSON_IsString(file)) {
-        tfail(T, p, "expected a string");
+        kc_jcheck_fail(J, p, "expected a string");
         return NULL;
     }
-    return read_secret_file(T, file->valuestring, p);
+    return read_secret_file(J, file->valuestring, p);
 }
 
-static int parse_credential(struct tp *T, struct kc_credential *cr,
+static int parse_credential(struct kc_jcheck *J, struct kc_credential *cr,
                             const cJSON *o, const char *base)
 {
     static const char *const known[] = {
@@ -285,46 +146,49 @@ static int parse_credential(struct tp *T, struct kc_credential *cr,
     bool inl;
 
     if (!kc_case_name_valid(o->string))
-        return tfail(T, base,
-                     "bad credential name (expected [a-z0-9][a-z0-9._-]*)");
+        return kc_jcheck_fail(
+            J, base, "bad credential name (expected [a-z0-9][a-z0-9._-]*)");
     if (!cJSON_IsObject(o))
-        return tfail(T, base, "expected an object");
-    if (only_keys(T, o, base, known, sizeof(known) / sizeof(known[0])))
+        return kc_jcheck_fail(J, base, "expected an object");
+    if (kc_jcheck_only_keys(J, o, base, known,
+                            sizeof(known) / sizeof(known[0])))
         return -1;
     cr->name = strdup(o->string);
-    cr->access_key_id = source_value(T, o, base, "access_key_id", &inl);
+    cr->access_key_id = source_value(J, o, base, "access_key_id", &inl);
     if (!cr->access_key_id)
-        return tfail(T, base, "out of memory");
+        return kc_jcheck_fail(J, base, "out of memory");
     cr->access_key_secret =
-        source_value(T, o, base, "access_key_secret", &cr->inline_secret);
+        source_value(J, o, base, "access_key_secret", &cr->inline_secret);
     if (!cr->access_key_secret || !cr->name)
-        return tfail(T, base, "out of memory");
+        return kc_jcheck_fail(J, base, "out of memory");
     return 0;
 }
 
-static int parse_credentials(struct tp *T, struct kc_target *t,
+static int parse_credentials(struct kc_jcheck *J, struct kc_target *t,
                              const cJSON *root)
 {
-    char p[P_LEN];
+    char p[KC_JSON_PATH_MAX];
     const cJSON *cs = cJSON_GetObjectItemCaseSensitive(root, "credentials");
-    const cJSON *it;
+    const cJSON *it, *rep;
     int n = cJSON_GetArraySize(cs);
 
     if (!cJSON_IsObject(cs))
-        return tfail(T, "$.credentials",
-                     cs ? "expected an object" : "missing required key");
+        return kc_jcheck_fail(J, "$.credentials",
+                              cs ? "expected an object"
+                                 : "missing required key");
     if (!cJSON_GetObjectItemCaseSensitive(cs, "default"))
-        return tfail(T, "$.credentials.default", "missing required key");
+        return kc_jcheck_fail(J, "$.credentials.default",
+                              "missing required key");
     t->creds = calloc((size_t)n, sizeof(*t->creds));
-    if (!t->creds)
-        return tfail(T, "$.credentials", "out of memory");
+    if (!t->creds || kc_jcheck_first_repeat(J, cs, "$.credentials", &rep) != 0)
+        return kc_jcheck_fail(J, "$.credentials", "out of memory");
     cJSON_ArrayForEach(it, cs)
     {
         kc_json_path_key(p, sizeof(p), "$.credentials", it->string);
-        if (kc_target_credential(t, it->string))
-            return tfail(T, p, "repeated credential");
+        if (it == rep)
+            return kc_jcheck_fail(J, p, "repeated credential");
         t->ncreds++;
-        if (parse_credential(T, &t->creds[t->ncreds - 1], it, p) != 0)
+        if (parse_credential(J, &t->creds[t->ncreds - 1], it, p) != 0)
             return -1;
         if (t->creds[t->ncreds - 1].inline_secret)
             t->has_inline_secrets = true;
@@ -336,7 +200,7 @@ static int parse_credentials(struct tp *T, struct kc_target *t,
 
 static char *cap_value(const cJSON *it)
 {
-    char num[64];
+    char num[CAP_NUM_MAX];
 
     if (cJSON_IsTrue(it))
         return strdup("true");
@@ -349,45 +213,49 @@ static char *cap_value(const cJSON *it)
     return strdup(num);
 }
 
-static int parse_capabilities(struct tp *T, struct kc_target *t,
+static int parse_capabilities(struct kc_jcheck *J, struct kc_target *t,
                               const cJSON *root)
 {
-    char p[P_LEN];
+    char p[KC_JSON_PATH_MAX];
     const cJSON *cs = cJSON_GetObjectItemCaseSensitive(root, "capabilities");
     const cJSON *it;
 
     if (!cs)
         return 0;
     if (!cJSON_IsObject(cs))
-        return tfail(T, "$.capabilities", "expected an object");
+        return kc_jcheck_fail(J, "$.capabilities", "expected an object");
     t->caps = calloc((size_t)cJSON_GetArraySize(cs) + 1, sizeof(*t->caps));
     if (!t->caps)
-        return tfail(T, "$.capabilities", "out of memory");
+        return kc_jcheck_fail(J, "$.capabilities", "out of memory");
     cJSON_ArrayForEach(it, cs)
     {
         kc_json_path_key(p, sizeof(p), "$.capabilities", it->string);
         if (!kc_case_name_valid(it->string))
-            return tfail(T, p,
-                         "bad capability name (expected "
-                         "[a-z0-9][a-z0-9._-]*)");
+            return kc_jcheck_fail(J, p,
+                                  "bad capability name (expected "
+                                  "[a-z0-9][a-z0-9._-]*)");
+        /* A capability set to false is not kept, so only a repeat of a
+         * kept one is refused (a model lookup, not a JSON key check). */
         if (kc_target_capability(t, it->string))
-            return tfail(T, p, "repeated capability");
+            return kc_jcheck_fail(J, p, "repeated capability");
         if (!cJSON_IsBool(it) && !cJSON_IsString(it) && !cJSON_IsNumber(it))
-            return tfail(T, p, "expected true, false, a string or a number");
+            return kc_jcheck_fail(J, p,
+                                  "expected true, false, a string or a number");
         if (cJSON_IsFalse(it))
             continue;
         t->caps[t->ncaps].name = strdup(it->string);
         t->caps[t->ncaps].value = cap_value(it);
         t->ncaps++;
         if (!t->caps[t->ncaps - 1].name || !t->caps[t->ncaps - 1].value)
-            return tfail(T, p, "out of memory");
+            return kc_jcheck_fail(J, p, "out of memory");
     }
     return 0;
 }
 
 /* ---- the profile ---- */
 
-static int parse_tls(struct tp *T, struct kc_target *t, const cJSON *root)
+static int parse_tls(struct kc_jcheck *J, struct kc_target *t,
+                     const cJSON *root)
 {
     static const char *const known[] = {"verify", "cacert"};
     const cJSON *tls = cJSON_GetObjectItemCaseSensitive(root, "tls");
@@ -397,45 +265,47 @@ static int parse_tls(struct tp *T, struct kc_target *t, const cJSON *root)
     if (!tls)
         return 0;
     if (!cJSON_IsObject(tls))
-        return tfail(T, "$.tls", "expected an object");
-    if (only_keys(T, tls, "$.tls", known, 2) != 0 ||
-        opt_bool(T, tls, "verify", "$.tls", true, &t->tls_verify) != 0)
+        return kc_jcheck_fail(J, "$.tls", "expected an object");
+    if (kc_jcheck_only_keys(J, tls, "$.tls", known,
+                            sizeof(known) / sizeof(known[0])) != 0 ||
+        kc_jcheck_bool(J, tls, "verify", "$.tls", true, &t->tls_verify) != 0)
         return -1;
     ca = cJSON_GetObjectItemCaseSensitive(tls, "cacert");
     if (!ca || cJSON_IsNull(ca))
         return 0;
-    return opt_str(T, tls, "cacert", "$.tls", false, "", &t->tls_cacert);
+    return kc_jcheck_str(J, tls, "cacert", "$.tls", false, "", &t->tls_cacert);
 }
 
-static int parse_choices(struct tp *T, struct kc_target *t, const cJSON *root)
+static int parse_choices(struct kc_jcheck *J, struct kc_target *t,
+                         const cJSON *root)
 {
     char *sig = NULL;
     int rc = -1;
 
-    if (opt_str(T, root, "signature", "$", false, "v1", &sig) != 0)
+    if (kc_jcheck_str(J, root, "signature", "$", false, "v1", &sig) != 0)
         goto out;
     if (!strcmp(sig, "v1"))
         t->signature = KC_SIGVER_V1;
     else if (!strcmp(sig, "v3"))
         t->signature = KC_SIGVER_V3;
     else {
-        tfail(T, "$.signature", "expected \"v1\" or \"v3\"");
+        kc_jcheck_fail(J, "$.signature", "expected \"v1\" or \"v3\"");
         goto out;
     }
-    if (opt_str(T, root, "method", "$", false, "POST", &t->method) != 0)
+    if (kc_jcheck_str(J, root, "method", "$", false, "POST", &t->method) != 0)
         goto out;
     if (strcmp(t->method, "POST") != 0 && strcmp(t->method, "GET") != 0) {
-        tfail(T, "$.method", "expected \"POST\" or \"GET\"");
+        kc_jcheck_fail(J, "$.method", "expected \"POST\" or \"GET\"");
         goto out;
     }
-    rc = opt_str(T, root, "envelope", "$", false, "kms", &t->envelope);
+    rc = kc_jcheck_str(J, root, "envelope", "$", false, "kms", &t->envelope);
 out:
     free(sig);
     return rc;
 }
 
-static int parse_profile(struct tp *T, struct kc_target *t, const cJSON *root,
-                         const char *endpoint_override)
+static int parse_profile(struct kc_jcheck *J, struct kc_target *t,
+                         const cJSON *root, const char *endpoint_override)
 {
     static const char *const known[] = {
         "name",        "endpoint",     "region",     "signature",
@@ -443,28 +313,30 @@ static int parse_profile(struct tp *T, struct kc_target *t, const cJSON *root,
         "credentials", "capabilities", "description"};
 
     if (!cJSON_IsObject(root))
-        return tfail(T, "$", "expected an object");
-    if (only_keys(T, root, "$", known, sizeof(known) / sizeof(known[0])) ||
-        opt_str(T, root, "name", "$", true, NULL, &t->name) ||
-        opt_str(T, root, "endpoint", "$", !endpoint_override,
-                endpoint_override ? endpoint_override : "", &t->endpoint) ||
-        opt_str(T, root, "region", "$", true, NULL, &t->region) ||
-        parse_choices(T, t, root) || parse_tls(T, t, root) ||
-        opt_bool(T, root, "allow_inline_secrets", "$", false,
-                 &t->allow_inline_secrets) ||
-        parse_credentials(T, t, root) || parse_capabilities(T, t, root))
+        return kc_jcheck_fail(J, "$", "expected an object");
+    if (kc_jcheck_only_keys(J, root, "$", known,
+                            sizeof(known) / sizeof(known[0])) ||
+        kc_jcheck_str(J, root, "name", "$", true, NULL, &t->name) ||
+        kc_jcheck_str(J, root, "endpoint", "$", !endpoint_override,
+                      endpoint_override ? endpoint_override : "",
+                      &t->endpoint) ||
+        kc_jcheck_str(J, root, "region", "$", true, NULL, &t->region) ||
+        parse_choices(J, t, root) || parse_tls(J, t, root) ||
+        kc_jcheck_bool(J, root, "allow_inline_secrets", "$", false,
+                       &t->allow_inline_secrets) ||
+        parse_credentials(J, t, root) || parse_capabilities(J, t, root))
         return -1;
     return 0;
 }
 
 /* The endpoint rule and the inline-secret rule. */
-static int check_endpoint(struct tp *T, const struct kc_target *t)
+static int check_endpoint(struct kc_jcheck *J, const struct kc_target *t)
 {
-    char p[P_LEN], q[P_LEN];
+    char p[KC_JSON_PATH_MAX], q[KC_JSON_PATH_MAX];
 
-    if (!url_ok(t->endpoint))
-        return tfail(T, "$.endpoint",
-                     "expected an http:// or https:// URL with a host");
+    if (!kc_url_http_ok(t->endpoint))
+        return kc_jcheck_fail(
+            J, "$.endpoint", "expected an http:// or https:// URL with a host");
     if (!t->has_inline_secrets)
         return 0;
     for (size_t i = 0; i < t->ncreds; i++) {
@@ -473,13 +345,15 @@ static int check_endpoint(struct tp *T, const struct kc_target *t)
         kc_json_path_key(q, sizeof(q), "$.credentials", t->creds[i].name);
         kc_json_path_key(p, sizeof(p), q, "access_key_secret");
         if (!t->allow_inline_secrets)
-            return tfail(T, p,
-                         "inline secrets need allow_inline_secrets: true "
-                         "(use access_key_secret_env or _file)");
+            return kc_jcheck_fail(
+                J, p,
+                "inline secrets need allow_inline_secrets: true "
+                "(use access_key_secret_env or _file)");
         if (!kc_url_is_loopback(t->endpoint))
-            return tfail(T, p,
-                         "inline secrets are accepted only for a loopback "
-                         "endpoint (use access_key_secret_env or _file)");
+            return kc_jcheck_fail(
+                J, p,
+                "inline secrets are accepted only for a loopback "
+                "endpoint (use access_key_secret_env or _file)");
     }
     return 0;
 }
@@ -506,33 +380,33 @@ static void wipe_json(cJSON *node)
 }
 
 static int parse_with(struct kc_target **out, const char *json, size_t len,
-                      struct tp *T, const char *endpoint_override)
+                      struct kc_jcheck *J, const char *endpoint_override)
 {
     struct kc_target *t = calloc(1, sizeof(*t));
-    cJSON *root = kc_json_parse(json, len, T->display, T->err, T->errlen);
+    cJSON *root = kc_json_parse(json, len, J->display, J->err, J->errlen);
     int rc = -1;
 
     *out = NULL;
     if (!root) {
-        T->failed = true;
+        J->failed = true;
         goto out;
     }
     if (!t) {
-        tfail(T, "$", "out of memory");
+        kc_jcheck_fail(J, "$", "out of memory");
         goto out;
     }
-    if (parse_profile(T, t, root, endpoint_override) != 0)
+    if (parse_profile(J, t, root, endpoint_override) != 0)
         goto out;
     if (endpoint_override) {
         free(t->endpoint);
         t->endpoint = strdup(endpoint_override);
         if (!t->endpoint) {
-            tfail(T, "$.endpoint", "out of memory");
+            kc_jcheck_fail(J, "$.endpoint", "out of memory");
             goto out;
         }
     }
-    t->source = strdup(T->display);
-    if (!t->source || check_endpoint(T, t) != 0)
+    t->source = strdup(J->display);
+    if (!t->source || check_endpoint(J, t) != 0)
         goto out;
     *out = t;
     t = NULL;
@@ -548,15 +422,15 @@ int kc_target_parse(struct kc_target **out, const char *json, size_t len,
                     const char *display, const char *endpoint_override,
                     char *err, size_t errlen)
 {
-    struct tp T = {display, NULL, err, errlen, false};
+    struct kc_jcheck J = {display, NULL, err, errlen, false};
 
-    return parse_with(out, json, len, &T, endpoint_override);
+    return parse_with(out, json, len, &J, endpoint_override);
 }
 
 int kc_target_load(struct kc_target **out, const char *path,
                    const char *endpoint_override, char *err, size_t errlen)
 {
-    struct tp T = {path, NULL, err, errlen, false};
+    struct kc_jcheck J = {path, NULL, err, errlen, false};
     size_t len;
     char *text = kc_file_read(path, KC_JSON_FILE_MAX, 0, &len, err, errlen);
     char *dir = dir_of(path);
@@ -564,12 +438,12 @@ int kc_target_load(struct kc_target **out, const char *path,
 
     *out = NULL;
     if (!text || !dir) {
-        if (text && err && errlen)
-            snprintf(err, errlen, "%s: out of memory", path);
+        if (text)
+            kc_err_set(err, errlen, "%s: out of memory", path);
         goto out;
     }
-    T.dir = dir;
-    rc = parse_with(out, text, len, &T, endpoint_override);
+    J.dir = dir;
+    rc = parse_with(out, text, len, &J, endpoint_override);
 out:
     if (text)
         OPENSSL_cleanse(text, len);
@@ -586,16 +460,16 @@ int kc_target_from_env(struct kc_target **out, const char *endpoint, char *err,
         "\"credentials\":{\"default\":{"
         "\"access_key_id_env\":\"KMSCONF_ACCESS_KEY_ID\","
         "\"access_key_secret_env\":\"KMSCONF_ACCESS_KEY_SECRET\"}}}";
-    struct tp T = {"--endpoint", NULL, err, errlen, false};
+    struct kc_jcheck J = {"--endpoint", NULL, err, errlen, false};
     const char *region = getenv("KMSCONF_REGION");
-    int rc = parse_with(out, json, sizeof(json) - 1, &T, endpoint);
+    int rc = parse_with(out, json, sizeof(json) - 1, &J, endpoint);
 
     if (rc == 0 && region && region[0]) {
         char *r = strdup(region);
         if (!r) {
             kc_target_free(*out);
             *out = NULL;
-            return tfail(&T, "$", "out of memory");
+            return kc_jcheck_fail(&J, "$", "out of memory");
         }
         free((*out)->region);
         (*out)->region = r;
@@ -606,15 +480,15 @@ int kc_target_from_env(struct kc_target **out, const char *endpoint, char *err,
 int kc_target_set_endpoint(struct kc_target *t, const char *endpoint, char *err,
                            size_t errlen)
 {
-    struct tp T = {t->source, NULL, err, errlen, false};
+    struct kc_jcheck J = {t->source, NULL, err, errlen, false};
     char *old = t->endpoint;
 
     t->endpoint = strdup(endpoint);
     if (!t->endpoint) {
         t->endpoint = old;
-        return tfail(&T, "$.endpoint", "out of memory");
+        return kc_jcheck_fail(&J, "$.endpoint", "out of memory");
     }
-    if (check_endpoint(&T, t) != 0) {
+    if (check_endpoint(&J, t) != 0) {
         free(t->endpoint);
         t->endpoint = old;
         return -1;
@@ -671,10 +545,10 @@ static bool set_skip(struct kc_skip *skip, const char *type, const char *name)
 bool kc_target_can_run(const struct kc_target *t, const struct kc_case *c,
                        struct kc_skip *skip)
 {
-    const char *names[64];
-    size_t n = kc_case_credentials(c, names, 64);
+    const char *names[KC_CASE_CREDENTIALS_MAX];
+    size_t n = kc_case_credentials(c, names, KC_CASE_CREDENTIALS_MAX);
 
-    for (size_t i = 0; i < n && i < 64; i++) {
+    for (size_t i = 0; i < n && i < KC_CASE_CREDENTIALS_MAX; i++) {
         if (!kc_target_credential(t, names[i]))
             return set_skip(skip, "missing-credential", names[i]);
     }
@@ -683,187 +557,4 @@ bool kc_target_can_run(const struct kc_target *t, const struct kc_case *c,
             return set_skip(skip, "missing-capability", c->req_capabilities[i]);
     }
     return true;
-}
-
-/* ---- envelope rule sets ---- */
-
-void kc_envelope_free(struct kc_envelope *e)
-{
-    if (!e)
-        return;
-    free(e->name);
-    free(e->description);
-    for (size_t i = 0; i < e->nfields; i++)
-        free(e->fields[i].name);
-    free(e->fields);
-    for (size_t i = 0; i < e->nxml_roots; i++)
-        free(e->xml_roots[i]);
-    free(e->xml_roots);
-    free(e);
-}
-
-static int env_field(struct tp *T, struct kc_envelope_field *f, const cJSON *o,
-                     const char *base)
-{
-    static const char *const known[] = {"type", "required"};
-    char *type = NULL;
-    int rc = -1;
-
-    if (!cJSON_IsObject(o))
-        return tfail(T, base, "expected an object");
-    if (only_keys(T, o, base, known, 2) != 0 ||
-        opt_str(T, o, "type", base, true, NULL, &type) != 0 ||
-        opt_bool(T, o, "required", base, false, &f->required) != 0)
-        goto out;
-    if (!strcmp(type, "string"))
-        f->type = KC_FIELD_STRING;
-    else if (!strcmp(type, "number"))
-        f->type = KC_FIELD_NUMBER;
-    else {
-        char p[P_LEN];
-        kc_json_path_key(p, sizeof(p), base, "type");
-        tfail(T, p, "expected \"string\" or \"number\"");
-        goto out;
-    }
-    f->name = strdup(o->string);
-    rc = f->name ? 0 : tfail(T, base, "out of memory");
-out:
-    free(type);
-    return rc;
-}
-
-static int env_fields(struct tp *T, struct kc_envelope *e, const cJSON *set,
-                      const char *base)
-{
-    char p[P_LEN], q[P_LEN];
-    const cJSON *fs = cJSON_GetObjectItemCaseSensitive(set, "fields");
-    const cJSON *it;
-
-    kc_json_path_key(p, sizeof(p), base, "fields");
-    if (!cJSON_IsObject(fs) || !fs->child)
-        return tfail(T, p, "expected a non-empty object");
-    e->fields = calloc((size_t)cJSON_GetArraySize(fs), sizeof(*e->fields));
-    if (!e->fields)
-        return tfail(T, p, "out of memory");
-    cJSON_ArrayForEach(it, fs)
-    {
-        kc_json_path_key(q, sizeof(q), p, it->string);
-        if (kc_envelope_field(e, it->string))
-            return tfail(T, q, "repeated field");
-        e->nfields++;
-        if (env_field(T, &e->fields[e->nfields - 1], it, q) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int env_roots(struct tp *T, struct kc_envelope *e, const cJSON *set,
-                     const char *base)
-{
-    char p[P_LEN], q[P_LEN];
-    const cJSON *rs = cJSON_GetObjectItemCaseSensitive(set, "xml_roots");
-    const cJSON *it;
-
-    kc_json_path_key(p, sizeof(p), base, "xml_roots");
-    if (!cJSON_IsArray(rs) || !rs->child)
-        return tfail(T, p, "expected a non-empty array of strings");
-    e->xml_roots = calloc((size_t)cJSON_GetArraySize(rs), sizeof(char *));
-    if (!e->xml_roots)
-        return tfail(T, p, "out of memory");
-    cJSON_ArrayForEach(it, rs)
-    {
-        kc_json_path_index(q, sizeof(q), p, e->nxml_roots);
-        if (!cJSON_IsString(it) || !it->valuestring[0])
-            return tfail(T, q, "expected a non-empty string");
-        e->xml_roots[e->nxml_roots] = strdup(it->valuestring);
-        if (!e->xml_roots[e->nxml_roots++])
-            return tfail(T, q, "out of memory");
-    }
-    return 0;
-}
-
-static int env_set(struct tp *T, struct kc_envelope *e, const cJSON *set,
-                   const char *base)
-{
-    static const char *const known[] = {"description", "fields", "other_fields",
-                                        "xml_roots"};
-
-    if (!cJSON_IsObject(set))
-        return tfail(T, base, "expected an object");
-    if (only_keys(T, set, base, known, 4) != 0 ||
-        opt_str(T, set, "description", base, false, "", &e->description) ||
-        opt_bool(T, set, "other_fields", base, false, &e->allow_other_fields) ||
-        env_fields(T, e, set, base) || env_roots(T, e, set, base))
-        return -1;
-    return 0;
-}
-
-int kc_envelope_parse(struct kc_envelope **out, const char *json, size_t len,
-                      const char *display, const char *name, char *err,
-                      size_t errlen)
-{
-    struct tp T = {display, NULL, err, errlen, false};
-    struct kc_envelope *e = calloc(1, sizeof(*e));
-    cJSON *root = kc_json_parse(json, len, display, err, errlen);
-    const cJSON *set;
-    char p[P_LEN];
-    int rc = -1;
-
-    *out = NULL;
-    if (!root || !e) {
-        if (root)
-            tfail(&T, "$", "out of memory");
-        goto out;
-    }
-    kc_json_path_key(p, sizeof(p), "$", name);
-    set = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, name)
-                               : NULL;
-    if (!set) {
-        tfail(&T, p, "no envelope rule set of that name");
-        goto out;
-    }
-    e->name = strdup(name);
-    if (!e->name || env_set(&T, e, set, p) != 0)
-        goto out;
-    *out = e;
-    e = NULL;
-    rc = 0;
-out:
-    cJSON_Delete(root);
-    kc_envelope_free(e);
-    return rc;
-}
-
-int kc_envelope_load(struct kc_envelope **out, const char *path,
-                     const char *name, char *err, size_t errlen)
-{
-    size_t len;
-    char *text = kc_file_read(path, KC_JSON_FILE_MAX, 0, &len, err, errlen);
-    int rc;
-
-    *out = NULL;
-    if (!text)
-        return -1;
-    rc = kc_envelope_parse(out, text, len, path, name, err, errlen);
-    free(text);
-    return rc;
-}
-
-const struct kc_envelope_field *kc_envelope_field(const struct kc_envelope *e,
-                                                  const char *name)
-{
-    for (size_t i = 0; e && i < e->nfields; i++) {
-        if (e->fields[i].name && !strcmp(e->fields[i].name, name))
-            return &e->fields[i];
-    }
-    return NULL;
-}
-
-bool kc_envelope_xml_root_ok(const struct kc_envelope *e, const char *name)
-{
-    for (size_t i = 0; e && i < e->nxml_roots; i++) {
-        if (!strcmp(e->xml_roots[i], name))
-            return true;
-    }
-    return false;
 }

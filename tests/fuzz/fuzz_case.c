@@ -12,6 +12,7 @@
 
 #include "fuzz_common.h"
 #include "kc/case.h"
+#include "kc/case_parse.h"
 
 static void check_issues(const struct kc_issues *is)
 {

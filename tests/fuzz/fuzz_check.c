@@ -105,8 +105,9 @@ static void run_checks(const struct input *in)
 {
     const struct kc_catalog *cat = fz_catalog();
     struct kc_arg arg = {in->line[2], in->line[3]};
-    struct kc_expectation ex = {&cat->entries[in->entry % cat->nentries], &arg,
-                                (in->flags & 4) ? 1 : 0, fz_envelope()};
+    struct kc_expected_error ex = {&cat->entries[in->entry % cat->nentries],
+                                   &arg, (in->flags & 4) ? 1 : 0,
+                                   fz_envelope()};
     struct kc_answer a = {false,
                           in->status,
                           (in->flags & 1) ? in->line[0] : NULL,

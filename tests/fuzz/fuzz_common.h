@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "kc/catalog.h"
+#include "kc/envelope.h"
 #include "kc/target.h"
 
 /* The libFuzzer entry point every target defines. */

@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include "kc/case.h"
+#include "kc/case_load.h"
+#include "kc/case_parse.h"
 #include "kc/catalog.h"
 
 static struct kc_catalog *cat;
@@ -546,6 +548,55 @@ static void test_mutations(void **state)
     free(json);
 }
 
+/* 200,000 keys in one object (a 2.4 MB case file): the repeated-key check
+ * is O(n log n), so this takes well under a second; the quadratic check it
+ * replaced took more than 20 s, past this test's ctest TIMEOUT. */
+#define BIG_NKEYS 200000
+
+static char *big_case(const char *extra)
+{
+    size_t cap = (size_t)BIG_NKEYS * 16 + 256;
+    char *json = malloc(cap);
+    size_t n;
+
+    assert_non_null(json);
+    n = (size_t)snprintf(
+        json, cap,
+        "{\"id\":\"t/big\",\"error\":\"Forbidden.KeyNotFound\","
+        "\"summary\":\"s\",\"probe\":{\"action\":\"A\","
+        "\"params\":{");
+    for (int i = 0; i < BIG_NKEYS; i++)
+        n += (size_t)snprintf(json + n, cap - n, "%s\"K%06d\":\"v\"",
+                              i ? "," : "", i);
+    snprintf(json + n, cap - n, "%s}}}", extra);
+    return json;
+}
+
+static void test_many_keys(void **state)
+{
+    struct kc_caseset set;
+    struct kc_issues is;
+    char *ok = big_case(""), *rep = big_case(",\"K000007\":\"w\"");
+
+    (void)state;
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    assert_true(strlen(ok) > 2400000);
+    assert_int_equal(kc_case_parse(&set, ok, strlen(ok), "big.json", cat, &is),
+                     0);
+    assert_int_equal(set.n, 1);
+    assert_int_equal(set.cases[0].probe.nparams, BIG_NKEYS);
+    assert_int_equal(
+        kc_case_parse(&set, rep, strlen(rep), "big.json", cat, &is), 1);
+    assert_int_equal(is.n, 1);
+    assert_string_equal(is.lines[0],
+                        "big.json: $.probe.params.K000007: duplicate key");
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+    free(ok);
+    free(rep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -556,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_load_dir),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_many_keys),
         cmocka_unit_test(test_real_cases),
     };
     return cmocka_run_group_tests(tests, setup_cat, teardown_cat);

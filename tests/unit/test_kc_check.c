@@ -153,7 +153,7 @@ static int teardown(void **state)
 
 static void check_row(const struct fx *f, const struct row *r)
 {
-    struct kc_expectation ex = {
+    struct kc_expected_error ex = {
         kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
     struct kc_answer a = {r->xml,  r->status,       r->ct, r->hdr_rid,
                           r->body, strlen(r->body), 0,     0};
@@ -186,7 +186,7 @@ static void test_table(void **state)
 static void test_request_id_unique(void **state)
 {
     const struct fx *f = *state;
-    struct kc_expectation ex = {
+    struct kc_expected_error ex = {
         kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
     struct kc_answer a = {
         false, 404, "application/json", RID, JSON_OK, strlen(JSON_OK), 0, 0};
@@ -222,8 +222,8 @@ static void test_message_args(void **state)
         "{\"HttpStatus\":400,\"Code\":\"MissingParameter\",\"Message\":"
         "\"The parameter Plaintext needed but no "
         "provided.\",\"RequestId\":\"" RID "\"}";
-    struct kc_expectation ex = {kc_catalog_find(f->cat, "MissingParameter"),
-                                args, 1, f->env};
+    struct kc_expected_error ex = {kc_catalog_find(f->cat, "MissingParameter"),
+                                   args, 1, f->env};
     struct kc_answer a = {
         false, 400, "application/json", NULL, body_ok, strlen(body_ok), 0, 0};
     struct kc_check_result res;
@@ -238,10 +238,42 @@ static void test_message_args(void **state)
     kc_check_result_dispose(&res);
 }
 
+/* Each check fails at most once per answer, so KC_CHECK_FAILURES_MAX leaves
+ * room for the KC_CHECK_CARRIED_MAX failures the scheduler adds. */
+static void test_each_check_once(void **state)
+{
+    const struct fx *f = *state;
+    struct kc_expected_error ex = {
+        kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
+    const char *bad = "{\"HttpStatus\":\"x\",\"Code\":\"Wrong\",\"Message\":"
+                      "\"no\",\"RequestId\":\"not-a-uuid\",\"Extra\":1}";
+    struct kc_answer a = {false, 500, "text/plain", "other", bad, strlen(bad),
+                          0,     0};
+    struct kc_answer j = {
+        false, 404, "application/json", NULL, JSON_OK, strlen(JSON_OK), 0, 0};
+    struct kc_ridset *rids = kc_ridset_new();
+    struct kc_check_result rj, rx;
+    size_t seen[KC_CHECK_COUNT] = {0};
+
+    assert_true(kc_ridset_insert(rids, "not-a-uuid"));
+    kc_check_error(&ex, &j, NULL, &rj);
+    kc_check_error(&ex, &a, rids, &rx);
+    kc_check_parity(&rj, &rx);
+    assert_true(rx.nfailures >= KC_CHECK_COUNT - 1);
+    assert_true(rx.nfailures <= KC_CHECK_COUNT);
+    for (size_t i = 0; i < rx.nfailures; i++)
+        assert_int_equal(++seen[rx.failures[i].check], 1);
+    assert_int_equal(sizeof(rx.failures) / sizeof(rx.failures[0]),
+                     KC_CHECK_COUNT + KC_CHECK_CARRIED_MAX);
+    kc_check_result_dispose(&rj);
+    kc_check_result_dispose(&rx);
+    kc_ridset_free(rids);
+}
+
 static void test_parity(void **state)
 {
     const struct fx *f = *state;
-    struct kc_expectation ex = {
+    struct kc_expected_error ex = {
         kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
     const char *xml_space =
         "<KMS><HttpStatus>404</HttpStatus><Code>Forbidden.KeyNotFound</Code>"
@@ -314,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_request_id_unique),
         cmocka_unit_test(test_message_args),
         cmocka_unit_test(test_parity),
+        cmocka_unit_test(test_each_check_once),
         cmocka_unit_test(test_success),
         cmocka_unit_test(test_names),
     };

@@ -244,7 +244,7 @@ static int teardown(void **state)
 
 static void check_row(const struct fx *f, const struct row *r)
 {
-    struct kc_expectation ex = {
+    struct kc_expected_error ex = {
         kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
     struct kc_answer a = {r->xml,  404,    r->ct,       r->hdr_rid,
                           r->body, r->len, r->ct_count, r->rid_count};
@@ -299,7 +299,7 @@ static void test_parity_skips_cut(void **state)
     static const char json[] =
         "{\"HttpStatus\":404,\"Code\":\"Forbidden.KeyNotFound\\u0000.X\"," MSG
         ",\"RequestId\":\"" RID "\"}";
-    struct kc_expectation ex = {
+    struct kc_expected_error ex = {
         kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
     struct kc_answer j = {false, 404, CT_J, NULL, B(json), 1, 1};
     struct kc_answer x = {true, 404, CT_X, NULL, B(XML_OK), 1, 1};

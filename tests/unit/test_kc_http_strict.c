@@ -187,7 +187,7 @@ static void check_row(struct fx *f, const struct row *r)
     struct kc_http_req req = {"POST", url, NULL, 0, "a=b", 3};
     struct kc_http_resp resp;
     struct kc_check_result res;
-    struct kc_expectation ex = {
+    struct kc_expected_error ex = {
         kc_catalog_find(f->cat, "Forbidden.KeyNotFound"), NULL, 0, f->env};
     snprintf(url, sizeof(url), "http://127.0.0.1:%u/", f->srv.port);
     f->srv.answer = r->answer;

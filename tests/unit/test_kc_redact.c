@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "redact.h"
+#include "kc/redact.h"
 
 static char *scrub(const struct kc_redactor *r, const char *in)
 {

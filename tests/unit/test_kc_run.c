@@ -13,9 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rs/config.h"
+#include "kc/case_parse.h"
+#include "kc/redact.h"
 #include "kc/run.h"
-#include "redact.h"
+#include "rs/config.h"
 #include "rs/reply.h"
 #include "rs/reqlog.h"
 #include "rs/server.h"
@@ -206,7 +207,7 @@ static void test_outcomes(void **state)
     tc = find(r, "t/wrong [xml]");
     assert_int_equal(tc->outcome, KC_OUTCOME_FAIL);
     assert_string_equal(tc->failures[0].check, "code");
-    assert_int_equal(kc_run_exit_code(r, &st), 1);
+    assert_int_equal(kc_run_exit(r, &st, false), KC_EXIT_NONCONFORMANT);
     /* the teardown of the failed setup ran */
     assert_non_null(
         strstr(read_all(v.log_path), "\"action\":\"ScheduleKeyDeletion\""));
@@ -260,7 +261,7 @@ static void test_interrupted(void **state)
     assert_int_equal(kc_run_execute(&o, r, &st, err, sizeof(err)), 0);
     assert_true(st.interrupted);
     assert_int_equal(r->ncases, 0);
-    assert_int_equal(kc_run_exit_code(r, &st), 2);
+    assert_int_equal(kc_run_exit(r, &st, false), KC_EXIT_INTERRUPTED);
     kc_report_free(r);
     kc_target_free(t);
     srv_stop(&v);
@@ -282,7 +283,7 @@ static void test_unreachable(void **state)
     assert_int_equal(kc_run_execute(&o, r, &st, err, sizeof(err)), 0);
     assert_int_equal(st.responses, 0);
     assert_true(st.unreachable > 0);
-    assert_int_equal(kc_run_exit_code(r, &st), 3);
+    assert_int_equal(kc_run_exit(r, &st, false), KC_EXIT_UNREACHABLE);
     const struct kc_testcase *tc = find(r, "t/not-found [xml]");
     assert_int_equal(tc->outcome, KC_OUTCOME_ERROR);
     assert_string_equal(tc->failures[0].check, "transport");

@@ -11,7 +11,9 @@
 
 #include <cmocka.h>
 
+#include "kc/envelope.h"
 #include "kc/target.h"
+#include "kc/url.h"
 
 static char *q(const char *s)
 {

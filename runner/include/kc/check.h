@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #include "kc/catalog.h"
-#include "kc/target.h"
+#include "kc/envelope.h"
 
 enum kc_check {
     KC_CHECK_STATUS = 0,
@@ -49,17 +49,33 @@ struct kc_answer {
     unsigned request_id_count;
 };
 
-/* What the probe must answer; borrowed. */
-struct kc_expectation {
+/* What the probe must answer (the catalog error it expects); borrowed. Not
+ * to be confused with the expectation files of known failures (reports'
+ * kc_expect). */
+struct kc_expected_error {
     const struct kc_catalog_entry *entry; /* code, status, templates */
     const struct kc_arg *args;            /* placeholder bindings */
     size_t nargs;
     const struct kc_envelope *envelope;
 };
 
+/* Size of a failure message; a longer one is cut. */
+#define KC_CHECK_MESSAGE_MAX 320
+
+/* Failures a caller may add to a result after the checks (the scheduler
+ * carries the RequestId problems of a case's setup answers into each of its
+ * probes' results). */
+#define KC_CHECK_CARRIED_MAX 8
+
+/* The checks fail each check at most once per answer (each judges once,
+ * kc_check_parity included), so a result holds at most KC_CHECK_COUNT
+ * failures of its own, plus at most KC_CHECK_CARRIED_MAX carried ones:
+ * the array cannot overflow. */
+#define KC_CHECK_FAILURES_MAX (KC_CHECK_COUNT + KC_CHECK_CARRIED_MAX)
+
 struct kc_check_failure {
     enum kc_check check;
-    char message[320]; /* one line */
+    char message[KC_CHECK_MESSAGE_MAX]; /* one line */
 };
 
 struct kc_check_result {
@@ -70,7 +86,7 @@ struct kc_check_result {
     char *http_status;
     unsigned cut; /* bit 1u << c: the field check c reads held an escaped
                      NUL (the field is then NULL, parity skips it) */
-    struct kc_check_failure failures[KC_CHECK_COUNT + 4];
+    struct kc_check_failure failures[KC_CHECK_FAILURES_MAX];
     size_t nfailures;
 };
 
@@ -83,8 +99,9 @@ bool kc_ridset_insert(struct kc_ridset *s, const char *id);
 
 /* Runs every check but parity on an error answer. rids may be NULL (no
  * uniqueness check). */
-void kc_check_error(const struct kc_expectation *ex, const struct kc_answer *a,
-                    struct kc_ridset *rids, struct kc_check_result *res);
+void kc_check_error(const struct kc_expected_error *ex,
+                    const struct kc_answer *a, struct kc_ridset *rids,
+                    struct kc_check_result *res);
 /* Compares the JSON and XML results of one probe; a disagreement is added
  * as a parity failure to xml_res. */
 void kc_check_parity(const struct kc_check_result *json_res,

@@ -23,12 +23,25 @@
 #include "kc/case.h"
 #include "kc/catalog.h"
 #include "kc/check.h"
+#include "kc/envelope.h"
+#include "kc/exit.h"
 #include "kc/http.h"
 #include "kc/target.h"
 #include "kc/report.h"
 
 struct kc_redactor;
-struct kc_console;
+
+/*
+ * Who is told about the run as it goes (the CLI's console). Either function
+ * may be NULL. Both are called from worker threads and must be
+ * thread-safe; testcase is called while the run holds its report lock, and
+ * tc is valid only during the call (its strings already redacted).
+ */
+struct kc_run_observer {
+    void (*testcase)(void *ctx, const struct kc_testcase *tc);
+    void (*note)(void *ctx, const char *line); /* one line, no newline */
+    void *ctx;
+};
 
 /* Everything borrowed for the duration of kc_run_execute. */
 struct kc_run_opts {
@@ -42,17 +55,20 @@ struct kc_run_opts {
     unsigned jobs; /* worker threads, >= 1 */
     struct kc_http_opts http;
     const struct kc_redactor *redactor; /* NULL: shapes only */
-    struct kc_console *console;         /* NULL: silent */
+    struct kc_run_observer observer;    /* all NULL: silent */
     const char *run_id;                 /* NULL: a fresh UUID */
     volatile sig_atomic_t *stop;        /* NULL: not interruptible */
 };
+
+/* Size of kc_run_stats.first_transport_error (one line, cut). */
+#define KC_RUN_ERROR_MAX 256
 
 struct kc_run_stats {
     size_t responses;        /* HTTP answers received */
     size_t transport_errors; /* exchanges without an answer */
     size_t unreachable;      /* of which: connection refused / no host */
     bool interrupted;        /* *stop was set during the run */
-    char first_transport_error[256];
+    char first_transport_error[KC_RUN_ERROR_MAX];
 };
 
 /* Runs the cases and appends their testcases to r (sorted at the end).
@@ -65,9 +81,12 @@ int kc_run_execute(const struct kc_run_opts *opts, struct kc_report *r,
 int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *opts,
                     const char *started, const char *shard, bool interrupted);
 
-/* The exit code of a finished run (docs/exit-codes.md), before
- * expectations: 0 conformant, 1 failures or errors, 2 interrupted,
- * 3 target unreachable (no answer at all and transport errors). */
-int kc_run_exit_code(const struct kc_report *r, const struct kc_run_stats *st);
+/* The exit code of a finished run (docs/exit-codes.md): r after the
+ * --expect file was applied (if any), stale when one of its entries is
+ * stale. KC_EXIT_INTERRUPTED, then KC_EXIT_UNREACHABLE (no answer at all
+ * and transport errors), KC_EXIT_NONCONFORMANT (failures or errors),
+ * KC_EXIT_STALE, KC_EXIT_OK. */
+enum kc_exit kc_run_exit(const struct kc_report *r,
+                         const struct kc_run_stats *st, bool stale);
 
 #endif

@@ -1,7 +1,6 @@
 /*
- * kc_target: target profiles (docs/target-profile.md), the requirement check
- * of a case against a target, and the envelope rule sets of
- * suite/envelopes.json.
+ * kc_target: target profiles (docs/target-profile.md) and the requirement
+ * check of a case against a target.
  *
  * Secrets (AccessKeySecret) live in memory only. kc_target_secrets() lists
  * every secret string of a target so that a redactor can scrub them from
@@ -101,11 +100,6 @@ const char *kc_target_capability(const struct kc_target *t, const char *name);
 size_t kc_target_secrets(const struct kc_target *t, const char **out,
                          size_t max);
 
-/* True when the URL's host is 127.0.0.0/8, ::1 or localhost. */
-bool kc_url_is_loopback(const char *url);
-/* The host part of a URL into out ("" on a malformed URL). */
-void kc_url_host(const char *url, char *out, size_t outlen);
-
 /* ---- requirements ---- */
 
 struct kc_skip {
@@ -121,46 +115,5 @@ struct kc_skip {
  */
 bool kc_target_can_run(const struct kc_target *t, const struct kc_case *c,
                        struct kc_skip *skip);
-
-/* ---- envelope rule sets (suite/envelopes.json) ---- */
-
-enum kc_field_type {
-    KC_FIELD_STRING, /* JSON string; XML any text */
-    KC_FIELD_NUMBER  /* JSON number (integer); XML decimal digits */
-};
-
-struct kc_envelope_field {
-    char *name; /* "HttpStatus" */
-    enum kc_field_type type;
-    bool required; /* false: tolerated when present */
-};
-
-struct kc_envelope {
-    char *name; /* "kms" */
-    char *description;
-    /* Fields of the JSON object and children of the XML root element. */
-    struct kc_envelope_field *fields;
-    size_t nfields;
-    bool allow_other_fields; /* false: any other field is a failure */
-    char **xml_roots;        /* accepted root element names ("KMS") */
-    size_t nxml_roots;
-};
-
-/*
- * Loads the rule set called name from an envelopes file. -1 with err
- * (naming file and JSON path) when the file is malformed or has no such
- * set. Caller frees with kc_envelope_free().
- */
-int kc_envelope_load(struct kc_envelope **out, const char *path,
-                     const char *name, char *err, size_t errlen);
-int kc_envelope_parse(struct kc_envelope **out, const char *json, size_t len,
-                      const char *display, const char *name, char *err,
-                      size_t errlen);
-void kc_envelope_free(struct kc_envelope *e); /* NULL-safe */
-/* The rule for a field name, or NULL when the set does not name it. */
-const struct kc_envelope_field *kc_envelope_field(const struct kc_envelope *e,
-                                                  const char *name);
-/* True when name is one of the accepted XML roots. */
-bool kc_envelope_xml_root_ok(const struct kc_envelope *e, const char *name);
 
 #endif

@@ -1,28 +1,33 @@
-#include "case_lint.h"
+/* kc_case_parse: one case file into the model, with every lint message. */
+#include "kc/case_parse.h"
 
 #include <ctype.h>
-#include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/err.h"
 #include "kc/json.h"
 #include "kc/vars.h"
 
-#define P_LEN     256
-#define MAX_SAVES 64
-#define WAIT_MAX  60000
+#define MAX_SAVES     64
+#define SAVE_NAME_MAX 64 /* a saved variable's name, NUL included */
+#define WAIT_MAX      60000
+#define WHAT_MAX      768 /* the <what> part of one problem */
+#define NKEYS(a)      (sizeof(a) / sizeof((a)[0]))
 
 enum step_kind { STEP_SETUP, STEP_PROBE, STEP_TEARDOWN };
 
 struct saved {
-    char name[64];
-    char path[P_LEN];
+    char name[SAVE_NAME_MAX];
+    char path[KC_JSON_PATH_MAX];
     bool used;
 };
 
-struct lint {
+/* The state of one parse: where problems go and what was saved so far. */
+struct parser {
     const char *file;
     const struct kc_catalog *cat;
     struct kc_issues *is;
@@ -34,12 +39,12 @@ struct lint {
     const char *cur_path; /* of the value being scanned for variables */
 };
 
-static void problem(struct lint *L, const char *path, const char *fmt, ...)
+static void problem(struct parser *L, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void problem(struct lint *L, const char *path, const char *fmt, ...)
+static void problem(struct parser *L, const char *path, const char *fmt, ...)
 {
-    char what[768];
+    char what[WHAT_MAX];
     va_list ap;
 
     va_start(ap, fmt);
@@ -50,7 +55,17 @@ static void problem(struct lint *L, const char *path, const char *fmt, ...)
         L->oom = true;
 }
 
-static char *dup(struct lint *L, const char *s)
+/* Reports a problem at base.key. */
+static void key_problem(struct parser *L, const char *base, const char *key,
+                        const char *what)
+{
+    char p[KC_JSON_PATH_MAX];
+
+    kc_json_path_key(p, sizeof(p), base, key);
+    problem(L, p, "%s", what);
+}
+
+static char *dup(struct parser *L, const char *s)
 {
     char *r = strdup(s);
     if (!r)
@@ -58,74 +73,73 @@ static char *dup(struct lint *L, const char *s)
     return r;
 }
 
-/* Reports keys that appear twice in obj. */
-static void check_dups(struct lint *L, const cJSON *obj, const char *base)
-{
-    char p[P_LEN];
-    const cJSON *it, *prev;
+/* ---- keys ---- */
 
-    cJSON_ArrayForEach(it, obj)
-    {
-        for (prev = obj->child; prev != it; prev = prev->next) {
-            if (!strcmp(prev->string, it->string)) {
-                kc_json_path_key(p, sizeof(p), base, it->string);
-                problem(L, p, "duplicate key");
-                break;
-            }
-        }
+/* Reports every member of obj whose key an earlier member has. */
+static void check_dups(struct parser *L, const cJSON *obj, const char *base)
+{
+    size_t n;
+    const cJSON **reps = kc_json_repeated_members(obj, &n);
+
+    if (n == SIZE_MAX) {
+        L->oom = true;
+        return;
     }
+    for (size_t i = 0; i < n; i++)
+        key_problem(L, base, reps[i]->string, "duplicate key");
+    free(reps);
 }
 
-/* Reports keys of obj that are not in known, and repeated keys. */
-static void check_keys(struct lint *L, const cJSON *obj, const char *base,
+/* Reports keys of obj that are not in known, then repeated keys. */
+static void check_keys(struct parser *L, const cJSON *obj, const char *base,
                        const char *const *known, size_t nknown)
 {
-    char p[P_LEN];
-    const cJSON *it;
+    const cJSON *it = NULL;
 
-    cJSON_ArrayForEach(it, obj)
-    {
-        bool ok = false;
-        for (size_t i = 0; i < nknown; i++)
-            ok = ok || !strcmp(it->string, known[i]);
-        if (!ok) {
-            kc_json_path_key(p, sizeof(p), base, it->string);
-            problem(L, p, "unknown key");
-        }
-    }
+    while ((it = kc_json_unknown_member(obj, it, known, nknown)) != NULL)
+        key_problem(L, base, it->string, "unknown key");
     check_dups(L, obj, base);
 }
 
-/* The member key of obj; reports a missing required one. */
-static const cJSON *member(struct lint *L, const cJSON *obj, const char *key,
-                           const char *base, bool required)
-{
-    char p[P_LEN];
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+/* ---- members ---- */
 
-    if (!it && required) {
-        kc_json_path_key(p, sizeof(p), base, key);
-        problem(L, p, "missing required key");
-    }
-    return it;
+/* The member key of obj when it is an object (or array for is_array), or
+ * NULL: absent (reported when required) or mistyped (reported as
+ * mistyped). */
+static const cJSON *typed_member(struct parser *L, const cJSON *obj,
+                                 const char *key, const char *base,
+                                 bool required, bool is_array,
+                                 const char *mistyped)
+{
+    const cJSON *it;
+    enum kc_json_status st =
+        is_array ? kc_json_array(obj, key, &it) : kc_json_object(obj, key, &it);
+
+    if (st == KC_JSON_ABSENT && required)
+        key_problem(L, base, key, "missing required key");
+    else if (st != KC_JSON_OK && st != KC_JSON_ABSENT)
+        key_problem(L, base, key, mistyped);
+    return st == KC_JSON_OK ? it : NULL;
 }
 
 /* A string member: 0 (copied into *out, NULL when absent) or -1. */
-static int get_str(struct lint *L, const cJSON *obj, const char *key,
+static int get_str(struct parser *L, const cJSON *obj, const char *key,
                    const char *base, bool required, char **out)
 {
-    char p[P_LEN];
-    const cJSON *it = member(L, obj, key, base, required);
+    const char *v;
+    enum kc_json_status st = kc_json_string(obj, key, &v);
 
     *out = NULL;
-    if (!it)
+    if (st == KC_JSON_ABSENT) {
+        if (required)
+            key_problem(L, base, key, "missing required key");
         return required ? -1 : 0;
-    kc_json_path_key(p, sizeof(p), base, key);
-    if (!cJSON_IsString(it)) {
-        problem(L, p, "expected a string");
+    }
+    if (st != KC_JSON_OK) {
+        key_problem(L, base, key, "expected a string");
         return -1;
     }
-    *out = dup(L, it->valuestring);
+    *out = dup(L, v);
     return *out ? 0 : -1;
 }
 
@@ -142,7 +156,7 @@ static bool requires_cap(const struct kc_case *c, const char *name)
 
 static void on_var(void *ctx, const char *name)
 {
-    struct lint *L = ctx;
+    struct parser *L = ctx;
 
     if (!strncmp(name, "cap.", 4) && name[4]) {
         if (!requires_cap(L->c, name + 4))
@@ -165,9 +179,9 @@ static void on_var(void *ctx, const char *name)
             name);
 }
 
-static void check_vars(struct lint *L, const char *value, const char *path)
+static void check_vars(struct parser *L, const char *value, const char *path)
 {
-    char err[128];
+    char err[KC_ERR_MAX];
 
     L->cur_path = path;
     if (kc_vars_scan(value, on_var, L, err, sizeof(err)) != 0)
@@ -176,31 +190,29 @@ static void check_vars(struct lint *L, const char *value, const char *path)
 
 /* ---- arrays and maps of strings ---- */
 
-typedef bool (*name_check)(struct lint *L, const char *value, const char *path);
+typedef bool (*name_check)(struct parser *L, const char *value,
+                           const char *path);
 
-static int get_str_array(struct lint *L, const cJSON *obj, const char *key,
+static int get_str_array(struct parser *L, const cJSON *obj, const char *key,
                          const char *base, name_check check, char ***out,
                          size_t *nout)
 {
-    char p[P_LEN], q[P_LEN];
-    const cJSON *arr = member(L, obj, key, base, false);
-    int n = cJSON_GetArraySize(arr);
+    char p[KC_JSON_PATH_MAX], q[KC_JSON_PATH_MAX];
+    const cJSON *arr = typed_member(L, obj, key, base, false, true,
+                                    "expected an array of strings");
+    const cJSON *it;
+    size_t i = 0;
 
     if (!arr)
-        return 0;
+        return cJSON_GetObjectItemCaseSensitive(obj, key) ? -1 : 0;
     kc_json_path_key(p, sizeof(p), base, key);
-    if (!cJSON_IsArray(arr)) {
-        problem(L, p, "expected an array of strings");
-        return -1;
-    }
-    *out = calloc((size_t)n + 1, sizeof(char *));
+    *out = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(char *));
     if (!*out) {
         L->oom = true;
         return -1;
     }
-    for (int i = 0; i < n; i++) {
-        const cJSON *it = cJSON_GetArrayItem(arr, i);
-        kc_json_path_index(q, sizeof(q), p, (size_t)i);
+    for (it = arr->child; it; it = it->next, i++) {
+        kc_json_path_index(q, sizeof(q), p, i);
         if (!cJSON_IsString(it)) {
             problem(L, q, "expected a string");
             continue;
@@ -215,24 +227,20 @@ static int get_str_array(struct lint *L, const cJSON *obj, const char *key,
 }
 
 /* An object of strings, each value scanned for variables when vars. */
-static int get_str_map(struct lint *L, const cJSON *obj, const char *key,
+static int get_str_map(struct parser *L, const cJSON *obj, const char *key,
                        const char *base, bool vars, struct kc_kv **out,
                        size_t *nout)
 {
-    char p[P_LEN], q[P_LEN];
-    const cJSON *map = member(L, obj, key, base, false);
+    char p[KC_JSON_PATH_MAX], q[KC_JSON_PATH_MAX];
+    const cJSON *map = typed_member(L, obj, key, base, false, false,
+                                    "expected an object of strings");
     const cJSON *it;
-    int n = cJSON_GetArraySize(map);
 
     if (!map)
-        return 0;
+        return cJSON_GetObjectItemCaseSensitive(obj, key) ? -1 : 0;
     kc_json_path_key(p, sizeof(p), base, key);
-    if (!cJSON_IsObject(map)) {
-        problem(L, p, "expected an object of strings");
-        return -1;
-    }
     check_dups(L, map, p);
-    *out = calloc((size_t)n + 1, sizeof(**out));
+    *out = calloc((size_t)cJSON_GetArraySize(map) + 1, sizeof(**out));
     if (!*out) {
         L->oom = true;
         return -1;
@@ -253,9 +261,9 @@ static int get_str_map(struct lint *L, const cJSON *obj, const char *key,
     return 0;
 }
 
-/* ---- one step ---- */
+/* ---- names ---- */
 
-static bool check_cred_name(struct lint *L, const char *v, const char *path)
+static bool check_cred_name(struct parser *L, const char *v, const char *path)
 {
     if (kc_case_name_valid(v))
         return true;
@@ -264,7 +272,7 @@ static bool check_cred_name(struct lint *L, const char *v, const char *path)
     return false;
 }
 
-static bool check_cap_name(struct lint *L, const char *v, const char *path)
+static bool check_cap_name(struct parser *L, const char *v, const char *path)
 {
     if (kc_case_name_valid(v))
         return true;
@@ -273,7 +281,7 @@ static bool check_cap_name(struct lint *L, const char *v, const char *path)
     return false;
 }
 
-static bool check_tag(struct lint *L, const char *v, const char *path)
+static bool check_tag(struct parser *L, const char *v, const char *path)
 {
     if (kc_case_name_valid(v))
         return true;
@@ -281,7 +289,7 @@ static bool check_tag(struct lint *L, const char *v, const char *path)
     return false;
 }
 
-static bool check_omit(struct lint *L, const char *v, const char *path)
+static bool check_omit(struct parser *L, const char *v, const char *path)
 {
     if (kc_common_from_name(v))
         return true;
@@ -305,10 +313,12 @@ static bool word_chars(const char *s, bool upper_only)
     return true;
 }
 
-static void step_action(struct lint *L, const cJSON *o, const char *base,
+/* ---- one step ---- */
+
+static void step_action(struct parser *L, const cJSON *o, const char *base,
                         struct kc_step *s)
 {
-    char p[P_LEN];
+    char p[KC_JSON_PATH_MAX];
 
     kc_json_path_key(p, sizeof(p), base, "action");
     if (get_str(L, o, "action", base, false, &s->action) == 0 && s->action &&
@@ -322,10 +332,21 @@ static void step_action(struct lint *L, const cJSON *o, const char *base,
                 s->method);
 }
 
-static void step_identity(struct lint *L, const cJSON *o, const char *base,
+/* A string member that may hold variables; 0 or -1 as get_str. */
+static void get_vars_str(struct parser *L, const cJSON *o, const char *key,
+                         const char *base, char **out)
+{
+    char p[KC_JSON_PATH_MAX];
+
+    kc_json_path_key(p, sizeof(p), base, key);
+    if (get_str(L, o, key, base, false, out) == 0 && *out)
+        check_vars(L, *out, p);
+}
+
+static void step_identity(struct parser *L, const cJSON *o, const char *base,
                           struct kc_step *s)
 {
-    char p[P_LEN];
+    char p[KC_JSON_PATH_MAX];
 
     kc_json_path_key(p, sizeof(p), base, "credential");
     if (get_str(L, o, "credential", base, false, &s->credential) == 0 &&
@@ -333,23 +354,15 @@ static void step_identity(struct lint *L, const cJSON *o, const char *base,
         check_cred_name(L, s->credential, p);
     if (!s->credential && !L->oom)
         s->credential = dup(L, "default");
-    kc_json_path_key(p, sizeof(p), base, "access_key_id");
-    if (get_str(L, o, "access_key_id", base, false, &s->access_key_id) == 0 &&
-        s->access_key_id)
-        check_vars(L, s->access_key_id, p);
-    kc_json_path_key(p, sizeof(p), base, "raw_query");
-    if (get_str(L, o, "raw_query", base, false, &s->raw_query) == 0 &&
-        s->raw_query)
-        check_vars(L, s->raw_query, p);
+    get_vars_str(L, o, "access_key_id", base, &s->access_key_id);
+    get_vars_str(L, o, "raw_query", base, &s->raw_query);
 }
 
-static void step_signature(struct lint *L, const cJSON *o, const char *base,
+static void step_signature(struct parser *L, const cJSON *o, const char *base,
                            struct kc_step *s)
 {
-    char p[P_LEN];
     char *v = NULL;
 
-    kc_json_path_key(p, sizeof(p), base, "signature");
     if (get_str(L, o, "signature", base, false, &v) != 0 || !v)
         return;
     if (!strcmp(v, "valid"))
@@ -359,14 +372,15 @@ static void step_signature(struct lint *L, const cJSON *o, const char *base,
     else if (!strcmp(v, "absent"))
         s->signature = KC_SIG_ABSENT;
     else
-        problem(L, p, "expected \"valid\", \"corrupt\" or \"absent\"");
+        key_problem(L, base, "signature",
+                    "expected \"valid\", \"corrupt\" or \"absent\"");
     free(v);
 }
 
-static void step_common(struct lint *L, const cJSON *o, const char *base,
+static void step_common(struct parser *L, const cJSON *o, const char *base,
                         struct kc_step *s)
 {
-    char p[P_LEN], q[P_LEN];
+    char p[KC_JSON_PATH_MAX], q[KC_JSON_PATH_MAX];
     char **names = NULL;
     size_t n = 0;
 
@@ -388,38 +402,53 @@ static void step_common(struct lint *L, const cJSON *o, const char *base,
     }
 }
 
-static void step_wait(struct lint *L, const cJSON *o, const char *base,
+static void step_wait(struct parser *L, const cJSON *o, const char *base,
                       struct kc_step *s)
 {
-    char p[P_LEN];
-    const cJSON *w = member(L, o, "wait_ms", base, false);
+    char p[KC_JSON_PATH_MAX];
+    long v = 0;
+    enum kc_json_status st = kc_json_long(o, "wait_ms", 0, WAIT_MAX, &v);
 
-    if (!w)
+    if (st == KC_JSON_ABSENT)
         return;
-    kc_json_path_key(p, sizeof(p), base, "wait_ms");
-    if (!cJSON_IsNumber(w) || w->valuedouble < 0 || w->valuedouble > WAIT_MAX ||
-        floor(w->valuedouble) != w->valuedouble) {
+    if (st != KC_JSON_OK) {
+        kc_json_path_key(p, sizeof(p), base, "wait_ms");
         problem(L, p, "expected an integer 0..%d", WAIT_MAX);
         return;
     }
-    s->wait_ms = (long)w->valuedouble;
+    s->wait_ms = v;
 }
 
-static void step_expect(struct lint *L, const cJSON *o, const char *base,
+/* expect.args names must be placeholders of the case's error. */
+static void expect_placeholders(struct parser *L, const char *base,
+                                const struct kc_step *s)
+{
+    char q[KC_JSON_PATH_MAX], r[KC_JSON_PATH_MAX];
+    const struct kc_catalog_entry *e = kc_catalog_find(L->cat, L->c->error);
+
+    kc_json_path_key(q, sizeof(q), base, "args");
+    for (size_t i = 0; e && i < s->nexpect_args; i++) {
+        if (kc_catalog_has_placeholder(e, s->expect_args[i].name))
+            continue;
+        kc_json_path_key(r, sizeof(r), q, s->expect_args[i].name);
+        problem(L, r, "no placeholder <%s> in the messages of %s",
+                s->expect_args[i].name, e->code);
+    }
+}
+
+static void step_expect(struct parser *L, const cJSON *o, const char *base,
                         struct kc_step *s)
 {
     static const char *const known[] = {"error", "args"};
-    char p[P_LEN], q[P_LEN];
-    const struct kc_catalog_entry *e;
-    const cJSON *x = member(L, o, "expect", base, false);
+    char p[KC_JSON_PATH_MAX], q[KC_JSON_PATH_MAX];
+    const cJSON *x =
+        typed_member(L, o, "expect", base, false, false, "expected an object");
 
-    kc_json_path_key(p, sizeof(p), base, "expect");
-    if (x && !cJSON_IsObject(x)) {
-        problem(L, p, "expected an object");
+    if (!x && cJSON_GetObjectItemCaseSensitive(o, "expect"))
         return;
-    }
+    kc_json_path_key(p, sizeof(p), base, "expect");
     if (x) {
-        check_keys(L, x, p, known, 2);
+        check_keys(L, x, p, known, NKEYS(known));
         get_str(L, x, "error", p, true, &s->expect_error);
         get_str_map(L, x, "args", p, true, &s->expect_args, &s->nexpect_args);
     }
@@ -430,21 +459,12 @@ static void step_expect(struct lint *L, const cJSON *o, const char *base,
                 s->expect_error, L->c->error);
     if (!s->expect_error && !x && L->c->error)
         s->expect_error = dup(L, L->c->error);
-    e = kc_catalog_find(L->cat, L->c->error);
-    kc_json_path_key(q, sizeof(q), p, "args");
-    for (size_t i = 0; e && i < s->nexpect_args; i++) {
-        char r[P_LEN];
-        if (kc_catalog_has_placeholder(e, s->expect_args[i].name))
-            continue;
-        kc_json_path_key(r, sizeof(r), q, s->expect_args[i].name);
-        problem(L, r, "no placeholder <%s> in the messages of %s",
-                s->expect_args[i].name, e->code);
-    }
+    expect_placeholders(L, p, s);
 }
 
 static bool save_name_ok(const char *name)
 {
-    if (!*name || strlen(name) >= 64)
+    if (!*name || strlen(name) >= SAVE_NAME_MAX)
         return false;
     for (const char *p = name; *p; p++) {
         if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
@@ -453,58 +473,65 @@ static bool save_name_ok(const char *name)
     return true;
 }
 
+/* Registers one saved variable; false when there is no room. */
+static bool save_one(struct parser *L, const struct kc_kv *sv, const char *q)
+{
+    if (!save_name_ok(sv->name)) {
+        problem(L, q, "bad variable name (expected [A-Za-z0-9_-]+)");
+        return true;
+    }
+    if (!kc_vars_path_valid(sv->value))
+        problem(L, q, "bad path \"%s\" (expected Dotted.Names.0.Like.This)",
+                sv->value);
+    if (L->nsaved == MAX_SAVES) {
+        problem(L, q, "more than %d saved variables", MAX_SAVES);
+        return false;
+    }
+    snprintf(L->saved[L->nsaved].name, sizeof(L->saved[0].name), "%s",
+             sv->name);
+    snprintf(L->saved[L->nsaved].path, sizeof(L->saved[0].path), "%s", q);
+    L->saved[L->nsaved].used = false;
+    L->nsaved++;
+    return true;
+}
+
 /* Registers the step's saves (after its own values were checked). */
-static void step_saves(struct lint *L, const char *base, struct kc_step *s,
+static void step_saves(struct parser *L, const char *base, struct kc_step *s,
                        enum step_kind kind)
 {
-    char p[P_LEN], q[P_LEN];
+    char p[KC_JSON_PATH_MAX], q[KC_JSON_PATH_MAX];
 
     kc_json_path_key(p, sizeof(p), base, "save");
     if (s->nsaves && kind == STEP_PROBE)
         problem(L, p, "the probe answers an error: it cannot save values");
     for (size_t i = 0; i < s->nsaves && kind != STEP_PROBE; i++) {
         kc_json_path_key(q, sizeof(q), p, s->saves[i].name);
-        if (!save_name_ok(s->saves[i].name)) {
-            problem(L, q, "bad variable name (expected [A-Za-z0-9_-]+)");
-            continue;
-        }
-        if (!kc_vars_path_valid(s->saves[i].value))
-            problem(L, q, "bad path \"%s\" (expected Dotted.Names.0.Like.This)",
-                    s->saves[i].value);
-        if (L->nsaved == MAX_SAVES) {
-            problem(L, q, "more than %d saved variables", MAX_SAVES);
+        if (!save_one(L, &s->saves[i], q))
             return;
-        }
-        snprintf(L->saved[L->nsaved].name, sizeof(L->saved[0].name), "%s",
-                 s->saves[i].name);
-        snprintf(L->saved[L->nsaved].path, sizeof(L->saved[0].path), "%s", q);
-        L->saved[L->nsaved].used = false;
-        L->nsaved++;
     }
 }
 
 /* raw_query sends the text as is: the request-shaping keys make no sense. */
-static void step_conflicts(struct lint *L, const cJSON *o, const char *base,
+static void step_conflicts(struct parser *L, const cJSON *o, const char *base,
                            const struct kc_step *s)
 {
     static const char *const excluded[] = {"params", "omit", "override",
                                            "signature", "access_key_id"};
-    char p[P_LEN];
 
     if (!s->raw_query)
         return;
-    for (size_t i = 0; i < sizeof(excluded) / sizeof(excluded[0]); i++) {
-        if (!cJSON_GetObjectItemCaseSensitive(o, excluded[i]))
-            continue;
-        kc_json_path_key(p, sizeof(p), base, excluded[i]);
-        problem(L, p, "not allowed with raw_query (sent exactly as written)");
+    for (size_t i = 0; i < NKEYS(excluded); i++) {
+        if (cJSON_GetObjectItemCaseSensitive(o, excluded[i]))
+            key_problem(L, base, excluded[i],
+                        "not allowed with raw_query (sent exactly as "
+                        "written)");
     }
 }
 
-static void step_needs_action(struct lint *L, const cJSON *o, const char *base,
-                              const struct kc_step *s, enum step_kind kind)
+static void step_needs_action(struct parser *L, const cJSON *o,
+                              const char *base, const struct kc_step *s,
+                              enum step_kind kind)
 {
-    char p[P_LEN];
     bool wait_only = cJSON_GetArraySize(o) == 1 &&
                      cJSON_GetObjectItemCaseSensitive(o, "wait_ms");
 
@@ -514,26 +541,24 @@ static void step_needs_action(struct lint *L, const cJSON *o, const char *base,
         return;
     if (cJSON_GetObjectItemCaseSensitive(o, "action"))
         return; /* present but malformed: reported already */
-    kc_json_path_key(p, sizeof(p), base, "action");
-    problem(L, p,
-            "missing required key (only a step holding just wait_ms may "
-            "leave it out)");
+    key_problem(L, base, "action",
+                "missing required key (only a step holding just wait_ms "
+                "may leave it out)");
 }
 
-static void parse_step(struct lint *L, const cJSON *o, const char *base,
+static void parse_step(struct parser *L, const cJSON *o, const char *base,
                        enum step_kind kind, struct kc_step *s)
 {
     static const char *const known[] = {
         "action",    "params",  "credential", "access_key_id",
         "method",    "omit",    "override",   "signature",
         "raw_query", "wait_ms", "save",       "expect"};
-    char p[P_LEN];
 
     if (!cJSON_IsObject(o)) {
         problem(L, base, "expected an object (a step)");
         return;
     }
-    check_keys(L, o, base, known, sizeof(known) / sizeof(known[0]));
+    check_keys(L, o, base, known, NKEYS(known));
     step_action(L, o, base, s);
     get_str_map(L, o, "params", base, true, &s->params, &s->nparams);
     step_identity(L, o, base, s);
@@ -542,45 +567,41 @@ static void parse_step(struct lint *L, const cJSON *o, const char *base,
     step_wait(L, o, base, s);
     step_conflicts(L, o, base, s);
     step_needs_action(L, o, base, s, kind);
-    if (kind == STEP_PROBE) {
+    if (kind == STEP_PROBE)
         step_expect(L, o, base, s);
-    } else if (cJSON_GetObjectItemCaseSensitive(o, "expect")) {
-        kc_json_path_key(p, sizeof(p), base, "expect");
-        problem(L, p, "only the probe has expect");
-    }
+    else if (cJSON_GetObjectItemCaseSensitive(o, "expect"))
+        key_problem(L, base, "expect", "only the probe has expect");
     get_str_map(L, o, "save", base, false, &s->saves, &s->nsaves);
     step_saves(L, base, s, kind);
 }
 
-static void parse_steps(struct lint *L, const cJSON *root, const char *key,
+static void parse_steps(struct parser *L, const cJSON *root, const char *key,
                         enum step_kind kind, struct kc_step **out, size_t *nout)
 {
-    char p[P_LEN], q[P_LEN];
-    const cJSON *arr = member(L, root, key, "$", false);
-    int n = cJSON_GetArraySize(arr);
+    char p[KC_JSON_PATH_MAX], q[KC_JSON_PATH_MAX];
+    const cJSON *arr = typed_member(L, root, key, "$", false, true,
+                                    "expected an array of steps");
+    const cJSON *it;
+    size_t i = 0;
 
     if (!arr)
         return;
     kc_json_path_key(p, sizeof(p), "$", key);
-    if (!cJSON_IsArray(arr)) {
-        problem(L, p, "expected an array of steps");
-        return;
-    }
-    *out = calloc((size_t)n + 1, sizeof(**out));
+    *out = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(**out));
     if (!*out) {
         L->oom = true;
         return;
     }
-    for (int i = 0; i < n; i++) {
-        kc_json_path_index(q, sizeof(q), p, (size_t)i);
-        parse_step(L, cJSON_GetArrayItem(arr, i), q, kind, &(*out)[i]);
-        *nout = (size_t)i + 1;
+    for (it = arr->child; it; it = it->next, i++) {
+        kc_json_path_index(q, sizeof(q), p, i);
+        parse_step(L, it, q, kind, &(*out)[i]);
+        *nout = i + 1;
     }
 }
 
 /* ---- the case ---- */
 
-static void parse_head(struct lint *L, const cJSON *root)
+static void parse_head(struct parser *L, const cJSON *root)
 {
     struct kc_case *c = L->c;
 
@@ -597,26 +618,23 @@ static void parse_head(struct lint *L, const cJSON *root)
     get_str_array(L, root, "tags", "$", check_tag, &c->tags, &c->ntags);
 }
 
-static void parse_requires(struct lint *L, const cJSON *root)
+static void parse_requires(struct parser *L, const cJSON *root)
 {
     static const char *const known[] = {"credentials", "capabilities"};
     struct kc_case *c = L->c;
-    const cJSON *r = member(L, root, "requires", "$", false);
+    const cJSON *r = typed_member(L, root, "requires", "$", false, false,
+                                  "expected an object");
 
     if (!r)
         return;
-    if (!cJSON_IsObject(r)) {
-        problem(L, "$.requires", "expected an object");
-        return;
-    }
-    check_keys(L, r, "$.requires", known, 2);
+    check_keys(L, r, "$.requires", known, NKEYS(known));
     get_str_array(L, r, "credentials", "$.requires", check_cred_name,
                   &c->req_credentials, &c->nreq_credentials);
     get_str_array(L, r, "capabilities", "$.requires", check_cap_name,
                   &c->req_capabilities, &c->nreq_capabilities);
 }
 
-static void report_unused(struct lint *L)
+static void report_unused(struct parser *L)
 {
     for (size_t i = 0; i < L->nsaved; i++) {
         if (!L->saved[i].used)
@@ -626,14 +644,38 @@ static void report_unused(struct lint *L)
     }
 }
 
-int kc_case__lint(struct kc_case *c, const cJSON *root, const char *display,
-                  const struct kc_catalog *cat, struct kc_issues *issues)
+static void parse_root(struct parser *L, const cJSON *root)
 {
     static const char *const known[] = {"id",    "error",    "summary",
                                         "tags",  "requires", "setup",
                                         "probe", "teardown"};
-    struct lint *L = calloc(1, sizeof(*L));
-    int rc = -1;
+    struct kc_case *c = L->c;
+    const cJSON *probe = cJSON_GetObjectItemCaseSensitive(root, "probe");
+
+    if (!cJSON_IsObject(root)) {
+        problem(L, "$", "expected an object (one case per file)");
+        return;
+    }
+    check_keys(L, root, "$", known, NKEYS(known));
+    parse_head(L, root);
+    parse_requires(L, root);
+    parse_steps(L, root, "setup", STEP_SETUP, &c->setup, &c->nsetup);
+    if (probe)
+        parse_step(L, probe, "$.probe", STEP_PROBE, &c->probe);
+    else
+        problem(L, "$.probe", "missing required key");
+    parse_steps(L, root, "teardown", STEP_TEARDOWN, &c->teardown,
+                &c->nteardown);
+    report_unused(L);
+}
+
+/* Validates root and fills c (partly, on problems). 0 valid, 1 problems,
+ * -1 out of memory. */
+static int parse_tree(struct kc_case *c, const cJSON *root, const char *display,
+                      const struct kc_catalog *cat, struct kc_issues *issues)
+{
+    struct parser *L = calloc(1, sizeof(*L));
+    int rc;
 
     if (!L)
         return -1;
@@ -641,23 +683,31 @@ int kc_case__lint(struct kc_case *c, const cJSON *root, const char *display,
     L->cat = cat;
     L->is = issues;
     L->c = c;
-    if (!cJSON_IsObject(root)) {
-        problem(L, "$", "expected an object (one case per file)");
-        rc = L->oom ? -1 : 1;
-        goto out;
-    }
-    check_keys(L, root, "$", known, sizeof(known) / sizeof(known[0]));
-    parse_head(L, root);
-    parse_requires(L, root);
-    parse_steps(L, root, "setup", STEP_SETUP, &c->setup, &c->nsetup);
-    if (member(L, root, "probe", "$", true))
-        parse_step(L, cJSON_GetObjectItemCaseSensitive(root, "probe"),
-                   "$.probe", STEP_PROBE, &c->probe);
-    parse_steps(L, root, "teardown", STEP_TEARDOWN, &c->teardown,
-                &c->nteardown);
-    report_unused(L);
+    parse_root(L, root);
     rc = L->oom ? -1 : (L->nproblems ? 1 : 0);
-out:
     free(L);
+    return rc;
+}
+
+int kc_case_parse(struct kc_caseset *set, const char *json, size_t len,
+                  const char *display, const struct kc_catalog *cat,
+                  struct kc_issues *issues)
+{
+    struct kc_case c;
+    char err[KC_ERR_MAX];
+    int rc;
+    cJSON *root = kc_json_parse(json, len, display, err, sizeof(err));
+
+    if (!root)
+        return kc_issues_add(issues, "%s", err) ? -1 : 1;
+    memset(&c, 0, sizeof(c));
+    rc = parse_tree(&c, root, display, cat, issues);
+    cJSON_Delete(root);
+    if (rc == 0) {
+        c.file = strdup(display);
+        if (!c.file || kc_caseset_add(set, &c) != 0)
+            rc = -1;
+    }
+    kc_case_dispose(&c);
     return rc;
 }

@@ -6,7 +6,8 @@
  * one line per testcase, "PASS  kmsconf.<Code>  <case id> [json]" (FAIL, ERROR,
  * SKIP likewise, each failed check on an indented line below). Verbose adds the
  * redacted transcripts; quiet prints only the summary. Thread-safe: the
- * scheduler calls kc_console_testcase from worker threads.
+ * scheduler calls kc_console_testcase from worker threads, through the
+ * observer of kc_console_observer(). A CLI module.
  */
 #ifndef KC_CONSOLE_H
 #define KC_CONSOLE_H
@@ -15,6 +16,7 @@
 #include <stdio.h>
 
 #include "kc/report.h"
+#include "kc/run.h"
 
 enum kc_verbosity { KC_QUIET = 0, KC_NORMAL, KC_VERBOSE };
 
@@ -29,6 +31,9 @@ void kc_console_free(struct kc_console *c);
 void kc_console_testcase(struct kc_console *c, const struct kc_testcase *tc);
 /* A free-form note (teardown problems, interrupt), one line. */
 void kc_console_note(struct kc_console *c, const char *line);
+
+/* Observer callbacks for kc_run_opts that forward to c. */
+struct kc_run_observer kc_console_observer(struct kc_console *c);
 
 /* The final summary: counts, failures by check and by code, the report's
  * path (may be NULL). */

@@ -136,6 +136,23 @@ void kc_console_note(struct kc_console *c, const char *line)
     pthread_mutex_unlock(&c->lock);
 }
 
+static void observe_testcase(void *ctx, const struct kc_testcase *tc)
+{
+    kc_console_testcase(ctx, tc);
+}
+
+static void observe_note(void *ctx, const char *line)
+{
+    kc_console_note(ctx, line);
+}
+
+struct kc_run_observer kc_console_observer(struct kc_console *c)
+{
+    struct kc_run_observer ob = {observe_testcase, observe_note, c};
+
+    return ob;
+}
+
 /* A small name -> count table for the summary. */
 struct tally {
     const char *name[128];

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "kc/exit.h"
 #include "kc/http.h"
 #include "kc/target.h"
 
@@ -54,14 +55,16 @@ struct kc_sweep_stats {
 };
 
 /*
- * Sweeps target t. Fills *st (zeroed first). Returns 0 when everything
- * found was handled, 1 when a removal failed or the default credential could
- * not list its account, 2 on a usage problem (unknown opts->credential, bad
- * label), 3 when the target was unreachable. Thread-unsafe
+ * Sweeps target t. Fills *st (zeroed first). Returns KC_EXIT_OK when
+ * everything found was handled, KC_EXIT_NONCONFORMANT when a removal failed
+ * or the default credential could not list its account, KC_EXIT_USAGE on a
+ * usage problem (unknown opts->credential, bad label, out of memory),
+ * KC_EXIT_UNREACHABLE when the target was unreachable. Thread-unsafe
  * (kc_http_global_init must have been called).
  */
-int kc_sweep_run(const struct kc_target *t, const struct kc_sweep_opts *opts,
-                 struct kc_sweep_stats *st);
+enum kc_exit kc_sweep_run(const struct kc_target *t,
+                          const struct kc_sweep_opts *opts,
+                          struct kc_sweep_stats *st);
 
 /* Whether a run label looks like one: "kmsconf-" then 1..64 of
  * [a-z0-9-]. */
