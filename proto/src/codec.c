@@ -51,16 +51,16 @@ int kc_buf_append(struct kc_buf *b, const void *data, size_t n)
     return 0;
 }
 
-int kc_buf_read(struct kc_buf *b, FILE *f)
+enum kc_buf_read_status kc_buf_read(struct kc_buf *b, FILE *f)
 {
     char chunk[8192];
     size_t n;
 
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (kc_buf_append(b, chunk, n) != 0)
-            return -1;
+            return KC_BUF_READ_FULL;
     }
-    return ferror(f) ? -2 : 0;
+    return ferror(f) ? KC_BUF_READ_ERROR : KC_BUF_READ_OK;
 }
 
 int kc_buf_puts(struct kc_buf *b, const char *s)

@@ -58,7 +58,7 @@ char *kc_file_read(const char *path, size_t max, unsigned flags, size_t *len,
     struct kc_buf b;
     char *out = NULL;
     FILE *f;
-    int rc;
+    enum kc_buf_read_status rc;
 
     if (len)
         *len = 0;
@@ -67,11 +67,11 @@ char *kc_file_read(const char *path, size_t max, unsigned flags, size_t *len,
         return NULL;
     kc_buf_init(&b, max);
     rc = kc_buf_read(&b, f);
-    if (rc == -1) {
+    if (rc == KC_BUF_READ_FULL) {
         kc_err_set(err, errlen, "%s: larger than %zu bytes", path, max);
         goto out;
     }
-    if (rc == -2) {
+    if (rc == KC_BUF_READ_ERROR) {
         kc_err_set(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         goto out;
     }

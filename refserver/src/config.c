@@ -82,7 +82,7 @@ static const struct builtin builtins[] = {
 
 #define NBUILTIN (sizeof(builtins) / sizeof(builtins[0]))
 
-static char *dup_printf2(const char *a, const char *b)
+static char *concat_dup(const char *a, const char *b)
 {
     size_t n = strlen(a) + strlen(b) + 1;
     char *s = malloc(n);
@@ -169,8 +169,8 @@ int rs_config_default(struct rs_config *c)
         c->accounts[i].condition = b->condition;
         c->accounts[i].key_quota = b->quota;
         c->accounts[i].import_token_lifetime_s = b->token_life_s;
-        c->keys[i].id = dup_printf2("testid", b->suffix);
-        c->keys[i].secret = dup_printf2("testsecret", b->suffix);
+        c->keys[i].id = concat_dup("testid", b->suffix);
+        c->keys[i].secret = concat_dup("testsecret", b->suffix);
         c->keys[i].account = strdup(id);
         c->keys[i].enabled = b->enabled;
         c->keys[i].fault = b->fault;

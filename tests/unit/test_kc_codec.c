@@ -186,13 +186,13 @@ static void buf_read(void **state)
     FILE *f = big_file();
 
     kc_buf_init(&b, 20000);
-    assert_int_equal(kc_buf_read(&b, f), 0);
+    assert_int_equal(kc_buf_read(&b, f), KC_BUF_READ_OK);
     assert_int_equal(b.len, 20000);
     assert_int_equal(kc_buf_str(&b)[19999], 'a' + 19999 % 26);
     kc_buf_dispose(&b);
     rewind(f);
     kc_buf_init(&b, 19999);
-    assert_int_equal(kc_buf_read(&b, f), -1);
+    assert_int_equal(kc_buf_read(&b, f), KC_BUF_READ_FULL);
     assert_true(b.failed);
     kc_buf_dispose(&b);
     fclose(f);

@@ -40,9 +40,13 @@ char *kc_buf_detach(struct kc_buf *b);
  * failed: a truncated text is never handed out. */
 char *kc_buf_take(struct kc_buf *b);
 void kc_buf_dispose(struct kc_buf *b);
-/* Appends what is left of f. Returns 0; -1 when the ceiling would be
- * passed or memory ran out; -2 on a read error (errno as fread left it). */
-int kc_buf_read(struct kc_buf *b, FILE *f);
+enum kc_buf_read_status {
+    KC_BUF_READ_OK = 0,
+    KC_BUF_READ_FULL = -1,  /* the ceiling would be passed, or out of memory */
+    KC_BUF_READ_ERROR = -2, /* a read error (errno as fread left it) */
+};
+/* Appends what is left of f. */
+enum kc_buf_read_status kc_buf_read(struct kc_buf *b, FILE *f);
 
 /* RFC 3986 percent-encoding of n bytes of s, appended to out. */
 int kc_pct_encode(struct kc_buf *out, const char *s, size_t n);
