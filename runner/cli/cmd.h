@@ -22,5 +22,6 @@ enum kc_exit kc_cmd_diff(int argc, char **argv);
 enum kc_exit kc_cmd_merge(int argc, char **argv);
 enum kc_exit kc_cmd_matrix(int argc, char **argv);
 enum kc_exit kc_cmd_expect(int argc, char **argv);
+enum kc_exit kc_cmd_doctor(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@
 #include "embed.h"
 #include "kc/expect.h"
 #include "kc/junit.h"
+#include "kc/preflight.h"
 #include "kc/codec.h"
 #include "kc/envelope.h"
 #include "kc/err.h"
@@ -44,6 +45,7 @@ enum {
     OPT_FORMAT,
     OPT_EXPECT,
     OPT_REFSERVER_ARG,
+    OPT_NO_PREFLIGHT,
 };
 
 static const struct kc_opt run_opts[] = {
@@ -73,6 +75,8 @@ static const struct kc_opt run_opts[] = {
     {"--expect", "FILE", "expectation file of known failures", OPT_EXPECT},
     {"--refserver-arg", "ARG",
      "argument for the embedded kms-refserver (repeatable)", OPT_REFSERVER_ARG},
+    {"--no-preflight", NULL, "skip the one-request-per-credential preflight",
+     OPT_NO_PREFLIGHT},
     KC_OPTS_SELECT_ROWS,
 };
 #define NOPTS (sizeof(run_opts) / sizeof(run_opts[0]))
@@ -91,6 +95,7 @@ struct run_cfg {
     bool strict;
     enum kc_verbosity verbosity;
     bool json, xml;
+    bool no_preflight;
     const char *expect;
     const char *shard;
     const char *rs_args[MAX_REFSERVER_ARGS];
@@ -218,6 +223,9 @@ static int on_opt(void *ctx, int id, const char *value)
         break;
     case OPT_EXPECT:
         cfg->expect = value;
+        break;
+    case OPT_NO_PREFLIGHT:
+        cfg->no_preflight = true;
         break;
     default:
         if (id == KC_OPT_SELECT_BASE + 4)
@@ -445,6 +453,13 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     if (!r || !con) {
         fprintf(stderr, "kmsconf run: out of memory\n");
         goto out;
+    }
+    if (!cfg->no_preflight) {
+        rc = kc_preflight_run(env->target, &o.http, cases, ncases, stdout,
+                              stderr, cfg->verbosity == KC_VERBOSE);
+        if (rc != KC_EXIT_OK)
+            goto out;
+        rc = KC_EXIT_USAGE;
     }
     if (run_cases(&o, cfg, r, &st) != 0)
         goto out;

@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"list", kc_cmd_list, "list cases with their code, tags, requirements"},
     {"coverage", kc_cmd_coverage, "show each documented error's cases"},
     {"sweep", kc_cmd_sweep, "remove keys and aliases left by runs"},
+    {"doctor", kc_cmd_doctor, "check a target's endpoint and credentials"},
     {"diff", kc_cmd_diff, "compare two reports"},
     {"merge", kc_cmd_merge, "combine shard reports into one"},
     {"matrix", kc_cmd_matrix, "conformance matrix of several reports"},

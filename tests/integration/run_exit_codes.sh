@@ -8,10 +8,19 @@
 start_refserver
 url=$RS_URL
 stop_refservers
+# the preflight says it in one line, before any case
 KMSCONF_ACCESS_KEY_ID=id KMSCONF_ACCESS_KEY_SECRET=unreachable-secret \
-    "$KMSCONF" run -q --endpoint "$url" -o unreach.xml "$H4_CASES" \
+    "$KMSCONF" run --endpoint "$url" -o unreach.xml "$H4_CASES" \
     >unreach.out 2>&1
 assert_exit 3 $? "unreachable endpoint"
+assert_grep 'preflight: http://127.0.0.1:[0-9]*: .*check the endpoint URL' \
+    unreach.out
+[ "$(wc -l <unreach.out)" -eq 1 ] || fail "unreachable: more than one line"
+# without the preflight every testcase errs, and the run says it once
+KMSCONF_ACCESS_KEY_ID=id KMSCONF_ACCESS_KEY_SECRET=unreachable-secret \
+    "$KMSCONF" run -q --no-preflight --endpoint "$url" -o unreach.xml \
+    "$H4_CASES" >unreach.out 2>&1
+assert_exit 3 $? "unreachable endpoint, no preflight"
 assert_grep 'target unreachable: [^u]' unreach.out
 assert_grep '<error type="transport"' unreach.xml
 
