@@ -12,7 +12,9 @@
 #include "embed.h"
 #include "kc/expect.h"
 #include "kc/junit.h"
+#include "kc/plan.h"
 #include "kc/preflight.h"
+#include "kc/url.h"
 #include "kc/codec.h"
 #include "kc/envelope.h"
 #include "kc/err.h"
@@ -46,6 +48,7 @@ enum {
     OPT_EXPECT,
     OPT_REFSERVER_ARG,
     OPT_NO_PREFLIGHT,
+    OPT_PLAN,
 };
 
 static const struct kc_opt run_opts[] = {
@@ -77,6 +80,8 @@ static const struct kc_opt run_opts[] = {
      "argument for the embedded kms-refserver (repeatable)", OPT_REFSERVER_ARG},
     {"--no-preflight", NULL, "skip the one-request-per-credential preflight",
      OPT_NO_PREFLIGHT},
+    {"--plan", NULL, "print what the run would send and create; send nothing",
+     OPT_PLAN},
     KC_OPTS_SELECT_ROWS,
 };
 #define NOPTS (sizeof(run_opts) / sizeof(run_opts[0]))
@@ -96,6 +101,7 @@ struct run_cfg {
     enum kc_verbosity verbosity;
     bool json, xml;
     bool no_preflight;
+    bool plan;
     const char *expect;
     const char *shard;
     const char *rs_args[MAX_REFSERVER_ARGS];
@@ -226,6 +232,9 @@ static int on_opt(void *ctx, int id, const char *value)
         break;
     case OPT_NO_PREFLIGHT:
         cfg->no_preflight = true;
+        break;
+    case OPT_PLAN:
+        cfg->plan = true;
         break;
     default:
         if (id == KC_OPT_SELECT_BASE + 4)
@@ -435,6 +444,26 @@ static enum kc_exit judge(const struct run_cfg *cfg, struct kc_report *r,
     return rc;
 }
 
+/* --plan: the plan in full, nothing sent. On a TTY, a run against a
+ * non-loopback endpoint shows its one-line plan first (full is false). */
+static int show_plan(const struct run_cfg *cfg, const struct run_env *env,
+                     const struct kc_case *const *cases, size_t ncases,
+                     bool full)
+{
+    struct kc_plan p;
+    if (kc_plan_make(&p, env->target, cases, ncases, cfg->json, cfg->xml,
+                     !cfg->no_preflight)) {
+        fprintf(stderr, "kmsconf run: out of memory\n");
+        return -1;
+    }
+    if (full)
+        kc_plan_print(&p, stdout);
+    else
+        kc_plan_print_line(&p, stdout);
+    kc_plan_dispose(&p);
+    return 0;
+}
+
 /* Runs the selected cases, writes the report; returns the exit code. */
 static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
                             const struct kc_catalog *cat,
@@ -454,6 +483,14 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
         fprintf(stderr, "kmsconf run: out of memory\n");
         goto out;
     }
+    if (cfg->plan) {
+        rc = show_plan(cfg, env, cases, ncases, true) ? KC_EXIT_USAGE
+                                                      : KC_EXIT_OK;
+        goto out;
+    }
+    if (isatty(STDOUT_FILENO) && !kc_url_is_loopback(env->target->endpoint) &&
+        show_plan(cfg, env, cases, ncases, false))
+        goto out;
     if (!cfg->no_preflight) {
         rc = kc_preflight_run(env->target, &o.http, cases, ncases, stdout,
                               stderr, cfg->verbosity == KC_VERBOSE);
