@@ -136,7 +136,7 @@ int kc_pct_encode(struct kc_buf *out, const char *s, size_t n)
     return rc;
 }
 
-static int hexval(char c)
+int kc_hex_digit(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -155,8 +155,8 @@ char *kc_pct_decode(const char *s, size_t n, bool plus_is_space, size_t *outlen)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '%') {
-            int hi = i + 1 < n ? hexval(s[i + 1]) : -1;
-            int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+            int hi = i + 1 < n ? kc_hex_digit(s[i + 1]) : -1;
+            int lo = i + 2 < n ? kc_hex_digit(s[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 free(out);
                 return NULL;
@@ -233,7 +233,7 @@ bool kc_uuid_valid(const char *s)
         return false;
     for (size_t g = 0; g < 5; g++) {
         for (size_t k = 0; k < groups[g]; k++, s++) {
-            if (hexval(*s) < 0)
+            if (kc_hex_digit(*s) < 0)
                 return false;
         }
         if (g < 4 && *s++ != '-')

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/codec.h"
 #include "kc/err.h"
 
 #define NUMBER_SHOW 24 /* bytes of a bad number quoted in a message */
@@ -109,17 +110,6 @@ static int utf8(struct scan *s)
     return 0;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The four hex digits at p[at..at+4) as a code unit, or -1. */
 static long hex4(const struct scan *s, size_t at)
 {
@@ -127,7 +117,7 @@ static long hex4(const struct scan *s, size_t at)
     if (at > s->len || s->len - at < 4)
         return -1;
     for (size_t k = 0; k < 4; k++) {
-        int h = hexval(s->p[at + k]);
+        int h = kc_hex_digit(s->p[at + k]);
         if (h < 0)
             return -1;
         v = v * 16 + h;
@@ -345,12 +335,12 @@ static size_t decode_next(const unsigned char *raw, size_t n, size_t *k,
     }
     cp = 0;
     for (size_t j = 2; j < 6; j++)
-        cp = cp * 16 + (unsigned long)hexval(raw[*k + j]);
+        cp = cp * 16 + (unsigned long)kc_hex_digit(raw[*k + j]);
     *k += 6;
     if (cp >= 0xD800 && cp <= 0xDBFF) { /* the scan saw its low half */
         unsigned long low = 0;
         for (size_t j = 2; j < 6; j++)
-            low = low * 16 + (unsigned long)hexval(raw[*k + j]);
+            low = low * 16 + (unsigned long)kc_hex_digit(raw[*k + j]);
         *k += 6;
         cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
     }

@@ -72,6 +72,8 @@ bool kc_uuid_valid(const char *s);
 char *kc_base64_encode(const unsigned char *in, size_t n);
 unsigned char *kc_base64_decode(const char *in, size_t n, size_t *outlen);
 
+/* The value of hexadecimal digit c (either case), or -1. */
+int kc_hex_digit(int c);
 /* Lower-case hex of n bytes; out holds 2n+1 bytes. */
 void kc_hex(const unsigned char *in, size_t n, char *out);
 /* SHA-256 of data as 64 lower-case hex digits + NUL. */
