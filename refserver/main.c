@@ -29,6 +29,7 @@ struct options {
     bool print_config;
     bool allow_deviations;
     long latency_ms; /* -1: from the configuration */
+    struct rs_server_limits limits;
     unsigned deviations;
     const char *codes[MAX_DEV_CODES];
     size_t ncodes;
@@ -44,6 +45,9 @@ static void usage(FILE *f)
         "  --print-config         print the effective configuration, exit\n"
         "  --latency-ms N         delay every answer by N ms (0..60000)\n"
         "  --request-log FILE     append one JSON line per request\n"
+        "  --max-conns N          open connections at most (1..10000)\n"
+        "  --max-conns-per-ip N   per client address (0: no limit)\n"
+        "  --conn-timeout S       close a connection idle that long (1..3600)\n"
         "  --deviate NAME         break one check or strict rule in answers\n"
         "  --deviate-code CODE    change the status of answers with CODE\n"
         "  --allow-deviations     needed by --deviate and --deviate-code\n"
@@ -74,6 +78,42 @@ static int parse_latency(const char *s, long *out)
     return 0;
 }
 
+/* A decimal lo..hi into *out; -1 when malformed or out of range. */
+static int parse_bounded(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+    unsigned long v = 0;
+    if (!*s || strlen(s) > 5)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        v = v * 10 + (unsigned long)(*s - '0');
+    }
+    if (v < lo || v > hi)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* The connection limits; 1 when name is not one, else 0 or an exit code. */
+static int take_limit(struct options *o, const char *name, const char *val)
+{
+    if (!strcmp(name, "--max-conns")) {
+        if (parse_bounded(val, 1, 10000, &o->limits.max_conns))
+            return usage_error("--max-conns: expected 1..10000, got", val);
+    } else if (!strcmp(name, "--max-conns-per-ip")) {
+        if (parse_bounded(val, 0, 10000, &o->limits.max_conns_per_ip))
+            return usage_error("--max-conns-per-ip: expected 0..10000, got",
+                               val);
+    } else if (!strcmp(name, "--conn-timeout")) {
+        if (parse_bounded(val, 1, 3600, &o->limits.conn_timeout_s))
+            return usage_error("--conn-timeout: expected 1..3600, got", val);
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
 /* One option with a value; 0 when taken, else an exit code. */
 static int take_value(struct options *o, const char *name, const char *val)
 {
@@ -100,7 +140,8 @@ static int take_value(struct options *o, const char *name, const char *val)
             return usage_error("--deviate-code: too many", NULL);
         o->codes[o->ncodes++] = val;
     } else {
-        return usage_error("unknown option", name);
+        int rc = take_limit(o, name, val);
+        return rc == 1 ? usage_error("unknown option", name) : rc;
     }
     return 0;
 }
@@ -108,8 +149,10 @@ static int take_value(struct options *o, const char *name, const char *val)
 static bool wants_value(const char *name)
 {
     static const char *const names[] = {
-        "--listen",     "--port-file", "--config",       "--request-log",
-        "--latency-ms", "--deviate",   "--deviate-code",
+        "--listen",       "--port-file",  "--config",
+        "--request-log",  "--latency-ms", "--deviate",
+        "--deviate-code", "--max-conns",  "--max-conns-per-ip",
+        "--conn-timeout",
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (!strcmp(names[i], name))
@@ -222,8 +265,8 @@ static int serve(const struct rs_config *cfg, const struct options *o,
                 strerror(errno));
         goto out;
     }
-    enum rs_server_status started =
-        rs_server_start(&srv, cfg, o->listen, log, err, sizeof(err));
+    enum rs_server_status started = rs_server_start_limited(
+        &srv, cfg, o->listen, log, &o->limits, err, sizeof(err));
     if (started != RS_SERVER_OK) {
         fprintf(stderr, PROG ": %s\n", err);
         rc = started == RS_SERVER_BAD_LISTEN ? EXIT_USAGE : 1;
@@ -247,7 +290,13 @@ out:
 
 int main(int argc, char **argv)
 {
-    struct options o = {.listen = "127.0.0.1:0", .latency_ms = -1};
+    struct options o = {
+        .listen = "127.0.0.1:0",
+        .latency_ms = -1,
+        .limits = {.max_conns = RS_SERVER_MAX_CONNS,
+                   .max_conns_per_ip = RS_SERVER_MAX_CONNS_PER_IP,
+                   .conn_timeout_s = RS_SERVER_CONN_TIMEOUT_S},
+    };
     struct rs_config cfg;
     char err[512];
     sigset_t set;

@@ -186,25 +186,43 @@ bool rs_auth_v3_ok(const char *secret, const char *method,
 
 /* ---- nonces --------------------------------------------------------- */
 
+/* One AccessKeyId's share of the table. */
+struct nonce_owner {
+    struct nonce_owner *next;
+    size_t count;
+    char id[];
+};
+
 struct nonce {
-    struct nonce *next; /* hash chain */
+    struct nonce *next;  /* hash chain */
+    struct nonce *later; /* insertion order = expiry order */
+    struct nonce_owner *owner;
     time_t expires;
     uint64_t hash;
-    char key[];
+    char value[];
 };
 
 struct rs_nonces {
     pthread_mutex_t lock;
     struct nonce **buckets;
     size_t nbuckets;
-    struct nonce **ring; /* insertion order = expiry order */
-    size_t cap, head, count;
+    struct nonce *oldest, *newest;
+    struct nonce_owner *owners;
+    size_t cap; /* per owner */
     long window_s;
 };
 
-static uint64_t hash_key(const char *s)
+#define NONCE_BUCKETS_MAX ((size_t)1 << 18)
+
+static uint64_t hash_key(const char *owner, const char *s)
 {
     uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *owner; owner++) {
+        h ^= (unsigned char)*owner;
+        h *= 1099511628211ull;
+    }
+    h ^= '\n';
+    h *= 1099511628211ull;
     for (; *s; s++) {
         h ^= (unsigned char)*s;
         h *= 1099511628211ull;
@@ -219,17 +237,14 @@ struct rs_nonces *rs_nonces_new(size_t cap, long window_s)
         goto fail;
     n->cap = cap;
     n->window_s = window_s;
-    n->nbuckets = cap;
+    n->nbuckets = cap < NONCE_BUCKETS_MAX ? cap : NONCE_BUCKETS_MAX;
     n->buckets = calloc(n->nbuckets, sizeof(*n->buckets));
-    n->ring = calloc(cap, sizeof(*n->ring));
-    if (!n->buckets || !n->ring || pthread_mutex_init(&n->lock, NULL))
+    if (!n->buckets || pthread_mutex_init(&n->lock, NULL))
         goto fail;
     return n;
 fail:
-    if (n) {
+    if (n)
         free(n->buckets);
-        free(n->ring);
-    }
     free(n);
     return NULL;
 }
@@ -238,55 +253,102 @@ void rs_nonces_free(struct rs_nonces *n)
 {
     if (!n)
         return;
-    for (size_t i = 0; i < n->count; i++)
-        free(n->ring[(n->head + i) % n->cap]);
-    free(n->ring);
+    while (n->oldest) {
+        struct nonce *e = n->oldest;
+        n->oldest = e->later;
+        free(e);
+    }
+    while (n->owners) {
+        struct nonce_owner *o = n->owners;
+        n->owners = o->next;
+        free(o);
+    }
     free(n->buckets);
     pthread_mutex_destroy(&n->lock);
     free(n);
 }
 
-/* Removes the oldest entry from the ring and its hash chain. */
+/* Removes the oldest entry from the queue and its hash chain. */
 static void drop_oldest(struct rs_nonces *n)
 {
-    struct nonce *old = n->ring[n->head];
+    struct nonce *old = n->oldest;
     struct nonce **pp = &n->buckets[old->hash % n->nbuckets];
     while (*pp && *pp != old)
         pp = &(*pp)->next;
     if (*pp)
         *pp = old->next;
+    n->oldest = old->later;
+    if (!n->oldest)
+        n->newest = NULL;
+    old->owner->count--;
     free(old);
-    n->ring[n->head] = NULL;
-    n->head = (n->head + 1) % n->cap;
-    n->count--;
 }
 
-int rs_nonces_use(struct rs_nonces *n, const char *key, time_t now)
+static struct nonce_owner *find_owner(struct rs_nonces *n, const char *id)
 {
-    uint64_t h = hash_key(key);
-    int rc = 1;
-    pthread_mutex_lock(&n->lock);
-    while (n->count && n->ring[n->head]->expires <= now)
-        drop_oldest(n);
-    for (struct nonce *e = n->buckets[h % n->nbuckets]; e; e = e->next) {
-        if (e->hash == h && !strcmp(e->key, key))
-            goto out;
-    }
-    rc = -1;
-    size_t len = strlen(key);
-    struct nonce *e = malloc(sizeof(*e) + len + 1);
+    struct nonce_owner *o = n->owners;
+    while (o && strcmp(o->id, id))
+        o = o->next;
+    if (o)
+        return o;
+    size_t len = strlen(id);
+    o = calloc(1, sizeof(*o) + len + 1);
+    if (!o)
+        return NULL;
+    memcpy(o->id, id, len + 1);
+    o->next = n->owners;
+    n->owners = o;
+    return o;
+}
+
+static bool remembered(const struct rs_nonces *n, const struct nonce_owner *o,
+                       const char *value, uint64_t h)
+{
+    for (const struct nonce *e = n->buckets[h % n->nbuckets]; e; e = e->next)
+        if (e->hash == h && e->owner == o && !strcmp(e->value, value))
+            return true;
+    return false;
+}
+
+static enum rs_nonce_result record(struct rs_nonces *n, struct nonce_owner *o,
+                                   const char *value, uint64_t h, time_t now)
+{
+    size_t len = strlen(value);
+    struct nonce *e = calloc(1, sizeof(*e) + len + 1);
     if (!e)
-        goto out;
-    memcpy(e->key, key, len + 1);
+        return RS_NONCE_NO_MEMORY;
+    memcpy(e->value, value, len + 1);
     e->hash = h;
+    e->owner = o;
     e->expires = now + n->window_s;
-    if (n->count == n->cap)
-        drop_oldest(n);
     e->next = n->buckets[h % n->nbuckets];
     n->buckets[h % n->nbuckets] = e;
-    n->ring[(n->head + n->count) % n->cap] = e;
-    n->count++;
-    rc = 0;
+    if (n->newest)
+        n->newest->later = e;
+    else
+        n->oldest = e;
+    n->newest = e;
+    o->count++;
+    return RS_NONCE_NEW;
+}
+
+enum rs_nonce_result rs_nonces_use(struct rs_nonces *n, const char *owner,
+                                   const char *value, time_t now)
+{
+    uint64_t h = hash_key(owner, value);
+    enum rs_nonce_result rc = RS_NONCE_NO_MEMORY;
+    pthread_mutex_lock(&n->lock);
+    while (n->oldest && n->oldest->expires <= now)
+        drop_oldest(n);
+    struct nonce_owner *o = find_owner(n, owner);
+    if (!o)
+        goto out;
+    if (remembered(n, o, value, h))
+        rc = RS_NONCE_REUSED;
+    else if (o->count >= n->cap)
+        rc = RS_NONCE_FULL; /* never forget one early: refuse instead */
+    else
+        rc = record(n, o, value, h, now);
 out:
     pthread_mutex_unlock(&n->lock);
     return rc;

@@ -14,7 +14,7 @@
 
 #define API_VERSION "2016-01-20"
 #define NONCE_MAX   256
-#define NONCE_CAP   200000
+#define NONCE_CAP   200000 /* per AccessKeyId */
 
 struct rs_handler {
     const struct rs_config *cfg;
@@ -221,18 +221,22 @@ out:
 static int step_freshness(struct ctx *c)
 {
     const char *nonce = param(c, "SignatureNonce");
-    char key[NONCE_MAX + 1100]; /* access key ids are <= 1024 bytes */
     if (rs_auth_timestamp(param(c, "Timestamp"), c->in->now))
         return stop(c, RS_ERR_ILLEGAL_TIMESTAMP, NULL);
     if (!nonce || !*nonce)
         return stop(c, RS_ERR_MISSING_PARAMETER, "SignatureNonce");
     if (strlen(nonce) > NONCE_MAX)
         return stop(c, RS_ERR_INVALID_PARAMETER, "SignatureNonce");
-    snprintf(key, sizeof(key), "%s\n%s", c->key->id, nonce);
-    int used = rs_nonces_use(c->h->nonces, key, c->in->now);
-    if (used < 0)
+    switch (rs_nonces_use(c->h->nonces, c->key->id, nonce, c->in->now)) {
+    case RS_NONCE_NEW:
+        return GO;
+    case RS_NONCE_REUSED:
+        return stop(c, RS_ERR_SIGNATURE_NONCE_USED, NULL);
+    case RS_NONCE_FULL: /* too many live nonces for this AccessKeyId */
+        return stop(c, RS_ERR_SERVICE_UNAVAILABLE_TEMPORARY, NULL);
+    default:
         return FAIL;
-    return used ? stop(c, RS_ERR_SIGNATURE_NONCE_USED, NULL) : GO;
+    }
 }
 
 static int step_account(struct ctx *c)

@@ -24,9 +24,7 @@
 #define CONN_MEMORY (128u * 1024u)
 /* An oversized body is read and dropped up to this much, then the
  * connection is closed. */
-#define DISCARD_MAX    (4u << 20)
-#define CONN_TIMEOUT_S 30
-#define CONN_LIMIT     1000
+#define DISCARD_MAX (4u << 20)
 
 struct rs_server {
     struct MHD_Daemon *mhd;
@@ -264,8 +262,10 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, bool *v6,
     return 0;
 }
 
-static struct MHD_Daemon *
-start_daemon(struct rs_server *s, const struct sockaddr_storage *ss, bool v6)
+static struct MHD_Daemon *start_daemon(struct rs_server *s,
+                                       const struct sockaddr_storage *ss,
+                                       bool v6,
+                                       const struct rs_server_limits *lim)
 {
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
                      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
@@ -274,15 +274,30 @@ start_daemon(struct rs_server *s, const struct sockaddr_storage *ss, bool v6)
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ss,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)CONN_LIMIT, MHD_OPTION_END);
+        (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, lim->conn_timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, lim->max_conns,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->max_conns_per_ip,
+        MHD_OPTION_END);
 }
 
 enum rs_server_status rs_server_start(struct rs_server **out,
                                       const struct rs_config *cfg,
                                       const char *listen, struct rs_reqlog *log,
                                       char *err, size_t errlen)
+{
+    const struct rs_server_limits lim = {
+        .max_conns = RS_SERVER_MAX_CONNS,
+        .max_conns_per_ip = RS_SERVER_MAX_CONNS_PER_IP,
+        .conn_timeout_s = RS_SERVER_CONN_TIMEOUT_S,
+    };
+    return rs_server_start_limited(out, cfg, listen, log, &lim, err, errlen);
+}
+
+enum rs_server_status
+rs_server_start_limited(struct rs_server **out, const struct rs_config *cfg,
+                        const char *listen, struct rs_reqlog *log,
+                        const struct rs_server_limits *limits, char *err,
+                        size_t errlen)
 {
     struct sockaddr_storage ss;
     bool v6 = false;
@@ -300,7 +315,7 @@ enum rs_server_status rs_server_start(struct rs_server **out,
         rc = RS_SERVER_BAD_LISTEN;
         goto out;
     }
-    s->mhd = start_daemon(s, &ss, v6);
+    s->mhd = start_daemon(s, &ss, v6, limits);
     if (!s->mhd) {
         kc_err_set(err, errlen, "--listen %s: cannot listen: %s", listen,
                    strerror(errno));

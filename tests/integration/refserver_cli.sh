@@ -19,6 +19,11 @@ assert_exit 0 $? "exit on SIGINT"
 RS_PIDS=()
 echo "ok: URL line, port file, SIGTERM/SIGINT"
 
+# The connection limits are accepted (their effect: unit.test_rs_starve).
+start_refserver --max-conns 50 --max-conns-per-ip 0 --conn-timeout=5
+stop_refservers
+echo "ok: connection limit flags"
+
 # --print-config: the built-in default with its credentials, as JSON.
 "$REFSERVER" --print-config >config.json
 assert_exit 0 $? "--print-config"
@@ -43,6 +48,12 @@ expect_usage "unknown flag" --no-such-flag
 assert_grep 'no-such-flag' usage.err
 expect_usage "bad listen" --listen nowhere
 expect_usage "bad latency" --latency-ms -5
+expect_usage "bad max-conns" --max-conns 0
+assert_grep 'max-conns: expected 1..10000' usage.err
+expect_usage "bad max-conns-per-ip" --max-conns-per-ip=10001
+assert_grep 'max-conns-per-ip' usage.err
+expect_usage "bad conn-timeout" --conn-timeout x
+assert_grep 'conn-timeout' usage.err
 expect_usage "deviation without --allow-deviations" --deviate status
 assert_grep 'allow-deviations' usage.err
 expect_usage "unknown deviation" --allow-deviations --deviate nonsense

@@ -185,17 +185,46 @@ static void test_nonces(void **state)
     struct rs_nonces *n = rs_nonces_new(3, 100);
     (void)state;
     assert_non_null(n);
-    assert_int_equal(rs_nonces_use(n, "a", 1000), 0);
-    assert_int_equal(rs_nonces_use(n, "a", 1001), 1);
-    assert_int_equal(rs_nonces_use(n, "b", 1002), 0);
-    assert_int_equal(rs_nonces_use(n, "a", 1099), 1);
+    assert_int_equal(rs_nonces_use(n, "k", "a", 1000), RS_NONCE_NEW);
+    assert_int_equal(rs_nonces_use(n, "k", "a", 1001), RS_NONCE_REUSED);
+    assert_int_equal(rs_nonces_use(n, "k", "b", 1002), RS_NONCE_NEW);
+    assert_int_equal(rs_nonces_use(n, "k", "a", 1099), RS_NONCE_REUSED);
+    /* the same value from another AccessKeyId is its own nonce */
+    assert_int_equal(rs_nonces_use(n, "other", "a", 1099), RS_NONCE_NEW);
     /* expired after the window */
-    assert_int_equal(rs_nonces_use(n, "a", 1100), 0);
-    /* bounded: the oldest is forgotten early */
-    assert_int_equal(rs_nonces_use(n, "c", 1101), 0);
-    assert_int_equal(rs_nonces_use(n, "d", 1101), 0);
-    assert_int_equal(rs_nonces_use(n, "b", 1101), 0);
-    assert_int_equal(rs_nonces_use(n, "d", 1101), 1);
+    assert_int_equal(rs_nonces_use(n, "k", "a", 1100), RS_NONCE_NEW);
+    /* bounded: a new one is refused, none is forgotten early */
+    assert_int_equal(rs_nonces_use(n, "k", "c", 1101), RS_NONCE_NEW);
+    assert_int_equal(rs_nonces_use(n, "k", "d", 1101), RS_NONCE_FULL);
+    assert_int_equal(rs_nonces_use(n, "k", "b", 1101), RS_NONCE_REUSED);
+    assert_int_equal(rs_nonces_use(n, "k", "d", 1101), RS_NONCE_FULL);
+    /* room again once the oldest ("b", at 1002) has expired */
+    assert_int_equal(rs_nonces_use(n, "k", "d", 1102), RS_NONCE_NEW);
+    rs_nonces_free(n);
+}
+
+/* Issue 14, defect 10: account A floods the table; B's captured request
+ * must still be refused as a replay, and A's own old nonces too. */
+static void test_nonces_flood_other_account(void **state)
+{
+    struct rs_nonces *n = rs_nonces_new(50, 1800);
+    char v[32];
+    (void)state;
+    assert_non_null(n);
+    assert_int_equal(rs_nonces_use(n, "B", "captured", 1000), RS_NONCE_NEW);
+    assert_int_equal(rs_nonces_use(n, "A", "a-first", 1000), RS_NONCE_NEW);
+    int refused = 0;
+    for (int i = 0; i < 10000; i++) {
+        snprintf(v, sizeof(v), "flood-%d", i);
+        enum rs_nonce_result r = rs_nonces_use(n, "A", v, 1001);
+        assert_true(r == RS_NONCE_NEW || r == RS_NONCE_FULL);
+        refused += r == RS_NONCE_FULL;
+    }
+    assert_int_equal(refused, 10000 - 49);
+    assert_int_equal(rs_nonces_use(n, "B", "captured", 2799), RS_NONCE_REUSED);
+    assert_int_equal(rs_nonces_use(n, "A", "a-first", 2799), RS_NONCE_REUSED);
+    /* B still has room of its own */
+    assert_int_equal(rs_nonces_use(n, "B", "fresh", 2799), RS_NONCE_NEW);
     rs_nonces_free(n);
 }
 
@@ -211,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_v3_header),
         cmocka_unit_test(test_v3_vector),
         cmocka_unit_test(test_nonces),
+        cmocka_unit_test(test_nonces_flood_other_account),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

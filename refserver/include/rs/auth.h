@@ -53,17 +53,26 @@ bool rs_auth_v3_ok(const char *secret, const char *method,
                    const struct rs_v3_auth *a, const char *payload_sha256);
 
 /*
- * Used nonces. Each is kept for window_s seconds (at least the full span
- * of accepted timestamps), at most cap of them: when full, the oldest is
- * forgotten early. Thread-safe.
+ * Used nonces, remembered per owner (the AccessKeyId). Each is kept for
+ * window_s seconds (at least the full span of accepted timestamps) and
+ * never forgotten early: an owner holds at most cap of them, and a new
+ * one beyond that is refused (RS_NONCE_FULL) until old ones expire, so
+ * that a flood from one owner neither evicts another owner's nonces nor
+ * its own. Thread-safe.
  */
 struct rs_nonces;
+enum rs_nonce_result {
+    RS_NONCE_NO_MEMORY = -1,
+    RS_NONCE_NEW = 0,    /* recorded now */
+    RS_NONCE_REUSED = 1, /* still remembered: a replay */
+    RS_NONCE_FULL = 2,   /* the owner already holds cap live nonces */
+};
 /* NULL when out of memory (or cap is 0); rs_nonces_free releases it
  * (NULL-safe). */
 struct rs_nonces *rs_nonces_new(size_t cap, long window_s);
 void rs_nonces_free(struct rs_nonces *n);
-/* Records key at time now: 0 when it was new, 1 when it is still
- * remembered (a reuse), -1 when out of memory. */
-int rs_nonces_use(struct rs_nonces *n, const char *key, time_t now);
+/* Records owner's value at time now. */
+enum rs_nonce_result rs_nonces_use(struct rs_nonces *n, const char *owner,
+                                   const char *value, time_t now);
 
 #endif

@@ -31,6 +31,27 @@ enum rs_server_status rs_server_start(struct rs_server **out,
                                       const struct rs_config *cfg,
                                       const char *listen, struct rs_reqlog *log,
                                       char *err, size_t errlen);
+/*
+ * Connection limits (libmicrohttpd's own): at most max_conns open
+ * connections, at most max_conns_per_ip from one client address (0: no
+ * per-address limit), and a connection idle for conn_timeout_s seconds
+ * (headers not finished, or nothing sent) is closed.
+ */
+struct rs_server_limits {
+    unsigned max_conns;
+    unsigned max_conns_per_ip;
+    unsigned conn_timeout_s;
+};
+#define RS_SERVER_MAX_CONNS        1000u
+#define RS_SERVER_MAX_CONNS_PER_IP 64u
+#define RS_SERVER_CONN_TIMEOUT_S   30u
+
+/* rs_server_start with explicit limits (rs_server_start: the defaults). */
+enum rs_server_status
+rs_server_start_limited(struct rs_server **out, const struct rs_config *cfg,
+                        const char *listen, struct rs_reqlog *log,
+                        const struct rs_server_limits *limits, char *err,
+                        size_t errlen);
 /* The bound port. */
 unsigned rs_server_port(const struct rs_server *s);
 /* The base URL ("http://127.0.0.1:PORT"), into out. */
