@@ -21,8 +21,8 @@ int kc_case_load_file(struct kc_caseset *set, const char *path,
 {
     char err[KC_ERR_MAX];
     size_t len;
-    char *text =
-        kc_file_read(path, KC_JSON_FILE_MAX, 0, &len, err, sizeof(err));
+    char *text = kc_file_read(path, KC_JSON_FILE_MAX, KC_FILE_REGULAR, &len,
+                              err, sizeof(err));
     int rc;
 
     if (!text)
@@ -77,25 +77,61 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static int collect_sorted(struct pathlist *pl, struct pathlist *here, int depth,
-                          struct kc_issues *issues);
+/* The folders already read, by device and inode, so that a symlink loop
+ * (`ln -s .. up`) or two links to one folder read it once. */
+struct folder_id {
+    dev_t dev;
+    ino_t ino;
+};
 
-/* Collects *.json files below dir into pl. -1 out of memory, 1 when a
+struct walk {
+    struct pathlist *pl;
+    struct folder_id *seen;
+    size_t nseen, capseen;
+    struct kc_issues *issues;
+};
+
+/* 1 when the folder was read before, 0 when it is new (now recorded), -1
+ * out of memory. */
+static int walk_visit(struct walk *w, const struct stat *st)
+{
+    for (size_t i = 0; i < w->nseen; i++)
+        if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+            return 1;
+    if (w->nseen == w->capseen) {
+        size_t ncap = w->capseen ? w->capseen * 2 : PATHLIST_FIRST_CAP;
+        struct folder_id *nv = realloc(w->seen, ncap * sizeof(*nv));
+        if (!nv)
+            return -1;
+        w->seen = nv;
+        w->capseen = ncap;
+    }
+    w->seen[w->nseen].dev = st->st_dev;
+    w->seen[w->nseen].ino = st->st_ino;
+    w->nseen++;
+    return 0;
+}
+
+static int collect_sorted(struct walk *w, struct pathlist *here, int depth);
+
+/* Collects *.json files below dir into w->pl. -1 out of memory, 1 when a
  * folder could not be read (reported), 0 otherwise. */
-static int collect(struct pathlist *pl, const char *dir, int depth,
-                   struct kc_issues *issues)
+static int collect(struct walk *w, const char *dir, int depth)
 {
     struct pathlist here = {0};
     struct dirent *de;
+    struct stat st;
     DIR *d;
     int rc = 0;
 
     if (depth > KC_CASE_LOAD_DEPTH_MAX)
-        return kc_issues_add(issues, "%s: folders nested too deep", dir) ? -1
-                                                                         : 1;
+        return kc_issues_add(w->issues, "%s: folders nested too deep", dir) ? -1
+                                                                            : 1;
+    if (stat(dir, &st) == 0 && (rc = walk_visit(w, &st)) != 0)
+        return rc < 0 ? -1 : 0;
     d = opendir(dir);
     if (!d)
-        return kc_issues_add(issues, "%s: cannot open folder: %s", dir,
+        return kc_issues_add(w->issues, "%s: cannot open folder: %s", dir,
                              strerror(errno))
                    ? -1
                    : 1;
@@ -109,7 +145,7 @@ static int collect(struct pathlist *pl, const char *dir, int depth,
     }
     closedir(d);
     if (rc == 0)
-        rc = collect_sorted(pl, &here, depth, issues);
+        rc = collect_sorted(w, &here, depth);
     pathlist_dispose(&here);
     return rc;
 }
@@ -119,8 +155,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int collect_sorted(struct pathlist *pl, struct pathlist *here, int depth,
-                          struct kc_issues *issues)
+static int collect_sorted(struct walk *w, struct pathlist *here, int depth)
 {
     struct stat st;
     int rc = 0;
@@ -132,9 +167,9 @@ static int collect_sorted(struct pathlist *pl, struct pathlist *here, int depth,
         if (stat(here->v[i], &st) != 0)
             continue;
         if (S_ISDIR(st.st_mode))
-            r = collect(pl, here->v[i], depth + 1, issues);
+            r = collect(w, here->v[i], depth + 1);
         else if (S_ISREG(st.st_mode) && ends_with(here->v[i], ".json"))
-            r = pathlist_add(pl, here->v[i], NULL) ? -1 : 0;
+            r = pathlist_add(w->pl, here->v[i], NULL) ? -1 : 0;
         if (r != 0)
             rc = r;
     }
@@ -145,7 +180,10 @@ int kc_case_load_dir(struct kc_caseset *set, const char *dir,
                      const struct kc_catalog *cat, struct kc_issues *issues)
 {
     struct pathlist pl = {0};
-    int rc = collect(&pl, dir, 0, issues);
+    struct walk w = {.pl = &pl, .issues = issues};
+    int rc = collect(&w, dir, 0);
+
+    free(w.seen);
 
     for (size_t i = 0; i < pl.n && rc >= 0; i++) {
         int r = kc_case_load_file(set, pl.v[i], cat, issues);

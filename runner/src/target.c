@@ -56,6 +56,40 @@ void kc_target_free(struct kc_target *t)
 
 /* ---- secrets ---- */
 
+/* The secret is the first line of the file, trailing white space (and a
+ * CR) dropped. Blank lines after it are ignored; a second non-empty line is
+ * an error, since the file may not be what the profile's author thinks it is
+ * (the error names the file, never its content). Frees s on failure. */
+static char *first_line_only(struct kc_jcheck *J, char *s, const char *full,
+                             const char *path)
+{
+    char *nl = strchr(s, '\n');
+    size_t len;
+
+    if (nl) {
+        for (const char *p = nl; *p; p++) {
+            if (!isspace((unsigned char)*p)) {
+                wipe_free(s);
+                kc_jcheck_fail(J, path,
+                               "%s: a second non-empty line (the secret is "
+                               "the first line only)",
+                               full);
+                return NULL;
+            }
+        }
+        memset(nl, 0, strlen(nl));
+    }
+    len = strlen(s);
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+        s[--len] = '\0';
+    if (len == 0 || len > SECRET_FILE_MAX) {
+        wipe_free(s);
+        kc_jcheck_fail(J, path, "%s: expected one non-empty line", full);
+        return NULL;
+    }
+    return s;
+}
+
 static char *read_secret_file(struct kc_jcheck *J, const char *file,
                               const char *path)
 {
@@ -72,14 +106,13 @@ static char *read_secret_file(struct kc_jcheck *J, const char *file,
         kc_jcheck_fail(J, path, "%s", err);
         return NULL;
     }
-    while (len > 0 && isspace((unsigned char)s[len - 1]))
-        s[--len] = '\0';
-    if (len == 0 || len > SECRET_FILE_MAX || strlen(s) != len) {
+    if (strlen(s) != len) {
+        memset(s, 0, len);
         wipe_free(s);
-        kc_jcheck_fail(J, path, "%s: expected one non-empty line", full);
+        kc_jcheck_fail(J, path, "%s: contains a NUL byte", full);
         return NULL;
     }
-    return s;
+    return first_line_only(J, s, full, path);
 }
 
 /*

@@ -1,7 +1,8 @@
 /* kc_url: hosts, loopback and http(s) URLs. */
 #include "kc/url.h"
 
-#include <ctype.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,25 +29,37 @@ out:
     curl_url_cleanup(u);
 }
 
-static bool dotted_quad_127(const char *h)
+/* 127.0.0.0/8 in strict dotted-decimal: four octets of 0 to 255 (inet_pton
+ * refuses more or fewer parts, a larger octet and leading zeros), so that
+ * what curl would resolve as a host name never counts as loopback. */
+static bool ipv4_loopback(const char *h)
 {
-    int parts = 0;
+    struct in_addr a;
 
-    if (strncmp(h, "127.", 4) != 0)
+    if (inet_pton(AF_INET, h, &a) != 1)
         return false;
-    for (const char *p = h; *p; parts++) {
-        size_t n = 0;
-        while (isdigit((unsigned char)p[n]))
-            n++;
-        if (n == 0 || n > 3)
-            return false;
-        p += n;
-        if (*p == '.')
-            p++;
-        else if (*p)
-            return false;
+    return (ntohl(a.s_addr) >> 24) == 127;
+}
+
+/* ::1 in any spelling ([::1], [0:0:0:0:0:0:0:1], [::0001]); a zone id or a
+ * v4-mapped address is not loopback here. */
+static bool ipv6_loopback(const char *h)
+{
+    char bare[INET6_ADDRSTRLEN + 1];
+    struct in6_addr a;
+    size_t n = strlen(h);
+
+    if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+        h++;
+        n -= 2;
     }
-    return parts == 4;
+    if (n >= sizeof(bare))
+        return false;
+    memcpy(bare, h, n);
+    bare[n] = '\0';
+    if (inet_pton(AF_INET6, bare, &a) != 1)
+        return false;
+    return IN6_IS_ADDR_LOOPBACK(&a);
 }
 
 bool kc_url_is_loopback(const char *url)
@@ -54,8 +67,8 @@ bool kc_url_is_loopback(const char *url)
     char host[HOST_MAX];
 
     kc_url_host(url, host, sizeof(host));
-    return !strcmp(host, "localhost") || !strcmp(host, "[::1]") ||
-           !strcmp(host, "::1") || dotted_quad_127(host);
+    return !strcmp(host, "localhost") || ipv4_loopback(host) ||
+           ipv6_loopback(host);
 }
 
 bool kc_url_http_ok(const char *url)

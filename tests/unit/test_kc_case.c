@@ -548,9 +548,67 @@ static void test_mutations(void **state)
     free(json);
 }
 
-/* 200,000 keys in one object (a 2.4 MB case file): the repeated-key check
- * is O(n log n), so this takes well under a second; the quadratic check it
- * replaced took more than 20 s, past this test's ctest TIMEOUT. */
+/* issue 14 defect 4: `ln -s .. up` in a cases folder is read once, not
+ * 2^16 times; defect 14: a FIFO named as a case file is refused at once
+ * instead of blocking or reading as empty. */
+static void test_load_loops_and_fifos(void **state)
+{
+    char dir[] = "/tmp/kc_case_loop_XXXXXX";
+    char path[512], want[600];
+    struct kc_caseset set;
+    struct kc_issues is;
+    const char *paths[1];
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/d%d", dir, i);
+        assert_int_equal(mkdir(path, 0700), 0);
+        snprintf(path, sizeof(path), "%s/d%d/up", dir, i);
+        assert_int_equal(symlink("..", path), 0);
+        snprintf(path, sizeof(path), "%s/d%d/c.json", dir, i);
+        snprintf(want, sizeof(want),
+                 "{'id':'d/%d','error':'Forbidden.KeyNotFound','summary':"
+                 "'s','probe':{'action':'A'}}",
+                 i);
+        write_file(path, want);
+    }
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    paths[0] = dir;
+    assert_int_equal(kc_case_load_paths(&set, paths, 1, cat, &is), 0);
+    assert_int_equal(is.n, 0);
+    assert_int_equal(set.n, 3);
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+
+    snprintf(path, sizeof(path), "%s/fifo.json", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    paths[0] = path;
+    assert_int_equal(kc_case_load_paths(&set, paths, 1, cat, &is), 1);
+    assert_int_equal(is.n, 1);
+    snprintf(want, sizeof(want), "%s: not a regular file", path);
+    assert_string_equal(is.lines[0], want);
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+    unlink(path);
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/d%d/up", dir, i);
+        unlink(path);
+        snprintf(path, sizeof(path), "%s/d%d/c.json", dir, i);
+        unlink(path);
+        snprintf(path, sizeof(path), "%s/d%d", dir, i);
+        rmdir(path);
+    }
+    rmdir(dir);
+}
+
+/* issue 14 defect 11: 200,000 keys in one object (a 2.4 MB case file): the
+ * repeated-key check is O(n log n), so this takes well under a second; the
+ * quadratic check it replaced took more than 20 s, past this test's ctest
+ * TIMEOUT. */
 #define BIG_NKEYS 200000
 
 static char *big_case(const char *extra)
@@ -607,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_load_dir),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_load_loops_and_fifos),
         cmocka_unit_test(test_many_keys),
         cmocka_unit_test(test_real_cases),
     };

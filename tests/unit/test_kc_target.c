@@ -258,6 +258,26 @@ static void test_secret_file(void **state)
     assert_string_equal(t->creds[0].access_key_secret, "file-secret");
     assert_false(t->creds[0].inline_secret);
     kc_target_free(t);
+    /* issue 14 defect 5: the first line is the secret; blank lines after it
+     * are dropped, a second non-empty line is an error that names the file
+     * and shows neither line */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("file-secret\r\n\n \t\n", f);
+    fclose(f);
+    assert_int_equal(kc_target_load(&t, prof, NULL, err, sizeof(err)), 0);
+    assert_string_equal(t->creds[0].access_key_secret, "file-secret");
+    kc_target_free(t);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("file-secret\nsecond-part\n", f);
+    fclose(f);
+    assert_int_equal(kc_target_load(&t, prof, NULL, err, sizeof(err)), -1);
+    assert_null(t);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "a second non-empty line"));
+    assert_null(strstr(err, "file-secret"));
+    assert_null(strstr(err, "second-part"));
     unlink(path);
     assert_int_equal(kc_target_load(&t, prof, NULL, err, sizeof(err)), -1);
     assert_non_null(
@@ -310,6 +330,16 @@ static void test_loopback(void **state)
     assert_false(kc_url_is_loopback("http://localhost.example.com"));
     assert_false(kc_url_is_loopback("https://kms.cn-hangzhou.aliyuncs.com"));
     assert_false(kc_url_is_loopback("garbage"));
+    /* issue 14 defect 13: octets are bounded, the IPv6 loopback in any form */
+    assert_false(kc_url_is_loopback("http://127.0.0.999/"));
+    assert_false(kc_url_is_loopback("http://127.256.0.1/"));
+    assert_false(kc_url_is_loopback("http://127.0.0.1.1/"));
+    assert_false(kc_url_is_loopback("http://127.0.0.1x/"));
+    assert_true(kc_url_is_loopback("http://127.255.255.254/"));
+    assert_true(kc_url_is_loopback("http://[0:0:0:0:0:0:0:1]:8/"));
+    assert_true(kc_url_is_loopback("http://[::0001]/"));
+    assert_false(kc_url_is_loopback("http://[::2]/"));
+    assert_false(kc_url_is_loopback("http://[::ffff:7f00:1]/"));
     kc_url_host("https://user@kms.example.com:443/x", host, sizeof(host));
     assert_string_equal(host, "kms.example.com");
 }
