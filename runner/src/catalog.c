@@ -22,6 +22,12 @@ static void entry_dispose(struct kc_catalog_entry *e)
     for (size_t i = 0; i < e->nmessages; i++)
         free(e->messages[i]);
     free(e->messages);
+    for (size_t i = 0; i < e->ndocumented; i++) {
+        free(e->documented[i].tmpl);
+        free(e->documented[i].scope);
+        free(e->documented[i].source);
+    }
+    free(e->documented);
     memset(e, 0, sizeof(*e));
 }
 
@@ -47,7 +53,8 @@ static int fail(char *err, size_t errlen, const char *display, const char *path,
 static int check_keys(const cJSON *obj, const char *display, const char *path,
                       char *err, size_t errlen)
 {
-    static const char *const known[] = {"code", "http_status", "message"};
+    static const char *const known[] = {"code", "http_status", "message",
+                                        "documented"};
     char p[KC_JSON_PATH_MAX];
     const cJSON *it = kc_json_unknown_member(obj, NULL, known,
                                              sizeof(known) / sizeof(known[0]));
@@ -84,6 +91,66 @@ static int parse_messages(struct kc_catalog_entry *e, const cJSON *arr,
     return 0;
 }
 
+/* One of "documented": {"template", "scope", "source"}, all non-empty
+ * strings; scope is "kms" or "gateway". */
+static int parse_wording(struct kc_catalog_wording *w, const cJSON *obj,
+                         const char *display, const char *path, char *err,
+                         size_t errlen)
+{
+    static const char *const known[] = {"template", "scope", "source"};
+    char p[KC_JSON_PATH_MAX];
+    const char *v[3] = {NULL, NULL, NULL};
+    const cJSON *it;
+
+    if (!cJSON_IsObject(obj))
+        return fail(err, errlen, display, path, "expected an object");
+    it = kc_json_unknown_member(obj, NULL, known, 3);
+    if (it) {
+        kc_json_path_key(p, sizeof(p), path, it->string);
+        return fail(err, errlen, display, p, "unknown key");
+    }
+    for (size_t i = 0; i < 3; i++) {
+        kc_json_path_key(p, sizeof(p), path, known[i]);
+        if (kc_json_string(obj, known[i], &v[i]) != KC_JSON_OK || !v[i][0])
+            return fail(err, errlen, display, p, "expected a non-empty string");
+    }
+    kc_json_path_key(p, sizeof(p), path, "scope");
+    if (strcmp(v[1], "kms") && strcmp(v[1], "gateway"))
+        return fail(err, errlen, display, p, "expected \"kms\" or \"gateway\"");
+    w->tmpl = strdup(v[0]);
+    w->scope = strdup(v[1]);
+    w->source = strdup(v[2]);
+    if (!w->tmpl || !w->scope || !w->source)
+        return fail(err, errlen, display, path, "out of memory");
+    return 0;
+}
+
+/* The optional "documented" array of an entry. */
+static int parse_documented(struct kc_catalog_entry *e, const cJSON *arr,
+                            const char *display, const char *path, char *err,
+                            size_t errlen)
+{
+    char p[KC_JSON_PATH_MAX];
+    int n = cJSON_GetArraySize(arr);
+
+    if (!arr)
+        return 0;
+    if (!cJSON_IsArray(arr) || n < 1)
+        return fail(err, errlen, display, path,
+                    "expected a non-empty array of wordings");
+    e->documented = calloc((size_t)n, sizeof(*e->documented));
+    if (!e->documented)
+        return fail(err, errlen, display, path, "out of memory");
+    for (int i = 0; i < n; i++) {
+        kc_json_path_index(p, sizeof(p), path, (size_t)i);
+        e->ndocumented++;
+        if (parse_wording(&e->documented[i], cJSON_GetArrayItem(arr, i),
+                          display, p, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int parse_entry(struct kc_catalog_entry *e, const cJSON *obj,
                        const char *display, const char *path, char *err,
                        size_t errlen)
@@ -109,8 +176,13 @@ static int parse_entry(struct kc_catalog_entry *e, const cJSON *obj,
                     "expected an HTTP status (100..599)");
     e->http_status = (int)status;
     kc_json_path_key(p, sizeof(p), path, "message");
-    return parse_messages(e, cJSON_GetObjectItemCaseSensitive(obj, "message"),
-                          display, p, err, errlen);
+    if (parse_messages(e, cJSON_GetObjectItemCaseSensitive(obj, "message"),
+                       display, p, err, errlen) != 0)
+        return -1;
+    kc_json_path_key(p, sizeof(p), path, "documented");
+    return parse_documented(e,
+                            cJSON_GetObjectItemCaseSensitive(obj, "documented"),
+                            display, p, err, errlen);
 }
 
 static int parse_entries(struct kc_catalog *c, const cJSON *arr,
@@ -304,16 +376,48 @@ bool kc_catalog_match_template(const char *tmpl, const char *message,
     return match_at(trimmed(tmpl), trimmed(message), args, nargs, 0);
 }
 
+void kc_catalog_set_seed_only(struct kc_catalog *c, bool on)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nentries; i++)
+        c->entries[i].seed_only = on;
+}
+
+int kc_catalog_match_which(const struct kc_catalog_entry *e,
+                           const char *message, const struct kc_arg *args,
+                           size_t nargs)
+{
+    if (!e)
+        return -1;
+    for (size_t i = 0; i < e->nmessages; i++) {
+        if (kc_catalog_match_template(e->messages[i], message, args, nargs))
+            return (int)i;
+    }
+    for (size_t i = 0; !e->seed_only && i < e->ndocumented; i++) {
+        if (kc_catalog_match_template(e->documented[i].tmpl, message, args,
+                                      nargs))
+            return (int)(e->nmessages + i);
+    }
+    return -1;
+}
+
+const char *kc_catalog_template_source(const struct kc_catalog_entry *e,
+                                       int which)
+{
+    if (!e || which < 0)
+        return NULL;
+    if ((size_t)which < e->nmessages)
+        return "seed";
+    if ((size_t)which - e->nmessages < e->ndocumented)
+        return e->documented[(size_t)which - e->nmessages].source;
+    return NULL;
+}
+
 bool kc_catalog_match(const struct kc_catalog_entry *e, const char *message,
                       const struct kc_arg *args, size_t nargs)
 {
-    if (!e)
-        return false;
-    for (size_t i = 0; i < e->nmessages; i++) {
-        if (kc_catalog_match_template(e->messages[i], message, args, nargs))
-            return true;
-    }
-    return false;
+    return kc_catalog_match_which(e, message, args, nargs) >= 0;
 }
 
 static bool template_has(const char *t, const char *name)

@@ -151,6 +151,61 @@ static void test_match_entry_variants(void **state)
     kc_catalog_free(c);
 }
 
+/* Other sources' wordings match, name their source, and go away with
+ * seed_only; a wording no source shows still fails. */
+static void test_documented_wordings(void **state)
+{
+    struct kc_catalog *c = NULL;
+    char err[256];
+    const struct kc_catalog_entry *e;
+    struct kc_arg args[] = {{"parameter name", "KeyId"}};
+    int w;
+
+    (void)state;
+    assert_int_equal(kc_catalog_load(&c, CATALOG, err, sizeof(err)), 0);
+    e = kc_catalog_find(c, "InternalFailure");
+    assert_int_equal(kc_catalog_match_which(e, "Internal Failure.", NULL, 0),
+                     0);
+    assert_string_equal(kc_catalog_template_source(e, 0), "seed");
+    w = kc_catalog_match_which(e, "Internal Failure", NULL, 0);
+    assert_true(w >= (int)e->nmessages);
+    assert_non_null(strstr(kc_catalog_template_source(e, w), "api-docs.json"));
+    assert_false(kc_catalog_match(e, "internal failure.", NULL, 0));
+    assert_null(kc_catalog_template_source(e, -1));
+    assert_null(
+        kc_catalog_template_source(e, (int)(e->nmessages + e->ndocumented)));
+    e = kc_catalog_find(c, "InvalidParameter");
+    assert_true(
+        kc_catalog_match(e, "The specified parameter is not valid.", args, 1));
+    assert_true(kc_catalog_match(
+        e, "The specified parameter KeyId is not valid.", args, 1));
+    assert_false(kc_catalog_match(
+        e, "The specified parameter Plaintext is not valid.", args, 1));
+    e = kc_catalog_find(c, "InvalidKeyMaterial");
+    assert_true(kc_catalog_match(e, "key material is invalid", NULL, 0));
+    assert_false(kc_catalog_match(e, "key material is invalid!", NULL, 0));
+    e = kc_catalog_find(c, "Forbidden.KeyNotFound");
+    assert_false(
+        kc_catalog_match(e, "The specified Key is not found", NULL, 0));
+    e = kc_catalog_find(c, "Forbidden.NoPermission");
+    assert_true(kc_catalog_match(e,
+                                 "This operation for acs:kms:cn-hangzhou:123:"
+                                 "key/k-1 is forbidden by permission system.",
+                                 NULL, 0));
+    kc_catalog_set_seed_only(c, true);
+    assert_false(kc_catalog_match(e,
+                                  "This operation for acs:kms:cn-hangzhou:123:"
+                                  "key/k-1 is forbidden by permission system.",
+                                  NULL, 0));
+    assert_true(kc_catalog_match(
+        e, "This operation is forbidden by permission system.", NULL, 0));
+    e = kc_catalog_find(c, "InvalidKeyMaterial");
+    assert_false(kc_catalog_match(e, "key material is invalid", NULL, 0));
+    kc_catalog_set_seed_only(c, false);
+    assert_true(kc_catalog_match(e, "key material is invalid", NULL, 0));
+    kc_catalog_free(c);
+}
+
 struct bad_row {
     const char *json;
     const char *err;
@@ -180,6 +235,22 @@ static const struct bad_row bad_rows[] = {
      "[\"m\"]}, {\"code\": \"A\", \"http_status\": 400, \"message\": "
      "[\"m\"]}]}",
      "t.json: $.errors[1].code: duplicate code"},
+    {"{\"errors\": [{\"code\": \"A\", \"http_status\": 400, \"message\": "
+     "[\"m\"], \"documented\": []}]}",
+     "t.json: $.errors[0].documented: expected a non-empty array of wordings"},
+    {"{\"errors\": [{\"code\": \"A\", \"http_status\": 400, \"message\": "
+     "[\"m\"], \"documented\": [{\"template\": \"n\", \"scope\": "
+     "\"kms\"}]}]}",
+     "t.json: $.errors[0].documented[0].source: expected a non-empty string"},
+    {"{\"errors\": [{\"code\": \"A\", \"http_status\": 400, \"message\": "
+     "[\"m\"], \"documented\": [{\"template\": \"n\", \"scope\": "
+     "\"kms-sdk-client\", \"source\": \"s\"}]}]}",
+     "t.json: $.errors[0].documented[0].scope: expected \"kms\" or "
+     "\"gateway\""},
+    {"{\"errors\": [{\"code\": \"A\", \"http_status\": 400, \"message\": "
+     "[\"m\"], \"documented\": [{\"template\": \"n\", \"scope\": "
+     "\"kms\", \"source\": \"s\", \"y\": 1}]}]}",
+     "t.json: $.errors[0].documented[0].y: unknown key"},
 };
 
 static void test_bad_catalogs(void **state)
@@ -216,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_match_table),
         cmocka_unit_test(test_match_entry_variants),
+        cmocka_unit_test(test_documented_wordings),
         cmocka_unit_test(test_bad_catalogs),
         cmocka_unit_test(test_missing_file),
     };

@@ -18,11 +18,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A wording another Alibaba source documents for the same error. */
+struct kc_catalog_wording {
+    char *tmpl;   /* "Internal Failure" */
+    char *scope;  /* "kms" or "gateway" */
+    char *source; /* where it is documented, one line */
+};
+
 struct kc_catalog_entry {
     char *code;      /* "Forbidden.KeyNotFound" */
     int http_status; /* 404 */
-    char **messages; /* templates, the documented text first */
+    char **messages; /* the seed's templates, the documented text first */
     size_t nmessages;
+    struct kc_catalog_wording *documented; /* other sources' wordings */
+    size_t ndocumented;
+    bool seed_only; /* match the seed's templates only (strict messages) */
 };
 
 struct kc_catalog {
@@ -55,6 +65,21 @@ void kc_catalog_free(struct kc_catalog *c); /* NULL-safe */
 /* The entry for code, or NULL. */
 const struct kc_catalog_entry *kc_catalog_find(const struct kc_catalog *c,
                                                const char *code);
+
+/* Restricts (on) or widens (off) every entry to the seed's templates. */
+void kc_catalog_set_seed_only(struct kc_catalog *c, bool on);
+
+/* The template message matches with args bound: 0..nmessages-1 for the
+ * seed's, nmessages+i for documented[i]; -1 when none matches. With
+ * seed_only set, documented wordings are not tried. */
+int kc_catalog_match_which(const struct kc_catalog_entry *e,
+                           const char *message, const struct kc_arg *args,
+                           size_t nargs);
+/* The source of template number which (as kc_catalog_match_which returns):
+ * "seed" for the seed's, else documented[i].source; NULL when out of range.
+ */
+const char *kc_catalog_template_source(const struct kc_catalog_entry *e,
+                                       int which);
 
 /* True when message matches one of e's templates with args bound. */
 bool kc_catalog_match(const struct kc_catalog_entry *e, const char *message,
