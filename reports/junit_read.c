@@ -257,23 +257,30 @@ static int parse_sections(struct kc_testcase *tc, const char *text, bool checks)
 /* ------------------------------------------------------------------ */
 /* Elements                                                            */
 
-/* Whether text is the text of one of our strict failures. */
-static bool is_strict_failure(const char *text)
+/* Whether text is the text of one of kmsconf's failures: its first line is
+ * the message (or, in older strict reports, the "failed checks: "
+ * list) and a section per check follows. */
+static bool is_our_failure(const char *text, const char *msg)
 {
-    return text &&
-           !strncmp(text, KC_JUNIT_STRICT_HEAD,
-                    KC_JUNIT_LIT_LEN(KC_JUNIT_STRICT_HEAD)) &&
-           strstr(text, "\n" KC_JUNIT_SECTION_CHECK);
+    if (!text || !strstr(text, "\n" KC_JUNIT_SECTION_CHECK))
+        return false;
+    if (!strncmp(text, KC_JUNIT_STRICT_HEAD,
+                 KC_JUNIT_LIT_LEN(KC_JUNIT_STRICT_HEAD)))
+        return true;
+    size_t n = msg ? strlen(msg) : 0;
+    return n && !strncmp(text, msg, n) &&
+           !strncmp(text + n, "\n" KC_JUNIT_SECTION_CHECK,
+                    KC_JUNIT_LIT_LEN("\n" KC_JUNIT_SECTION_CHECK));
 }
 
-/* <failure>/<error>: ours in strict mode lists its checks. */
+/* <failure>/<error>: ours lists its checks, each with its diagnosis. */
 static int rd_failure(struct kc_testcase *tc, const xmlNode *n)
 {
     int rc = -1;
     char *type = attr(n, "type");
     char *msg = attr(n, "message");
     char *text = text_of(n);
-    if (is_strict_failure(text)) {
+    if (is_our_failure(text, msg)) {
         rc = parse_sections(tc, strchr(text, '\n') + 1, true);
         goto out;
     }

@@ -136,14 +136,24 @@ static void w_attrf(struct wctx *c, const char *name, const char *fmt, ...)
     w_attr(c, name, buf);
 }
 
-static void w_text(struct wctx *c, const char *text)
+/* Text as CDATA sections, so that a consumer meets no entity at all (some
+ * cap entity expansions per document); every "]]>" inside is split between
+ * two sections ("]]" ends one, ">" starts the next). */
+static void w_cdata(struct wctx *c, const char *text)
 {
     char *clean = kc_junit_clean(text ? text : "", false);
     if (!clean) {
         c->rc = -1;
         return;
     }
-    w_check(c, xmlTextWriterWriteString(c->w, (const xmlChar *)clean));
+    char *p = clean;
+    for (char *end; (end = strstr(p, "]]>")) != NULL; p = end + 2) {
+        end[2] = '\0';
+        w_check(c, xmlTextWriterWriteCDATA(c->w, (const xmlChar *)p));
+        end[2] = '>';
+    }
+    if (*p || p == clean)
+        w_check(c, xmlTextWriterWriteCDATA(c->w, (const xmlChar *)p));
     free(clean);
 }
 
@@ -240,45 +250,66 @@ static void w_skipped(struct wctx *c, const struct kc_testcase *tc)
     kc_buf_dispose(&b);
 }
 
-static void w_one_failure(struct wctx *c, const char *elem,
-                          const struct kc_failure *f, const char *text)
+/* The message of a failing testcase's one element: "<check>: <message>"
+ * for every failed check, joined by "; ", on one line. */
+static void put_failure_message(struct kc_buf *b, const struct kc_testcase *tc)
 {
-    w_start(c, elem);
-    w_attr(c, "type", f && f->check ? f->check : elem);
-    w_attr(c, "message", f && f->message ? f->message : "");
-    if (text && text[0])
-        w_text(c, text);
-    w_end(c);
-}
-
-/* Strict: one element whose text lists every failed check. */
-static void w_strict_failure(struct wctx *c, const char *elem,
-                             const struct kc_testcase *tc)
-{
-    struct kc_buf b;
-    kc_buf_init(&b, WRITE_TEXT_MAX);
-    kc_buf_puts(&b, KC_JUNIT_STRICT_HEAD);
-    for (size_t i = 0; i < tc->nfailures; i++)
-        kc_buf_printf(&b, "%s%s", i ? ", " : "", tc->failures[i].check);
-    kc_buf_putc(&b, '\n');
     for (size_t i = 0; i < tc->nfailures; i++) {
         const struct kc_failure *f = &tc->failures[i];
         char *m = kc_junit_clean(f->message ? f->message : "", true);
-        kc_buf_printf(&b, KC_JUNIT_SECTION_CHECK "%s: %s\n", f->check,
+        kc_buf_printf(b, "%s%s: %s", i ? "; " : "", f->check, m ? m : "");
+        if (!m)
+            b->failed = true;
+        free(m);
+    }
+    if (!tc->nfailures)
+        kc_buf_puts(b, tc->outcome == KC_OUTCOME_ERROR ? "error" : "failure");
+}
+
+/* Its text: the message again (consumers that keep only the text still
+ * show it), then a section per check with its diagnosis, then (strict
+ * flavour, which has no <system-out> per testcase) the probe's sections. */
+static void put_failure_text(struct kc_buf *b, const struct kc_testcase *tc,
+                             const char *message, bool strict)
+{
+    kc_buf_printf(b, "%s\n", message);
+    for (size_t i = 0; i < tc->nfailures; i++) {
+        const struct kc_failure *f = &tc->failures[i];
+        char *m = kc_junit_clean(f->message ? f->message : "", true);
+        kc_buf_printf(b, KC_JUNIT_SECTION_CHECK "%s: %s\n", f->check,
                       m ? m : "");
+        if (!m)
+            b->failed = true;
         free(m);
         if (f->detail && f->detail[0]) {
-            kc_buf_puts(&b, f->detail);
+            kc_buf_puts(b, f->detail);
             if (f->detail[strlen(f->detail) - 1] != '\n')
-                kc_buf_putc(&b, '\n');
+                kc_buf_putc(b, '\n');
         }
     }
-    put_probe_sections(&b, tc);
-    if (b.failed)
+    if (strict)
+        put_probe_sections(b, tc);
+}
+
+/* One <failure> or <error> per failing testcase, whatever the number of
+ * failed checks: its type is the first failed check. */
+static void w_failure(struct wctx *c, const char *elem,
+                      const struct kc_testcase *tc, bool strict)
+{
+    struct kc_buf msg, text;
+    kc_buf_init(&msg, WRITE_TEXT_MAX);
+    kc_buf_init(&text, WRITE_TEXT_MAX);
+    put_failure_message(&msg, tc);
+    put_failure_text(&text, tc, kc_buf_str(&msg), strict);
+    if (msg.failed || text.failed)
         c->rc = -1;
-    w_one_failure(c, elem, tc->nfailures ? &tc->failures[0] : NULL,
-                  kc_buf_str(&b));
-    kc_buf_dispose(&b);
+    w_start(c, elem);
+    w_attr(c, "type", tc->nfailures ? tc->failures[0].check : elem);
+    w_attr(c, "message", kc_buf_str(&msg));
+    w_cdata(c, kc_buf_str(&text));
+    w_end(c);
+    kc_buf_dispose(&msg);
+    kc_buf_dispose(&text);
 }
 
 static void w_system_out(struct wctx *c, const struct kc_testcase *tc)
@@ -291,7 +322,7 @@ static void w_system_out(struct wctx *c, const struct kc_testcase *tc)
     if (b.failed)
         c->rc = -1;
     w_start(c, "system-out");
-    w_text(c, kc_buf_str(&b));
+    w_cdata(c, kc_buf_str(&b));
     w_end(c);
     kc_buf_dispose(&b);
 }
@@ -362,14 +393,7 @@ static void w_testcase(struct wctx *c, const struct wcase *w, bool strict)
         break;
     case KC_OUTCOME_FAIL:
     case KC_OUTCOME_ERROR:
-        if (strict) {
-            w_strict_failure(c, elem, tc);
-            break;
-        }
-        for (size_t i = 0; i < tc->nfailures; i++)
-            w_one_failure(c, elem, &tc->failures[i], tc->failures[i].detail);
-        if (!tc->nfailures)
-            w_one_failure(c, elem, NULL, NULL);
+        w_failure(c, elem, tc, strict);
         break;
     }
     if (!strict)
@@ -377,13 +401,12 @@ static void w_testcase(struct wctx *c, const struct wcase *w, bool strict)
     w_end(c);
 }
 
-static void w_counts(struct wctx *c, const struct kc_report *r, bool skipped)
+static void w_counts(struct wctx *c, const struct kc_report *r)
 {
     w_attrf(c, "tests", "%zu", r->ncases);
     w_attrf(c, "failures", "%zu", kc_report_count(r, KC_OUTCOME_FAIL));
     w_attrf(c, "errors", "%zu", kc_report_count(r, KC_OUTCOME_ERROR));
-    if (skipped)
-        w_attrf(c, "skipped", "%zu", kc_report_count(r, KC_OUTCOME_SKIP));
+    w_attrf(c, "skipped", "%zu", kc_report_count(r, KC_OUTCOME_SKIP));
     w_attrf(c, "time", "%.3f", nonneg(r->time_s));
 }
 
@@ -401,12 +424,34 @@ static void strict_timestamp(const struct kc_report *r,
     snprintf(out, ANT_TIMESTAMP_LEN + 1, "1970-01-01T00:00:00");
 }
 
+/* "<name> <target>" ("kmsconf refserver"), so that the suites of two
+ * targets stay apart when consumers merge reports; the report's name alone
+ * when it has no target or already ends with it. */
+static void w_suite_name(struct wctx *c, const struct kc_report *r)
+{
+    const char *name = r->name && r->name[0] ? r->name : "kmsconf";
+    const char *target = kc_report_prop(r, "kmsconf.target");
+    size_t nl = strlen(name), tl = target ? strlen(target) : 0;
+    if (!tl || (nl > tl && name[nl - tl - 1] == ' ' &&
+                !strcmp(name + nl - tl, target))) {
+        w_attr(c, "name", name);
+        return;
+    }
+    struct kc_buf b;
+    kc_buf_init(&b, WRITE_TEXT_MAX);
+    kc_buf_printf(&b, "%s %s", name, target);
+    if (b.failed)
+        c->rc = -1;
+    w_attr(c, "name", kc_buf_str(&b));
+    kc_buf_dispose(&b);
+}
+
 static void w_suite(struct wctx *c, const struct kc_report *r,
                     const struct wlist *cases, bool strict)
 {
     w_start(c, "testsuite");
-    w_attr(c, "name", r->name && r->name[0] ? r->name : "kmsconf");
-    w_counts(c, r, true);
+    w_suite_name(c, r);
+    w_counts(c, r);
     if (strict) {
         char ts[ANT_TIMESTAMP_LEN + 1];
         char host[HOST_NAME_MAX_LEN] = "localhost";
@@ -451,7 +496,7 @@ int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
     if (!strict) {
         w_start(&c, "testsuites");
         w_attr(&c, "name", r->name && r->name[0] ? r->name : "kmsconf");
-        w_counts(&c, r, false);
+        w_counts(&c, r);
     }
     w_suite(&c, r, &cases, strict);
     w_check(&c, xmlTextWriterEndDocument(c.w));

@@ -26,17 +26,21 @@ assert_grep '<failure type="status"' dev-code.xml
     fail "deviate-code: expected exactly the 2 h4/not-found testcases to fail"
 echo "ok"
 
-# Two checks fail on every testcase: the exchange is written once in the
-# failures (the second points to the first) and once in <system-out>.
+# Two checks fail on every testcase: one <failure> per testcase lists both;
+# the exchange is written once in it (the second check points to the first)
+# and once in <system-out>, as CDATA (no entities).
 "$KMSCONF" run -q --only 'protocol/illegal-timestamp/missing' \
     --refserver-arg --allow-deviations --refserver-arg --deviate \
     --refserver-arg status --refserver-arg --deviate --refserver-arg message \
     -o dev-two.xml >dev-two.out 2>&1
 assert_exit 1 $? "two deviations"
-[ "$(grep -c '<failure ' dev-two.xml)" = 4 ] || fail "two deviations: 4 failures"
+[ "$(grep -c '<failure ' dev-two.xml)" = 2 ] ||
+    fail "two deviations: one failure per testcase, 2 in all"
+[ "$(grep -c '<failure type="status" message="status: [^"]*; message: ' dev-two.xml)" = 2 ] ||
+    fail "two deviations: each failure's message should list both checks"
 [ "$(grep -c '(exchange: see check status)' dev-two.xml)" = 2 ] ||
     fail "two deviations: the second failure should point to the first"
-[ "$(grep -c '^&gt; POST ' dev-two.xml)" = 4 ] ||
+[ "$(grep -c '^> POST ' dev-two.xml)" = 4 ] ||
     fail "two deviations: each exchange once in a failure, once in system-out"
 echo "ok: two failed checks share one transcript"
 
@@ -93,7 +97,7 @@ strict_setup() {
         --refserver-arg --deviate --refserver-arg "$dev" \
         -o "strict-$dev.xml" >"strict-$dev.out" 2>&1
     assert_exit 1 $? "deviation $dev: $(tail -n 3 "strict-$dev.out")"
-    [ "$(grep -c '<error type="setup" message="setup step 1 (CreateKey) answered HTTP 200 with '"$text" "strict-$dev.xml")" = 16 ] ||
+    [ "$(grep -c '<error type="setup" message="setup: setup step 1 (CreateKey) answered HTTP 200 with '"$text" "strict-$dev.xml")" = 16 ] ||
         fail "deviation $dev: expected 16 setup errors with '$text'"
     assert_no_grep '<failure ' "strict-$dev.xml"
     [ "$(grep -c '<testcase ' "strict-$dev.xml")" = 18 ] ||
@@ -118,7 +122,7 @@ assert_exit 0 $? "setup case against the truth: $(tail -n 3 setup-truth.out)"
     --refserver-arg --deviate --refserver-arg success-error-envelope \
     -o setup-dev.xml >setup-dev.out 2>&1
 assert_exit 1 $? "deviation success-error-envelope, a step without save"
-[ "$(grep -c '<error type="setup" message="setup step 1 (ListKeys) answered HTTP 200 with an error envelope' setup-dev.xml)" = 2 ] ||
+[ "$(grep -c '<error type="setup" message="setup: setup step 1 (ListKeys) answered HTTP 200 with an error envelope' setup-dev.xml)" = 2 ] ||
     fail "success-error-envelope: a step without save should fail too"
 echo "ok: a 2xx error envelope fails a setup step that saves nothing"
 
@@ -140,7 +144,7 @@ assert_exit 0 $? "teardown case against the truth: $(tail -n 3 teardown-truth.ou
     --refserver-arg --deviate --refserver-arg success-request-id-repeated \
     -o teardown-dev.xml >teardown-dev.out 2>&1
 assert_exit 1 $? "deviation success-request-id-repeated"
-[ "$(grep -c '<failure type="request-id-unique" message="teardown step 2: RequestId' teardown-dev.xml)" = 2 ] ||
+[ "$(grep -c '<failure type="request-id-unique" message="request-id-unique: teardown step 2: RequestId' teardown-dev.xml)" = 2 ] ||
     fail "success-request-id-repeated: expected the second teardown answer to fail request-id-unique on both testcases"
 [ "$(grep -o '<failure type="[^"]*"' teardown-dev.xml | sort -u | wc -l)" = 1 ] ||
     fail "success-request-id-repeated: another check failed too"

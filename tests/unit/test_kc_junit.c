@@ -33,6 +33,14 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+static size_t count_of(const char *s, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, what)) != NULL; p += strlen(what))
+        n++;
+    return n;
+}
+
 static struct kc_report *sample(void)
 {
     struct kc_report *r = fx_report("kms-refserver");
@@ -102,12 +110,26 @@ static void test_mapping(void **state)
     char *xml = NULL, err[512];
     assert_int_equal(kc_junit_write_mem(r, false, &xml, err, sizeof(err)), 0);
     assert_non_null(strstr(xml, "<testsuites name=\"kmsconf\" tests=\"4\" "
-                                "failures=\"1\" errors=\"1\" time=\"1.500\">"));
-    assert_non_null(strstr(xml, "skipped=\"1\""));
+                                "failures=\"1\" errors=\"1\" skipped=\"1\" "
+                                "time=\"1.500\">"));
+    /* a suite per target, so that merged reports of two stay apart */
+    assert_non_null(strstr(xml, "<testsuite name=\"kmsconf kms-refserver\" "
+                                "tests=\"4\" failures=\"1\" errors=\"1\" "
+                                "skipped=\"1\""));
+    /* one <failure> for the two failed checks: the message lists both, the
+     * text repeats it and then each check's diagnosis, as CDATA */
+    assert_int_equal(count_of(xml, "<failure "), 1);
     assert_non_null(strstr(
-        xml, "<failure type=\"status\" message=\"status check failed for "
-             "keys/describe-missing\">expected X\ngot Y</failure>"));
-    assert_non_null(strstr(xml, "<failure type=\"message\""));
+        xml, "<failure type=\"status\" message=\"status: status check failed "
+             "for keys/describe-missing; message: message check failed for "
+             "keys/describe-missing\"><![CDATA[status: status check failed "
+             "for keys/describe-missing; message: message check failed for "
+             "keys/describe-missing\n@@ check status: status check failed for "
+             "keys/describe-missing\nexpected X\ngot Y\n@@ check message: "));
+    /* the transcript as CDATA too: no entity in the whole document */
+    assert_non_null(strstr(xml, "<system-out><![CDATA[@@ request-id: "));
+    assert_null(strstr(xml, "&lt;"));
+    assert_null(strstr(xml, "&gt;"));
     assert_non_null(strstr(xml, "<error type=\"setup\""));
     assert_non_null(strstr(xml, "<skipped message=\"missing-credential: "
                                 "target has no in-debt credential\"/>"));
@@ -117,7 +139,9 @@ static void test_mapping(void **state)
     assert_true(v && t && g && c && v < t && t < g && g < c);
     free(xml);
     assert_int_equal(kc_junit_write_mem(r, true, &xml, err, sizeof(err)), 0);
-    assert_non_null(strstr(xml, "failed checks: status, message\n"));
+    assert_int_equal(count_of(xml, "<failure "), 1);
+    assert_non_null(strstr(xml, "CDATA[status: status check failed"));
+    assert_non_null(strstr(xml, "\n@@ transcript\n> POST / HTTP/1.1\n"));
     assert_non_null(strstr(xml, "timestamp=\"2026-11-28T00:00:00\""));
     assert_null(strstr(xml, "<testsuites"));
     free(xml);

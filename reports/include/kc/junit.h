@@ -1,11 +1,14 @@
 /*
  * kc_junit: JUnit XML writer and reader for the report model.
  *
- * Default mode writes a <testsuites> document valid against the Jenkins
- * JUnit schema (junit-10.xsd): one <failure> per failed check and a
- * <system-out> per testcase with the probe's RequestId and transcript.
- * Strict mode writes a <testsuite> document valid against the Ant JUnit
- * schema: one <failure> per testcase whose text lists every failed check.
+ * Both modes write one <failure> per failing testcase whose message lists
+ * every failed check and whose CDATA text repeats it and then gives each
+ * check's diagnosis (the reader splits it back into one failure per check).
+ * Default mode writes a <testsuites> document valid against the project's
+ * Jenkins-style schema with a CDATA <system-out> per testcase holding the
+ * probe's RequestId and transcript; strict mode writes a <testsuite>
+ * document valid against the Ant JUnit schema, the probe's sections at the
+ * end of the failure's text.
  * docs/reports.md describes the exact mapping.
  *
  * One module, two files with one job each: junit_write.c (kc_junit_write,
