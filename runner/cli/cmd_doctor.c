@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 #include <libxml/parser.h>
@@ -74,6 +75,28 @@ static int on_opt(void *ctx, int id, const char *value)
     return 0;
 }
 
+/* A name from the answer as the console may show it (see
+ * kc_preflight_name_shaped), else "?". */
+static const char *shown(const char *name)
+{
+    return name && kc_preflight_name_shaped(name) ? name : "?";
+}
+
+/* The answer's media type when it is one of the usual ones, else a word:
+ * the header is the server's text and could echo the request. */
+static const char *media_type(const char *ct)
+{
+    static const char *const known[] = {"application/json", "text/xml",
+                                        "application/xml", "text/html",
+                                        "text/plain"};
+    size_t n = ct ? strcspn(ct, "; ") : 0;
+    for (size_t i = 0; ct && i < sizeof(known) / sizeof(known[0]); i++) {
+        if (strlen(known[i]) == n && !strncasecmp(ct, known[i], n))
+            return known[i];
+    }
+    return ct ? "(another type)" : "(none)";
+}
+
 /* The members of a JSON error body, or the root and children of an XML
  * one, as one line into out. */
 static void envelope_shape(const struct kc_http_resp *resp, bool xml, char *out,
@@ -87,7 +110,8 @@ static void envelope_shape(const struct kc_http_resp *resp, bool xml, char *out,
         kc_buf_puts(&b, cJSON_IsObject(j) ? "JSON {" : "not a JSON object");
         for (const cJSON *m = cJSON_IsObject(j) ? j->child : NULL; m;
              m = m->next)
-            kc_buf_printf(&b, "%s%s", m == j->child ? "" : ", ", m->string);
+            kc_buf_printf(&b, "%s%s", m == j->child ? "" : ", ",
+                          shown(m->string));
         if (cJSON_IsObject(j))
             kc_buf_putc(&b, '}');
         cJSON_Delete(j);
@@ -97,12 +121,12 @@ static void envelope_shape(const struct kc_http_resp *resp, bool xml, char *out,
             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
         xmlNodePtr root = d ? xmlDocGetRootElement(d) : NULL;
         kc_buf_printf(&b, root ? "XML <%s> {" : "not XML",
-                      root ? (const char *)root->name : "");
+                      root ? shown((const char *)root->name) : "");
         const char *sep = "";
         for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next) {
             if (n->type != XML_ELEMENT_NODE)
                 continue;
-            kc_buf_printf(&b, "%s%s", sep, (const char *)n->name);
+            kc_buf_printf(&b, "%s%s", sep, shown((const char *)n->name));
             sep = ", ";
         }
         if (root)
@@ -131,7 +155,7 @@ static void show_envelope(struct kc_http *http, const struct kc_target *t,
         envelope_shape(&x.resp, xml, shape, sizeof(shape));
         printf("error envelope (%s): HTTP %ld, %s, Content-Type %s\n",
                xml ? "XML" : "JSON", x.resp.status, shape,
-               x.resp.content_type ? x.resp.content_type : "(none)");
+               media_type(x.resp.content_type));
     }
     kc_client_exchange_dispose(&x);
 }

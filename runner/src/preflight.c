@@ -62,6 +62,18 @@ static void copy_str(char *dst, size_t n, const cJSON *obj, const char *key)
     snprintf(dst, n, "%s", cJSON_IsString(v) ? v->valuestring : "");
 }
 
+bool kc_preflight_name_shaped(const char *s)
+{
+    if (!(*s >= 'A' && *s <= 'Z'))
+        return false;
+    for (; *s; s++) {
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+              (*s >= '0' && *s <= '9') || *s == '.'))
+            return false;
+    }
+    return true;
+}
+
 static const char *what_body(const struct kc_http_resp *resp)
 {
     const char *ct = resp->content_type ? resp->content_type : "";
@@ -90,15 +102,12 @@ static enum kc_pf_verdict no_answer(const struct kc_target *t,
     return unreachable ? KC_PF_UNREACHABLE : KC_PF_BAD_ANSWER;
 }
 
-/* Judges a KMS error answer (Code present) of credential cred. */
+/* Judges a KMS error answer (out->code set) of credential cred. */
 static enum kc_pf_verdict error_answer(const struct kc_credential *cred,
-                                       const cJSON *body,
                                        struct kc_pf_result *out)
 {
-    char msg[160];
     const char *id = cred->access_key_id;
 
-    copy_str(msg, sizeof(msg), body, "Message");
     if (code_in(out->code, bad_secret_codes, NAMES(bad_secret_codes))) {
         kc_err_set(out->line, sizeof(out->line),
                    "credential '%s' (AccessKeyId %.64s): the target rejected "
@@ -137,8 +146,8 @@ static enum kc_pf_verdict error_answer(const struct kc_credential *cred,
         return KC_PF_NOT_KMS;
     }
     kc_err_set(out->line, sizeof(out->line),
-               "credential '%s': ListKeys answered HTTP %ld %s: %.120s",
-               cred->name, out->status, out->code, msg);
+               "credential '%s': ListKeys answered HTTP %ld %s", cred->name,
+               out->status, out->code);
     return KC_PF_REFUSED;
 }
 
@@ -164,6 +173,10 @@ static enum kc_pf_verdict judge(const struct kc_target *t,
 
     if (cJSON_IsObject(body)) {
         copy_str(out->code, sizeof(out->code), body, "Code");
+        if (out->code[0] && !kc_preflight_name_shaped(out->code))
+            snprintf(out->code, sizeof(out->code),
+                     "(a Code not shaped as "
+                     "one)");
         copy_str(out->request_id, sizeof(out->request_id), body, "RequestId");
     }
     if (!kms_marks(resp, out->request_id)) {
@@ -177,7 +190,7 @@ static enum kc_pf_verdict judge(const struct kc_target *t,
                    "credential '%s': ListKeys answered HTTP %ld in %.0f ms",
                    cred->name, resp->status, out->rtt_ms);
     } else if (out->code[0]) {
-        v = error_answer(cred, body, out);
+        v = error_answer(cred, out);
     } else {
         v = KC_PF_REFUSED;
         kc_err_set(out->line, sizeof(out->line),

@@ -230,6 +230,34 @@ static void refused_matters_for_default_only(void **state)
     assert_non_null(strstr(r.line, "Forbidden.InDebt"));
 }
 
+/* Text from the server reaches the console only shaped as a code: an
+ * answer that echoes a signature (V1 base64, V3 hex) in Code or Message
+ * does not print it. */
+static void echoed_text_is_not_printed(void **state)
+{
+    struct kc_pf_result r;
+    static const char v1[] =
+        "{\"Code\":\"kRA2cnpJVacIhDMzg/IvPCaP+Bk=\",\"Message\":"
+        "\"canary-message\",\"RequestId\":\"" RID "\"}";
+    static const char v3[] =
+        "{\"Code\":"
+        "\"4f1c9a0e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a29180706f5e4d3c2b1a09f8e\","
+        "\"RequestId\":\"" RID "\"}";
+    struct answer a = {403, "application/json", v1, 0};
+    assert_int_equal(ask(*state, "in-debt", a, &r), KC_PF_REFUSED);
+    assert_null(strstr(r.line, "kRA2cnpJ"));
+    assert_null(strstr(r.line, "canary-message"));
+    a.body = v3;
+    assert_int_equal(ask(*state, "in-debt", a, &r), KC_PF_REFUSED);
+    assert_null(strstr(r.line, "4f1c9a0e"));
+    assert_true(kc_preflight_name_shaped("Forbidden.KeyNotFound"));
+    assert_true(kc_preflight_name_shaped("HttpStatus"));
+    assert_false(kc_preflight_name_shaped("4f1c9a0e"));
+    assert_false(kc_preflight_name_shaped("kRA2cnpJVacI="));
+    assert_false(kc_preflight_name_shaped("A+b/c="));
+    assert_false(kc_preflight_name_shaped(""));
+}
+
 static void closed_port_and_silence(void **state)
 {
     (void)state;
@@ -279,6 +307,7 @@ int main(void)
         cmocka_unit_test(clock_says_by_how_much),
         cmocka_unit_test(not_kms),
         cmocka_unit_test(refused_matters_for_default_only),
+        cmocka_unit_test(echoed_text_is_not_printed),
         cmocka_unit_test(closed_port_and_silence),
     };
     assert_int_equal(kc_http_global_init(), 0);

@@ -82,6 +82,15 @@ enum kc_exit kc_preflight_run(const struct kc_target *t,
                               const struct kc_case *const *cases, size_t n,
                               FILE *out, FILE *err, bool verbose);
 
+/*
+ * Whether s reads as an error code or an envelope member name
+ * ("Forbidden.KeyNotFound", "HttpStatus"): an upper-case letter, then
+ * letters, digits and dots. Text from a server reaches the console only in
+ * this shape, so that an answer echoing the request cannot print its
+ * signature there (a V1 signature has '=', a V3 one is lower-case hex).
+ */
+bool kc_preflight_name_shaped(const char *s);
+
 /* Stable short name: "ok", "refused", "unreachable", "not-kms", ... */
 const char *kc_preflight_verdict_name(enum kc_pf_verdict v);
 
