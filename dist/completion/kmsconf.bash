@@ -3,8 +3,7 @@
 _kmsconf_options() {
     case "$1" in
     run) echo "--target --endpoint --insecure --cacert --cases --suite -j
-        --jobs --connect-timeout --timeout -o --output --junit-strict -v
-        --verbose -q --quiet --format --expect --refserver-arg --only --tag
+        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --only --tag
         --skip-tag --read-only --shard --help" ;;
     lint) echo "--cases --suite --quiet --target --help" ;;
     list) echo "--cases --suite --json --only --tag --skip-tag --read-only
@@ -49,7 +48,7 @@ _kmsconf() {
         COMPREPLY=($(compgen -W "json xml both" -- "$cur"))
         return
         ;;
-    --target | --cacert | --expect | -o | --output | --html | --catalog | \
+    --target | --cacert | --expect | -o | --html | --catalog | \
         --from | --check)
         # shellcheck disable=SC2207
         COMPREPLY=($(compgen -f -- "$cur"))

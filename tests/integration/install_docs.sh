@@ -58,8 +58,8 @@ complete_line() {
 }
 [ "$(complete_line "kmsconf ru")" = run ] || fail "bash: 'kmsconf ru'"
 [ "$(complete_line "kmsconf m")" = "merge matrix" ] || fail "bash: 'kmsconf m'"
-[ "$(complete_line "kmsconf run --jo")" = --jobs ] ||
-    fail "bash: 'kmsconf run --jo': $(complete_line "kmsconf run --jo")"
+[ "$(complete_line "kmsconf run --conn")" = --connect-timeout ] ||
+    fail "bash: 'kmsconf run --conn': $(complete_line "kmsconf run --conn")"
 [ "$(complete_line "kmsconf run --format ")" = "json xml both" ] ||
     fail "bash: --format values"
 [ "$(complete_line "kmsconf help ex")" = expect ] || fail "bash: help ex"

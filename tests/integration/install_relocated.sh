@@ -20,11 +20,13 @@ for f in bin/kmsconf bin/kms-refserver share/kmsconf/suite/catalog.json \
 done
 [ -L p/share/kmsconf/suite ] && fail "suite installed as a link"
 
-# no build or source path inside the binaries
+# no build or source path to look data up in inside the binaries (a
+# sanitizer build keeps the source file names of its diagnostics: GCC's
+# UBSan ignores -ffile-prefix-map, so only those .c names may appear)
 for b in kmsconf kms-refserver; do
-    strings "p/bin/$b" >"$b.strings"
-    assert_no_grep "$KC_SOURCE_DIR" "$b.strings"
-    assert_no_grep "$KC_BUILD_DIR" "$b.strings"
+    strings "p/bin/$b" | grep -F -e "$KC_SOURCE_DIR" -e "$KC_BUILD_DIR" |
+        grep -Ev "^$KC_SOURCE_DIR/[a-z/_]+\.[ch]\$" >"$b.paths"
+    [ -s "$b.paths" ] && fail "$b has build paths: $(head -2 "$b.paths")"
 done
 
 # moved elsewhere, with fewer cases than the source tree: the run must use
