@@ -10,9 +10,10 @@
 #include "kc/junit.h"
 #include "kc/catalog.h"
 #include "kc/matrix.h"
+#include "locate.h"
 #include "opts.h"
 
-#define DEFAULT_CATALOG KC_SOURCE_DIR "/suite/catalog.json"
+#define CATALOG_PATH_MAX 4096
 
 static void matrix_usage(FILE *f)
 {
@@ -127,8 +128,32 @@ static int write_matrix(const struct matrix_args *a,
     return a->html ? write_html(a->html, mi) : 0;
 }
 
+/* --catalog, else the located suite's catalog.json (into buf); NULL after
+ * printing where the suite was looked for. */
+static const char *catalog_path(const struct matrix_args *a, char *buf,
+                                size_t len)
+{
+    char looked[KC_LOCATE_LOOKED_MAX];
+    const char *suite;
+
+    if (a->catalog)
+        return a->catalog;
+    suite = kc_locate(KC_LOCATE_SUITE, looked, sizeof(looked));
+    if (!suite) {
+        fprintf(stderr,
+                "kmsconf matrix: no suite folder with catalog.json found "
+                "(looked in %s)\n",
+                looked);
+        return NULL;
+    }
+    snprintf(buf, len, "%s/catalog.json", suite);
+    return buf;
+}
+
 enum kc_exit kc_cmd_matrix(int argc, char **argv)
 {
+    char catalog[CATALOG_PATH_MAX];
+    const char *catalog_file;
     struct matrix_args a = {0};
     struct kc_report **in = calloc((size_t)argc + 1, sizeof(*in));
     const char **labels = calloc((size_t)argc + 1, sizeof(*labels));
@@ -146,8 +171,10 @@ enum kc_exit kc_cmd_matrix(int argc, char **argv)
         rc = kc_opts_parse_exit(prc);
         goto out;
     }
-    if (kc_catalog_load(&cat, a.catalog ? a.catalog : DEFAULT_CATALOG, err,
-                        sizeof(err))) {
+    catalog_file = catalog_path(&a, catalog, sizeof(catalog));
+    if (!catalog_file)
+        goto out;
+    if (kc_catalog_load(&cat, catalog_file, err, sizeof(err))) {
         fprintf(stderr, "kmsconf matrix: %s\n", err);
         goto out;
     }

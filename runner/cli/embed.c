@@ -1,5 +1,6 @@
 /* kc_embed: start and stop the bundled kms-refserver. */
 #include "embed.h"
+#include "locate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,17 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef KC_REFSERVER_PATH
-#define KC_REFSERVER_PATH "kms-refserver"
-#endif
-
 #define MAX_ARGS 64
-
-const char *kc_embed_binary(void)
-{
-    const char *env = getenv("KMSCONF_REFSERVER");
-    return env && *env ? env : KC_REFSERVER_PATH;
-}
 
 static long now_ms(void)
 {
@@ -109,11 +100,21 @@ static void fail_start(struct kc_embed *e, const char *bin, const char *what,
 int kc_embed_start(struct kc_embed *e, const char *const *args, size_t nargs,
                    int timeout_ms, char *err, size_t errlen)
 {
-    const char *bin = kc_embed_binary();
+    char looked[KC_LOCATE_LOOKED_MAX];
+    const char *bin = kc_locate(KC_LOCATE_REFSERVER, looked, sizeof(looked));
     char *argv[MAX_ARGS + 4];
     int pipefd[2];
     memset(e, 0, sizeof(*e));
     e->out_fd = e->err_fd = -1;
+    if (!bin) {
+        snprintf(err, errlen, "kms-refserver not found (looked in %s)", looked);
+        return -1;
+    }
+    if (access(bin, X_OK) != 0) {
+        snprintf(err, errlen, "kms-refserver %s (from $%s): %s", bin,
+                 kc_locate_env_name(KC_LOCATE_REFSERVER), strerror(errno));
+        return -1;
+    }
     if (nargs > MAX_ARGS) {
         snprintf(err, errlen, "too many --refserver-arg options (max %d)",
                  MAX_ARGS);

@@ -2,8 +2,9 @@
  * kc_embed: the bundled kms-refserver as the default target of
  * `kmsconf run`.
  *
- * The binary is $KMSCONF_REFSERVER when set, else the compile-time
- * KC_REFSERVER_PATH. It is started with "--listen 127.0.0.1:0" plus the
+ * The binary is the one kc_locate finds ($KMSCONF_REFSERVER, beside the
+ * executable, the install prefix); when there is none the error names
+ * where it looked. It is started with "--listen 127.0.0.1:0" plus the
  * caller's extra arguments, in its own process group (a Ctrl-C on the
  * terminal reaches kmsconf only, so teardown can still talk to it). Its
  * first stdout line is its URL, read with poll() within a bounded time. Its
@@ -23,9 +24,6 @@ struct kc_embed {
     int err_fd;    /* its stderr file */
     char url[256]; /* "http://127.0.0.1:<port>" */
 };
-
-/* The binary that kc_embed_start runs. */
-const char *kc_embed_binary(void);
 
 /* Starts the server; waits at most timeout_ms for its URL. 0, or -1 with
  * a one-line reason in err (nothing left running). */

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "kc/err.h"
+#include "locate.h"
 
 #define OPTS_PATH_MAX 4096 /* a folder or file path built here */
 
@@ -135,20 +136,25 @@ int kc_opts_select(const char *cmd, struct kc_select *s, int id,
 
 const char *kc_opts_cases_dir(const char *given)
 {
-    const char *env = getenv("KMSCONF_CASES_DIR");
-
-    if (given)
-        return given;
-    return env && env[0] ? env : KC_SOURCE_DIR "/cases";
+    return given ? given : kc_locate(KC_LOCATE_CASES, NULL, 0);
 }
 
 const char *kc_opts_suite_dir(const char *given)
 {
-    const char *env = getenv("KMSCONF_SUITE_DIR");
+    return given ? given : kc_locate(KC_LOCATE_SUITE, NULL, 0);
+}
 
-    if (given)
-        return given;
-    return env && env[0] ? env : KC_SOURCE_DIR "/suite";
+/* "kmsconf <cmd>: no <what> found (looked in ...)" for a NULL folder. */
+static int report_missing(const char *cmd, enum kc_locate_item item,
+                          const char *what)
+{
+    char looked[KC_LOCATE_LOOKED_MAX];
+
+    if (kc_locate(item, looked, sizeof(looked)))
+        return 0;
+    fprintf(stderr, "kmsconf %s: no %s found (looked in %s)\n", cmd, what,
+            looked);
+    return -1;
 }
 
 /* dir relative to the working folder when it lies below it (shorter
@@ -176,6 +182,11 @@ enum kc_exit kc_opts_load(const char *cmd, const char *suite_dir,
 
     if (nissues)
         *nissues = 0;
+    if ((!suite_dir && report_missing(cmd, KC_LOCATE_SUITE,
+                                      "suite folder with catalog.json")) ||
+        (!cases_dir && npaths == 0 &&
+         report_missing(cmd, KC_LOCATE_CASES, "cases folder")))
+        return KC_EXIT_USAGE;
     snprintf(path, sizeof(path), "%s/catalog.json", suite_dir);
     if (kc_catalog_load(cat, path, err, sizeof(err)) != 0) {
         fprintf(stderr, "kmsconf %s: %s\n", cmd, err);

@@ -82,9 +82,10 @@ void kc_opts_usage(FILE *out, const char *usage, const char *about,
 int kc_opts_select(const char *cmd, struct kc_select *s, int id,
                    const char *value);
 
-/* The case folder: given (when not NULL), else $KMSCONF_CASES_DIR, else
- * KC_SOURCE_DIR "/cases". Same for the suite folder ($KMSCONF_SUITE_DIR,
- * KC_SOURCE_DIR "/suite"). The result is given or static storage. */
+/* The case folder: given (when not NULL), else the one kc_locate finds
+ * ($KMSCONF_CASES_DIR, beside the executable, the install prefix), else
+ * NULL. Same for the suite folder. The result is given or static storage;
+ * kc_opts_load reports a NULL folder in one line naming where it looked. */
 const char *kc_opts_cases_dir(const char *given);
 const char *kc_opts_suite_dir(const char *given);
 

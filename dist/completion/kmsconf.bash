@@ -1,0 +1,75 @@
+# bash completion for kmsconf (installed as
+# share/bash-completion/completions/kmsconf).
+_kmsconf_options() {
+    case "$1" in
+    run) echo "--target --endpoint --insecure --cacert --cases --suite -j
+        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --only --tag
+        --skip-tag --read-only --shard --help" ;;
+    lint) echo "--cases --suite --quiet --target --help" ;;
+    list) echo "--cases --suite --json --only --tag --skip-tag --read-only
+        --shard --help" ;;
+    coverage) echo "--cases --suite --json --only --tag --skip-tag
+        --read-only --shard --help" ;;
+    sweep) echo "--target --endpoint --dry-run --credential --label
+        --insecure --cacert --help" ;;
+    diff) echo "--markdown --json --fail-on --force --help" ;;
+    merge) echo "-o --force --junit-strict --help" ;;
+    matrix) echo "--cases --html --catalog --help" ;;
+    expect) echo "--from -o --check --help" ;;
+    esac
+}
+
+_kmsconf() {
+    local cur prev cmd
+    local commands="run lint list coverage sweep diff merge matrix expect
+        help version"
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD - 1]}
+    COMPREPLY=()
+    if [ "$COMP_CWORD" -eq 1 ]; then
+        # shellcheck disable=SC2207 # word lists without spaces
+        COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+        return
+    fi
+    cmd=${COMP_WORDS[1]}
+    if [ "$cmd" = help ]; then
+        # shellcheck disable=SC2207
+        COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+        return
+    fi
+    case "$prev" in
+    --cases | --suite)
+        # shellcheck disable=SC2207
+        COMPREPLY=($(compgen -d -- "$cur"))
+        return
+        ;;
+    --format)
+        # shellcheck disable=SC2207
+        COMPREPLY=($(compgen -W "json xml both" -- "$cur"))
+        return
+        ;;
+    --target | --cacert | --expect | -o | --html | --catalog | \
+        --from | --check)
+        # shellcheck disable=SC2207
+        COMPREPLY=($(compgen -f -- "$cur"))
+        return
+        ;;
+    esac
+    if [[ $cur == -* ]]; then
+        # shellcheck disable=SC2207
+        COMPREPLY=($(compgen -W "$(_kmsconf_options "$cmd")" -- "$cur"))
+    else
+        # shellcheck disable=SC2207
+        COMPREPLY=($(compgen -f -- "$cur"))
+    fi
+}
+complete -o filenames -F _kmsconf kmsconf
+
+_kms_refserver() {
+    local cur=${COMP_WORDS[COMP_CWORD]}
+    # shellcheck disable=SC2207
+    COMPREPLY=($(compgen -W "--listen --port-file --config --print-config
+        --latency-ms --request-log --deviate --deviate-code
+        --allow-deviations --help --version" -- "$cur"))
+}
+complete -o default -F _kms_refserver kms-refserver
