@@ -21,6 +21,7 @@
 #include "junit_sections.h"
 #include "kc/codec.h"
 #include "kc/err.h"
+#include "kc/outfile.h"
 
 /* Largest text the writer builds for one element or attribute. */
 #define WRITE_TEXT_MAX ((size_t)256 * 1024 * 1024)
@@ -517,65 +518,6 @@ out:
     return rc;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* Writes data to path through a temporary file in the same directory. */
-static int write_atomic(const char *path, const char *data, char *err,
-                        size_t errlen)
-{
-    int rc = -1;
-    int fd = -1;
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
-        kc_err_set(err, errlen, "%s: out of memory", path);
-        return -1;
-    }
-    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        kc_err_set(err, errlen, "%s: cannot create a temporary file: %s", path,
-                   strerror(errno));
-        goto out;
-    }
-    if (write_all(fd, data, strlen(data)) || fsync(fd)) {
-        kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        goto out;
-    }
-    fchmod(fd, 0644);
-    if (close(fd)) {
-        fd = -1;
-        kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        goto out;
-    }
-    fd = -1;
-    if (rename(tmp, path)) {
-        kc_err_set(err, errlen, "%s: cannot rename the temporary file: %s",
-                   path, strerror(errno));
-        goto out;
-    }
-    rc = 0;
-out:
-    if (fd >= 0)
-        close(fd);
-    if (rc)
-        unlink(tmp);
-    free(tmp);
-    return rc;
-}
-
 int kc_junit_write(const struct kc_report *r, const char *path, bool strict,
                    char *err, size_t errlen)
 {
@@ -589,7 +531,7 @@ int kc_junit_write(const struct kc_report *r, const char *path, bool strict,
             rc = -1;
         }
     } else {
-        rc = write_atomic(path, xml, err, errlen);
+        rc = kc_outfile_write(path, xml, strlen(xml), err, errlen);
     }
     free(xml);
     return rc;

@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "kc/expect.h"
 #include "kc/junit.h"
+#include "kc/outfile.h"
 
 static void expect_usage(FILE *f)
 {
@@ -22,14 +23,27 @@ static void expect_usage(FILE *f)
 
 static int write_text(const char *path, const char *text)
 {
-    if (!path || !strcmp(path, "-"))
-        return fprintf(stdout, "%s\n", text) < 0 || fflush(stdout) ? -1 : 0;
-    FILE *f = fopen(path, "w");
-    if (!f)
+    if (!path || !strcmp(path, "-")) {
+        if (fprintf(stdout, "%s\n", text) >= 0 && !fflush(stdout))
+            return 0;
+        fprintf(stderr, "kmsconf expect: stdout: cannot write: %s\n",
+                strerror(errno));
         return -1;
-    int rc = fprintf(f, "%s\n", text) < 0 ? -1 : 0;
-    if (fclose(f))
-        rc = -1;
+    }
+    char err[KC_CMD_ERR_MAX];
+    size_t n = strlen(text);
+    char *line = malloc(n + 2);
+    int rc;
+
+    if (!line) {
+        fprintf(stderr, "kmsconf expect: out of memory\n");
+        return -1;
+    }
+    snprintf(line, n + 2, "%s\n", text);
+    rc = kc_outfile_write(path, line, n + 1, err, sizeof(err));
+    if (rc != 0)
+        fprintf(stderr, "kmsconf expect: %s\n", err);
+    free(line);
     return rc;
 }
 
@@ -48,11 +62,8 @@ static enum kc_exit do_from(const char *report, const char *out)
         fprintf(stderr, "kmsconf expect: out of memory\n");
         goto out;
     }
-    if (write_text(out, text)) {
-        fprintf(stderr, "kmsconf expect: %s: cannot write: %s\n",
-                out ? out : "stdout", strerror(errno));
+    if (write_text(out, text))
         goto out;
-    }
     rc = KC_EXIT_OK;
 out:
     free(text);

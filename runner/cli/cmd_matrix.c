@@ -10,6 +10,7 @@
 #include "kc/junit.h"
 #include "kc/catalog.h"
 #include "kc/matrix.h"
+#include "kc/outfile.h"
 #include "locate.h"
 #include "opts.h"
 
@@ -75,18 +76,27 @@ static const char *base_name(const char *path)
 
 static int write_html(const char *path, const struct kc_matrix_input *in)
 {
-    FILE *f = fopen(path, "w");
+    char err[KC_CMD_ERR_MAX];
+    char *page = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&page, &len);
+    int rc;
+
     if (!f) {
-        fprintf(stderr, "kmsconf matrix: %s: cannot write: %s\n", path,
-                strerror(errno));
+        fprintf(stderr, "kmsconf matrix: out of memory\n");
         return -1;
     }
-    int rc = kc_matrix_html(f, in);
+    rc = kc_matrix_html(f, in);
     if (fclose(f) || rc) {
         fprintf(stderr, "kmsconf matrix: %s: cannot write the page\n", path);
+        free(page);
         return -1;
     }
-    return 0;
+    rc = kc_outfile_write(path, page, len, err, sizeof(err));
+    if (rc != 0)
+        fprintf(stderr, "kmsconf matrix: %s\n", err);
+    free(page);
+    return rc;
 }
 
 /* The catalog's codes in file order (caller frees the array); NULL when

@@ -1,0 +1,28 @@
+/*
+ * kc_outfile: writing a whole output file (reports, expectation files, the
+ * matrix page) without surprising whoever owns the path.
+ *
+ * - A regular file (or a new one) is replaced atomically: the text goes to
+ *   a temporary file in the same folder, which is renamed over it.
+ * - A symlink is resolved first, so the link stays and its target is
+ *   replaced (the temporary file is made next to the target); a link to
+ *   nothing is an error.
+ * - Anything else (a device such as /dev/null, a FIFO, a socket) is written
+ *   through, never replaced; a FIFO without a reader is an error rather
+ *   than a wait.
+ * - An existing file keeps its mode; a new one gets 0666 minus the umask.
+ */
+#ifndef KC_OUTFILE_H
+#define KC_OUTFILE_H
+
+#include <stddef.h>
+
+/*
+ * Writes len bytes of data to path as described above. 0 on success; -1
+ * with err "<path>: <what>: <reason>" otherwise (the path is printed with
+ * control bytes replaced, as kc_err_set does).
+ */
+int kc_outfile_write(const char *path, const char *data, size_t len, char *err,
+                     size_t errlen);
+
+#endif
