@@ -3,7 +3,7 @@
 _kmsconf_options() {
     case "$1" in
     run) echo "--target --endpoint --insecure --cacert --cases --suite -j
-        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --only --tag
+        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --plan --only --tag
         --skip-tag --read-only --shard --help" ;;
     lint) echo "--cases --suite --quiet --target --help" ;;
     list) echo "--cases --suite --json --only --tag --skip-tag --read-only
@@ -12,6 +12,7 @@ _kmsconf_options() {
         --read-only --shard --help" ;;
     sweep) echo "--target --endpoint --dry-run --credential --label
         --insecure --cacert --help" ;;
+    doctor) echo "--target --endpoint --insecure --cacert --timeout --help" ;;
     diff) echo "--markdown --json --fail-on --force --help" ;;
     merge) echo "-o --force --junit-strict --help" ;;
     matrix) echo "--cases --html --catalog --help" ;;
@@ -21,7 +22,7 @@ _kmsconf_options() {
 
 _kmsconf() {
     local cur prev cmd
-    local commands="run lint list coverage sweep diff merge matrix expect
+    local commands="run lint list coverage sweep doctor diff merge matrix expect
         help version"
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -69,7 +70,7 @@ _kms_refserver() {
     local cur=${COMP_WORDS[COMP_CWORD]}
     # shellcheck disable=SC2207
     COMPREPLY=($(compgen -W "--listen --port-file --config --print-config
-        --latency-ms --request-log --deviate --deviate-code
+        --latency-ms --request-log --max-conns --max-conns-per-ip --conn-timeout --deviate --deviate-code
         --allow-deviations --help --version" -- "$cur"))
 }
 complete -o default -F _kms_refserver kms-refserver

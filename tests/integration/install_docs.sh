@@ -43,6 +43,10 @@ done
 for o in $(grep -oE -- '--[a-z][a-z-]*' rs.help | sort -u); do
     grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" rs-man.txt ||
         fail "kms-refserver.1 lacks $o"
+    for f in kmsconf.bash _kmsconf kmsconf.fish; do
+        grep -qE -- "(^|[^a-z-])(--|-l )${o#--}([^a-z-]|\$)" "$D/completion/$f" ||
+            fail "$f lacks kms-refserver option $o"
+    done
 done
 
 # bash completion, run for real
