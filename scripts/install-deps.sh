@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what kmsconf needs to build and test on Debian: the C toolchain
 # and libraries, the test tools (cmocka, xmllint, jq, clang-format,
-# clang-tidy, pmccabe) and, with --all, Chromium (matrix page test) and
-# Node.js with the official Alibaba Cloud SDKs (interop tests). A test whose
-# tool is missing fails; none is skipped. Idempotent; run as root or with
-# sudo available.
+# clang-tidy, pmccabe, groff for the man pages, dpkg-dev for the .deb) and,
+# with --all, Chromium (matrix page test) and Node.js with the official
+# Alibaba Cloud SDKs (interop tests). A test whose tool is missing fails;
+# none is skipped. Idempotent; run as root or with sudo available.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +15,7 @@ fi
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev
   libxml2-dev libxml2-utils libssl-dev libmicrohttpd-dev libcmocka-dev jq
-  clang-format clang-tidy pmccabe)
+  clang-format clang-tidy pmccabe groff-base dpkg-dev binutils)
 if [ "${1:-}" = "--all" ]; then
   packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
