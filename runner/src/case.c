@@ -62,6 +62,7 @@ void kc_case_step_dispose(struct kc_step *s)
     free(s->method);
     kvs_free(s->overrides, s->noverrides);
     free(s->raw_query);
+    free(s->wait_until);
     kvs_free(s->saves, s->nsaves);
     free(s->expect_error);
     kvs_free(s->expect_args, s->nexpect_args);

@@ -13,8 +13,7 @@
 #include "kc/vars.h"
 
 #define MAX_SAVES     64
-#define SAVE_NAME_MAX 64 /* a saved variable's name, NUL included */
-#define WAIT_MAX      60000
+#define SAVE_NAME_MAX 64  /* a saved variable's name, NUL included */
 #define WHAT_MAX      768 /* the <what> part of one problem */
 #define NKEYS(a)      (sizeof(a) / sizeof((a)[0]))
 
@@ -403,17 +402,21 @@ static void step_common(struct parser *L, const cJSON *o, const char *base,
 }
 
 static void step_wait(struct parser *L, const cJSON *o, const char *base,
-                      struct kc_step *s)
+                      struct kc_step *s, bool kind_is_probe)
 {
     char p[KC_JSON_PATH_MAX];
     long v = 0;
-    enum kc_json_status st = kc_json_long(o, "wait_ms", 0, WAIT_MAX, &v);
+    enum kc_json_status st =
+        kc_json_long(o, "wait_ms", 0, KC_CASE_WAIT_MAX_MS, &v);
 
+    get_vars_str(L, o, "wait_until", base, &s->wait_until);
+    if (s->wait_until && kind_is_probe)
+        key_problem(L, base, "wait_until", "not allowed in the probe");
     if (st == KC_JSON_ABSENT)
         return;
     if (st != KC_JSON_OK) {
         kc_json_path_key(p, sizeof(p), base, "wait_ms");
-        problem(L, p, "expected an integer 0..%d", WAIT_MAX);
+        problem(L, p, "expected an integer 0..%d", KC_CASE_WAIT_MAX_MS);
         return;
     }
     s->wait_ms = v;
@@ -533,7 +536,8 @@ static void step_needs_action(struct parser *L, const cJSON *o,
                               enum step_kind kind)
 {
     bool wait_only = cJSON_GetArraySize(o) == 1 &&
-                     cJSON_GetObjectItemCaseSensitive(o, "wait_ms");
+                     (cJSON_GetObjectItemCaseSensitive(o, "wait_ms") ||
+                      cJSON_GetObjectItemCaseSensitive(o, "wait_until"));
 
     if (s->action || s->raw_query || !cJSON_IsObject(o))
         return;
@@ -543,16 +547,16 @@ static void step_needs_action(struct parser *L, const cJSON *o,
         return; /* present but malformed: reported already */
     key_problem(L, base, "action",
                 "missing required key (only a step holding just wait_ms "
-                "may leave it out)");
+                "or wait_until may leave it out)");
 }
 
 static void parse_step(struct parser *L, const cJSON *o, const char *base,
                        enum step_kind kind, struct kc_step *s)
 {
     static const char *const known[] = {
-        "action",    "params",  "credential", "access_key_id",
-        "method",    "omit",    "override",   "signature",
-        "raw_query", "wait_ms", "save",       "expect"};
+        "action",     "params",   "credential", "access_key_id", "method",
+        "omit",       "override", "signature",  "raw_query",     "wait_ms",
+        "wait_until", "save",     "expect"};
 
     if (!cJSON_IsObject(o)) {
         problem(L, base, "expected an object (a step)");
@@ -564,7 +568,7 @@ static void parse_step(struct parser *L, const cJSON *o, const char *base,
     step_identity(L, o, base, s);
     step_signature(L, o, base, s);
     step_common(L, o, base, s);
-    step_wait(L, o, base, s);
+    step_wait(L, o, base, s, kind == STEP_PROBE);
     step_conflicts(L, o, base, s);
     step_needs_action(L, o, base, s, kind);
     if (kind == STEP_PROBE)

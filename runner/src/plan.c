@@ -54,6 +54,51 @@ static size_t count_steps(struct kc_plan *p, const struct kc_step *steps,
     return sent;
 }
 
+static long steps_chain_ms(const struct kc_step *steps, size_t n, long rtt_ms)
+{
+    long ms = 0;
+    for (size_t i = 0; i < n; i++) {
+        ms += steps[i].wait_ms + (sends(&steps[i]) ? rtt_ms : 0);
+        ms += steps[i].wait_until ? KC_PLAN_WAIT_UNTIL_MS : 0;
+    }
+    return ms;
+}
+
+long kc_plan_chain_ms(const struct kc_case *c, size_t formats, long rtt_ms)
+{
+    long probe = c->probe.wait_ms + (sends(&c->probe) ? rtt_ms : 0);
+    return steps_chain_ms(c->setup, c->nsetup, rtt_ms) + (long)formats * probe +
+           steps_chain_ms(c->teardown, c->nteardown, rtt_ms);
+}
+
+struct ranked {
+    long ms;
+    size_t index;
+};
+
+static int by_chain_desc(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->ms != y->ms)
+        return x->ms > y->ms ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int kc_plan_order(const struct kc_case *const *cases, size_t n, size_t formats,
+                  long rtt_ms, size_t *order)
+{
+    struct ranked *r = calloc(n ? n : 1, sizeof(*r));
+    if (!r)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        r[i] = (struct ranked){kc_plan_chain_ms(cases[i], formats, rtt_ms), i};
+    qsort(r, n, sizeof(*r), by_chain_desc);
+    for (size_t i = 0; i < n; i++)
+        order[i] = r[i].index;
+    free(r);
+    return 0;
+}
+
 static int add_skip(struct kc_plan *p, const struct kc_skip *sk)
 {
     char reason[sizeof(sk->type) + sizeof(sk->reason) + 2];

@@ -12,6 +12,7 @@
 #include "kc/client.h"
 #include "kc/codec.h"
 #include "kc/err.h"
+#include "kc/plan.h"
 #include "kc/request.h"
 #include "kc/url.h"
 #include "kc/vars.h"
@@ -25,6 +26,9 @@
 #define FORMATS_MAX    2   /* one testcase per format: JSON and XML */
 #define UUID_LEN       37  /* kc_uuid4: 36 characters + NUL */
 #define HOST_MAX       256 /* the endpoint's host in the manifest */
+/* The round trip the start order assumes: a far endpoint's, where the
+ * order matters (on loopback every order is fast). */
+#define ORDER_RTT_MS 50
 
 /* State shared by the workers; lock guards next, report and stats. */
 struct shared {
@@ -33,6 +37,7 @@ struct shared {
     size_t next;
     struct kc_report *report;
     struct kc_run_stats *st;
+    size_t *order; /* the cases' start order: longest chain first */
     struct kc_ridset *rids;
     struct kc_vars run_vars;
     bool oom;
@@ -258,6 +263,43 @@ static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
     count_exchange(cx->sh, x);
 }
 
+/* The margin past a wait_until time: the server's clock ticks in whole
+ * seconds of its own, read a little after ours. */
+#define WAIT_UNTIL_MARGIN_MS 100
+
+/* How long to wait for s->wait_until, in ms (0 when already past), or -1
+ * with x->err set. */
+static long wait_until_ms(const struct case_ctx *cx, const struct kc_step *s,
+                          struct exchange *x)
+{
+    char *when = NULL;
+    time_t t;
+    struct timespec now;
+    long ms = -1;
+
+    if (kc_vars_expand(&cx->vars, s->wait_until, &when, x->err, sizeof(x->err)))
+        return -1;
+    if (kc_time_parse(when, &t)) {
+        kc_err_set(x->err, sizeof(x->err),
+                   "wait_until: '%s' is not an ISO 8601 UTC time", when);
+        goto out;
+    }
+    clock_gettime(CLOCK_REALTIME, &now);
+    double d = ((double)t - (double)now.tv_sec) * 1000.0 -
+               (double)now.tv_nsec / 1e6 + WAIT_UNTIL_MARGIN_MS;
+    if (d > KC_CASE_WAIT_MAX_MS) {
+        kc_err_set(x->err, sizeof(x->err),
+                   "wait_until: %s is %.0f s away, past the %d s a step may "
+                   "wait",
+                   when, d / 1000.0, KC_CASE_WAIT_MAX_MS / 1000);
+        goto out;
+    }
+    ms = d > 0 ? (long)d : 0;
+out:
+    free(when);
+    return ms;
+}
+
 /* Sends one step (format JSON unless xml). x is always initialised. */
 static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
                       bool interruptible, struct exchange *x)
@@ -266,6 +308,12 @@ static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
 
     memset(x, 0, sizeof(*x));
     wait_ms(cx->sh, s->wait_ms, interruptible);
+    if (s->wait_until) {
+        long ms = wait_until_ms(cx, s, x);
+        if (ms < 0)
+            return;
+        wait_ms(cx->sh, ms, interruptible);
+    }
     if (!s->action && !s->raw_query) {
         x->sent = true; /* a pure wait */
         x->call.resp.status = 200;
@@ -759,7 +807,7 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&sh->lock);
         if (stop)
             break;
-        run_case(sh, http, sh->o->cases[i]);
+        run_case(sh, http, sh->o->cases[sh->order[i]]);
     }
     kc_http_free(http);
     return NULL;
@@ -803,7 +851,11 @@ int kc_run_execute(const struct kc_run_opts *o, struct kc_report *r,
         snprintf(run_id, sizeof(run_id), "%s", o->run_id);
     else
         kc_uuid4(run_id);
-    if (!sh.rids || pthread_mutex_init(&sh.lock, NULL)) {
+    sh.order = calloc(o->ncases ? o->ncases : 1, sizeof(*sh.order));
+    if (!sh.rids || !sh.order ||
+        kc_plan_order(o->cases, o->ncases, (size_t)o->json + o->xml,
+                      ORDER_RTT_MS, sh.order) ||
+        pthread_mutex_init(&sh.lock, NULL)) {
         snprintf(err, errlen, "out of memory");
         goto out_free;
     }
@@ -822,6 +874,7 @@ int kc_run_execute(const struct kc_run_opts *o, struct kc_report *r,
 out:
     pthread_mutex_destroy(&sh.lock);
 out_free:
+    free(sh.order);
     kc_ridset_free(sh.rids);
     kc_vars_dispose(&sh.run_vars);
     return rc;

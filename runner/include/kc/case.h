@@ -33,6 +33,9 @@ enum kc_sigmode {
     KC_SIG_ABSENT     /* send none */
 };
 
+/* The longest a step may wait (wait_ms, or wait_until from now). */
+#define KC_CASE_WAIT_MAX_MS 60000
+
 struct kc_step {
     char *action;         /* NULL only for a step that is just a wait */
     struct kc_kv *params; /* in file order */
@@ -46,6 +49,8 @@ struct kc_step {
     enum kc_sigmode signature;
     char *raw_query;     /* NULL unless given (may hold variables) */
     long wait_ms;        /* 0..60000; 0 when absent */
+    char *wait_until;    /* NULL, or an ISO 8601 time (may hold variables):
+                            the step waits until then, see case-format.md */
     struct kc_kv *saves; /* variable name -> dotted path, file order */
     size_t nsaves;
     /* probe only (NULL / 0 elsewhere): */

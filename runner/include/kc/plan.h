@@ -48,6 +48,19 @@ int kc_plan_make(struct kc_plan *p, const struct kc_target *t,
                  bool xml, bool preflight);
 void kc_plan_dispose(struct kc_plan *p);
 
+/* What one case's chain of steps costs at least, in ms: its requests one
+ * after another at rtt_ms each, and its waits (a wait_until counted as
+ * KC_PLAN_WAIT_UNTIL_MS, the lifetime the short-token capability
+ * declares). Formats is 1 or 2 (a probe per format). */
+#define KC_PLAN_WAIT_UNTIL_MS 1000
+long kc_plan_chain_ms(const struct kc_case *c, size_t formats, long rtt_ms);
+
+/* Fills order[0..n) with the indices of cases[0..n), longest chain first
+ * (ties keep the given order), so that no long case starts last. 0, or -1
+ * when out of memory. */
+int kc_plan_order(const struct kc_case *const *cases, size_t n, size_t formats,
+                  long rtt_ms, size_t *order);
+
 /* The plan in full, a few lines. */
 void kc_plan_print(const struct kc_plan *p, FILE *out);
 /* The plan in one line ("plan: 178 cases, 356 testcases, 512 requests,
