@@ -2,7 +2,7 @@
 # Installs what kmsconf needs to build and test on Debian: the C toolchain
 # and libraries, the test tools (cmocka, xmllint, jq, clang-format,
 # clang-tidy, pmccabe, groff for the man pages, dpkg-dev for the .deb) and,
-# with --all, Chromium (matrix page test) and Node.js with the official
+# with --all, clang with libFuzzer, Chromium (page tests) and Node.js with the official
 # Alibaba Cloud SDKs (interop tests). A test whose tool is missing fails;
 # none is skipped. Idempotent; run as root or with sudo available.
 set -euo pipefail
@@ -20,6 +20,8 @@ if [ "${1:-}" = "--all" ]; then
   packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
+  # the fuzzing build of test-all.sh: clang and its libFuzzer runtime
+  packages+=(clang)
 fi
 
 missing=()
@@ -32,6 +34,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
     --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# libFuzzer ships in clang's runtime package, named by clang's major version
+if [ "${1:-}" = "--all" ]; then
+  rt="libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+  if ! dpkg-query -W -f='${Status}' "$rt" 2>/dev/null | grep -q "ok installed"; then
+    echo "install-deps: installing $rt"
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
+      --no-install-recommends "$rt" >/dev/null
+  fi
 fi
 
 if [ "${1:-}" = "--all" ] && [ -x tests/interop/install.sh ]; then

@@ -86,7 +86,7 @@ static enum kc_exit help(int argc, char **argv)
     return c->fn(2, hargv);
 }
 
-int main(int argc, char **argv)
+static enum kc_exit dispatch(int argc, char **argv)
 {
     const struct command *c;
 
@@ -109,4 +109,9 @@ int main(int argc, char **argv)
     if (c)
         return c->fn(argc - 1, argv + 1);
     return unknown_command(argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+    return (int)dispatch(argc, argv);
 }
