@@ -1,50 +1,112 @@
 #!/usr/bin/env bash
-# Prints how long the whole suite takes against kms-refserver with an added
-# per-answer latency (default 50 ms, like a remote endpoint), for several
-# concurrency levels, with kmsconf's peak memory.
-#   bench/bench.sh [BUILD_DIR] [LATENCY_MS]
+# kmsconf's benchmarks, side by side in one run (docs/performance.md
+# records a run with its date and machine). Nothing here is asserted: the
+# figures and their ratios are printed for a reader to judge.
+#
+#   bench/bench.sh [BUILD_DIR]     (a Release build is the one to measure)
+#
+# 1. The suite against kms-refserver at 0 and 50 ms per answer, -j 1, 8 and
+#    64: wall time, the floor (no run can be faster: the longest chain of
+#    requests and waits, or all of them spread over the workers, from
+#    `kmsconf run --plan`), their ratio, and kmsconf's peak RSS.
+# 2. kms-refserver under wrk at 100, 1,000 and 10,000 connections:
+#    requests/s and socket errors (BENCH_WRK_SECONDS each, default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-latency=${2:-50}
+wrk_secs=${BENCH_WRK_SECONDS:-10}
 kmsconf=$build/runner/cli/kmsconf
 refserver=$build/refserver/kms-refserver
+target=suite/targets/refserver.json
 [ -x "$kmsconf" ] && [ -x "$refserver" ] ||
   { echo "bench: build first (cmake --build $build)" >&2; exit 2; }
 
 work=$(mktemp -d)
-trap 'kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null; rm -rf "$work"' EXIT
-mkfifo "$work/url"
-"$refserver" --latency-ms "$latency" >"$work/url" &
-srv=$!
-read -r -t 10 url <"$work/url" || { echo "bench: refserver did not start" >&2; exit 3; }
+srv=
+stop_server() {
+  [ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
+  srv=
+}
+trap 'stop_server; rm -rf "$work"' EXIT
 
-# Peak resident memory of a child, through getrusage (python3), when present.
+# start_server ARGS...: kms-refserver on a free port; sets url and srv.
+start_server() {
+  rm -f "$work/url"
+  mkfifo "$work/url"
+  "$refserver" "$@" >"$work/url" &
+  srv=$!
+  read -r -t 10 url <"$work/url" ||
+    { echo "bench: kms-refserver did not start" >&2; exit 3; }
+}
+
+# measure CMD...: "seconds peak-RSS-KiB exit" of a child, via getrusage.
 measure() {
-  if command -v python3 >/dev/null 2>&1; then
-    python3 - "$@" <<'PY'
+  python3 - "$@" <<'PY'
 import resource, subprocess, sys, time
 t = time.monotonic()
-rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
 dt = time.monotonic() - t
 kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(f"{dt:.2f} {kb} {rc}")
 PY
-  else
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$@" >/dev/null && rc=0 || rc=$?
-    t1=$(date +%s.%N)
-    echo "$(echo "$t1 - $t0" | bc) - $rc"
-  fi
 }
 
-echo "kms-refserver at $url, latency ${latency} ms per answer"
-printf '%-6s %10s %12s %14s %6s\n' jobs seconds testcases/s "peak RSS KiB" exit
-for j in 1 4 8 16 32; do
-  read -r secs rss rc < <(measure "$kmsconf" run --target suite/targets/refserver.json \
-    --endpoint "$url" -q -j "$j" -o "$work/r$j.xml")
-  n=$(grep -c '<testcase ' "$work/r$j.xml" || true)
-  rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.1f", (s > 0 ? n / s : 0) }')
-  printf '%-6s %10s %12s %14s %6s\n' "$j" "$secs" "$rate" "$rss" "$rc"
+# The plan's figures: requests, preflight, waits (ms, wait_until counted as
+# the plan says), and the longest chain's requests and waits (ms).
+plan=$("$kmsconf" run --plan --target "$target" --endpoint http://127.0.0.1:1)
+read -r requests preflight < <(echo "$plan" |
+  sed -n 's/^requests: \([0-9]*\) (\([0-9]*\) preflight).*/\1 \2/p')
+read -r lreq lwait < <(echo "$plan" |
+  sed -n 's/^longest chain: [^,]*, \([0-9]*\) requests .* and \([0-9.]*\) s of waits.*/\1 \2/p')
+wait_all=$(echo "$plan" | sed -n 's/.*waits: \([0-9.]*\) s in all and \([0-9]*\) until.*/\1 \2/p' |
+  awk '{ printf "%d", $1 * 1000 }')
+lwait_ms=$(awk -v w="$lwait" 'BEGIN { printf "%d", w * 1000 }')
+
+# floor RTT_MS JOBS: seconds
+floor() {
+  awk -v r="$1" -v j="$2" -v n="$requests" -v pf="$preflight" \
+    -v w="$wait_all" -v ln="$lreq" -v lw="$lwait_ms" 'BEGIN {
+      chain = ln * r + lw; all = ((n - pf) * r + w) / j
+      printf "%.2f", (pf * r + (chain > all ? chain : all)) / 1000 }'
+}
+
+echo "== 1. the suite against kms-refserver ($requests requests, longest" \
+  "chain $lreq requests + ${lwait} s)"
+printf '%-8s %-5s %9s %9s %7s %12s %14s %5s\n' latency jobs seconds floor \
+  ratio testcases/s "peak RSS KiB" exit
+for latency in 0 50; do
+  start_server --latency-ms "$latency"
+  for j in 1 8 64; do
+    read -r secs rss rc < <(measure "$kmsconf" run -q --target "$target" \
+      --endpoint "$url" -j "$j" -o "$work/r.xml")
+    n=$(grep -c '<testcase ' "$work/r.xml" || true)
+    fl=$(floor "$latency" "$j")
+    awk -v l="$latency ms" -v j="$j" -v s="$secs" -v f="$fl" -v n="$n" \
+      -v m="$rss" -v rc="$rc" 'BEGIN {
+        printf "%-8s %-5s %9s %9s %7.2f %12.1f %14s %5s\n", l, j, s, f,
+          (f > 0 ? s / f : 0), (s > 0 ? n / s : 0), m, rc }'
+  done
+  stop_server
+done
+
+echo
+echo "== 2. kms-refserver under wrk (${wrk_secs} s each, unsigned ListKeys)"
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "wrk is not installed (scripts/install-deps.sh installs it)"
+  exit 1
+fi
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+printf '%-12s %12s %14s %10s\n' connections requests/s "socket errors" \
+  "p99 ms"
+for c in 100 1000 10000; do
+  start_server --max-conns 10000 --max-conns-per-ip 0
+  out=$(wrk -t2 -c"$c" -d"${wrk_secs}s" --timeout 10s --latency \
+    "$url/?Action=ListKeys&Format=JSON" 2>&1 || true)
+  rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
+  errs=$(echo "$out" | sed -n 's/.*Socket errors: \(.*\)/\1/p')
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  printf '%-12s %12s %14s %10s\n' "$c" "${rps:-0}" "${errs:-none}" \
+    "${p99:--}"
+  stop_server
 done

@@ -50,6 +50,7 @@ static size_t count_steps(struct kc_plan *p, const struct kc_step *steps,
     for (size_t i = 0; i < n; i++) {
         sent += sends(&steps[i]);
         p->waits_ms += (size_t)steps[i].wait_ms;
+        p->wait_untils += steps[i].wait_until != NULL;
     }
     return sent;
 }
@@ -128,10 +129,18 @@ static int plan_case(struct kc_plan *p, const struct kc_target *t,
     p->testcases += formats;
     if (!kc_target_can_run(t, c, &sk))
         return add_skip(p, &sk);
-    p->requests += count_steps(p, c->setup, c->nsetup);
-    p->requests += formats * sends(&c->probe);
+    size_t requests = count_steps(p, c->setup, c->nsetup) +
+                      formats * sends(&c->probe) +
+                      count_steps(p, c->teardown, c->nteardown);
+    p->requests += requests;
     p->waits_ms += formats * (size_t)c->probe.wait_ms;
-    p->requests += count_steps(p, c->teardown, c->nteardown);
+    long chain = kc_plan_chain_ms(c, formats, KC_PLAN_RTT_MS);
+    if (!p->longest_id || chain > (long)p->longest_requests * KC_PLAN_RTT_MS +
+                                      p->longest_waits_ms) {
+        p->longest_id = c->id;
+        p->longest_requests = requests;
+        p->longest_waits_ms = chain - (long)requests * KC_PLAN_RTT_MS;
+    }
     for (size_t i = 0; i < c->nsetup; i++) {
         if (count_creation(p, t, &c->setup[i]))
             return -1;
@@ -212,8 +221,21 @@ void kc_plan_print_line(const struct kc_plan *p, FILE *out)
 void kc_plan_print(const struct kc_plan *p, FILE *out)
 {
     kc_plan_print_line(p, out);
-    fprintf(out, "requests: %zu (%zu preflight), waits: %.1f s in all\n",
-            p->requests, p->preflight, (double)p->waits_ms / 1000.0);
+    fprintf(out,
+            "requests: %zu (%zu preflight), waits: %.1f s in all and %zu "
+            "until a time the target names\n",
+            p->requests, p->preflight, (double)p->waits_ms / 1000.0,
+            p->wait_untils);
+    if (p->longest_id)
+        fprintf(out,
+                "longest chain: %s, %zu requests one after another and "
+                "%.1f s of waits: %.2f s at %d ms a request\n",
+                p->longest_id, p->longest_requests,
+                (double)p->longest_waits_ms / 1000.0,
+                (double)((long)p->longest_requests * KC_PLAN_RTT_MS +
+                         p->longest_waits_ms) /
+                    1000.0,
+                KC_PLAN_RTT_MS);
     for (size_t i = 0; i < p->ncreds; i++)
         fprintf(out,
                 "credential %s: creates %zu keys (Description = the run "

@@ -1,5 +1,6 @@
 #include "kc/preflight.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +306,74 @@ static const char **used_credentials(const struct kc_target *t,
     return names;
 }
 
+/* One credential's preflight, on a thread of its own. */
+struct pf_job {
+    const struct kc_target *t;
+    const struct kc_http_opts *http_opts;
+    const struct kc_credential *cred; /* NULL: not declared, nothing sent */
+    bool oom;
+    struct kc_pf_result res;
+};
+
+static void *pf_thread(void *arg)
+{
+    struct pf_job *j = arg;
+    struct kc_http *http = kc_http_new(j->http_opts);
+    if (!http) {
+        j->oom = true;
+        return NULL;
+    }
+    kc_preflight_credential(http, j->t, j->cred, &j->res);
+    kc_http_free(http);
+    return NULL;
+}
+
+/* Runs jobs[0..n) at once (each credential's round trip overlaps the
+ * others'); a job whose thread cannot start runs here. */
+static void pf_run_all(struct pf_job *jobs, size_t n)
+{
+    pthread_t *th = calloc(n ? n : 1, sizeof(*th));
+    bool *started = calloc(n ? n : 1, sizeof(*started));
+    for (size_t i = 0; i < n; i++) {
+        if (!jobs[i].cred)
+            continue;
+        started[i] =
+            th && started && !pthread_create(&th[i], NULL, pf_thread, &jobs[i]);
+        if (!started[i])
+            pf_thread(&jobs[i]);
+    }
+    for (size_t i = 0; i < n && th && started; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+    }
+    free(th);
+    free(started);
+}
+
+/* Judges the results in order; the first fatal one decides. */
+static enum kc_exit pf_judge(const struct pf_job *jobs, size_t n, FILE *out,
+                             FILE *err, bool verbose)
+{
+    enum kc_exit rc = KC_EXIT_OK;
+    for (size_t i = 0; i < n && rc == KC_EXIT_OK; i++) {
+        const struct kc_pf_result *res = &jobs[i].res;
+        if (!jobs[i].cred)
+            continue; /* no default credential: the run says so */
+        if (jobs[i].oom) {
+            fprintf(err, "kmsconf run: out of memory\n");
+            return KC_EXIT_USAGE;
+        }
+        if (verbose)
+            fprintf(out, "preflight: %s: %s\n",
+                    kc_preflight_verdict_name(res->verdict), res->line);
+        if (kc_preflight_fatal(jobs[i].cred->name, res->verdict)) {
+            fprintf(err, "kmsconf run: preflight: %s\n", res->line);
+            rc = kc_preflight_exit(res->verdict);
+        }
+    }
+    return rc;
+}
+
 enum kc_exit kc_preflight_run(const struct kc_target *t,
                               const struct kc_http_opts *http_opts,
                               const struct kc_case *const *cases, size_t n,
@@ -312,30 +381,29 @@ enum kc_exit kc_preflight_run(const struct kc_target *t,
 {
     size_t count = 0;
     const char **names = used_credentials(t, cases, n, &count);
-    struct kc_http *http = kc_http_new(http_opts);
+    struct pf_job *jobs = calloc(count ? count : 1, sizeof(*jobs));
     enum kc_exit rc = KC_EXIT_USAGE;
-    struct kc_pf_result res;
 
-    if (!names || !http) {
+    if (!names || !jobs) {
         fprintf(err, "kmsconf run: out of memory\n");
         goto out;
     }
-    rc = KC_EXIT_OK;
-    for (size_t i = 0; i < count && rc == KC_EXIT_OK; i++) {
-        const struct kc_credential *cred = kc_target_credential(t, names[i]);
-        if (!cred)
-            continue; /* no default credential: the run says so */
-        kc_preflight_credential(http, t, cred, &res);
-        if (verbose)
-            fprintf(out, "preflight: %s: %s\n",
-                    kc_preflight_verdict_name(res.verdict), res.line);
-        if (kc_preflight_fatal(cred->name, res.verdict)) {
-            fprintf(err, "kmsconf run: preflight: %s\n", res.line);
-            rc = kc_preflight_exit(res.verdict);
-        }
+    for (size_t i = 0; i < count; i++)
+        jobs[i] = (struct pf_job){
+            .t = t,
+            .http_opts = http_opts,
+            .cred = kc_target_credential(t, names[i]),
+        };
+    /* "default" alone first: an endpoint that is down or not KMS is said
+     * once, without a request per credential */
+    pf_run_all(jobs, count ? 1 : 0);
+    rc = pf_judge(jobs, count ? 1 : 0, out, err, verbose);
+    if (rc == KC_EXIT_OK && count > 1) {
+        pf_run_all(jobs + 1, count - 1);
+        rc = pf_judge(jobs + 1, count - 1, out, err, verbose);
     }
 out:
-    kc_http_free(http);
+    free(jobs);
     free(names);
     return rc;
 }

@@ -26,9 +26,6 @@
 #define FORMATS_MAX    2   /* one testcase per format: JSON and XML */
 #define UUID_LEN       37  /* kc_uuid4: 36 characters + NUL */
 #define HOST_MAX       256 /* the endpoint's host in the manifest */
-/* The round trip the start order assumes: a far endpoint's, where the
- * order matters (on loopback every order is fast). */
-#define ORDER_RTT_MS 50
 
 /* State shared by the workers; lock guards next, report and stats. */
 struct shared {
@@ -854,7 +851,7 @@ int kc_run_execute(const struct kc_run_opts *o, struct kc_report *r,
     sh.order = calloc(o->ncases ? o->ncases : 1, sizeof(*sh.order));
     if (!sh.rids || !sh.order ||
         kc_plan_order(o->cases, o->ncases, (size_t)o->json + o->xml,
-                      ORDER_RTT_MS, sh.order) ||
+                      KC_PLAN_RTT_MS, sh.order) ||
         pthread_mutex_init(&sh.lock, NULL)) {
         snprintf(err, errlen, "out of memory");
         goto out_free;

@@ -20,6 +20,8 @@ assert_exit 0 $? "run --plan"
 [ ! -s "$WORK/plan-only.log" ] || fail "--plan sent requests"
 [ ! -e plan.xml ] || fail "--plan wrote a report"
 assert_grep '^nothing was sent$' plan.out
+# the floor of a run: the case whose chain of requests and waits is longest
+assert_grep "^longest chain: [^ ]+, [0-9]+ requests one after another and [0-9.]+ s of waits: [0-9.]+ s at 50 ms a request$" plan.out
 stop_refservers
 
 start_refserver --request-log "$WORK/run.log"

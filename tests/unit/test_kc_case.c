@@ -174,10 +174,10 @@ static const struct lint_row lint_rows[] = {
     {"{" HEAD "'setup':[]}", "c.json: $.probe: missing required key"},
     {"{" HEAD "'probe':{'params':{}}}",
      "c.json: $.probe.action: missing required key (only a step holding "
-     "just wait_ms may leave it out)"},
+     "just wait_ms or wait_until may leave it out)"},
     {"{" HEAD "'probe':{'wait_ms':1}}",
      "c.json: $.probe.action: missing required key (only a step holding "
-     "just wait_ms may leave it out)"},
+     "just wait_ms or wait_until may leave it out)"},
     {"{" HEAD "'probe':{'action':'A','expect':{}}}",
      "c.json: $.probe.expect.error: missing required key"},
     /* wrong types */

@@ -29,9 +29,16 @@ struct kc_plan_skip {
 
 struct kc_plan {
     size_t cases, testcases;
-    size_t requests;            /* every request the run sends */
-    size_t preflight;           /* of which the preflight's */
-    size_t waits_ms;            /* the wait_ms of the steps, added up */
+    size_t requests;    /* every request the run sends */
+    size_t preflight;   /* of which the preflight's */
+    size_t waits_ms;    /* the wait_ms of the steps, added up */
+    size_t wait_untils; /* wait_until steps (their length is the
+                           target's to say) */
+    /* The case whose chain (requests one after another, waits) is the
+     * longest at KC_PLAN_RTT_MS a request: a run cannot end sooner. */
+    const char *longest_id; /* borrowed from the case; NULL: no case */
+    size_t longest_requests;
+    long longest_waits_ms;      /* a wait_until as KC_PLAN_WAIT_UNTIL_MS */
     struct kc_plan_cred *creds; /* credentials that create something */
     size_t ncreds;
     struct kc_plan_skip *skips; /* by reason, in first-seen order */
@@ -53,6 +60,9 @@ void kc_plan_dispose(struct kc_plan *p);
  * KC_PLAN_WAIT_UNTIL_MS, the lifetime the short-token capability
  * declares). Formats is 1 or 2 (a probe per format). */
 #define KC_PLAN_WAIT_UNTIL_MS 1000
+/* The round trip a far endpoint takes, for ordering and the longest chain:
+ * on loopback every order is fast. */
+#define KC_PLAN_RTT_MS 50
 long kc_plan_chain_ms(const struct kc_case *c, size_t formats, long rtt_ms);
 
 /* Fills order[0..n) with the indices of cases[0..n), longest chain first
