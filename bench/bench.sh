@@ -9,7 +9,13 @@
 #    64: wall time, the floor (no run can be faster: the longest chain of
 #    requests and waits, or all of them spread over the workers, from
 #    `kmsconf run --plan`), their ratio, and kmsconf's peak RSS.
-# 2. kms-refserver under wrk at 100, 1,000 and 10,000 connections:
+# 2. Instructions per request (valgrind's callgrind, which repeat from run
+#    to run): kmsconf running the suite at -j 1 (its loading, as measured
+#    by `run --plan`, taken out), bench/bare_loop.c (kc-bench-loop: signed
+#    requests on one keep-alive libcurl handle and nothing else) and
+#    kms-refserver serving that loop (the slope between N and 2N requests,
+#    so that start-up is left out).
+# 3. kms-refserver under wrk at 100, 1,000 and 10,000 connections:
 #    requests/s and socket errors (BENCH_WRK_SECONDS each, default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,8 +23,9 @@ build=${1:-build}
 wrk_secs=${BENCH_WRK_SECONDS:-10}
 kmsconf=$build/runner/cli/kmsconf
 refserver=$build/refserver/kms-refserver
+loop=$build/bench/kc-bench-loop
 target=suite/targets/refserver.json
-[ -x "$kmsconf" ] && [ -x "$refserver" ] ||
+[ -x "$kmsconf" ] && [ -x "$refserver" ] && [ -x "$loop" ] ||
   { echo "bench: build first (cmake --build $build)" >&2; exit 2; }
 
 work=$(mktemp -d)
@@ -52,14 +59,16 @@ print(f"{dt:.2f} {kb} {rc}")
 PY
 }
 
-# The plan's figures: requests, preflight, waits (ms, wait_until counted as
-# the plan says), and the longest chain's requests and waits (ms).
+# The plan's figures: requests, preflight, fixed waits (ms; a wait_until counts
+# as 0, its length being the target's, so the floor stays a lower bound), and
+# the longest chain's requests and fixed waits (ms). The preflight is two
+# rounds: "default" first, then the other credentials at once.
 plan=$("$kmsconf" run --plan --target "$target" --endpoint http://127.0.0.1:1)
 read -r requests preflight < <(echo "$plan" |
   sed -n 's/^requests: \([0-9]*\) (\([0-9]*\) preflight).*/\1 \2/p')
 read -r lreq lwait < <(echo "$plan" |
-  sed -n 's/^longest chain: [^,]*, \([0-9]*\) requests .* and \([0-9.]*\) s of waits.*/\1 \2/p')
-wait_all=$(echo "$plan" | sed -n 's/.*waits: \([0-9.]*\) s in all and \([0-9]*\) until.*/\1 \2/p' |
+  sed -n 's/^longest chain: [^,]*, \([0-9]*\) requests one after another, \([0-9.]*\) s of fixed waits.*/\1 \2/p')
+wait_all=$(echo "$plan" | sed -n 's/.*waits: \([0-9.]*\) s in all.*/\1/p' |
   awk '{ printf "%d", $1 * 1000 }')
 lwait_ms=$(awk -v w="$lwait" 'BEGIN { printf "%d", w * 1000 }')
 
@@ -68,7 +77,8 @@ floor() {
   awk -v r="$1" -v j="$2" -v n="$requests" -v pf="$preflight" \
     -v w="$wait_all" -v ln="$lreq" -v lw="$lwait_ms" 'BEGIN {
       chain = ln * r + lw; all = ((n - pf) * r + w) / j
-      printf "%.2f", (pf * r + (chain > all ? chain : all)) / 1000 }'
+      rounds = pf > 1 ? 2 : pf
+      printf "%.2f", (rounds * r + (chain > all ? chain : all)) / 1000 }'
 }
 
 echo "== 1. the suite against kms-refserver ($requests requests, longest" \
@@ -84,14 +94,64 @@ for latency in 0 50; do
     fl=$(floor "$latency" "$j")
     awk -v l="$latency ms" -v j="$j" -v s="$secs" -v f="$fl" -v n="$n" \
       -v m="$rss" -v rc="$rc" 'BEGIN {
-        printf "%-8s %-5s %9s %9s %7.2f %12.1f %14s %5s\n", l, j, s, f,
-          (f > 0 ? s / f : 0), (s > 0 ? n / s : 0), m, rc }'
+        printf "%-8s %-5s %9s %9s %7s %12.1f %14s %5s\n", l, j, s, f,
+          (f > 0 ? sprintf("%.2f", s / f) : "-"), (s > 0 ? n / s : 0), m,
+          rc }'
   done
   stop_server
 done
 
 echo
-echo "== 2. kms-refserver under wrk (${wrk_secs} s each, unsigned ListKeys)"
+echo "== 2. instructions per request (callgrind)"
+if ! command -v valgrind >/dev/null 2>&1; then
+  echo "valgrind is not installed (scripts/install-deps.sh installs it)"
+  exit 1
+fi
+# ir CMD...: the instructions CMD executes (its own threads included)
+ir() {
+  valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" \
+    >/dev/null 2>&1 || true
+  sed -n 's/^summary: //p' "$work/cg.out"
+}
+sent=$((requests - preflight))
+start_server
+k_run=$(ir "$kmsconf" run -q -j 1 --no-preflight --target "$target" \
+  --endpoint "$url" -o "$work/r.xml")
+k_load=$(ir "$kmsconf" run --plan --no-preflight --target "$target" \
+  --endpoint "$url")
+b_1=$(ir "$loop" "$url" "$sent")
+b_2=$(ir "$loop" "$url" $((2 * sent)))
+stop_server
+# kms-refserver under callgrind, serving the loop's N and 2N requests
+rs_ir() {
+  local u
+  rm -f "$work/rs.url"
+  mkfifo "$work/rs.url"
+  valgrind --tool=callgrind --callgrind-out-file="$work/cg.rs" \
+    "$refserver" >"$work/rs.url" 2>/dev/null &
+  local pid=$!
+  read -r -t 60 u <"$work/rs.url" ||
+    { echo "bench: kms-refserver did not start under valgrind" >&2; exit 3; }
+  "$loop" "$u" "$1" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  sed -n 's/^summary: //p' "$work/cg.rs"
+}
+r_1=$(rs_ir "$sent")
+r_2=$(rs_ir $((2 * sent)))
+awk -v n="$sent" -v kr="$k_run" -v kl="$k_load" -v b1="$b_1" -v b2="$b_2" \
+  -v r1="$r_1" -v r2="$r_2" 'BEGIN {
+    k = (kr - kl) / n; b = (b2 - b1) / n; r = (r2 - r1) / n
+    printf "%-34s %14s %9s\n", "program", "per request", "ratio"
+    printf "%-34s %14.0f %9s\n", "kc-bench-loop (bare libcurl loop)", b, "1.00"
+    printf "%-34s %14.0f %9.2f\n", "kmsconf run -j 1 (loading left out)", k,
+      (b > 0 ? k / b : 0)
+    printf "%-34s %14.0f %9.2f\n", "kms-refserver (serving the loop)", r,
+      (b > 0 ? r / b : 0)
+    printf "(%d requests; kmsconf loads its cases and catalog in %.1f M)\n",
+      n, kl / 1e6 }'
+
+echo
+echo "== 3. kms-refserver under wrk (${wrk_secs} s each, unsigned ListKeys)"
 if ! command -v wrk >/dev/null 2>&1; then
   echo "wrk is not installed (scripts/install-deps.sh installs it)"
   exit 1

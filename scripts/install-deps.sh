@@ -15,7 +15,7 @@ fi
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev
   libxml2-dev libxml2-utils libssl-dev libmicrohttpd-dev libcmocka-dev jq
-  clang-format clang-tidy pmccabe groff-base dpkg-dev binutils wrk)
+  clang-format clang-tidy pmccabe groff-base dpkg-dev binutils wrk valgrind)
 if [ "${1:-}" = "--all" ]; then
   packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -129,6 +129,7 @@ static int plan_case(struct kc_plan *p, const struct kc_target *t,
     p->testcases += formats;
     if (!kc_target_can_run(t, c, &sk))
         return add_skip(p, &sk);
+    size_t untils = p->wait_untils;
     size_t requests = count_steps(p, c->setup, c->nsetup) +
                       formats * sends(&c->probe) +
                       count_steps(p, c->teardown, c->nteardown);
@@ -140,6 +141,7 @@ static int plan_case(struct kc_plan *p, const struct kc_target *t,
         p->longest_id = c->id;
         p->longest_requests = requests;
         p->longest_waits_ms = chain - (long)requests * KC_PLAN_RTT_MS;
+        p->longest_wait_untils = p->wait_untils - untils;
     }
     for (size_t i = 0; i < c->nsetup; i++) {
         if (count_creation(p, t, &c->setup[i]))
@@ -228,10 +230,14 @@ void kc_plan_print(const struct kc_plan *p, FILE *out)
             p->wait_untils);
     if (p->longest_id)
         fprintf(out,
-                "longest chain: %s, %zu requests one after another and "
-                "%.1f s of waits: %.2f s at %d ms a request\n",
+                "longest chain: %s, %zu requests one after another, "
+                "%.1f s of fixed waits and %zu until a time the target "
+                "names (%.1f s each): %.2f s at %d ms a request\n",
                 p->longest_id, p->longest_requests,
-                (double)p->longest_waits_ms / 1000.0,
+                (double)(p->longest_waits_ms -
+                         (long)p->longest_wait_untils * KC_PLAN_WAIT_UNTIL_MS) /
+                    1000.0,
+                p->longest_wait_untils, KC_PLAN_WAIT_UNTIL_MS / 1000.0,
                 (double)((long)p->longest_requests * KC_PLAN_RTT_MS +
                          p->longest_waits_ms) /
                     1000.0,

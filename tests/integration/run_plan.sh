@@ -21,7 +21,7 @@ assert_exit 0 $? "run --plan"
 [ ! -e plan.xml ] || fail "--plan wrote a report"
 assert_grep '^nothing was sent$' plan.out
 # the floor of a run: the case whose chain of requests and waits is longest
-assert_grep "^longest chain: [^ ]+, [0-9]+ requests one after another and [0-9.]+ s of waits: [0-9.]+ s at 50 ms a request$" plan.out
+assert_grep "^longest chain: [^ ]+, [0-9]+ requests one after another, [0-9.]+ s of fixed waits and [0-9]+ until a time the target names \\(1.0 s each\\): [0-9.]+ s at 50 ms a request$" plan.out
 stop_refservers
 
 start_refserver --request-log "$WORK/run.log"

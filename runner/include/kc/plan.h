@@ -39,6 +39,7 @@ struct kc_plan {
     const char *longest_id; /* borrowed from the case; NULL: no case */
     size_t longest_requests;
     long longest_waits_ms;      /* a wait_until as KC_PLAN_WAIT_UNTIL_MS */
+    size_t longest_wait_untils; /* of which wait_until steps */
     struct kc_plan_cred *creds; /* credentials that create something */
     size_t ncreds;
     struct kc_plan_skip *skips; /* by reason, in first-seen order */
