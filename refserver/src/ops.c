@@ -95,11 +95,10 @@ int rs_ops_call(struct rs_store *st, const char *action,
         return -1;
     struct rs_op o = {st, call, out, NULL};
     int rc = -1;
-    rs_store_lock(st);
-    o.sc = rs_store_scope(st, call->account, call->region, call->now);
+    o.sc = rs_store_enter(st, call->account, call->region, call->now);
     if (o.sc)
         rc = fn(&o);
-    rs_store_unlock(st);
+    rs_store_leave(o.sc);
     if (rc != 0) {
         cJSON_Delete(out->body);
         out->body = NULL;

@@ -76,13 +76,12 @@ int rs_ops_import_get_parameters(struct rs_op *o)
     if (import_params(o, &alg) || external_key(o, &k))
         return 0;
     /* The wrapping key may have to be generated: not under the lock. */
-    rs_store_unlock(o->st);
+    rs_store_leave(o->sc);
     EVP_PKEY *pkey = rs_store_wrapping_key(o->st);
-    rs_store_lock(o->st);
+    o->sc =
+        rs_store_enter(o->st, o->call->account, o->call->region, o->call->now);
     if (!pkey)
         return -1;
-    o->sc =
-        rs_store_scope(o->st, o->call->account, o->call->region, o->call->now);
     int rc = -1;
     if (o->sc)
         rc = external_key(o, &k) ? 0 : issue_token(o, k, alg, pkey);
@@ -162,6 +161,7 @@ int rs_ops_import_key_material(struct rs_op *o)
     k->material_expire = expire;
     if (k->state == RS_PENDING_IMPORT)
         k->state = RS_ENABLED;
+    rs_scope_key_changed(o->sc, k);
     rc = rs_op_empty(o);
 out:
     OPENSSL_cleanse(m, sizeof(m));

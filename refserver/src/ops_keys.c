@@ -281,6 +281,7 @@ int rs_ops_keys_schedule_deletion(struct rs_op *o)
         return rs_op_fail(o, RS_ERR_REJECTED_STATE_MODIFIED_FAILED, "");
     k->state = RS_PENDING_DELETION;
     k->delete_date = o->call->now + days * DAY_S;
+    rs_scope_key_changed(o->sc, k);
     return rs_op_empty(o);
 }
 
@@ -293,6 +294,7 @@ int rs_ops_keys_cancel_deletion(struct rs_op *o)
         return rs_op_fail(o, RS_ERR_REJECTED_STATE_MODIFIED_FAILED, "");
     k->state = k->has_material ? RS_ENABLED : RS_PENDING_IMPORT;
     k->delete_date = 0;
+    rs_scope_key_changed(o->sc, k);
     return rs_op_empty(o);
 }
 

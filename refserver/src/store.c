@@ -2,6 +2,7 @@
 #include "rs/store.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,8 +10,12 @@
 
 #include "kc/codec.h"
 
+/* No deadline: a scope whose keys have nothing due. */
+#define NEVER ((time_t)INT64_MAX)
+_Static_assert(sizeof(time_t) == sizeof(int64_t), "time_t is 64 bits wide");
+
 struct rs_store {
-    pthread_mutex_t mu;
+    pthread_mutex_t mu; /* the list of scopes */
     struct rs_scope **scopes;
     size_t nscopes, capscopes;
     pthread_mutex_t pool_mu;
@@ -42,9 +47,11 @@ static void scope_free(struct rs_scope *sc)
     for (size_t i = 0; i < sc->nkeys; i++)
         rs_key_free(sc->keys[i]);
     free(sc->keys);
+    free(sc->index);
     free(sc->aliases);
     free(sc->account);
     free(sc->region);
+    pthread_mutex_destroy(&sc->mu);
     free(sc);
 }
 
@@ -62,14 +69,81 @@ void rs_store_free(struct rs_store *st)
     free(st);
 }
 
-void rs_store_lock(struct rs_store *st)
+/* FNV-1a of a key id. */
+static size_t id_hash(const char *id)
 {
-    pthread_mutex_lock(&st->mu);
+    uint64_t h = 14695981039346656037u;
+    for (; *id; id++)
+        h = (h ^ (unsigned char)*id) * 1099511628211u;
+    return (size_t)h;
 }
 
-void rs_store_unlock(struct rs_store *st)
+/* The slot of id in the index: where it is, or the free slot that ends
+ * its probe sequence. The index is never full (index_put keeps it at most
+ * three quarters used). */
+static size_t index_slot(const struct rs_scope *sc, const char *id)
 {
-    pthread_mutex_unlock(&st->mu);
+    size_t mask = sc->index_cap - 1, i = id_hash(id) & mask;
+    while (sc->index[i] && strcmp(sc->index[i]->id, id) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static int index_put(struct rs_scope *sc, struct rs_key *k);
+
+/* Doubles the index (16 slots at first) and puts every key back. */
+static int index_grow(struct rs_scope *sc)
+{
+    size_t cap = sc->index_cap ? sc->index_cap * 2 : 16;
+    struct rs_key **old = sc->index;
+    size_t oldcap = sc->index_cap;
+    struct rs_key **fresh = calloc(cap, sizeof(*fresh));
+    if (!fresh)
+        return -1;
+    sc->index = fresh;
+    sc->index_cap = cap;
+    sc->index_used = 0;
+    for (size_t i = 0; i < oldcap; i++) {
+        if (old[i])
+            index_put(sc, old[i]);
+    }
+    free(old);
+    return 0;
+}
+
+static int index_put(struct rs_scope *sc, struct rs_key *k)
+{
+    if ((sc->index_used + 1) * 4 > sc->index_cap * 3 && index_grow(sc))
+        return -1;
+    size_t i = index_slot(sc, k->id);
+    if (!sc->index[i])
+        sc->index_used++;
+    sc->index[i] = k;
+    return 0;
+}
+
+/* Removes k's entry; the keys after it in its probe run move back so that
+ * no lookup stops early at the freed slot. */
+static void index_del(struct rs_scope *sc, const struct rs_key *k)
+{
+    if (!sc->index_cap)
+        return;
+    size_t mask = sc->index_cap - 1, hole = index_slot(sc, k->id);
+    if (sc->index[hole] != k)
+        return;
+    sc->index[hole] = NULL;
+    sc->index_used--;
+    for (size_t i = (hole + 1) & mask; sc->index[i]; i = (i + 1) & mask) {
+        size_t home = id_hash(sc->index[i]->id) & mask;
+        /* i's key may fill the hole unless its home lies in (hole, i] */
+        bool stays =
+            hole < i ? (home > hole && home <= i) : (home > hole || home <= i);
+        if (!stays) {
+            sc->index[hole] = sc->index[i];
+            sc->index[i] = NULL;
+            hole = i;
+        }
+    }
 }
 
 /* Grows an array of elem-sized items to hold one more; 0 or -1. */
@@ -91,6 +165,11 @@ static struct rs_scope *scope_new(const char *account, const char *region)
     struct rs_scope *sc = calloc(1, sizeof(*sc));
     if (!sc)
         return NULL;
+    if (pthread_mutex_init(&sc->mu, NULL) != 0) {
+        free(sc);
+        return NULL;
+    }
+    sc->next_due = NEVER;
     sc->account = strdup(account);
     sc->region = strdup(region);
     if (!sc->account || !sc->region) {
@@ -115,21 +194,48 @@ static bool key_tick(struct rs_key *k, time_t now)
     return false;
 }
 
+/* When k next needs the clock: NEVER if nothing is due. */
+static time_t key_due(const struct rs_key *k)
+{
+    if (k->state == RS_PENDING_DELETION)
+        return k->delete_date;
+    if (k->external && k->has_material && k->material_expire != 0)
+        return k->material_expire;
+    return NEVER;
+}
+
+/* Applies the clock once something is due, and works out the next time. */
 static void scope_tick(struct rs_scope *sc, time_t now)
 {
+    if (now < sc->next_due)
+        return;
     size_t i = 0;
+    sc->next_due = NEVER;
     while (i < sc->nkeys) {
-        if (key_tick(sc->keys[i], now))
+        if (key_tick(sc->keys[i], now)) {
             rs_scope_remove_key(sc, sc->keys[i]);
-        else
-            i++;
+            continue;
+        }
+        time_t due = key_due(sc->keys[i++]);
+        if (due < sc->next_due)
+            sc->next_due = due;
     }
 }
 
-struct rs_scope *rs_store_scope(struct rs_store *st, const char *account,
-                                const char *region, time_t now)
+void rs_scope_key_changed(struct rs_scope *sc, const struct rs_key *k)
+{
+    time_t t = key_due(k);
+    if (t < sc->next_due)
+        sc->next_due = t;
+}
+
+/* The scope of (account, region), created on first use; NULL when out of
+ * memory. Takes the store's list lock. */
+static struct rs_scope *find_scope(struct rs_store *st, const char *account,
+                                   const char *region)
 {
     struct rs_scope *sc = NULL;
+    pthread_mutex_lock(&st->mu);
     for (size_t i = 0; i < st->nscopes && !sc; i++) {
         if (strcmp(st->scopes[i]->account, account) == 0 &&
             strcmp(st->scopes[i]->region, region) == 0)
@@ -137,24 +243,44 @@ struct rs_scope *rs_store_scope(struct rs_store *st, const char *account,
     }
     if (!sc) {
         if (grow((void **)&st->scopes, st->nscopes, &st->capscopes,
-                 sizeof(*st->scopes)) != 0)
-            return NULL;
-        sc = scope_new(account, region);
-        if (!sc)
-            return NULL;
-        st->scopes[st->nscopes++] = sc;
+                 sizeof(*st->scopes)) == 0)
+            sc = scope_new(account, region);
+        if (sc)
+            st->scopes[st->nscopes++] = sc;
     }
+    pthread_mutex_unlock(&st->mu);
+    return sc;
+}
+
+struct rs_scope *rs_store_enter(struct rs_store *st, const char *account,
+                                const char *region, time_t now)
+{
+    struct rs_scope *sc = find_scope(st, account, region);
+    if (!sc)
+        return NULL;
+    pthread_mutex_lock(&sc->mu);
     scope_tick(sc, now);
+    return sc;
+}
+
+void rs_store_leave(struct rs_scope *sc)
+{
+    if (sc)
+        pthread_mutex_unlock(&sc->mu);
+}
+
+struct rs_scope *rs_store_scope(struct rs_store *st, const char *account,
+                                const char *region, time_t now)
+{
+    struct rs_scope *sc = find_scope(st, account, region);
+    if (sc)
+        scope_tick(sc, now);
     return sc;
 }
 
 struct rs_key *rs_scope_key(struct rs_scope *sc, const char *id)
 {
-    for (size_t i = 0; i < sc->nkeys; i++) {
-        if (strcmp(sc->keys[i]->id, id) == 0)
-            return sc->keys[i];
-    }
-    return NULL;
+    return sc->index_cap ? sc->index[index_slot(sc, id)] : NULL;
 }
 
 size_t rs_scope_live_keys(const struct rs_scope *sc)
@@ -182,11 +308,13 @@ int rs_scope_add_key(struct rs_scope *sc, struct rs_key *k, size_t max_total)
         rs_scope_remove_key(sc, victim);
     }
     if (grow((void **)&sc->keys, sc->nkeys, &sc->capkeys, sizeof(*sc->keys)) !=
-        0) {
+            0 ||
+        index_put(sc, k) != 0) {
         rs_key_free(k);
         return -1;
     }
     sc->keys[sc->nkeys++] = k;
+    rs_scope_key_changed(sc, k);
     return 0;
 }
 
@@ -199,6 +327,7 @@ void rs_scope_remove_key(struct rs_scope *sc, struct rs_key *k)
         else
             i++;
     }
+    index_del(sc, k);
     for (i = 0; i < sc->nkeys; i++) {
         if (sc->keys[i] == k) {
             memmove(&sc->keys[i], &sc->keys[i + 1],

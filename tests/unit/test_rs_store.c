@@ -16,16 +16,13 @@ static int setup(void **state)
 {
     struct rs_store *st = rs_store_new();
     assert_non_null(st);
-    rs_store_lock(st);
     *state = st;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct rs_store *st = *state;
-    rs_store_unlock(st);
-    rs_store_free(st);
+    rs_store_free(*state);
     return 0;
 }
 
@@ -119,10 +116,12 @@ static void clock_deletes_and_expires(void **state)
     struct rs_scope *sc = rs_store_scope(st, "a", "r", t0);
     struct rs_key *pd = add(sc, RS_PENDING_DELETION);
     pd->delete_date = t0 + 7 * 86400;
+    rs_scope_key_changed(sc, pd);
     struct rs_key *ext = add(sc, RS_ENABLED);
     ext->external = true;
     ext->has_material = true;
     ext->material_expire = t0 + 60;
+    rs_scope_key_changed(sc, ext);
     char pd_id[RS_KEY_ID_LEN + 1];
     memcpy(pd_id, pd->id, sizeof(pd_id));
     assert_int_equal(rs_scope_add_alias(sc, "alias/pd", pd->id), 0);
@@ -143,9 +142,7 @@ static void clock_deletes_and_expires(void **state)
 static void token_ring(void **state)
 {
     struct rs_store *st = *state;
-    rs_store_unlock(st);
     EVP_PKEY *pk = rs_store_wrapping_key(st);
-    rs_store_lock(st);
     assert_non_null(pk);
     struct rs_key *k = rs_key_new(t0);
     char id[16];
@@ -170,7 +167,6 @@ static void token_ring(void **state)
 static void wrapping_pool_reuses_keys(void **state)
 {
     struct rs_store *st = *state;
-    rs_store_unlock(st);
     EVP_PKEY *first[RS_WRAP_POOL];
     for (size_t i = 0; i < RS_WRAP_POOL; i++) {
         first[i] = rs_store_wrapping_key(st);
@@ -183,7 +179,52 @@ static void wrapping_pool_reuses_keys(void **state)
         EVP_PKEY_free(again);
         EVP_PKEY_free(first[i]);
     }
-    rs_store_lock(st);
+}
+
+/* Many keys, half of them removed in a scattered order: every key left is
+ * found by id and none of the removed ones (the index's deletion keeps
+ * every probe run whole). */
+static void index_finds_every_key(void **state)
+{
+    enum { N = 3000 };
+    struct rs_store *st = *state;
+    struct rs_scope *sc = rs_store_scope(st, "a", "r", t0);
+    static char ids[N][RS_KEY_ID_LEN + 1];
+    struct rs_key *keys[N];
+    for (size_t i = 0; i < N; i++) {
+        keys[i] = rs_key_new(t0);
+        assert_non_null(keys[i]);
+        memcpy(ids[i], keys[i]->id, sizeof(ids[i]));
+        assert_int_equal(rs_scope_add_key(sc, keys[i], N), 0);
+    }
+    for (size_t i = 0; i < N; i += 1 + i % 3) {
+        rs_scope_remove_key(sc, keys[i]);
+        keys[i] = NULL;
+    }
+    size_t left = 0;
+    for (size_t i = 0; i < N; i++) {
+        assert_ptr_equal(rs_scope_key(sc, ids[i]), keys[i]);
+        left += keys[i] != NULL;
+    }
+    assert_int_equal(sc->nkeys, left);
+    assert_int_equal(sc->index_used, left);
+    assert_null(rs_scope_key(sc, "key-nosuchkeynosuchkeyno"));
+}
+
+/* Each scope has a lock of its own: with one entered, this thread can
+ * enter another (with one lock for the store, it would wait forever). */
+static void scopes_lock_apart(void **state)
+{
+    struct rs_store *st = *state;
+    struct rs_scope *a = rs_store_enter(st, "acct1", "r", t0);
+    assert_non_null(a);
+    struct rs_scope *b = rs_store_enter(st, "acct2", "r", t0);
+    assert_non_null(b);
+    assert_true(a != b);
+    rs_store_leave(b);
+    rs_store_leave(a);
+    assert_ptr_equal(rs_store_enter(st, "acct1", "r", t0), a);
+    rs_store_leave(a);
 }
 
 static void state_names(void **state)
@@ -209,6 +250,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(token_ring, setup, teardown),
         cmocka_unit_test_setup_teardown(wrapping_pool_reuses_keys, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(index_finds_every_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(scopes_lock_apart, setup, teardown),
         cmocka_unit_test(state_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,16 +1,20 @@
 /*
  * rs_store: the in-memory state of kms-refserver (keys, key versions,
- * aliases, import tokens), kept per scope = (account, region), behind one
- * mutex. rs_store_new/rs_store_free are declared in ops.h.
+ * aliases, import tokens), kept per scope = (account, region), each scope
+ * behind a mutex of its own, so that accounts do not wait for each other.
+ * rs_store_new/rs_store_free are declared in ops.h.
  *
  * Only the operations (op.c, ops_*.c) and unit tests use this header.
  * Every function that takes a scope, key or alias must be called with the
- * store locked (rs_store_lock); the pointers it returns stay valid until
- * the lock is released or the object is removed.
+ * scope entered (rs_store_enter); the pointers it returns stay valid until
+ * the scope is left or the object is removed. Keys are found by id in a
+ * hash index, and the clock is applied to a scope only when one of its
+ * keys is due, so the cost of a request does not grow with the keys held.
  */
 #ifndef RS_STORE_H
 #define RS_STORE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -78,23 +82,33 @@ struct rs_alias {
 };
 
 struct rs_scope {
+    pthread_mutex_t mu;
     char *account;
     char *region;
     struct rs_key **keys; /* in creation order */
     size_t nkeys, capkeys;
+    struct rs_key **index; /* open addressing by id; NULL slots are free */
+    size_t index_cap, index_used;
+    time_t next_due; /* the earliest deletion date or material expiry */
     struct rs_alias *aliases; /* in creation order */
     size_t naliases, capaliases;
 };
 
-void rs_store_lock(struct rs_store *st);
-void rs_store_unlock(struct rs_store *st);
-
-/* The scope of (account, region), created on first use; NULL when out of
- * memory. Also applies the clock: keys whose deletion date has passed are
- * removed (with their aliases), imported material that expired is
- * dropped (the key goes to PendingImport). */
+/* Enters the scope of (account, region), created on first use, and
+ * applies the clock: keys whose deletion date has passed are removed (with
+ * their aliases), imported material that expired is dropped (the key goes
+ * to PendingImport). NULL when out of memory. The caller leaves it with
+ * rs_store_leave; a thread holds at most one scope at a time. */
+struct rs_scope *rs_store_enter(struct rs_store *st, const char *account,
+                                const char *region, time_t now);
+void rs_store_leave(struct rs_scope *sc);
+/* rs_store_enter without the scope's lock, for single-threaded callers
+ * (the unit tests). */
 struct rs_scope *rs_store_scope(struct rs_store *st, const char *account,
                                 const char *region, time_t now);
+/* To be called after k's state, deletion date or material expiry changed:
+ * the clock is applied to the scope from k's next due time on. */
+void rs_scope_key_changed(struct rs_scope *sc, const struct rs_key *k);
 
 /* Key lookup by key id within the scope; NULL when absent. */
 struct rs_key *rs_scope_key(struct rs_scope *sc, const char *id);
