@@ -13,8 +13,8 @@
 #    to run): kmsconf running the suite at -j 1 (its loading, as measured
 #    by `run --plan`, taken out), bench/bare_loop.c (kc-bench-loop: signed
 #    requests on one keep-alive libcurl handle and nothing else) and
-#    kms-refserver serving that loop (the slope between N and 2N requests,
-#    so that start-up is left out).
+#    kms-refserver serving that loop with 0 and 2,000 keys stored (the
+#    slope between N and 2N requests, so that start-up is left out).
 # 3. kms-refserver under wrk at 100, 1,000 and 10,000 connections:
 #    requests/s and socket errors (BENCH_WRK_SECONDS each, default 10).
 set -euo pipefail
@@ -122,31 +122,40 @@ k_load=$(ir "$kmsconf" run --plan --no-preflight --target "$target" \
 b_1=$(ir "$loop" "$url" "$sent")
 b_2=$(ir "$loop" "$url" $((2 * sent)))
 stop_server
-# kms-refserver under callgrind, serving the loop's N and 2N requests
+# rs_ir N KEYS: kms-refserver under callgrind, serving the loop's N
+# requests after KEYS CreateKey (the default account's quota raised to
+# allow them)
+"$refserver" --print-config | jq '.accounts[0].key_quota = 5000' \
+  >"$work/quota.json"
 rs_ir() {
   local u
   rm -f "$work/rs.url"
   mkfifo "$work/rs.url"
   valgrind --tool=callgrind --callgrind-out-file="$work/cg.rs" \
-    "$refserver" >"$work/rs.url" 2>/dev/null &
+    "$refserver" --config "$work/quota.json" >"$work/rs.url" 2>/dev/null &
   local pid=$!
   read -r -t 60 u <"$work/rs.url" ||
     { echo "bench: kms-refserver did not start under valgrind" >&2; exit 3; }
-  "$loop" "$u" "$1" 2>/dev/null || true
+  "$loop" "$u" "$1" "$2" 2>/dev/null || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
   sed -n 's/^summary: //p' "$work/cg.rs"
 }
-r_1=$(rs_ir "$sent")
-r_2=$(rs_ir $((2 * sent)))
+r_1=$(rs_ir "$sent" 0)
+r_2=$(rs_ir $((2 * sent)) 0)
+rk_1=$(rs_ir "$sent" 2000)
+rk_2=$(rs_ir $((2 * sent)) 2000)
 awk -v n="$sent" -v kr="$k_run" -v kl="$k_load" -v b1="$b_1" -v b2="$b_2" \
-  -v r1="$r_1" -v r2="$r_2" 'BEGIN {
+  -v r1="$r_1" -v r2="$r_2" -v rk1="$rk_1" -v rk2="$rk_2" 'BEGIN {
     k = (kr - kl) / n; b = (b2 - b1) / n; r = (r2 - r1) / n
+    rk = (rk2 - rk1) / n
     printf "%-34s %14s %9s\n", "program", "per request", "ratio"
     printf "%-34s %14.0f %9s\n", "kc-bench-loop (bare libcurl loop)", b, "1.00"
     printf "%-34s %14.0f %9.2f\n", "kmsconf run -j 1 (loading left out)", k,
       (b > 0 ? k / b : 0)
     printf "%-34s %14.0f %9.2f\n", "kms-refserver (serving the loop)", r,
       (b > 0 ? r / b : 0)
+    printf "%-34s %14.0f %9.2f\n", "kms-refserver, 2,000 keys stored", rk,
+      (b > 0 ? rk / b : 0)
     printf "(%d requests; kmsconf loads its cases and catalog in %.1f M)\n",
       n, kl / 1e6 }'
 

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -120,20 +119,39 @@ void kc_buf_dispose(struct kc_buf *b)
     kc_buf_init(b, 0);
 }
 
+/* RFC 3986 section 2.3: the unreserved characters stay literal. */
+static bool pct_unreserved(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+           c == '~';
+}
+
 int kc_pct_encode(struct kc_buf *out, const char *s, size_t n)
 {
-    /* libcurl keeps exactly the RFC 3986 unreserved set literal and writes
-     * upper-case hex; its handle argument is ignored since 7.82.0. */
-    if (n == 0)
-        return 0;
-    if (n > INT32_MAX)
-        return -1;
-    char *e = curl_easy_escape(NULL, s, (int)n);
-    if (!e)
-        return -1;
-    int rc = kc_buf_puts(out, e);
-    curl_free(e);
-    return rc;
+    /* Written here rather than with curl_easy_escape, which allocates and
+     * grows a string of its own per call: this runs for every parameter of
+     * every request on both sides (bench/bench.sh counts it). Upper-case
+     * hex, as RFC 3986 section 2.1 recommends and Alibaba's signing needs. */
+    static const char hex[] = "0123456789ABCDEF";
+    char chunk[256];
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (len + 3 > sizeof(chunk)) {
+            if (kc_buf_append(out, chunk, len))
+                return -1;
+            len = 0;
+        }
+        if (pct_unreserved(c)) {
+            chunk[len++] = (char)c;
+            continue;
+        }
+        chunk[len++] = '%';
+        chunk[len++] = hex[c >> 4];
+        chunk[len++] = hex[c & 15];
+    }
+    return len ? kc_buf_append(out, chunk, len) : 0;
 }
 
 int kc_hex_digit(int c)

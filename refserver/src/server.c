@@ -21,7 +21,7 @@
 /* MHD keeps the request line and headers in this much memory per
  * connection: room for a query just past RS_QUERY_MAX, so that we answer
  * it ourselves; beyond, MHD answers 414/431 on its own. */
-#define CONN_MEMORY (128u * 1024u)
+#define CONN_MEMORY (48u * 1024u)
 /* An oversized body is read and dropped up to this much, then the
  * connection is closed. */
 #define DISCARD_MAX (4u << 20)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <curl/curl.h>
 
 #include "kc/checkname.h"
 #include "kc/codec.h"
@@ -71,6 +72,28 @@ static void pct_encode_unreserved(void **state)
     const char in[] = "aZ09-_.~ *+/:=&\xc3\xa9";
     assert_int_equal(kc_pct_encode(&b, in, strlen(in)), 0);
     assert_string_equal(kc_buf_str(&b), "aZ09-_.~%20%2A%2B%2F%3A%3D%26%C3%A9");
+    kc_buf_dispose(&b);
+}
+
+/* Every byte value, and a text longer than the encoder's chunk, encode as
+ * libcurl's escaper (an independent RFC 3986 implementation) does. */
+static void pct_encode_matches_libcurl(void **state)
+{
+    (void)state;
+    char all[256 * 3];
+    for (size_t i = 0; i < sizeof(all); i++)
+        all[i] = (char)(unsigned char)(i % 256);
+    struct kc_buf b;
+    kc_buf_init(&b, 0);
+    assert_int_equal(kc_pct_encode(&b, all, sizeof(all)), 0);
+    char *want = curl_easy_escape(NULL, all, (int)sizeof(all));
+    assert_non_null(want);
+    assert_string_equal(kc_buf_str(&b), want);
+    curl_free(want);
+    kc_buf_dispose(&b);
+    /* a ceiling is honoured */
+    kc_buf_init(&b, 10);
+    assert_int_equal(kc_pct_encode(&b, "\x01\x02\x03\x04", 4), -1);
     kc_buf_dispose(&b);
 }
 
@@ -214,6 +237,7 @@ int main(void)
         cmocka_unit_test(buf_take_after_failure),
         cmocka_unit_test(buf_printf_grows),
         cmocka_unit_test(pct_encode_unreserved),
+        cmocka_unit_test(pct_encode_matches_libcurl),
         cmocka_unit_test(pct_decode),
         cmocka_unit_test(utf8),
         cmocka_unit_test(uuid),
