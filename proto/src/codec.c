@@ -69,24 +69,40 @@ int kc_buf_puts(struct kc_buf *b, const char *s)
 
 int kc_buf_putc(struct kc_buf *b, char c)
 {
+    /* the common case, one byte into room already there, without a call */
+    if (b->len + 2 <= b->cap && (!b->max || b->len < b->max)) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return 0;
+    }
     return kc_buf_append(b, &c, 1);
 }
 
 int kc_buf_printf(struct kc_buf *b, const char *fmt, ...)
 {
+    /* Formatted straight into the room there is; only when it does not fit
+     * is the buffer grown and the text formatted a second time. */
+    size_t room = b->data ? b->cap - b->len : 0;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
     va_end(ap);
     if (n < 0) {
         b->failed = true;
+        if (room)
+            b->data[b->len] = '\0';
         return -1;
     }
-    if (buf_reserve(b, (size_t)n))
-        return -1;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    bool fits = (size_t)n < room && (!b->max || b->len + (size_t)n <= b->max);
+    if (!fits) {
+        if (room)
+            b->data[b->len] = '\0';
+        if (buf_reserve(b, (size_t)n))
+            return -1;
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
     return 0;
 }
