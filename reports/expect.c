@@ -311,23 +311,111 @@ static int mark_expired(struct kc_testcase *tc, const struct kc_expect_entry *x)
     return 0;
 }
 
+/* The entries of each case, found in constant time: entry indices sorted
+ * by case id (then by position, so that a case's entries keep their file
+ * order) and a hash table from case id to its run of indices. Applying an
+ * expectation file is then linear in the testcases. */
+struct run {
+    const char *case_id; /* NULL: a free slot */
+    size_t start, end;   /* into order[] */
+};
+
+struct entry_ref {
+    const char *case_id;
+    size_t k; /* into e->entries */
+};
+
+struct apply {
+    const struct kc_expect *e;
+    struct entry_state *st;
+    struct entry_ref *order;
+    struct run *runs; /* open addressing, a power of two */
+    size_t cap;
+};
+
+static int by_case(const void *a, const void *b)
+{
+    const struct entry_ref *x = a, *y = b;
+    int c = strcmp(x->case_id, y->case_id);
+    return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+static size_t str_hash(const char *s)
+{
+    size_t h = 5381;
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}
+
+static struct run *run_slot(const struct apply *a, const char *case_id)
+{
+    size_t i = str_hash(case_id) & (a->cap - 1);
+    while (a->runs[i].case_id && strcmp(a->runs[i].case_id, case_id))
+        i = (i + 1) & (a->cap - 1);
+    return &a->runs[i];
+}
+
+static int apply_init(struct apply *a, const struct kc_expect *e)
+{
+    size_t n = e->nentries;
+    a->e = e;
+    a->cap = 16;
+    while (a->cap < 2 * n)
+        a->cap *= 2;
+    a->st = calloc(n + 1, sizeof(*a->st));
+    a->order = calloc(n + 1, sizeof(*a->order));
+    a->runs = calloc(a->cap, sizeof(*a->runs));
+    if (!a->st || !a->order || !a->runs)
+        return -1;
+    for (size_t k = 0; k < n; k++)
+        a->order[k] = (struct entry_ref){e->entries[k].case_id, k};
+    qsort(a->order, n, sizeof(*a->order), by_case);
+    for (size_t j = 0; j < n; j++) {
+        struct run *r = run_slot(a, a->order[j].case_id);
+        if (!r->case_id)
+            *r = (struct run){a->order[j].case_id, j, j};
+        r->end = j + 1;
+    }
+    return 0;
+}
+
+static void apply_dispose(struct apply *a)
+{
+    free(a->st);
+    free(a->order);
+    free(a->runs);
+}
+
+/* The entries of tc's case: a->order[r.start .. r.end). */
+static struct run case_entries(const struct apply *a,
+                               const struct kc_testcase *tc)
+{
+    struct run none = {NULL, 0, 0};
+    if (!tc->case_id)
+        return none;
+    struct run *r = run_slot(a, tc->case_id);
+    return r->case_id ? *r : none;
+}
+
 /* Marks the entries that cover a failed check of tc as hit. True when
  * every failed check is covered; *any_expired when an expired entry is
  * among them. */
-static bool mark_hits(const struct kc_expect *e, struct entry_state *st,
+static bool mark_hits(struct apply *a, struct run r,
                       const struct kc_testcase *tc, bool *any_expired)
 {
     bool all = tc->nfailures > 0;
     *any_expired = false;
     for (size_t i = 0; i < tc->nfailures; i++) {
         bool cov = false;
-        for (size_t k = 0; k < e->nentries; k++) {
-            const struct kc_expect_entry *x = &e->entries[k];
+        for (size_t j = r.start; j < r.end; j++) {
+            size_t k = a->order[j].k;
+            const struct kc_expect_entry *x = &a->e->entries[k];
             if (!entry_matches(x, tc) || !covers(x, tc->failures[i].check))
                 continue;
             cov = true;
-            st[k].hit = true;
-            *any_expired = *any_expired || st[k].expired;
+            a->st[k].hit = true;
+            *any_expired = *any_expired || a->st[k].expired;
         }
         all = all && cov;
     }
@@ -336,34 +424,37 @@ static bool mark_hits(const struct kc_expect *e, struct entry_state *st,
 
 /* tc stays failing: each expired entry of its case says so in the messages
  * of the failures it covers, and is counted once. */
-static int note_expired(const struct kc_expect *e, struct entry_state *st,
-                        struct kc_testcase *tc, struct kc_expect_outcome *out)
+static int note_expired(struct apply *a, struct run r, struct kc_testcase *tc,
+                        struct kc_expect_outcome *out)
 {
-    for (size_t k = 0; k < e->nentries; k++) {
-        if (!st[k].expired || !st[k].hit || !entry_matches(&e->entries[k], tc))
+    for (size_t j = r.start; j < r.end; j++) {
+        size_t k = a->order[j].k;
+        const struct kc_expect_entry *x = &a->e->entries[k];
+        struct entry_state *st = &a->st[k];
+        if (!st->expired || !st->hit || !entry_matches(x, tc))
             continue;
-        if (mark_expired(tc, &e->entries[k]))
+        if (mark_expired(tc, x))
             return -1;
-        if (!st[k].counted_expired &&
-            push_label(&out->expired_ids, out->expired, &e->entries[k]))
+        if (!st->counted_expired &&
+            push_label(&out->expired_ids, out->expired, x))
             return -1;
-        out->expired += !st[k].counted_expired;
-        st[k].counted_expired = true;
+        out->expired += !st->counted_expired;
+        st->counted_expired = true;
     }
     return 0;
 }
 
 /* tc becomes an expected-failure skip whose reason is the entries'
  * reasons and the checks they cover. */
-static int skip_expected(const struct kc_expect *e,
-                         const struct entry_state *st, struct kc_testcase *tc,
-                         struct kc_expect_outcome *out)
+static int skip_expected(const struct apply *a, struct run r,
+                         struct kc_testcase *tc, struct kc_expect_outcome *out)
 {
     struct kc_buf b;
     kc_buf_init(&b, EXPECT_TEXT_MAX);
-    for (size_t k = 0; k < e->nentries; k++) {
-        const struct kc_expect_entry *x = &e->entries[k];
-        if (entry_matches(x, tc) && st[k].hit &&
+    for (size_t j = r.start; j < r.end; j++) {
+        size_t k = a->order[j].k;
+        const struct kc_expect_entry *x = &a->e->entries[k];
+        if (entry_matches(x, tc) && a->st[k].hit &&
             !strstr(kc_buf_str(&b), x->reason))
             kc_buf_printf(&b, "%s%s", b.len ? "; " : "", x->reason);
     }
@@ -378,15 +469,25 @@ static int skip_expected(const struct kc_expect *e,
     return rc;
 }
 
-/* One failing testcase. */
-static int apply_case(const struct kc_expect *e, struct entry_state *st,
-                      struct kc_testcase *tc, struct kc_expect_outcome *out)
+/* One testcase: notes which entries saw it run, and applies them when it
+ * failed. */
+static int apply_case(struct apply *a, struct kc_testcase *tc,
+                      struct kc_expect_outcome *out)
 {
+    struct run r = case_entries(a, tc);
+    for (size_t j = r.start; j < r.end; j++) {
+        size_t k = a->order[j].k;
+        if (tc->outcome != KC_OUTCOME_SKIP &&
+            entry_matches(&a->e->entries[k], tc))
+            a->st[k].seen = true;
+    }
+    if (tc->outcome != KC_OUTCOME_FAIL && tc->outcome != KC_OUTCOME_ERROR)
+        return 0;
     bool any_expired;
-    bool all = mark_hits(e, st, tc, &any_expired);
+    bool all = mark_hits(a, r, tc, &any_expired);
     if (any_expired)
-        return note_expired(e, st, tc, out);
-    return all ? skip_expected(e, st, tc, out) : 0;
+        return note_expired(a, r, tc, out);
+    return all ? skip_expected(a, r, tc, out) : 0;
 }
 
 static void utc_date(time_t now, char out[11])
@@ -402,30 +503,22 @@ int kc_expect_apply(const struct kc_expect *e, struct kc_report *r, time_t now,
 {
     int rc = -1;
     char today[11];
+    struct apply a = {0};
     memset(out, 0, sizeof(*out));
     utc_date(now, today);
-    struct entry_state *st = calloc(e->nentries + 1, sizeof(*st));
-    if (!st)
-        return -1;
+    if (apply_init(&a, e))
+        goto out;
     for (size_t k = 0; k < e->nentries; k++)
-        st[k].expired =
+        a.st[k].expired =
             e->entries[k].expires && strcmp(e->entries[k].expires, today) < 0;
     for (size_t i = 0; i < r->ncases; i++) {
-        struct kc_testcase *tc = &r->cases[i];
-        for (size_t k = 0; k < e->nentries; k++) {
-            if (tc->outcome != KC_OUTCOME_SKIP &&
-                entry_matches(&e->entries[k], tc))
-                st[k].seen = true;
-        }
-        if ((tc->outcome == KC_OUTCOME_FAIL ||
-             tc->outcome == KC_OUTCOME_ERROR) &&
-            apply_case(e, st, tc, out))
+        if (apply_case(&a, &r->cases[i], out))
             goto out;
     }
     for (size_t k = 0; k < e->nentries; k++) {
-        if (st[k].hit)
+        if (a.st[k].hit)
             continue;
-        if (!st[k].seen) {
+        if (!a.st[k].seen) {
             out->unmatched++;
             continue;
         }
@@ -435,7 +528,7 @@ int kc_expect_apply(const struct kc_expect *e, struct kc_report *r, time_t now,
     }
     rc = 0;
 out:
-    free(st);
+    apply_dispose(&a);
     return rc;
 }
 

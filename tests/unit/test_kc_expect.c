@@ -3,6 +3,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -106,6 +109,43 @@ static void test_expired(void **state)
     kc_report_free(r);
 }
 
+/* 100,000 failing testcases and 50,000 entries, one per even case: with
+ * the entries scanned for every testcase this is 5e9 comparisons, past the
+ * test's TIMEOUT (tests/unit/CMakeLists.txt); with the case index, a
+ * fraction of a second. */
+static void test_apply_is_linear(void **state)
+{
+    enum { CASES = 100000, ENTRIES = CASES / 2 };
+    (void)state;
+    struct kc_report *r = fx_report("t");
+    char id[32];
+    for (size_t i = 0; i < CASES; i++) {
+        snprintf(id, sizeof(id), "c/%zu", i);
+        fx_case(r, "A", id, "json", KC_OUTCOME_FAIL, "status");
+    }
+    struct kc_expect *e = calloc(1, sizeof(*e));
+    assert_non_null(e);
+    e->entries = calloc(ENTRIES, sizeof(*e->entries));
+    assert_non_null(e->entries);
+    e->nentries = ENTRIES;
+    for (size_t k = 0; k < ENTRIES; k++) {
+        snprintf(id, sizeof(id), "c/%zu", 2 * (ENTRIES - 1 - k));
+        e->entries[k].case_id = strdup(id);
+        e->entries[k].reason = strdup("known");
+        assert_non_null(e->entries[k].case_id);
+    }
+    struct kc_expect_outcome o;
+    assert_int_equal(kc_expect_apply(e, r, NOW, &o), 0);
+    assert_int_equal(o.applied, ENTRIES);
+    assert_int_equal(o.stale + o.unmatched, 0);
+    for (size_t i = 0; i < CASES; i++)
+        assert_int_equal(r->cases[i].outcome,
+                         i % 2 ? KC_OUTCOME_FAIL : KC_OUTCOME_SKIP);
+    kc_expect_outcome_dispose(&o);
+    kc_expect_free(e);
+    kc_report_free(r);
+}
+
 static void bad(const char *json, const char *needle)
 {
     struct kc_expect *e = NULL;
@@ -186,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_apply),
         cmocka_unit_test(test_stale_and_unmatched),
         cmocka_unit_test(test_expired),
+        cmocka_unit_test(test_apply_is_linear),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_from_report),
     };
