@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "kc/client.h"
+#include "kc/strict_xml.h"
 
 /* Codes that say what is wrong with the request's credentials or clock,
  * as the KMS Responses page and Alibaba's gateway document them. */
@@ -334,6 +335,7 @@ static void pf_run_all(struct pf_job *jobs, size_t n)
 {
     pthread_t *th = calloc(n ? n : 1, sizeof(*th));
     bool *started = calloc(n ? n : 1, sizeof(*started));
+    kc_strict_xml_init();
     for (size_t i = 0; i < n; i++) {
         if (!jobs[i].cred)
             continue;

@@ -17,6 +17,7 @@
 #include "kc/url.h"
 #include "kc/vars.h"
 #include "kc/redact.h"
+#include "kc/strict_xml.h"
 
 #define TRANSCRIPT_MAX (256 * 1024)
 #define TYPE_MAX       32 /* an error or skip type: "setup", "transport" */
@@ -817,6 +818,7 @@ static int start_workers(struct shared *sh, char *err, size_t errlen)
         jobs = sh->o->ncases ? (unsigned)sh->o->ncases : 1;
     pthread_t *t = calloc(jobs, sizeof(*t));
     unsigned started = 0;
+    kc_strict_xml_init();
     int rc = t ? 0 : -1;
     for (; !rc && started < jobs; started++)
         if (pthread_create(&t[started], NULL, worker_main, sh)) {

@@ -13,6 +13,11 @@
 
 #define SNIFF_MAX 512 /* bytes of the body searched for the declaration */
 
+void kc_strict_xml_init(void)
+{
+    xmlInitParser();
+}
+
 xmlDoc *kc_strict_xml_read(const char *body, size_t len, char *err,
                            size_t errlen)
 {

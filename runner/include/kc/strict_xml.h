@@ -7,6 +7,8 @@
  * namespace and name, take the first or the last of two, or search all
  * descendants. An answer is read only when these readers cannot differ:
  *
+ *   kc_strict_xml_init      prepares libxml2 once, on the thread that
+ *                           is about to start the ones that read.
  *   kc_strict_xml_read      well-formed XML 1.0 with Namespaces, read
  *                           without network access and without entity
  *                           substitution; a DOCTYPE is refused, as is an
@@ -31,6 +33,11 @@
 
 /* Reads body[0..len). The document is the caller's (xmlFreeDoc); NULL
  * with a one-line message in err when the body has no one reading. */
+/* libxml2 sets up its global state (mutexes, dictionaries) on first use,
+ * and two threads that both use it first both set it up: one copy leaks.
+ * Call before starting threads that read answers; cheap after the first. */
+void kc_strict_xml_init(void);
+
 xmlDoc *kc_strict_xml_read(const char *body, size_t len, char *err,
                            size_t errlen);
 
