@@ -10,7 +10,7 @@ _kmsconf_options() {
         --shard --help" ;;
     coverage) echo "--cases --suite --json --only --tag --skip-tag
         --read-only --shard --help" ;;
-    sweep) echo "--target --endpoint --dry-run --credential --label
+    sweep) echo "--target --endpoint --dry-run --credential --label --ledger
         --insecure --cacert --help" ;;
     doctor) echo "--target --endpoint --insecure --cacert --timeout --help" ;;
     diff) echo "--markdown --json --fail-on --force --help" ;;

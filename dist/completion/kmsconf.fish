@@ -55,6 +55,7 @@ complete -c kmsconf -n $s -l endpoint -r -d 'endpoint URL'
 complete -c kmsconf -n $s -l dry-run -d 'only print'
 complete -c kmsconf -n $s -l credential -r -d 'one credential'
 complete -c kmsconf -n $s -l label -r -d 'one run'
+complete -c kmsconf -n $s -l ledger -r -F -d 'what a run ledger holds'
 complete -c kmsconf -n $s -l insecure -d 'do not verify TLS'
 complete -c kmsconf -n $s -l cacert -r -F -d 'CA bundle'
 set -l o "__fish_seen_subcommand_from doctor"

@@ -128,6 +128,20 @@ int kc_ledger_items_apply(struct kc_ledger_items *items, const char *event,
 
 /* ---- writing ---- */
 
+/* Whether the file at path ends without a newline (a SIGKILL tore its
+ * last line). */
+static bool end_torn(const char *path)
+{
+    char last = '\n';
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    if (lseek(fd, -1, SEEK_END) < 0 || read(fd, &last, 1) != 1)
+        last = '\n';
+    close(fd);
+    return last != '\n';
+}
+
 struct kc_ledger *kc_ledger_open(const char *path, char *err, size_t errlen)
 {
     struct kc_ledger *l = calloc(1, sizeof(*l));
@@ -143,6 +157,8 @@ struct kc_ledger *kc_ledger_open(const char *path, char *err, size_t errlen)
         goto fail;
     }
     l->was_empty = fstat(l->fd, &st) == 0 && st.st_size == 0;
+    if (!l->was_empty && end_torn(path)) /* end a torn line first */
+        (void)!write(l->fd, "\n", 1);
     if (pthread_mutex_init(&l->lock, NULL)) {
         close(l->fd);
         kc_err_set(err, errlen, "%s: out of memory", path);
@@ -295,12 +311,14 @@ static void parse_line(const cJSON *o, struct kc_ledger_entry *it,
         snprintf(why, whylen,
                  "\"run\", \"credential\" or \"endpoint\" missing or too long");
     else if (!it->id &&
-             (strcmp(*event, "sending") || it->kind != KC_LEDGER_KEY))
+             (!strcmp(*event, "created") || !strcmp(*event, "removed") ||
+              (!strcmp(*event, "sending") && it->kind == KC_LEDGER_ALIAS)))
         snprintf(why, whylen, "no \"id\"");
 }
 
 /* Applies line no (len bytes at s) to out. 0, 1 when it is not a ledger
- * line (why says so), -1 out of memory. */
+ * line (why says so), 2 when it is not JSON (a torn line), -1 out of
+ * memory. */
 static int read_line(const char *s, size_t len, struct kc_ledger_items *out,
                      char *why, size_t whylen)
 {
@@ -310,6 +328,7 @@ static int read_line(const char *s, size_t len, struct kc_ledger_items *out,
     int rc = 1;
     if (!cJSON_IsObject(o)) {
         snprintf(why, whylen, "not a JSON object");
+        rc = 2;
         goto out;
     }
     parse_line(o, &it, &event, why, whylen);
@@ -340,9 +359,8 @@ int kc_ledger_read(const char *path, struct kc_ledger_items *out, FILE *warn,
             kc_err_set(err, errlen, "%s: out of memory", path);
             goto out;
         }
-        if (lr > 0 && (!nl || nl + 1 == text + len)) {
-            fprintf(warn,
-                    "kmsconf: warning: %s:%zu: torn last line left out (%s)\n",
+        if (lr == 2 || (lr > 0 && !nl)) {
+            fprintf(warn, "kmsconf: warning: %s:%zu: torn line left out (%s)\n",
                     path, lineno, why);
         } else if (lr > 0) {
             kc_err_set(err, errlen, "%s:%zu: %s", path, lineno, why);

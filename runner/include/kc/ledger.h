@@ -47,8 +47,9 @@ struct kc_ledger_entry {
 
 struct kc_ledger;
 
-/* Opens path for appending (created 0600 when missing). The caller closes
- * it with kc_ledger_close. NULL with err set. */
+/* Opens path for appending (created 0600 when missing); a torn last line
+ * is ended with a newline first. The caller closes it with
+ * kc_ledger_close. NULL with err set. */
 struct kc_ledger *kc_ledger_open(const char *path, char *err, size_t errlen);
 /* Appends one line and syncs it; thread-safe. 0, or -1 with err set. */
 int kc_ledger_append(struct kc_ledger *l, const struct kc_ledger_entry *e,
@@ -82,9 +83,11 @@ struct kc_ledger_items {
 
 /*
  * Reads the ledger at path into *out (zeroed first; dispose it). A torn
- * last line (no newline, or not JSON) is left out with a warning on warn;
- * another line that is not a ledger line is an error. 0, or -1 with err
- * set ("<path>:<line>: <what>").
+ * line (not JSON, or the last one without its newline) is left out with a
+ * warning on warn: a SIGKILL mid-write leaves one at the end, and a later
+ * writer ends it with a newline first (kc_ledger_open), so it may be in
+ * the middle. A JSON line that is not a ledger line is an error. 0, or -1
+ * with err set ("<path>:<line>: <what>").
  */
 int kc_ledger_read(const char *path, struct kc_ledger_items *out, FILE *warn,
                    char *err, size_t errlen);
