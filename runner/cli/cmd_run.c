@@ -556,12 +556,13 @@ static void print_sweep_hint(const struct run_cfg *cfg,
 }
 
 /* Closes the ledger of a finished run: removed when it was empty before
- * the run and the run removed everything it recorded. */
-static void close_ledger(struct kc_ledger *l, bool finished)
+ * the run and the run removed everything it recorded, or the target was
+ * the embedded kms-refserver (its keys stop with it). */
+static void close_ledger(struct kc_ledger *l, bool finished, bool embedded)
 {
     if (l)
         kc_ledger_close(l, finished && kc_ledger_was_empty(l) &&
-                               !kc_ledger_open_count(l));
+                               (embedded || !kc_ledger_open_count(l)));
 }
 
 /* Runs the selected cases, writes the report; returns the exit code. */
@@ -616,7 +617,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
         st.interrupted);
     print_sweep_hint(cfg, env, o.ledger, label, st.interrupted);
 out:
-    close_ledger(o.ledger, finished);
+    close_ledger(o.ledger, finished, env->embed.pid > 0);
     kc_console_free(con);
     kc_report_free(r);
     return rc;
