@@ -481,8 +481,10 @@ static int show_plan(const struct run_cfg *cfg, const struct run_env *env,
 
 /* ---- the ledger and the sweep hint ---- */
 
-/* Opens the ledger (--ledger, or <report>.ledger.jsonl). NULL, printed. */
-static struct kc_ledger *open_ledger(const struct run_cfg *cfg)
+/* Opens the ledger (--ledger, or <report>.ledger.jsonl). NULL, printed;
+ * *ok is false when that is an error (--ledger given), true when the run
+ * goes on without a ledger (the default path cannot be opened). */
+static struct kc_ledger *open_ledger(const struct run_cfg *cfg, bool *ok)
 {
     char path[SUITE_PATH_MAX], err[KC_ERR_MAX];
     struct kc_ledger *l;
@@ -490,11 +492,18 @@ static struct kc_ledger *open_ledger(const struct run_cfg *cfg)
     if (!cfg->ledger && (n < 0 || (size_t)n >= sizeof(path))) {
         fprintf(stderr, "kmsconf run: -o %s: too long for a ledger path\n",
                 cfg->output);
+        *ok = false;
         return NULL;
     }
     l = kc_ledger_open(cfg->ledger ? cfg->ledger : path, err, sizeof(err));
-    if (!l)
+    if (!l && cfg->ledger)
         fprintf(stderr, "kmsconf run: --ledger %s\n", err);
+    else if (!l) /* e.g. -o /dev/stdout: the report is not a file */
+        fprintf(stderr,
+                "kmsconf run: warning: %s; running without a ledger "
+                "(--ledger FILE names one)\n",
+                err);
+    *ok = l || !cfg->ledger;
     return l;
 }
 
@@ -520,13 +529,14 @@ static void put_word(FILE *out, const char *s)
     fputc('\'', out);
 }
 
-/* After an interrupted run, or one that left resources: how to sweep. */
+/* After an interrupted run, or one that left resources: how to sweep (l
+ * may be NULL: no ledger). */
 static void print_sweep_hint(const struct run_cfg *cfg,
                              const struct run_env *env,
                              const struct kc_ledger *l, const char *label,
                              bool interrupted)
 {
-    size_t open = kc_ledger_open_count(l);
+    size_t open = l ? kc_ledger_open_count(l) : 0;
     if (!interrupted && !open)
         return;
     if (env->embed.pid > 0) {
@@ -604,7 +614,9 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
             goto out;
         rc = KC_EXIT_USAGE;
     }
-    if (!(o.ledger = open_ledger(cfg)) || run_cases(&o, cfg, r, &st) != 0)
+    bool ledger_ok = false;
+    o.ledger = open_ledger(cfg, &ledger_ok);
+    if (!ledger_ok || run_cases(&o, cfg, r, &st) != 0)
         goto out;
     finished = true;
     rc = judge(cfg, r, &st);
