@@ -26,6 +26,8 @@ struct options {
     const char *port_file;
     const char *config;
     const char *request_log;
+    unsigned hold_request; /* 0: none */
+    const char *hold_file;
     bool print_config;
     bool allow_deviations;
     long latency_ms; /* -1: from the configuration */
@@ -45,6 +47,8 @@ static void usage(FILE *f)
         "  --print-config         print the effective configuration, exit\n"
         "  --latency-ms N         delay every answer by N ms (0..60000)\n"
         "  --request-log FILE     append one JSON line per request\n"
+        "  --hold-request N       hold the Nth answer until SIGUSR1 (tests)\n"
+        "  --hold-file FILE       write N there when it is held\n"
         "  --max-conns N          open connections at most (1..10000)\n"
         "  --max-conns-per-ip N   per client address (0: no limit)\n"
         "  --conn-timeout S       close a connection idle that long (1..3600)\n"
@@ -125,7 +129,12 @@ static int take_value(struct options *o, const char *name, const char *val)
         o->config = val;
     else if (!strcmp(name, "--request-log"))
         o->request_log = val;
-    else if (!strcmp(name, "--latency-ms")) {
+    else if (!strcmp(name, "--hold-file"))
+        o->hold_file = val;
+    else if (!strcmp(name, "--hold-request")) {
+        if (parse_bounded(val, 1, 99999, &o->hold_request))
+            return usage_error("--hold-request: expected 1..99999, got", val);
+    } else if (!strcmp(name, "--latency-ms")) {
         if (parse_latency(val, &o->latency_ms))
             return usage_error("--latency-ms: expected 0..60000, got", val);
     } else if (!strcmp(name, "--deviate")) {
@@ -149,10 +158,10 @@ static int take_value(struct options *o, const char *name, const char *val)
 static bool wants_value(const char *name)
 {
     static const char *const names[] = {
-        "--listen",       "--port-file",  "--config",
-        "--request-log",  "--latency-ms", "--deviate",
-        "--deviate-code", "--max-conns",  "--max-conns-per-ip",
-        "--conn-timeout",
+        "--listen",       "--port-file",    "--config",
+        "--request-log",  "--latency-ms",   "--deviate",
+        "--deviate-code", "--max-conns",    "--max-conns-per-ip",
+        "--conn-timeout", "--hold-request", "--hold-file",
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (!strcmp(names[i], name))
@@ -244,12 +253,14 @@ static int write_port_file(const char *path, unsigned port)
     return 0;
 }
 
-/* Blocks until SIGINT or SIGTERM (blocked in every thread beforehand). */
-static void wait_for_signal(const sigset_t *set)
+/* Blocks until SIGINT or SIGTERM (blocked in every thread beforehand);
+ * SIGUSR1 lets a held answer go (--hold-request). */
+static void wait_for_signal(struct rs_server *srv, const sigset_t *set)
 {
     int sig = 0;
     while (sigwait(set, &sig) == 0 && sig != SIGINT && sig != SIGTERM)
-        ;
+        if (sig == SIGUSR1)
+            rs_server_release(srv);
 }
 
 static int serve(const struct rs_config *cfg, const struct options *o,
@@ -272,6 +283,7 @@ static int serve(const struct rs_config *cfg, const struct options *o,
         rc = started == RS_SERVER_BAD_LISTEN ? EXIT_USAGE : 1;
         goto out;
     }
+    rs_server_hold(srv, o->hold_request, o->hold_file);
     if (o->port_file && write_port_file(o->port_file, rs_server_port(srv))) {
         fprintf(stderr, PROG ": --port-file %s: %s\n", o->port_file,
                 strerror(errno));
@@ -280,7 +292,7 @@ static int serve(const struct rs_config *cfg, const struct options *o,
     rs_server_url(srv, url, sizeof(url));
     printf("%s\n", url);
     fflush(stdout);
-    wait_for_signal(set);
+    wait_for_signal(srv, set);
     rc = 0;
 out:
     rs_server_stop(srv);
@@ -328,6 +340,7 @@ int main(int argc, char **argv)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     rc = serve(&cfg, &o, &set);

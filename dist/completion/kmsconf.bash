@@ -3,14 +3,14 @@
 _kmsconf_options() {
     case "$1" in
     run) echo "--target --endpoint --insecure --cacert --cases --suite -j
-        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --plan --only --tag
+        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --ledger --plan --only --tag
         --skip-tag --read-only --shard --help" ;;
     lint) echo "--cases --suite --quiet --target --help" ;;
     list) echo "--cases --suite --json --only --tag --skip-tag --read-only
         --shard --help" ;;
     coverage) echo "--cases --suite --json --only --tag --skip-tag
         --read-only --shard --help" ;;
-    sweep) echo "--target --endpoint --dry-run --credential --label
+    sweep) echo "--target --endpoint --dry-run --credential --label --ledger
         --insecure --cacert --help" ;;
     doctor) echo "--target --endpoint --insecure --cacert --timeout --help" ;;
     diff) echo "--markdown --json --fail-on --force --help" ;;
@@ -50,7 +50,7 @@ _kmsconf() {
         return
         ;;
     --target | --cacert | --expect | -o | --html | --catalog | \
-        --from | --check)
+        --from | --check | --ledger)
         # shellcheck disable=SC2207
         COMPREPLY=($(compgen -f -- "$cur"))
         return
@@ -70,7 +70,7 @@ _kms_refserver() {
     local cur=${COMP_WORDS[COMP_CWORD]}
     # shellcheck disable=SC2207
     COMPREPLY=($(compgen -W "--listen --port-file --config --print-config
-        --latency-ms --request-log --max-conns --max-conns-per-ip --conn-timeout --deviate --deviate-code
+        --latency-ms --request-log --hold-request --hold-file --max-conns --max-conns-per-ip --conn-timeout --deviate --deviate-code
         --allow-deviations --help --version" -- "$cur"))
 }
 complete -o default -F _kms_refserver kms-refserver

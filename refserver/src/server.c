@@ -3,13 +3,16 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -32,6 +35,14 @@ struct rs_server {
     const struct rs_config *cfg;
     unsigned port;
     char host[INET6_ADDRSTRLEN + 2];
+    /* rs_server_hold: lock guards what follows */
+    pthread_mutex_t lock;
+    pthread_cond_t released_cv;
+    bool sync_ok;           /* lock and released_cv initialised */
+    unsigned long requests; /* answered or being answered */
+    unsigned long hold_nth; /* 0: hold nothing */
+    const char *hold_file;  /* borrowed */
+    bool released;
 };
 
 /* One request in progress (MHD's per-request pointer). */
@@ -118,6 +129,61 @@ static void pause_ms(unsigned ms)
         ;
 }
 
+/* Writes "<n>\n" into path through a temporary file and rename, so that a
+ * reader sees the whole line or nothing. */
+static void write_marker(const char *path, unsigned long n)
+{
+    char tmp[4096], line[32];
+    int len = snprintf(line, sizeof(line), "%lu\n", n);
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+        return;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    bool ok = write(fd, line, (size_t)len) == len;
+    ok = close(fd) == 0 && ok;
+    if (!ok || rename(tmp, path))
+        remove(tmp);
+}
+
+/* Counts the request; the held one (rs_server_hold) waits here, its
+ * marker written, until rs_server_release or RS_SERVER_HOLD_MAX_S. */
+static void maybe_hold(struct rs_server *s)
+{
+    struct timespec until;
+    pthread_mutex_lock(&s->lock);
+    unsigned long n = ++s->requests;
+    if (n != s->hold_nth) {
+        pthread_mutex_unlock(&s->lock);
+        return;
+    }
+    if (s->hold_file)
+        write_marker(s->hold_file, n);
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += RS_SERVER_HOLD_MAX_S;
+    while (!s->released &&
+           pthread_cond_timedwait(&s->released_cv, &s->lock, &until) == 0)
+        ;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void rs_server_hold(struct rs_server *s, unsigned long nth, const char *file)
+{
+    pthread_mutex_lock(&s->lock);
+    s->hold_nth = nth;
+    s->hold_file = file;
+    s->released = false;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void rs_server_release(struct rs_server *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->released = true;
+    pthread_cond_broadcast(&s->released_cv);
+    pthread_mutex_unlock(&s->lock);
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *conn,
                                   struct rs_reply *r)
 {
@@ -162,6 +228,7 @@ static enum MHD_Result answer(struct rs_server *s, struct MHD_Connection *conn,
     };
     if (rs_handler_handle(s->handler, &in, &r))
         return MHD_NO;
+    maybe_hold(s);
     pause_ms(s->cfg->latency_ms);
     enum MHD_Result rc = send_reply(conn, &r);
     rs_reply_dispose(&r);
@@ -304,10 +371,17 @@ rs_server_start_limited(struct rs_server **out, const struct rs_config *cfg,
     enum rs_server_status rc = RS_SERVER_CANNOT_START;
     struct rs_server *s = calloc(1, sizeof(*s));
     *out = NULL;
-    if (!s || rs_handler_new(&s->handler, cfg, log)) {
+    if (!s || rs_handler_new(&s->handler, cfg, log) ||
+        pthread_mutex_init(&s->lock, NULL)) {
         kc_err_set(err, errlen, "out of memory");
         goto out;
     }
+    if (pthread_cond_init(&s->released_cv, NULL)) {
+        pthread_mutex_destroy(&s->lock);
+        kc_err_set(err, errlen, "out of memory");
+        goto out;
+    }
+    s->sync_ok = true;
     s->cfg = cfg;
     if (parse_listen(listen, &ss, &v6, s->host, sizeof(s->host))) {
         kc_err_set(err, errlen,
@@ -351,8 +425,14 @@ void rs_server_stop(struct rs_server *s)
 {
     if (!s)
         return;
+    if (s->sync_ok)
+        rs_server_release(s); /* a held answer must not outlive us */
     if (s->mhd)
         MHD_stop_daemon(s->mhd);
+    if (s->sync_ok) {
+        pthread_cond_destroy(&s->released_cv);
+        pthread_mutex_destroy(&s->lock);
+    }
     rs_handler_free(s->handler);
     free(s);
 }

@@ -12,6 +12,7 @@
 #include "embed.h"
 #include "kc/expect.h"
 #include "kc/junit.h"
+#include "kc/ledger.h"
 #include "kc/plan.h"
 #include "kc/preflight.h"
 #include "kc/url.h"
@@ -29,6 +30,7 @@
 #define SUITE_PATH_MAX     1024 /* a file path below the suite folder */
 #define STARTED_LEN        21   /* kc_time_format: yyyy-MM-ddTHH:mm:ssZ */
 #define EMBED_TIMEOUT_MS   10000
+#define UUID_LEN           37 /* kc_uuid4: 36 characters + NUL */
 
 enum {
     OPT_TARGET,
@@ -49,6 +51,7 @@ enum {
     OPT_REFSERVER_ARG,
     OPT_NO_PREFLIGHT,
     OPT_PLAN,
+    OPT_LEDGER,
 };
 
 static const struct kc_opt run_opts[] = {
@@ -82,6 +85,9 @@ static const struct kc_opt run_opts[] = {
      OPT_NO_PREFLIGHT},
     {"--plan", NULL, "print what the run would send and create; send nothing",
      OPT_PLAN},
+    {"--ledger", "FILE",
+     "record created resources there (default <report>.ledger.jsonl)",
+     OPT_LEDGER},
     KC_OPTS_SELECT_ROWS,
 };
 #define NOPTS (sizeof(run_opts) / sizeof(run_opts[0]))
@@ -103,6 +109,7 @@ struct run_cfg {
     bool no_preflight;
     bool plan;
     const char *expect;
+    const char *ledger;
     const char *shard;
     const char *rs_args[MAX_REFSERVER_ARGS];
     size_t nrs_args;
@@ -116,6 +123,9 @@ static volatile pid_t g_embedded_pid;
 
 static void on_signal(int sig)
 {
+    static const char msg[] =
+        "kmsconf: interrupted: finishing the steps in flight, then the "
+        "teardowns and cleanups (a second signal aborts at once)\n";
     if (g_stop) { /* second signal: abort now */
         if (g_embedded_pid > 0)
             kill(g_embedded_pid, SIGTERM);
@@ -124,6 +134,8 @@ static void on_signal(int sig)
         return;
     }
     g_stop = 1;
+    ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+    (void)w; /* nothing to do about a failed write in a handler */
 }
 
 static void install_signals(void)
@@ -235,6 +247,9 @@ static int on_opt(void *ctx, int id, const char *value)
         break;
     case OPT_PLAN:
         cfg->plan = true;
+        break;
+    case OPT_LEDGER:
+        cfg->ledger = value;
         break;
     default:
         if (id == KC_OPT_SELECT_BASE + 4)
@@ -464,6 +479,102 @@ static int show_plan(const struct run_cfg *cfg, const struct run_env *env,
     return 0;
 }
 
+/* ---- the ledger and the sweep hint ---- */
+
+/* Opens the ledger (--ledger, or <report>.ledger.jsonl). NULL, printed;
+ * *ok is false when that is an error (--ledger given), true when the run
+ * goes on without a ledger (the default path cannot be opened). */
+static struct kc_ledger *open_ledger(const struct run_cfg *cfg, bool *ok)
+{
+    char path[SUITE_PATH_MAX], err[KC_ERR_MAX];
+    struct kc_ledger *l;
+    int n = snprintf(path, sizeof(path), "%s.ledger.jsonl", cfg->output);
+    if (!cfg->ledger && (n < 0 || (size_t)n >= sizeof(path))) {
+        fprintf(stderr, "kmsconf run: -o %s: too long for a ledger path\n",
+                cfg->output);
+        *ok = false;
+        return NULL;
+    }
+    l = kc_ledger_open(cfg->ledger ? cfg->ledger : path, err, sizeof(err));
+    if (!l && cfg->ledger)
+        fprintf(stderr, "kmsconf run: --ledger %s\n", err);
+    else if (!l) /* e.g. -o /dev/stdout: the report is not a file */
+        fprintf(stderr,
+                "kmsconf run: warning: %s; running without a ledger "
+                "(--ledger FILE names one)\n",
+                err);
+    *ok = l || !cfg->ledger;
+    return l;
+}
+
+/* Prints s as one shell word (single quotes when it needs any). */
+static void put_word(FILE *out, const char *s)
+{
+    bool plain = *s != '\0';
+    for (const char *c = s; *c; c++)
+        plain =
+            plain && (strchr("_./:@%+=,-", *c) || (*c >= 'a' && *c <= 'z') ||
+                      (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'));
+    if (plain) {
+        fputs(s, out);
+        return;
+    }
+    fputc('\'', out);
+    for (const char *c = s; *c; c++) {
+        if (*c == '\'')
+            fputs("'\\''", out);
+        else
+            fputc((unsigned char)*c >= 0x20 ? *c : '?', out);
+    }
+    fputc('\'', out);
+}
+
+/* After an interrupted run, or one that left resources: how to sweep (l
+ * may be NULL: no ledger). */
+static void print_sweep_hint(const struct run_cfg *cfg,
+                             const struct run_env *env,
+                             const struct kc_ledger *l, const char *label,
+                             bool interrupted)
+{
+    size_t open = l ? kc_ledger_open_count(l) : 0;
+    if (!interrupted && !open)
+        return;
+    if (env->embed.pid > 0) {
+        printf("nothing is left: the embedded kms-refserver stops with the "
+               "run\n");
+        return;
+    }
+    if (open)
+        printf("ledger: %s (%zu resource%s of run %s not removed)\n",
+               kc_ledger_path(l), open, open == 1 ? "" : "s", label);
+    else
+        printf("every resource run %s created was removed; to check:\n", label);
+    printf("%s kmsconf sweep", open ? "to remove what is left:" : " ");
+    if (cfg->target) {
+        printf(" --target ");
+        put_word(stdout, cfg->target);
+    }
+    printf(" --endpoint ");
+    put_word(stdout, env->target->endpoint);
+    if (open) {
+        printf(" --ledger ");
+        put_word(stdout, kc_ledger_path(l));
+    } else {
+        printf(" --label %s --dry-run", label);
+    }
+    printf("\n");
+}
+
+/* Closes the ledger of a finished run: removed when it was empty before
+ * the run and the run removed everything it recorded, or the target was
+ * the embedded kms-refserver (its keys stop with it). */
+static void close_ledger(struct kc_ledger *l, bool finished, bool embedded)
+{
+    if (l)
+        kc_ledger_close(l, finished && kc_ledger_was_empty(l) &&
+                               (embedded || !kc_ledger_open_count(l)));
+}
+
 /* Runs the selected cases, writes the report; returns the exit code. */
 static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
                             const struct kc_catalog *cat,
@@ -476,7 +587,12 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
         stdout, cfg->verbosity, NULL, ncases * (size_t)(cfg->json + cfg->xml));
     struct kc_run_opts o = make_run_opts(cfg, env, cat, con);
     enum kc_exit rc = KC_EXIT_USAGE;
+    char run_id[UUID_LEN], label[KC_RUN_LABEL_MAX];
+    bool finished = false;
 
+    kc_uuid4(run_id);
+    snprintf(label, sizeof(label), "kmsconf-%.8s", run_id);
+    o.run_id = run_id;
     o.cases = cases;
     o.ncases = ncases;
     if (!r || !con) {
@@ -498,8 +614,11 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
             goto out;
         rc = KC_EXIT_USAGE;
     }
-    if (run_cases(&o, cfg, r, &st) != 0)
+    bool ledger_ok = false;
+    o.ledger = open_ledger(cfg, &ledger_ok);
+    if (!ledger_ok || run_cases(&o, cfg, r, &st) != 0)
         goto out;
+    finished = true;
     rc = judge(cfg, r, &st);
     if (kc_junit_write(r, cfg->output, cfg->strict, err, sizeof(err))) {
         fprintf(stderr, "kmsconf run: %s\n", err);
@@ -508,7 +627,9 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     kc_console_summary(
         con, r, rc == KC_EXIT_USAGE && !st.interrupted ? NULL : cfg->output,
         st.interrupted);
+    print_sweep_hint(cfg, env, o.ledger, label, st.interrupted);
 out:
+    close_ledger(o.ledger, finished, env->embed.pid > 0);
     kc_console_free(con);
     kc_report_free(r);
     return rc;

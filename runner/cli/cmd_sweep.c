@@ -22,6 +22,7 @@ struct sweep_args {
     const char *endpoint;
     const char *credential;
     const char *label;
+    const char *ledger;
     const char *cacert;
     bool insecure;
     bool dry_run;
@@ -45,6 +46,8 @@ static void sweep_usage(FILE *out)
         "  --dry-run          only print what would be removed\n"
         "  --credential NAME  sweep only that credential's account\n"
         "  --label LABEL      only one run's resources (kmsconf-<hex>)\n"
+        "  --ledger FILE      only what that run ledger holds and does not\n"
+        "                     record removed (also after SIGKILL)\n"
         "  --insecure         do not verify TLS certificates\n"
         "  --cacert FILE      CA bundle for TLS verification\n"
         "\n"
@@ -83,6 +86,8 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
             dst = &a->credential;
         } else if (!strcmp(o, "--label")) {
             dst = &a->label;
+        } else if (!strcmp(o, "--ledger")) {
+            dst = &a->ledger;
         } else if (!strcmp(o, "--cacert")) {
             dst = &a->cacert;
         } else {
@@ -94,6 +99,11 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
         }
         if (dst && !(*dst = opt_value(argc, argv, &i)))
             return -1;
+    }
+    if (a->ledger && a->label) {
+        fprintf(stderr, "kmsconf sweep: --ledger and --label exclude each "
+                        "other (a ledger names its runs)\n");
+        return -1;
     }
     if (!a->target && !a->endpoint) {
         fprintf(stderr, "kmsconf sweep: a target is required (--target FILE "
@@ -143,6 +153,7 @@ static enum kc_exit sweep(const struct sweep_args *a, const struct kc_target *t)
     o.dry_run = a->dry_run;
     o.label = a->label;
     o.credential = a->credential;
+    o.ledger = a->ledger;
     o.http.insecure = a->insecure || !t->tls_verify;
     o.http.cacert = a->cacert ? a->cacert : t->tls_cacert;
     o.out = stdout;

@@ -39,6 +39,8 @@ struct shared {
     struct kc_ridset *rids;
     struct kc_vars run_vars;
     bool oom;
+    const char *label; /* the run label (run_vars' storage) */
+    unsigned long seq; /* the last creating call's number */
 };
 
 /* One step's exchange. */
@@ -56,7 +58,8 @@ struct case_ctx {
     struct kc_http *http;
     const struct kc_case *c;
     struct kc_vars vars;
-    struct kc_buf log; /* redacted setup/teardown transcript */
+    struct kc_buf log;           /* redacted setup/teardown transcript */
+    struct kc_ledger_items made; /* what the case created, not removed */
 };
 
 static bool stopped(const struct shared *sh)
@@ -219,6 +222,121 @@ static int expand_step(const struct case_ctx *cx, const struct kc_step *s,
     return 0;
 }
 
+/* ---- what steps create and remove ---- */
+
+/* The param's expanded value, or NULL. */
+static const char *param_of(const struct step_values *v, const char *name)
+{
+    for (size_t i = 0; i < v->params.n; i++)
+        if (!strcmp(v->params.v[i].name, name))
+            return v->params.v[i].value;
+    return NULL;
+}
+
+static bool is_action(const struct kc_step *s, const char *a, const char *b)
+{
+    return s->action && !s->raw_query &&
+           (!strcmp(s->action, a) || (b && !strcmp(s->action, b)));
+}
+
+/* Applies one event to the case's list and appends it to the ledger. */
+static void record(struct case_ctx *cx, const struct kc_ledger_entry *e)
+{
+    struct shared *sh = cx->sh;
+    char err[KC_ERR_MAX], line[NOTE_MAX];
+    if (kc_ledger_items_apply(&cx->made, e->event, e)) {
+        pthread_mutex_lock(&sh->lock);
+        sh->oom = true;
+        pthread_mutex_unlock(&sh->lock);
+    }
+    if (!sh->o->ledger || !kc_ledger_append(sh->o->ledger, e, err, sizeof(err)))
+        return;
+    pthread_mutex_lock(&sh->lock);
+    bool first = !sh->st->ledger_errors++;
+    pthread_mutex_unlock(&sh->lock);
+    snprintf(line, sizeof(line), "note: %s", err);
+    if (first)
+        notify_note(sh, line);
+}
+
+static struct kc_ledger_entry
+entry_of(const struct case_ctx *cx, const struct kc_step *s, const char *event,
+         enum kc_ledger_kind kind, const char *id, unsigned long seq)
+{
+    const struct kc_ledger_entry e = {.event = event,
+                                      .seq = seq,
+                                      .kind = kind,
+                                      .id = id,
+                                      .run = cx->sh->label,
+                                      .credential = s->credential,
+                                      .endpoint = cx->sh->o->target->endpoint};
+    return e;
+}
+
+/* Before a creating call: its "sending" line; the seq to pair it with
+ * (0 for any other call). */
+static unsigned long record_sending(struct case_ctx *cx,
+                                    const struct kc_step *s,
+                                    const struct step_values *v)
+{
+    unsigned long seq;
+    bool key = is_action(s, "CreateKey", NULL);
+    if (!key && !is_action(s, "CreateAlias", NULL))
+        return 0;
+    pthread_mutex_lock(&cx->sh->lock);
+    seq = ++cx->sh->seq;
+    pthread_mutex_unlock(&cx->sh->lock);
+    const char *alias = key ? NULL : param_of(v, "AliasName");
+    if (!key && !alias)
+        return 0; /* nothing can be created without a name */
+    struct kc_ledger_entry e = entry_of(
+        cx, s, "sending", key ? KC_LEDGER_KEY : KC_LEDGER_ALIAS, alias, seq);
+    record(cx, &e);
+    return seq;
+}
+
+/* The KeyId of a JSON CreateKey answer (caller frees), or NULL. */
+static char *created_key_id(const struct exchange *x)
+{
+    char *id = NULL, err[KC_ERR_MAX];
+    cJSON *body = cJSON_ParseWithLength(kc_buf_str(&x->call.resp.body),
+                                        x->call.resp.body.len);
+    if (body &&
+        kc_vars_from_json(body, "KeyMetadata.KeyId", &id, err, sizeof(err)))
+        id = NULL;
+    cJSON_Delete(body);
+    return id;
+}
+
+/* After a call with an answer: what it created or removed. */
+static void record_answer(struct case_ctx *cx, const struct kc_step *s,
+                          const struct step_values *v, const struct exchange *x,
+                          unsigned long seq)
+{
+    bool ok = x->call.resp.status >= 200 && x->call.resp.status <= 299;
+    bool key = is_action(s, "CreateKey", "ScheduleKeyDeletion");
+    enum kc_ledger_kind kind = key ? KC_LEDGER_KEY : KC_LEDGER_ALIAS;
+    const char *alias = param_of(v, "AliasName");
+    if (seq && !ok) {
+        struct kc_ledger_entry e = entry_of(cx, s, "refused", kind, alias, seq);
+        record(cx, &e);
+    } else if (seq && !key) {
+        struct kc_ledger_entry e = entry_of(cx, s, "created", kind, alias, seq);
+        record(cx, &e);
+    } else if (seq) { /* no KeyId: the "sending" line stays open */
+        char *id = created_key_id(x);
+        struct kc_ledger_entry e = entry_of(cx, s, "created", kind, id, seq);
+        if (id)
+            record(cx, &e);
+        free(id);
+    } else if (ok && is_action(s, "ScheduleKeyDeletion", "DeleteAlias")) {
+        const char *id = key ? param_of(v, "KeyId") : alias;
+        struct kc_ledger_entry e = entry_of(cx, s, "removed", kind, id, 0);
+        if (id)
+            record(cx, &e);
+    }
+}
+
 /* Builds, signs and sends one step with its expanded values. */
 static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
                       const struct step_values *v, struct exchange *x)
@@ -245,12 +363,23 @@ static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
                  s->credential);
         return;
     }
+    unsigned long seq = record_sending(cx, s, v);
     st = kc_client_call(cx->http, t, cred, &cs, &x->call, x->err,
                         sizeof(x->err));
-    if (st == KC_CLIENT_NOT_BUILT)
+    if (st == KC_CLIENT_NOT_BUILT) {
+        if (seq) { /* nothing left: the "sending" line is closed */
+            struct kc_ledger_entry e =
+                entry_of(cx, s, "refused",
+                         is_action(s, "CreateKey", NULL) ? KC_LEDGER_KEY
+                                                         : KC_LEDGER_ALIAS,
+                         param_of(v, "AliasName"), seq);
+            record(cx, &e);
+        }
         return;
+    }
     if (st == KC_CLIENT_ANSWERED) {
         x->sent = true;
+        record_answer(cx, s, v, x, seq);
     } else {
         char *e = redact(cx->sh, x->call.resp.error);
         x->transport = true;
@@ -522,6 +651,83 @@ static void run_teardown(struct case_ctx *cx, struct setup_result *tr)
     }
 }
 
+/* ---- leftovers of a case that stopped early ---- */
+
+/* Removes one leftover with the credential that created it; true when the
+ * target answered 2xx. */
+static bool remove_leftover(struct case_ctx *cx,
+                            const struct kc_ledger_item *it, size_t n,
+                            char *why, size_t whylen)
+{
+    bool key = it->kind == KC_LEDGER_KEY;
+    char schedule[] = "ScheduleKeyDeletion", delete_alias[] = "DeleteAlias";
+    struct kc_param p[2] = {{key ? "KeyId" : "AliasName", it->id},
+                            {"PendingWindowInDays", "7"}};
+    struct kc_step s = {.action = key ? schedule : delete_alias,
+                        .credential = it->credential,
+                        .signature = KC_SIG_VALID};
+    struct step_values v = {.params = {.v = p, .n = key ? 2 : 1}};
+    struct exchange x;
+    char title[TITLE_MAX];
+    memset(&x, 0, sizeof(x));
+    send_step(cx, &s, false, &v, &x);
+    snprintf(title, sizeof(title), "cleanup %zu: %s", n, s.action);
+    log_append(cx, title, &x);
+    bool ok = x.sent && x.call.resp.status >= 200 && x.call.resp.status <= 299;
+    if (!ok && x.sent)
+        snprintf(why, whylen, "answered HTTP %ld", x.call.resp.status);
+    else if (!ok)
+        snprintf(why, whylen, "%s", x.err);
+    exchange_dispose(&x);
+    return ok;
+}
+
+/* After the teardown of a case that stopped early: removes what it created
+ * and did not remove, aliases first (a key's alias goes before it). */
+static void run_cleanup(struct case_ctx *cx)
+{
+    struct kc_ledger_items todo = cx->made; /* send_step records into made */
+    size_t n = 0, removed = 0, failed = 0;
+    char why[KC_ERR_MAX], line[NOTE_MAX];
+    memset(&cx->made, 0, sizeof(cx->made));
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = todo.n; i-- > 0;) {
+            const struct kc_ledger_item *it = &todo.v[i];
+            if ((it->kind == KC_LEDGER_ALIAS) != (pass == 0))
+                continue;
+            if (!it->id) {
+                snprintf(line, sizeof(line),
+                         "note: %s: a CreateKey got no answer; 'kmsconf sweep "
+                         "--label %s' removes what it may have created",
+                         cx->c->id, cx->sh->label);
+                notify_note(cx->sh, line);
+                failed++;
+                continue;
+            }
+            if (remove_leftover(cx, it, ++n, why, sizeof(why))) {
+                removed++;
+                continue;
+            }
+            failed++;
+            snprintf(line, sizeof(line), "note: %s: cleanup of %s %s: %s",
+                     cx->c->id, it->kind == KC_LEDGER_KEY ? "key" : "alias",
+                     it->id, why);
+            notify_note(cx->sh, line);
+        }
+    if (removed) {
+        snprintf(line, sizeof(line),
+                 "note: %s stopped early: removed %zu resource%s its "
+                 "teardown left",
+                 cx->c->id, removed, removed == 1 ? "" : "s");
+        notify_note(cx->sh, line);
+    }
+    pthread_mutex_lock(&cx->sh->lock);
+    cx->sh->st->cleaned += removed;
+    cx->sh->st->cleanup_failed += failed;
+    pthread_mutex_unlock(&cx->sh->lock);
+    kc_ledger_items_dispose(&todo);
+}
+
 /* ---- testcases ---- */
 
 struct tc_draft {
@@ -747,7 +953,7 @@ static size_t drafts_init(const struct kc_run_opts *o,
 static void run_case(struct shared *sh, struct kc_http *http,
                      const struct kc_case *c)
 {
-    struct case_ctx cx = {sh, http, c, {0}, {0}};
+    struct case_ctx cx = {.sh = sh, .http = http, .c = c};
     struct tc_draft d[FORMATS_MAX];
     struct kc_skip skip;
     size_t n = drafts_init(sh->o, d);
@@ -772,6 +978,8 @@ static void run_case(struct shared *sh, struct kc_http *http,
         struct setup_result tr;
         run_teardown(&cx, &tr);
         add_teardown_failures(d, n, &tr);
+        if (!sr.ok || stopped(sh))
+            run_cleanup(&cx);
         if (!sr.ok)
             for (size_t i = 0; i < n; i++)
                 if (!d[i].transcript)
@@ -786,6 +994,7 @@ out:
     }
     kc_vars_dispose(&cx.vars);
     kc_buf_dispose(&cx.log);
+    kc_ledger_items_dispose(&cx.made);
 }
 
 static void *worker_main(void *arg)
@@ -859,7 +1068,8 @@ int kc_run_execute(const struct kc_run_opts *o, struct kc_report *r,
         goto out_free;
     }
     if (kc_vars_set_run(&sh.run_vars, run_id) ||
-        kc_vars_set_target(&sh.run_vars, o->target)) {
+        kc_vars_set_target(&sh.run_vars, o->target) ||
+        !(sh.label = kc_vars_get(&sh.run_vars, "run.label"))) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }

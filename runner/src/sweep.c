@@ -9,6 +9,7 @@
 #include "kc/check.h"
 #include "kc/client.h"
 #include "kc/err.h"
+#include "kc/ledger.h"
 
 #define SW_SHOW_MAX   96 /* longest server string echoed on the console */
 #define SW_WHY_MAX    (KC_ERR_MAX + 64) /* why a call failed, one line */
@@ -23,6 +24,14 @@ struct sw_list {
 };
 
 enum sw_rc { SW_OK = 0, SW_ANSWER = 1, SW_TRANSPORT = 2 };
+
+/* What became of one key or alias. */
+enum sw_removal {
+    SW_SKIPPED = 0, /* not ours, or PendingDeletion already */
+    SW_REMOVED,     /* scheduled or deleted (or would be, dry run) */
+    SW_GONE,        /* the target does not know it (ledger only) */
+    SW_FAILED       /* printed on opts->err */
+};
 
 struct sweeper {
     const struct kc_target *t;
@@ -269,8 +278,10 @@ static enum sw_rc sw_list_all(struct sweeper *s, const char *action,
     return SW_ANSWER;
 }
 
-/* Deletes (or would delete) one alias. */
-static void sw_alias(struct sweeper *s, const char *name)
+/* Deletes (or would delete) one alias; with from_ledger an alias the
+ * target does not know is SW_GONE. */
+static enum sw_removal sw_alias(struct sweeper *s, const char *name,
+                                bool from_ledger)
 {
     const struct kc_param p[1] = {{"AliasName", name}};
     char shown[SW_SHOW_MAX + 1], why[SW_WHY_MAX];
@@ -281,42 +292,51 @@ static void sw_alias(struct sweeper *s, const char *name)
         fprintf(s->o->out, "[%s] would delete alias %s\n", s->cred->name,
                 shown);
         s->st->aliases++;
-        return;
+        return SW_REMOVED;
     }
     if (sw_call(s, "DeleteAlias", p, 1, &body, why, sizeof(why)) != SW_OK) {
+        if (from_ledger && starts_with(why, "Forbidden.AliasNotFound:"))
+            return SW_GONE;
         fprintf(s->o->err, "kmsconf sweep: [%s] DeleteAlias %s: %s\n",
                 s->cred->name, shown, why);
         s->st->failures++;
-        return;
+        return SW_FAILED;
     }
     cJSON_Delete(body);
     fprintf(s->o->out, "[%s] deleted alias %s\n", s->cred->name, shown);
     s->st->aliases++;
+    return SW_REMOVED;
 }
 
 /* Describes one key; schedules (or would schedule) its deletion when it is
- * ours and not PendingDeletion yet. */
-static void sw_key(struct sweeper *s, const char *key_id)
+ * ours (its Description starts with s->prefix, or any with any_owner) and
+ * not PendingDeletion yet. */
+static enum sw_removal sw_key(struct sweeper *s, const char *key_id,
+                              bool any_owner)
 {
     const struct kc_param d[1] = {{"KeyId", key_id}};
     const struct kc_param p[2] = {
         {"KeyId", key_id}, {"PendingWindowInDays", KC_SWEEP_WINDOW_DAYS}};
     char id[SW_SHOW_MAX + 1], state[SW_SHOW_MAX + 1], why[SW_WHY_MAX];
     cJSON *body = NULL, *done = NULL;
+    enum sw_removal rc = SW_SKIPPED;
 
     show(id, sizeof(id), key_id);
     if (sw_call(s, "DescribeKey", d, 1, &body, why, sizeof(why)) != SW_OK) {
+        if (any_owner && starts_with(why, "Forbidden.KeyNotFound:"))
+            return SW_GONE;
         fprintf(s->o->err, "kmsconf sweep: [%s] DescribeKey %s: %s\n",
                 s->cred->name, id, why);
         s->st->failures++;
-        return;
+        return SW_FAILED;
     }
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(body, "KeyMetadata");
     const char *st = json_str(md, "KeyState");
-    if (!starts_with(json_str(md, "Description"), s->prefix) ||
+    if ((!any_owner && !starts_with(json_str(md, "Description"), s->prefix)) ||
         (st && !strcmp(st, "PendingDeletion")))
         goto out;
     show(state, sizeof(state), st ? st : "state unknown");
+    rc = SW_REMOVED;
     if (s->o->dry_run) {
         fprintf(s->o->out,
                 "[%s] would schedule key %s (%s) for deletion in %s days\n",
@@ -329,6 +349,7 @@ static void sw_key(struct sweeper *s, const char *key_id)
         fprintf(s->o->err, "kmsconf sweep: [%s] ScheduleKeyDeletion %s: %s\n",
                 s->cred->name, id, why);
         s->st->failures++;
+        rc = SW_FAILED;
         goto out;
     }
     fprintf(s->o->out, "[%s] scheduled key %s (%s) for deletion in %s days\n",
@@ -337,6 +358,7 @@ static void sw_key(struct sweeper *s, const char *key_id)
 out:
     cJSON_Delete(done);
     cJSON_Delete(body);
+    return rc;
 }
 
 /* Sweeps the account of one credential. SW_OK, or how listing failed. */
@@ -352,9 +374,9 @@ static enum sw_rc sw_account(struct sweeper *s)
     if (rc != SW_OK)
         goto out;
     for (size_t i = 0; i < aliases.n; i++)
-        sw_alias(s, aliases.v[i]);
+        sw_alias(s, aliases.v[i], false);
     for (size_t i = 0; i < keys.n && !s->st->unreachable; i++)
-        sw_key(s, keys.v[i]);
+        sw_key(s, keys.v[i], false);
 out:
     list_dispose(&aliases);
     list_dispose(&keys);
@@ -440,6 +462,130 @@ static int sweeper_init(struct sweeper *s, const struct kc_target *t,
     return -1;
 }
 
+/* ---- --ledger ---- */
+
+struct ledger_sweep {
+    struct sweeper *s;
+    struct kc_ledger *out; /* NULL on a dry run */
+    const char *path;
+};
+
+/* Appends what a sweep did to the ledger (not on a dry run). */
+static void note_done(struct ledger_sweep *ls, const struct kc_ledger_item *it,
+                      const char *event, const char *id)
+{
+    char err[KC_ERR_MAX];
+    const struct kc_ledger_entry e = {.event = event,
+                                      .seq = it->seq,
+                                      .kind = it->kind,
+                                      .id = id,
+                                      .run = it->run,
+                                      .credential = it->credential,
+                                      .endpoint = it->endpoint};
+    if (ls->out && kc_ledger_append(ls->out, &e, err, sizeof(err)))
+        fprintf(ls->s->o->err, "kmsconf sweep: %s\n", err);
+}
+
+/* An open "sending" key line: the keys of its run label in its account. */
+static void ledger_intent(struct ledger_sweep *ls,
+                          const struct kc_ledger_item *it)
+{
+    struct sweeper *s = ls->s;
+    struct sw_list keys = {0};
+    size_t failures = s->st->failures;
+    snprintf(s->prefix, sizeof(s->prefix), "%s", it->run);
+    if (sw_list_all(s, "ListKeys", "Keys", "Key", "KeyId", "", &keys) !=
+        SW_OK) {
+        s->st->failures++;
+        goto out;
+    }
+    for (size_t i = 0; i < keys.n && !s->st->unreachable; i++)
+        if (sw_key(s, keys.v[i], false) == SW_REMOVED)
+            note_done(ls, it, "removed", keys.v[i]);
+    if (s->st->failures == failures && !s->st->unreachable)
+        note_done(ls, it, "resolved", NULL);
+out:
+    list_dispose(&keys);
+}
+
+/* Whether item it can be swept with target t; one line on err if not. */
+static bool ledger_usable(struct ledger_sweep *ls,
+                          const struct kc_ledger_item *it)
+{
+    struct sweeper *s = ls->s;
+    char id[SW_SHOW_MAX + 1], where[SW_SHOW_MAX + 1];
+    show(id, sizeof(id), it->id ? it->id : "(CreateKey without answer)");
+    show(where, sizeof(where), it->endpoint);
+    if (strcmp(it->endpoint, s->t->endpoint)) {
+        fprintf(s->o->err,
+                "kmsconf sweep: [%s] %s %s: not removed: recorded for %s, "
+                "not this target's endpoint\n",
+                it->credential, it->kind == KC_LEDGER_KEY ? "key" : "alias", id,
+                where);
+        return false;
+    }
+    if (!(s->cred = kc_target_credential(s->t, it->credential)) ||
+        (s->o->credential && strcmp(s->o->credential, it->credential))) {
+        fprintf(s->o->err, "kmsconf sweep: [%s] %s %s: not removed: %s\n",
+                it->credential, it->kind == KC_LEDGER_KEY ? "key" : "alias", id,
+                s->cred ? "not the --credential asked for"
+                        : "the target has no such credential");
+        return false;
+    }
+    return true;
+}
+
+/* Sweeps one item of the ledger. */
+static void ledger_item(struct ledger_sweep *ls,
+                        const struct kc_ledger_item *it)
+{
+    struct sweeper *s = ls->s;
+    enum sw_removal r;
+    if (!ledger_usable(ls, it)) {
+        s->st->failures++;
+        return;
+    }
+    if (!it->id) {
+        ledger_intent(ls, it);
+        return;
+    }
+    r = it->kind == KC_LEDGER_ALIAS ? sw_alias(s, it->id, true)
+                                    : sw_key(s, it->id, true);
+    if (r == SW_GONE || r == SW_SKIPPED)
+        fprintf(s->o->out, "[%s] %s %s: %s\n", s->cred->name,
+                it->kind == KC_LEDGER_KEY ? "key" : "alias", it->id,
+                r == SW_GONE ? "already gone" : "already PendingDeletion");
+    if (r != SW_FAILED)
+        note_done(ls, it, "removed", it->id);
+}
+
+/* kc_sweep_run with opts->ledger. */
+static enum kc_exit sweep_ledger(struct sweeper *s)
+{
+    struct kc_ledger_items items;
+    struct ledger_sweep ls = {.s = s, .path = s->o->ledger};
+    char err[KC_ERR_MAX];
+    if (kc_ledger_read(ls.path, &items, s->o->err, err, sizeof(err))) {
+        fprintf(s->o->err, "kmsconf sweep: --ledger %s\n", err);
+        return KC_EXIT_USAGE;
+    }
+    if (!s->o->dry_run && items.n &&
+        !(ls.out = kc_ledger_open(ls.path, err, sizeof(err)))) {
+        fprintf(s->o->err, "kmsconf sweep: --ledger %s\n", err);
+        kc_ledger_items_dispose(&items);
+        return KC_EXIT_USAGE;
+    }
+    for (size_t pass = 0; pass < 2; pass++) /* aliases before their keys */
+        for (size_t i = 0; i < items.n && !s->st->unreachable; i++)
+            if ((items.v[i].kind == KC_LEDGER_ALIAS) == (pass == 0))
+                ledger_item(&ls, &items.v[i]);
+    kc_ledger_close(ls.out, false);
+    kc_ledger_items_dispose(&items);
+    if (s->st->unreachable)
+        return KC_EXIT_UNREACHABLE;
+    return s->st->failures ? KC_EXIT_NONCONFORMANT : KC_EXIT_OK;
+}
+
 enum kc_exit kc_sweep_run(const struct kc_target *t,
                           const struct kc_sweep_opts *opts,
                           struct kc_sweep_stats *st)
@@ -457,6 +603,11 @@ enum kc_exit kc_sweep_run(const struct kc_target *t,
                 "(kmsconf-<hex>)\n",
                 opts->label);
         return KC_EXIT_USAGE;
+    }
+    if (opts->ledger) {
+        if (sweeper_init(&s, t, opts, st) == 0)
+            ret = sweep_ledger(&s);
+        goto out;
     }
     creds = calloc(t->ncreds ? t->ncreds : 1, sizeof(*creds));
     if (!creds)

@@ -121,3 +121,29 @@ prop() {
     sed -n "s/.*<property name=\"$2\" value=\"\([^\"]*\)\".*/\1/p" "$1" |
         head -n 1
 }
+
+# wait_for_grep PATTERN FILE SECONDS: polls FILE (every 50 ms, at most
+# SECONDS) until the extended regex PATTERN matches in it; fails otherwise.
+# For files a process writes as events happen (a kms-refserver
+# --hold-file, kmsconf's stderr).
+wait_for_grep() {
+    local tries=$(($3 * 20))
+    while [ "$tries" -gt 0 ]; do
+        [ -e "$2" ] && grep -Eq -- "$1" "$2" && return 0
+        sleep 0.05
+        tries=$((tries - 1))
+    done
+    fail "'$1' did not appear in $2 within $3 s"
+}
+
+# assert_nothing_live TARGET URL: asks the server, over every credential of
+# TARGET (ListAliases, ListKeys, DescribeKey per key: kmsconf sweep
+# --dry-run), that no kmsconf alias remains and every kmsconf key is
+# PendingDeletion.
+assert_nothing_live() {
+    "$KMSCONF" sweep --dry-run --target "$1" --endpoint "$2" \
+        >"$WORK/live.out" 2>"$WORK/live.err" ||
+        fail "sweep --dry-run: exit $?: $(head -n 2 "$WORK/live.err")"
+    grep -q '^sweep: 0 aliases and 0 keys would be removed' "$WORK/live.out" ||
+        fail "left behind: $(grep ' would ' "$WORK/live.out" | head -n 3 | tr '\n' ' ')"
+}

@@ -46,6 +46,8 @@ expect_usage() { # what, args...
 }
 expect_usage "unknown flag" --no-such-flag
 assert_grep 'no-such-flag' usage.err
+expect_usage "bad hold-request" --hold-request 0
+assert_grep 'hold-request: expected 1..99999' usage.err
 expect_usage "bad listen" --listen nowhere
 expect_usage "bad latency" --latency-ms -5
 expect_usage "bad max-conns" --max-conns 0

@@ -4,6 +4,7 @@
 # exits 2. Every key created was scheduled for deletion (request log).
 . "$(dirname "$0")/lib.sh"
 
+rm -rf console.txt console.fifo requests.jsonl int.xml* refserver.* # earlier runs'
 start_refserver --latency-ms 100 --request-log "$WORK/requests.jsonl"
 mkfifo console.fifo
 "$KMSCONF" run -j 2 --target "$KC_SOURCE_DIR/suite/targets/refserver.json" \
@@ -36,3 +37,10 @@ deleted=$(grep '"action":"ScheduleKeyDeletion"' requests.jsonl |
 [ "$created" = "$deleted" ] ||
     fail "$created keys created but $deleted scheduled for deletion"
 echo "ok: $total testcases, $created keys created and deleted"
+# The summary says how to check that nothing is left (exact command line).
+assert_grep "^  kmsconf sweep --target $KC_SOURCE_DIR/suite/targets/refserver.json --endpoint $RS_URL --label kmsconf-[0-9a-f]{8} --dry-run\$" console.txt
+label=$(grep -oE 'label kmsconf-[0-9a-f]{8}' console.txt | cut -d' ' -f2)
+"$KMSCONF" sweep --target "$KC_SOURCE_DIR/suite/targets/refserver.json" \
+    --endpoint "$RS_URL" --label "$label" --dry-run >sweep.out 2>&1 ||
+    fail "the suggested sweep failed"
+assert_grep '^sweep: 0 aliases and 0 keys would be removed' sweep.out

@@ -52,6 +52,19 @@ rs_server_start_limited(struct rs_server **out, const struct rs_config *cfg,
                         const char *listen, struct rs_reqlog *log,
                         const struct rs_server_limits *limits, char *err,
                         size_t errlen);
+/*
+ * For tests of clients that are interrupted mid-call: the nth request
+ * (1-based, in the order their handling ends) is handled (its effects
+ * done, its request-log line written), then its answer is held until
+ * rs_server_release or RS_SERVER_HOLD_MAX_S seconds. When it is held,
+ * "<n>\n" is written to file (may be NULL; through a rename, so a reader
+ * sees the whole line). file is borrowed. nth 0 holds nothing. Call
+ * before clients can connect.
+ */
+#define RS_SERVER_HOLD_MAX_S 60
+void rs_server_hold(struct rs_server *s, unsigned long nth, const char *file);
+/* Lets the held answer go (thread- and order-safe). */
+void rs_server_release(struct rs_server *s);
 /* The bound port. */
 unsigned rs_server_port(const struct rs_server *s);
 /* The base URL ("http://127.0.0.1:PORT"), into out. */

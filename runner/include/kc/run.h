@@ -12,6 +12,15 @@
  * no new case starts; a case in flight that has not sent its probes yet
  * skips them (testcases skipped as "interrupted"), and every case in flight
  * runs its teardown. The caller marks the report interrupted.
+ *
+ * Leftovers: the engine follows the answers of every step (CreateKey,
+ * CreateAlias, ScheduleKeyDeletion, DeleteAlias, any phase). A case that
+ * stops early (a setup step failed, or the run was interrupted) then
+ * removes, after its teardown, what it created and the teardown did not
+ * remove: DeleteAlias for its aliases, then ScheduleKeyDeletion with the
+ * shortest window (7 days) for its keys, each with the credential that
+ * created it. With opts.ledger every creating call and removal is also
+ * recorded there as it happens (kc/ledger.h).
  */
 #ifndef KC_RUN_H
 #define KC_RUN_H
@@ -26,6 +35,7 @@
 #include "kc/envelope.h"
 #include "kc/exit.h"
 #include "kc/http.h"
+#include "kc/ledger.h"
 #include "kc/target.h"
 #include "kc/report.h"
 
@@ -58,6 +68,7 @@ struct kc_run_opts {
     struct kc_run_observer observer;    /* all NULL: silent */
     const char *run_id;                 /* NULL: a fresh UUID */
     volatile sig_atomic_t *stop;        /* NULL: not interruptible */
+    struct kc_ledger *ledger;           /* NULL: no ledger */
 };
 
 /* Size of kc_run_stats.first_transport_error (one line, cut). */
@@ -68,8 +79,14 @@ struct kc_run_stats {
     size_t transport_errors; /* exchanges without an answer */
     size_t unreachable;      /* of which: connection refused / no host */
     bool interrupted;        /* *stop was set during the run */
+    size_t cleaned;          /* leftovers removed after an early stop */
+    size_t cleanup_failed;   /* leftovers that could not be removed */
+    size_t ledger_errors;    /* ledger lines that could not be written */
     char first_transport_error[KC_RUN_ERROR_MAX];
 };
+
+/* The run label of run_id ("kmsconf-" and its first 8 characters). */
+#define KC_RUN_LABEL_MAX 24
 
 /* Runs the cases and appends their testcases to r (sorted at the end).
  * 0, or -1 when out of memory or a thread could not start (err says so). */

@@ -13,6 +13,17 @@
  * <prefix> is "kmsconf-" or, with opts.label, that one run's label.
  * With opts.dry_run it only prints what it would do.
  *
+ * With opts.ledger it removes exactly what that ledger (kc/ledger.h) holds
+ * and does not record removed, nothing else: each alias (DeleteAlias) and
+ * key (DescribeKey, then ScheduleKeyDeletion unless PendingDeletion) with
+ * the credential of that name, whatever its Description; one the target
+ * does not know any more counts as removed. A "sending" key line without
+ * its answer stands for the keys of that run label in that account, swept
+ * as --label does. What is removed (or found gone) is appended to the
+ * ledger ("removed", "resolved"), so that a second sweep has nothing to
+ * do; what cannot be removed is one line on opts->err each (an entry of
+ * another endpoint, an unknown credential, a refused removal).
+ *
  * Output: one line per resource on opts->out ("would delete alias ...",
  * "deleted alias ...", "scheduled key ... for deletion"), problems on
  * opts->err, among them an answer whose RequestId an earlier answer of the
@@ -40,6 +51,7 @@ struct kc_sweep_opts {
     bool dry_run;
     const char *label;      /* NULL: every "kmsconf-" resource */
     const char *credential; /* NULL: every credential of the target */
+    const char *ledger;     /* NULL: sweep by label; else that ledger */
     struct kc_http_opts http;
     FILE *out; /* what was (or would be) done */
     FILE *err; /* problems */
