@@ -94,7 +94,7 @@ rid-mismatch)
     ANSWERED=1
     WANT_RC=1 JSON="request-id-header: x-acs-request-id '[-0-9a-f]+' differs"
     XML=$JSON PF_RC=1 PF='' ;;
-echo | echo-signature)
+echo | echo-signature | echo-v3)
     ANSWERED=1
     EXTRA=(--sig-log "$WORK/signatures")
     WANT_RC=1 JSON='code: Code Echo' XML=$JSON PF_RC=2 PF='ListKeys answered HTTP 400 Echo' ;;
@@ -194,7 +194,12 @@ no_leak() {
 }
 
 server_mode=$mode
-[ "$mode" = echo-signature ] && server_mode="echo"
+case $mode in echo-*) server_mode="echo" ;; esac
+if [ "$mode" = echo-v3 ]; then
+    # the same profile signing ACS3-HMAC-SHA256: Signature in Authorization
+    sed -e 's/"signature": "v1"/"signature": "v3"/' "$PROFILE" >v3.json
+    PROFILE=$WORK/v3.json
+fi
 start_hostile "$server_mode" "${EXTRA[@]}"
 
 # 1. without the preflight: every testcase meets the pathology
@@ -232,9 +237,9 @@ redirect)
     [ ! -s "$WORK/sink.log" ] ||
         fail "kmsconf followed the redirect: $(head -n 1 "$WORK/sink.log")"
     ;;
-echo | echo-signature)
+echo | echo-signature | echo-v3)
     [ -s "$WORK/signatures" ] || fail "the echo server logged no Signature"
-    if [ "$mode" = echo-signature ]; then
+    if [ "$mode" != echo ]; then
         # a signature raw, percent-encoded, or any run of 10 letters and
         # digits of it (which no other encoding changes)
         while IFS= read -r sig; do
