@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what kmsconf needs to build and test on Debian: the C toolchain
 # and libraries, the test tools (cmocka, xmllint, jq, clang-format,
-# clang-tidy, pmccabe, groff for the man pages, dpkg-dev for the .deb) and,
+# clang-tidy, pmccabe, groff for the man pages, dpkg-dev for the .deb,
+# python3 and openssl for the hostile-server tests) and,
 # with --all, clang with libFuzzer, Chromium (page tests) and Node.js with the official
 # Alibaba Cloud SDKs (interop tests). A test whose tool is missing fails;
 # none is skipped. Idempotent; run as root or with sudo available.
@@ -15,7 +16,8 @@ fi
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev
   libxml2-dev libxml2-utils libssl-dev libmicrohttpd-dev libcmocka-dev jq
-  clang-format clang-tidy pmccabe groff-base dpkg-dev binutils wrk valgrind)
+  clang-format clang-tidy pmccabe groff-base dpkg-dev binutils wrk valgrind
+  python3 openssl)
 if [ "${1:-}" = "--all" ]; then
   packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -246,11 +246,19 @@ enum kc_http_result kc_http_send(struct kc_http *h,
         goto out;
     }
     CURLcode rc = curl_easy_perform(h->easy);
-    resp->result = classify(rc, x.toobig);
+    /* libcurl refuses a header line over CURL_MAX_HTTP_HEADER with "Out of
+       memory"; after the status line that is an answer over a cap */
+    bool long_line = rc == CURLE_OUT_OF_MEMORY && resp->headers.len > 0;
+    resp->result = classify(rc, x.toobig || long_line);
     curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &resp->status);
     curl_easy_getinfo(h->easy, CURLINFO_NUM_CONNECTS, &resp->new_connections);
     curl_easy_getinfo(h->easy, CURLINFO_TOTAL_TIME, &resp->time_s);
-    if (resp->result == KC_HTTP_TOOBIG)
+    if (long_line)
+        snprintf(resp->error, sizeof(resp->error),
+                 "answer larger than the cap (a header line over libcurl's "
+                 "%d bytes)",
+                 CURL_MAX_HTTP_HEADER);
+    else if (resp->result == KC_HTTP_TOOBIG)
         snprintf(resp->error, sizeof(resp->error),
                  "answer larger than the cap (%zu bytes of body, %zu of "
                  "headers)",
