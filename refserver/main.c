@@ -52,6 +52,7 @@ static void usage(FILE *f)
         "  --max-conns N          open connections at most (1..10000)\n"
         "  --max-conns-per-ip N   per client address (0: no limit)\n"
         "  --conn-timeout S       close a connection idle that long (1..3600)\n"
+        "  --threads N            event-loop threads (1..64; default 2/core)\n"
         "  --deviate NAME         break one check or strict rule in answers\n"
         "  --deviate-code CODE    change the status of answers with CODE\n"
         "  --allow-deviations     needed by --deviate and --deviate-code\n"
@@ -112,6 +113,9 @@ static int take_limit(struct options *o, const char *name, const char *val)
     } else if (!strcmp(name, "--conn-timeout")) {
         if (parse_bounded(val, 1, 3600, &o->limits.conn_timeout_s))
             return usage_error("--conn-timeout: expected 1..3600, got", val);
+    } else if (!strcmp(name, "--threads")) {
+        if (parse_bounded(val, 1, 64, &o->limits.threads))
+            return usage_error("--threads: expected 1..64, got", val);
     } else {
         return 1;
     }
@@ -162,6 +166,7 @@ static bool wants_value(const char *name)
         "--request-log",  "--latency-ms",   "--deviate",
         "--deviate-code", "--max-conns",    "--max-conns-per-ip",
         "--conn-timeout", "--hold-request", "--hold-file",
+        "--threads",
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (!strcmp(names[i], name))

@@ -1,4 +1,13 @@
-/* rs_server: libmicrohttpd glue around rs_handler. */
+/*
+ * rs_server: libmicrohttpd glue around rs_handler.
+ *
+ * Event-driven: libmicrohttpd's epoll loop on a small pool of threads
+ * serves every connection, so 10,000 keep-alive connections cost no more
+ * threads than ten. An answer delayed by --latency-ms does not hold a
+ * thread: its connection is suspended and a timer thread resumes it when
+ * the delay has passed (the delay is the same for every answer, so the
+ * timer's queue is first in, first out).
+ */
 #include "rs/server.h"
 
 #include <arpa/inet.h>
@@ -29,20 +38,31 @@
  * connection is closed. */
 #define DISCARD_MAX (4u << 20)
 
+struct exchange;
+
+/* Suspended connections waiting for their delayed answer: the queue,
+ * oldest first (every delay is the same), and the one held by
+ * rs_server_hold. mu guards all but thread and running. */
+struct timer {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    bool running, stop;
+    struct exchange *head, *tail;
+    struct exchange *held;
+    unsigned long requests; /* answered or being answered */
+    unsigned long hold_nth; /* 0: hold nothing */
+    const char *hold_file;  /* borrowed */
+    bool released;
+};
+
 struct rs_server {
     struct MHD_Daemon *mhd;
     struct rs_handler *handler;
     const struct rs_config *cfg;
     unsigned port;
     char host[INET6_ADDRSTRLEN + 2];
-    /* rs_server_hold: lock guards what follows */
-    pthread_mutex_t lock;
-    pthread_cond_t released_cv;
-    bool sync_ok;           /* lock and released_cv initialised */
-    unsigned long requests; /* answered or being answered */
-    unsigned long hold_nth; /* 0: hold nothing */
-    const char *hold_file;  /* borrowed */
-    bool released;
+    struct timer timer;
 };
 
 /* One request in progress (MHD's per-request pointer). */
@@ -53,6 +73,12 @@ struct exchange {
     bool started;
     size_t discarded;
     struct kc_buf body;
+    /* a delayed answer: made, then sent when the connection is resumed */
+    struct MHD_Connection *conn;
+    struct rs_reply reply;
+    bool has_reply;
+    struct timespec due;
+    struct exchange *next; /* in the timer's queue */
 };
 
 struct header_list {
@@ -86,6 +112,8 @@ static void exchange_free(struct exchange *x)
 {
     if (!x)
         return;
+    if (x->has_reply)
+        rs_reply_dispose(&x->reply);
     free(x->query);
     kc_buf_dispose(&x->body);
     free(x);
@@ -121,12 +149,103 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind,
     return MHD_YES;
 }
 
-static void pause_ms(unsigned ms)
+static void due_after(struct timespec *due, unsigned ms)
 {
-    struct timespec ts = {.tv_sec = ms / 1000,
-                          .tv_nsec = (long)(ms % 1000) * 1000000L};
-    while (ms && nanosleep(&ts, &ts) && errno == EINTR)
-        ;
+    clock_gettime(CLOCK_MONOTONIC, due);
+    due->tv_sec += ms / 1000;
+    due->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (due->tv_nsec >= 1000000000L) {
+        due->tv_sec++;
+        due->tv_nsec -= 1000000000L;
+    }
+}
+
+static bool due_by(const struct timespec *due, const struct timespec *now)
+{
+    return due->tv_sec < now->tv_sec ||
+           (due->tv_sec == now->tv_sec && due->tv_nsec <= now->tv_nsec);
+}
+
+/* The first to resume: the queue's head or the held one; NULL if none. */
+static struct exchange *timer_next(const struct timer *t)
+{
+    struct exchange *x = t->head, *h = t->held;
+    if (!x || (h && due_by(&h->due, &x->due)))
+        return h;
+    return x;
+}
+
+static void timer_unlink(struct timer *t, struct exchange *x)
+{
+    if (x == t->held) {
+        t->held = NULL;
+        return;
+    }
+    t->head = x->next;
+    if (!t->head)
+        t->tail = NULL;
+}
+
+/* Resumes the connections whose time has come, until told to stop; then
+ * resumes every one left, so that the daemon can close them. */
+static void *timer_main(void *arg)
+{
+    struct timer *t = arg;
+    struct timespec now;
+    pthread_mutex_lock(&t->mu);
+    for (;;) {
+        struct exchange *x = timer_next(t);
+        if (!x && t->stop)
+            break;
+        if (!x) {
+            pthread_cond_wait(&t->cv, &t->mu);
+            continue;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (!t->stop && !due_by(&x->due, &now)) {
+            pthread_cond_timedwait(&t->cv, &t->mu, &x->due);
+            continue; /* look again: something may have come first */
+        }
+        timer_unlink(t, x);
+        MHD_resume_connection(x->conn);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+static int timer_start(struct timer *t)
+{
+    pthread_condattr_t ca;
+    int rc = -1;
+    if (pthread_condattr_init(&ca))
+        return -1;
+    if (!pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) &&
+        !pthread_mutex_init(&t->mu, NULL)) {
+        if (!pthread_cond_init(&t->cv, &ca)) {
+            t->running = !pthread_create(&t->thread, NULL, timer_main, t);
+            if (!t->running)
+                pthread_cond_destroy(&t->cv);
+        }
+        if (!t->running)
+            pthread_mutex_destroy(&t->mu);
+        rc = t->running ? 0 : -1;
+    }
+    pthread_condattr_destroy(&ca);
+    return rc;
+}
+
+static void timer_stop(struct timer *t)
+{
+    if (!t->running)
+        return;
+    pthread_mutex_lock(&t->mu);
+    t->stop = true;
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->thread, NULL);
+    pthread_cond_destroy(&t->cv);
+    pthread_mutex_destroy(&t->mu);
+    t->running = false;
 }
 
 /* Writes "<n>\n" into path through a temporary file and rename, so that a
@@ -146,42 +265,63 @@ static void write_marker(const char *path, unsigned long n)
         remove(tmp);
 }
 
-/* Counts the request; the held one (rs_server_hold) waits here, its
- * marker written, until rs_server_release or RS_SERVER_HOLD_MAX_S. */
-static void maybe_hold(struct rs_server *s)
+/* Suspends x's connection, its answer made, until the timer resumes it:
+ * after the configured latency, or, for the request rs_server_hold names,
+ * at rs_server_release or after RS_SERVER_HOLD_MAX_S. */
+static void timer_suspend(struct timer *t, struct exchange *x, unsigned ms)
 {
-    struct timespec until;
-    pthread_mutex_lock(&s->lock);
-    unsigned long n = ++s->requests;
-    if (n != s->hold_nth) {
-        pthread_mutex_unlock(&s->lock);
-        return;
+    bool hold;
+    MHD_suspend_connection(x->conn);
+    pthread_mutex_lock(&t->mu);
+    hold = ++t->requests == t->hold_nth && !t->released;
+    due_after(&x->due, hold ? RS_SERVER_HOLD_MAX_S * 1000u : ms);
+    x->next = NULL;
+    if (hold) {
+        t->held = x;
+        if (t->hold_file)
+            write_marker(t->hold_file, t->requests);
+    } else if (t->tail) {
+        t->tail->next = x;
+        t->tail = x;
+    } else {
+        t->head = t->tail = x;
     }
-    if (s->hold_file)
-        write_marker(s->hold_file, n);
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += RS_SERVER_HOLD_MAX_S;
-    while (!s->released &&
-           pthread_cond_timedwait(&s->released_cv, &s->lock, &until) == 0)
-        ;
-    pthread_mutex_unlock(&s->lock);
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+}
+
+/* Whether this answer goes through the timer (delayed or maybe held). */
+static bool timer_wanted(struct timer *t, unsigned ms)
+{
+    bool want;
+    if (ms)
+        return true;
+    pthread_mutex_lock(&t->mu);
+    want = t->hold_nth && !t->released && t->requests < t->hold_nth;
+    if (!want)
+        t->requests++;
+    pthread_mutex_unlock(&t->mu);
+    return want;
 }
 
 void rs_server_hold(struct rs_server *s, unsigned long nth, const char *file)
 {
-    pthread_mutex_lock(&s->lock);
-    s->hold_nth = nth;
-    s->hold_file = file;
-    s->released = false;
-    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_lock(&s->timer.mu);
+    s->timer.hold_nth = nth;
+    s->timer.hold_file = file;
+    s->timer.released = false;
+    pthread_mutex_unlock(&s->timer.mu);
 }
 
 void rs_server_release(struct rs_server *s)
 {
-    pthread_mutex_lock(&s->lock);
-    s->released = true;
-    pthread_cond_broadcast(&s->released_cv);
-    pthread_mutex_unlock(&s->lock);
+    struct timer *t = &s->timer;
+    pthread_mutex_lock(&t->mu);
+    t->released = true;
+    if (t->held)
+        clock_gettime(CLOCK_MONOTONIC, &t->held->due);
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *conn,
@@ -228,10 +368,26 @@ static enum MHD_Result answer(struct rs_server *s, struct MHD_Connection *conn,
     };
     if (rs_handler_handle(s->handler, &in, &r))
         return MHD_NO;
-    maybe_hold(s);
-    pause_ms(s->cfg->latency_ms);
+    if (timer_wanted(&s->timer, s->cfg->latency_ms)) {
+        /* answered when the timer resumes the connection (on_request) */
+        x->reply = r;
+        x->has_reply = true;
+        x->conn = conn;
+        timer_suspend(&s->timer, x, s->cfg->latency_ms);
+        return MHD_YES;
+    }
     enum MHD_Result rc = send_reply(conn, &r);
     rs_reply_dispose(&r);
+    return rc;
+}
+
+/* The delayed answer of a resumed connection. */
+static enum MHD_Result send_delayed(struct MHD_Connection *conn,
+                                    struct exchange *x)
+{
+    enum MHD_Result rc = send_reply(conn, &x->reply);
+    rs_reply_dispose(&x->reply);
+    x->has_reply = false;
     return rc;
 }
 
@@ -264,6 +420,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     (void)version;
     if (!x && !(x = *req_cls = exchange_new(NULL)))
         return MHD_NO;
+    if (x->has_reply)
+        return send_delayed(conn, x);
     if (!x->started) {
         x->started = true;
         if (declared_too_large(conn)) {
@@ -334,14 +492,22 @@ static struct MHD_Daemon *start_daemon(struct rs_server *s,
                                        bool v6,
                                        const struct rs_server_limits *lim)
 {
-    unsigned flags = MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
                      (v6 ? MHD_USE_IPv6 : 0);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned pool = cores > 0 ? 2u * (unsigned)cores : RS_SERVER_THREADS_MIN;
+    if (pool < RS_SERVER_THREADS_MIN)
+        pool = RS_SERVER_THREADS_MIN;
+    if (pool > RS_SERVER_THREADS_MAX)
+        pool = RS_SERVER_THREADS_MAX;
+    if (lim->threads)
+        pool = lim->threads;
     return MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ss,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, lim->conn_timeout_s,
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE, pool,
+        MHD_OPTION_SOCK_ADDR, ss, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+        MHD_OPTION_CONNECTION_TIMEOUT, lim->conn_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, lim->max_conns,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->max_conns_per_ip,
         MHD_OPTION_END);
@@ -371,22 +537,19 @@ rs_server_start_limited(struct rs_server **out, const struct rs_config *cfg,
     enum rs_server_status rc = RS_SERVER_CANNOT_START;
     struct rs_server *s = calloc(1, sizeof(*s));
     *out = NULL;
-    if (!s || rs_handler_new(&s->handler, cfg, log) ||
-        pthread_mutex_init(&s->lock, NULL)) {
+    if (!s || rs_handler_new(&s->handler, cfg, log)) {
         kc_err_set(err, errlen, "out of memory");
         goto out;
     }
-    if (pthread_cond_init(&s->released_cv, NULL)) {
-        pthread_mutex_destroy(&s->lock);
-        kc_err_set(err, errlen, "out of memory");
-        goto out;
-    }
-    s->sync_ok = true;
     s->cfg = cfg;
     if (parse_listen(listen, &ss, &v6, s->host, sizeof(s->host))) {
         kc_err_set(err, errlen,
                    "--listen %s: expected ADDR:PORT or [ADDR6]:PORT", listen);
         rc = RS_SERVER_BAD_LISTEN;
+        goto out;
+    }
+    if (timer_start(&s->timer)) {
+        kc_err_set(err, errlen, "cannot start the timer thread");
         goto out;
     }
     s->mhd = start_daemon(s, &ss, v6, limits);
@@ -425,14 +588,14 @@ void rs_server_stop(struct rs_server *s)
 {
     if (!s)
         return;
-    if (s->sync_ok)
-        rs_server_release(s); /* a held answer must not outlive us */
+    /* No connection may stay suspended when the daemon stops. Once
+     * quiesced, the listening socket is ours to close. */
+    MHD_socket lfd = s->mhd ? MHD_quiesce_daemon(s->mhd) : MHD_INVALID_SOCKET;
+    timer_stop(&s->timer);
     if (s->mhd)
         MHD_stop_daemon(s->mhd);
-    if (s->sync_ok) {
-        pthread_cond_destroy(&s->released_cv);
-        pthread_mutex_destroy(&s->lock);
-    }
+    if (lfd != MHD_INVALID_SOCKET)
+        close(lfd);
     rs_handler_free(s->handler);
     free(s);
 }

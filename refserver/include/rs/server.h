@@ -41,7 +41,11 @@ struct rs_server_limits {
     unsigned max_conns;
     unsigned max_conns_per_ip;
     unsigned conn_timeout_s;
+    unsigned threads; /* of the event loop; 0: RS_SERVER_THREADS_DEFAULT */
 };
+/* Event-loop threads by default: two per core, between 2 and 16. */
+#define RS_SERVER_THREADS_MIN      2u
+#define RS_SERVER_THREADS_MAX      16u
 #define RS_SERVER_MAX_CONNS        1000u
 #define RS_SERVER_MAX_CONNS_PER_IP 64u
 #define RS_SERVER_CONN_TIMEOUT_S   30u
