@@ -2,6 +2,7 @@
 #include "kc/redact.h"
 
 #include <stdbool.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,8 +37,9 @@ void kc_redactor_free(struct kc_redactor *r)
     free(r);
 }
 
-static int add_one(struct kc_redactor *r, const char *s)
+static int add_one(void *ctx, const char *s)
 {
+    struct kc_redactor *r = ctx;
     for (size_t i = 0; i < r->n; i++)
         if (!strcmp(r->secrets[i], s))
             return 0;
@@ -52,18 +54,132 @@ static int add_one(struct kc_redactor *r, const char *s)
     return 0;
 }
 
+/* The short JSON escape letter of c ('n' for a newline), or 0. */
+static char json_short(unsigned char c)
+{
+    switch (c) {
+    case '\b':
+        return 'b';
+    case '\f':
+        return 'f';
+    case '\n':
+        return 'n';
+    case '\r':
+        return 'r';
+    case '\t':
+        return 't';
+    case '"':
+        return '"';
+    case '\\':
+        return '\\';
+    default:
+        return 0;
+    }
+}
+
+/* s JSON-escaped: '"', '\\' and control bytes, '/' too when slash. */
+static void json_form(struct kc_buf *b, const char *s, bool slash)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        char e = json_short(c);
+        if (e) {
+            kc_buf_putc(b, '\\');
+            kc_buf_putc(b, e);
+        } else if (c < 0x20) {
+            kc_buf_printf(b, "\\u%04x", c);
+        } else if (slash && c == '/') {
+            kc_buf_puts(b, "\\/");
+        } else {
+            kc_buf_putc(b, (char)c);
+        }
+    }
+}
+
+/* s XML-escaped: & < >, and the quotes too when quotes. */
+static void xml_form(struct kc_buf *b, const char *s, bool quotes)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            kc_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            kc_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            kc_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            kc_buf_puts(b, quotes ? "&quot;" : "\"");
+            break;
+        case '\'':
+            kc_buf_puts(b, quotes ? "&apos;" : "'");
+            break;
+        default:
+            kc_buf_putc(b, *s);
+        }
+    }
+}
+
+/* The percent-encoded s with lower-case hex (lower) or '+' for a space
+ * (plus): the other spellings of kc_pct_encode's form. */
+static void pct_form(struct kc_buf *b, const char *enc, bool lower, bool plus)
+{
+    for (const char *p = enc; *p; p++) {
+        if (plus && !strncmp(p, "%20", 3)) {
+            kc_buf_putc(b, '+');
+            p += 2;
+        } else if (lower && *p == '%' && p[1] && p[2]) {
+            kc_buf_putc(b, '%');
+            kc_buf_putc(b, (char)tolower((unsigned char)p[1]));
+            kc_buf_putc(b, (char)tolower((unsigned char)p[2]));
+            p += 2;
+        } else {
+            kc_buf_putc(b, *p);
+        }
+    }
+}
+
+enum { FORMS = 9 };
+
+/*
+ * Hands add every form in which secret s can reappear in a transcript:
+ * raw, JSON-escaped (with "\/" or "/"), XML-escaped (with or without the
+ * quotes), percent-encoded (upper- and lower-case hex, '+' for a space),
+ * and percent-encoded twice (as in a V1 string to sign). 0 or -1.
+ */
+static int add_forms(int (*add)(void *ctx, const char *form), void *ctx,
+                     const char *s)
+{
+    struct kc_buf f[FORMS];
+    int rc = 0;
+    for (size_t i = 0; i < FORMS; i++)
+        kc_buf_init(&f[i], 0);
+    kc_buf_puts(&f[0], s);
+    json_form(&f[1], s, true);
+    json_form(&f[2], s, false);
+    xml_form(&f[3], s, false);
+    xml_form(&f[4], s, true);
+    kc_pct_encode(&f[5], s, strlen(s));
+    pct_form(&f[6], kc_buf_str(&f[5]), true, false);
+    pct_form(&f[7], kc_buf_str(&f[5]), false, true);
+    kc_pct_encode(&f[8], f[5].data ? f[5].data : "", f[5].len);
+    for (size_t i = 0; i < FORMS; i++) {
+        if (f[i].failed)
+            rc = -1;
+        else if (!rc && f[i].len)
+            rc = add(ctx, kc_buf_str(&f[i]));
+        kc_buf_dispose(&f[i]);
+    }
+    return rc;
+}
+
 int kc_redactor_add(struct kc_redactor *r, const char *secret)
 {
     if (!secret || !*secret)
         return 0;
-    struct kc_buf enc;
-    kc_buf_init(&enc, 0);
-    int rc = add_one(r, secret);
-    /* the form it takes in a query or form body, too */
-    if (!rc && !kc_pct_encode(&enc, secret, strlen(secret)) && enc.len)
-        rc = add_one(r, kc_buf_str(&enc));
-    kc_buf_dispose(&enc);
-    return rc;
+    return add_forms(add_one, r, secret);
 }
 
 static bool starts_ci(const char *s, size_t n, const char *prefix)
@@ -74,8 +190,9 @@ static bool starts_ci(const char *s, size_t n, const char *prefix)
 
 static bool is_param_boundary(char c)
 {
+    /* ';' ends "&amp;", the '&' of an XML-escaped query */
     return c == '?' || c == '&' || c == ',' || c == ' ' || c == '\n' ||
-           c == '\t' || c == '\r';
+           c == '\t' || c == '\r' || c == ';';
 }
 
 /* Length of a "Name=value" (or header) value to skip at s. */
@@ -169,17 +286,25 @@ static int scrub_shapes(struct kc_buf *out, const char *text, size_t n)
     return 0;
 }
 
-static int scrub_literals(const struct kc_redactor *r, struct kc_buf *out,
+/* The length of the longest literal of r at p, 0 when none. */
+static size_t longest_at(const struct kc_redactor *r, const char *p,
+                         size_t best)
+{
+    for (size_t k = 0; r && k < r->n; k++) {
+        size_t l = strlen(r->secrets[k]);
+        if (l > best && !strncmp(p, r->secrets[k], l))
+            best = l;
+    }
+    return best;
+}
+
+static int scrub_literals(const struct kc_redactor *r,
+                          const struct kc_redactor *local, struct kc_buf *out,
                           const char *text)
 {
     const char *p = text;
     while (*p) {
-        size_t best = 0;
-        for (size_t k = 0; r && k < r->n; k++) {
-            size_t l = strlen(r->secrets[k]);
-            if (l > best && !strncmp(p, r->secrets[k], l))
-                best = l;
-        }
+        size_t best = longest_at(local, p, longest_at(r, p, 0));
         if (best) {
             kc_buf_puts(out, KC_REDACTED);
             p += best;
@@ -190,18 +315,31 @@ static int scrub_literals(const struct kc_redactor *r, struct kc_buf *out,
     return 0;
 }
 
-char *kc_redact_text(const struct kc_redactor *r, const char *text, size_t n)
+char *kc_redact_text_with(const struct kc_redactor *r, const char *const *lits,
+                          size_t nlits, const char *text, size_t n)
 {
     struct kc_buf shaped, out;
+    struct kc_redactor local = {0};
     char *result = NULL;
     kc_buf_init(&shaped, 0);
     kc_buf_init(&out, 0);
+    for (size_t i = 0; i < nlits; i++)
+        if (lits[i] && lits[i][0] && add_forms(add_one, &local, lits[i]))
+            goto out;
     if (scrub_shapes(&shaped, text, n) ||
-        scrub_literals(r, &out, kc_buf_str(&shaped)))
+        scrub_literals(r, &local, &out, kc_buf_str(&shaped)))
         goto out;
     result = out.len ? kc_buf_detach(&out) : strdup("");
 out:
+    for (size_t i = 0; i < local.n; i++)
+        free(local.secrets[i]);
+    free(local.secrets);
     kc_buf_dispose(&shaped);
     kc_buf_dispose(&out);
     return result;
+}
+
+char *kc_redact_text(const struct kc_redactor *r, const char *text, size_t n)
+{
+    return kc_redact_text_with(r, NULL, 0, text, n);
 }

@@ -27,6 +27,7 @@
 #define FORMATS_MAX    2   /* one testcase per format: JSON and XML */
 #define UUID_LEN       37  /* kc_uuid4: 36 characters + NUL */
 #define HOST_MAX       256 /* the endpoint's host in the manifest */
+#define LITS_MAX       8   /* an exchange's own secrets: signature, values */
 
 /* State shared by the workers; lock guards next, report and stats. */
 struct shared {
@@ -50,6 +51,10 @@ struct exchange {
     bool transport;                 /* the failure was a transport error */
     struct kc_client_exchange call; /* the request sent and its answer */
     char *transcript;               /* redacted */
+    char *lits[LITS_MAX]; /* its own secrets, owned: the signature sent and
+                             the secret values of its parameters */
+    size_t nlits;
+    bool blind; /* out of memory taking lits: every text of it is "***" */
 };
 
 /* One case in flight. */
@@ -88,6 +93,8 @@ static void exchange_dispose(struct exchange *x)
 {
     kc_client_exchange_dispose(&x->call);
     free(x->transcript);
+    for (size_t i = 0; i < x->nlits; i++)
+        free(x->lits[i]);
     memset(x, 0, sizeof(*x));
 }
 
@@ -146,6 +153,78 @@ static char *redact(const struct shared *sh, const char *s)
     return kc_redact_text(sh->o->redactor, s ? s : "", s ? strlen(s) : 0);
 }
 
+/* s scrubbed of the run's secrets and x's own (caller frees), or NULL. */
+static char *redact_x(const struct shared *sh, const struct exchange *x,
+                      const char *s)
+{
+    if (x->blind)
+        return strdup(KC_REDACTED);
+    return kc_redact_text_with(sh->o->redactor, (const char *const *)x->lits,
+                               x->nlits, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* Scrubs line (of size bytes) in place like redact_x; out of memory, it
+ * is replaced by the redaction mark (nothing unscrubbed is left). */
+static void redact_line(const struct shared *sh, const struct exchange *x,
+                        char *line, size_t size)
+{
+    char *r = redact_x(sh, x, line);
+    snprintf(line, size, "%s", r ? r : KC_REDACTED);
+    free(r);
+}
+
+/* Scrubs a probe's result of the run's secrets and x's own: its failure
+ * messages and the fields it read (parity compares and quotes them). */
+static void redact_result(const struct shared *sh, const struct exchange *x,
+                          struct kc_check_result *res)
+{
+    char **fields[] = {&res->code, &res->message, &res->request_id,
+                       &res->http_status};
+    for (size_t i = 0; i < res->nfailures; i++)
+        redact_line(sh, x, res->failures[i].message,
+                    sizeof(res->failures[i].message));
+    for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+        if (!*fields[i])
+            continue;
+        char *r = redact_x(sh, x, *fields[i]);
+        free(*fields[i]);
+        *fields[i] = r ? r : strdup(KC_REDACTED);
+    }
+}
+
+/* Parameters whose values are secrets wherever they reappear. */
+static bool secret_param(const char *name)
+{
+    return !strcmp(name, "Plaintext") || !strcmp(name, "AccessKeySecret") ||
+           !strcmp(name, "SecurityToken");
+}
+
+static void add_lit(struct exchange *x, const char *v, bool *oom)
+{
+    if (!v || !v[0] || x->nlits >= LITS_MAX)
+        return;
+    if (!(x->lits[x->nlits] = strdup(v)))
+        *oom = true;
+    else
+        x->nlits++;
+}
+
+/* Takes the exchange's own secrets: the signature its request carries and
+ * the expanded values of its secret parameters. false when out of memory. */
+static bool take_lits(struct exchange *x, const struct xpairs *params,
+                      const struct xpairs *overrides)
+{
+    bool oom = false;
+    add_lit(x, x->call.req.signature, &oom);
+    for (size_t i = 0; i < params->n; i++)
+        if (secret_param(params->v[i].name))
+            add_lit(x, params->v[i].value, &oom);
+    for (size_t i = 0; i < overrides->n; i++)
+        if (secret_param(overrides->v[i].name))
+            add_lit(x, overrides->v[i].value, &oom);
+    return !oom;
+}
+
 static void make_transcript(const struct shared *sh,
                             const struct kc_request *req, struct exchange *x)
 {
@@ -169,7 +248,7 @@ static void make_transcript(const struct shared *sh,
     } else {
         kc_buf_printf(&t, "! %s\n", x->err);
     }
-    x->transcript = redact(sh, kc_buf_str(&t));
+    x->transcript = redact_x(sh, x, kc_buf_str(&t));
     kc_buf_dispose(&t);
 }
 
@@ -377,11 +456,17 @@ static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
         }
         return;
     }
+    if (!take_lits(x, &v->params, &v->overrides)) {
+        x->blind = true;
+        pthread_mutex_lock(&cx->sh->lock);
+        cx->sh->oom = true;
+        pthread_mutex_unlock(&cx->sh->lock);
+    }
     if (st == KC_CLIENT_ANSWERED) {
         x->sent = true;
         record_answer(cx, s, v, x, seq);
     } else {
-        char *e = redact(cx->sh, x->call.resp.error);
+        char *e = redact_x(cx->sh, x, x->call.resp.error);
         x->transport = true;
         snprintf(x->err, sizeof(x->err), "%s", e ? e : "transport error");
         free(e);
@@ -536,9 +621,12 @@ static bool note_success_checks(struct case_ctx *cx, const char *phase,
             f->check = r->check;
             snprintf(f->message, sizeof(f->message), "%s step %zu: %.280s",
                      phase, idx + 1, r->message);
+            redact_line(cx->sh, x, f->message, sizeof(f->message));
         }
     }
     kc_check_result_dispose(&res);
+    if (!ok)
+        redact_line(cx->sh, x, why, whylen);
     return ok;
 }
 
@@ -580,6 +668,8 @@ static void judge_setup_step(struct case_ctx *cx, size_t i,
         snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
                  s->action, err);
     }
+    if (!sr->ok)
+        redact_line(cx->sh, x, sr->msg, sizeof(sr->msg));
 }
 
 static void run_setup(struct case_ctx *cx, struct setup_result *sr)
@@ -628,6 +718,8 @@ static void teardown_note(struct case_ctx *cx, size_t i,
                  "note: %s teardown step %zu (%s): answered HTTP %ld with %s",
                  cx->c->id, i + 1, s->action ? s->action : "query",
                  x->call.resp.status, why);
+    if (line[0])
+        redact_line(cx->sh, x, line, linelen);
 }
 
 /* Runs the teardown; the RequestId problems of its answers go to
@@ -853,6 +945,7 @@ static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
     answer_of(&x, d->xml, &a);
     kc_check_error(ex, &a, cx->sh->rids, &d->res);
     d->have_res = true;
+    redact_result(cx->sh, &x, &d->res);
     if (d->res.request_id)
         d->request_id = strdup(d->res.request_id);
     exchange_dispose(&x);

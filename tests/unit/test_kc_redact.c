@@ -88,6 +88,103 @@ static void test_truncated_input(void **state)
     expect(NULL, "", "");
 }
 
+/* One exchange's V1 signature, as kc_request signs it: base64 with '/',
+ * '+' and '='; the server echoes it back in every way it may. */
+#define SIG     "Wmh50eBq/dBIP7+qPWKA1urz5Y5A="
+#define SIG_PCT "Wmh50eBq%2FdBIP7%2BqPWKA1urz5Y5A%3D"
+
+static void expect_x(const struct kc_redactor *r, const char *lit,
+                     const char *in, const char *want)
+{
+    const char *lits[] = {lit};
+    char *out = kc_redact_text_with(r, lits, 1, in, strlen(in));
+    assert_non_null(out);
+    assert_string_equal(out, want);
+    free(out);
+}
+
+static void test_echo_header(void **state)
+{
+    (void)state;
+    expect_x(NULL, SIG, "< X-Echo: " SIG "\n< X-Q: a=" SIG_PCT "\n",
+             "< X-Echo: ***\n< X-Q: a=***\n");
+}
+
+static void test_echo_json(void **state)
+{
+    (void)state;
+    /* raw with "\/", raw with "/", percent-encoded inside a quoted query */
+    expect_x(NULL, SIG,
+             "{\"Message\":\"Wmh50eBq\\/dBIP7+qPWKA1urz5Y5A=\",\"A\":\"" SIG
+             "\",\"Q\":\"x=1&Signature=" SIG_PCT "\"}",
+             "{\"Message\":\"***\",\"A\":\"***\",\"Q\":\"x=1&Signature=***");
+    expect_x(NULL, SIG, "{\"M\":\"POST \\u0026Signature=" SIG_PCT "\"}",
+             "{\"M\":\"POST \\u0026Signature=***\"}");
+}
+
+static void test_echo_xml(void **state)
+{
+    (void)state;
+    expect_x(NULL, SIG, "<Message>" SIG "</Message>", "<Message>***</Message>");
+    expect_x(NULL, SIG,
+             "<Message>Action=X&amp;Signature=" SIG_PCT
+             "&amp;Format=XML</Message>",
+             "<Message>Action=X&amp;Signature=***&amp;Format=XML</Message>");
+    /* a secret with XML-special characters, escaped by the echo */
+    expect_x(NULL, "a&b<c\"d", "<M>a&amp;b&lt;c&quot;d a&amp;b&lt;c\"d</M>",
+             "<M>*** ***</M>");
+}
+
+static void test_echo_amp_shape(void **state)
+{
+    (void)state;
+    /* no literal known: the shape after "&amp;" still goes */
+    expect(NULL, "<M>a=1&amp;Signature=" SIG_PCT "&amp;b=2</M>",
+           "<M>a=1&amp;Signature=***&amp;b=2</M>");
+}
+
+static void test_echo_percent(void **state)
+{
+    (void)state;
+    /* upper- and lower-case hex, and encoded twice (a string to sign) */
+    expect_x(NULL, SIG,
+             "q " SIG_PCT " "
+             "Wmh50eBq%2fdBIP7%2bqPWKA1urz5Y5A%3d",
+             "q *** ***");
+    expect_x(NULL, SIG, "s=Wmh50eBq%252FdBIP7%252BqPWKA1urz5Y5A%253D!",
+             "s=***!");
+    /* a V3 signature (hex) echoed outside its header */
+    expect_x(NULL, "0123abcdef0123abcdef", "{\"M\":\"0123abcdef0123abcdef\"}",
+             "{\"M\":\"***\"}");
+}
+
+static void test_registered_forms(void **state)
+{
+    (void)state;
+    /* a registered secret in its JSON and percent-encoded-twice forms */
+    struct kc_redactor *r = kc_redactor_new();
+    assert_int_equal(kc_redactor_add(r, "ab/c+d="), 0);
+    expect(r, "{\"S\":\"ab\\/c+d=\"}", "{\"S\":\"***\"}");
+    expect(r, "x ab%252Fc%252Bd%253D y", "x *** y");
+    kc_redactor_free(r);
+}
+
+static void test_exchange_literals_do_not_stay(void **state)
+{
+    (void)state;
+    struct kc_redactor *r = kc_redactor_new();
+    assert_int_equal(kc_redactor_add(r, "testsecret"), 0);
+    expect_x(r, SIG, "testsecret " SIG, "*** ***");
+    /* the next exchange does not carry that signature: the redactor was
+     * only read */
+    expect(r, "testsecret " SIG, "*** " SIG);
+    const char *none[] = {NULL, ""};
+    char *out = kc_redact_text_with(r, none, 2, "ab", 2);
+    assert_string_equal(out, "ab");
+    free(out);
+    kc_redactor_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -96,6 +193,13 @@ int main(void)
         cmocka_unit_test(test_v3_headers),
         cmocka_unit_test(test_answers),
         cmocka_unit_test(test_truncated_input),
+        cmocka_unit_test(test_echo_header),
+        cmocka_unit_test(test_echo_json),
+        cmocka_unit_test(test_echo_xml),
+        cmocka_unit_test(test_echo_amp_shape),
+        cmocka_unit_test(test_echo_percent),
+        cmocka_unit_test(test_registered_forms),
+        cmocka_unit_test(test_exchange_literals_do_not_stay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,16 +2,29 @@
  * kc_redact: scrubs secrets from text before it reaches a report, a log or
  * the console.
  *
- * Scrubbed: every registered literal (AccessKeySecrets, SecurityTokens,
- * plaintexts sent by the run), and by shape: the values of Signature,
- * SecurityToken and Plaintext in queries and form bodies, the
- * "Signature=<hex>" of a V3 Authorization header, x-acs-security-token
- * headers, JSON "Plaintext"/"AccessKeySecret"/"SecurityToken" string values
- * and XML <Plaintext>, <AccessKeySecret>, <SecurityToken> elements. Each
- * becomes "***".
+ * Scrubbed by value: every literal registered with the redactor (the
+ * AccessKeySecrets and SecurityTokens of the target, the plaintexts of the
+ * case files), and the literals of one exchange passed with the text (its
+ * own signature, the plaintexts it sent, expanded), wherever they
+ * reappear: echoed in a header, a JSON member, an XML element, a message.
+ * Each literal is known in every form it can take there: raw,
+ * percent-encoded (upper- or lower-case hex, '+' for a space, and twice,
+ * as in a V1 string to sign), JSON-escaped (with "\/" or "/") and
+ * XML-escaped.
+ *
+ * Scrubbed by shape: the values of Signature, SecurityToken, Plaintext and
+ * AccessKeySecret in queries and form bodies (after '?', '&', "&amp;", a
+ * comma or a space), the "Signature=<hex>" of a V3 Authorization header,
+ * x-acs-security-token headers, JSON "Plaintext"/"AccessKeySecret"/
+ * "SecurityToken" string values and XML <Plaintext>, <AccessKeySecret>,
+ * <SecurityToken> elements.
+ *
+ * Each scrubbed value becomes "***".
  *
  * A kc_redactor is filled before threads start, then only read (thread-safe
- * for kc_redact_text). kc_redactor_free releases it and its copies.
+ * for kc_redact_text and kc_redact_text_with, which never change it: the
+ * literals of an exchange live for the one call). kc_redactor_free
+ * releases it and its copies.
  */
 #ifndef KC_REDACT_H
 #define KC_REDACT_H
@@ -31,5 +44,10 @@ int kc_redactor_add(struct kc_redactor *r, const char *secret);
 /* A scrubbed copy of n bytes of text (caller frees). r may be NULL (shapes
  * only). NULL only when out of memory. */
 char *kc_redact_text(const struct kc_redactor *r, const char *text, size_t n);
+
+/* The same, also scrubbing the nlits literals of one exchange (borrowed;
+ * NULL and empty entries ignored), in all the forms above. */
+char *kc_redact_text_with(const struct kc_redactor *r, const char *const *lits,
+                          size_t nlits, const char *text, size_t n);
 
 #endif
