@@ -1,17 +1,42 @@
-/* kc_redact: literal and shape-based scrubbing of secrets. */
+/* kc_redact: literal and shape-based scrubbing of secrets.
+ *
+ * Literals: every form of every literal (add_forms) goes into an
+ * Aho-Corasick automaton, a trie with failure links, so that one pass over
+ * the text finds every occurrence of all of them in time linear in the
+ * text. The redactor's automaton is built as literals are added and then
+ * only read; the literals of one exchange get a small automaton of their
+ * own for the call, stepped in the same pass. Every byte covered by an
+ * occurrence is scrubbed: overlapping occurrences become one "***".
+ */
 #include "kc/redact.h"
 
-#include <stdbool.h>
 #include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "kc/codec.h"
 
+/* A trie node; node 0 is the root. */
+struct ac_node {
+    uint32_t child;   /* first child, 0 when none (the root is no child) */
+    uint32_t sibling; /* the next child of the same parent, 0 at the end */
+    uint32_t fail;    /* the node of the longest proper suffix */
+    uint32_t len;     /* the length of the literal ending here, or 0 */
+    uint32_t out;     /* the longest literal that is a suffix here, or 0 */
+    unsigned char byte;
+};
+
+struct ac {
+    struct ac_node *v;
+    uint32_t n, cap;
+    uint32_t root[256]; /* the root's transitions, every byte (0: stay) */
+};
+
 struct kc_redactor {
-    char **secrets;
-    size_t n;
+    struct ac ac;
 };
 
 /* Parameter names whose values are scrubbed in queries, forms, headers. */
@@ -22,36 +47,122 @@ static const char *const param_names[] = {
 static const char *const field_names[] = {"Plaintext", "AccessKeySecret",
                                           "SecurityToken"};
 
+static int ac_init(struct ac *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->v = calloc(1, sizeof(*a->v));
+    if (!a->v)
+        return -1;
+    a->n = a->cap = 1;
+    return 0;
+}
+
+static void ac_dispose(struct ac *a)
+{
+    free(a->v);
+    memset(a, 0, sizeof(*a));
+}
+
+/* The child of node u on byte c, or 0. */
+static uint32_t ac_child(const struct ac *a, uint32_t u, unsigned char c)
+{
+    for (uint32_t k = a->v[u].child; k; k = a->v[k].sibling)
+        if (a->v[k].byte == c)
+            return k;
+    return 0;
+}
+
+/* The state after reading c in state s: the longest suffix of what was
+ * read that is a node. Amortised O(1) per byte over a text. */
+static inline uint32_t ac_next(const struct ac *a, uint32_t s, unsigned char c)
+{
+    for (;;) {
+        if (!s)
+            return a->root[c];
+        uint32_t k = ac_child(a, s, c);
+        if (k)
+            return k;
+        s = a->v[s].fail;
+    }
+}
+
+static int ac_insert(struct ac *a, const char *s, size_t n)
+{
+    uint32_t u = 0;
+    if (n > UINT32_MAX)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t k = ac_child(a, u, c);
+        if (!k) {
+            if (a->n == a->cap) {
+                if (a->cap > UINT32_MAX / 2)
+                    return -1;
+                struct ac_node *v = realloc(a->v, 2 * a->cap * sizeof(*v));
+                if (!v)
+                    return -1;
+                a->v = v;
+                a->cap *= 2;
+            }
+            k = a->n++;
+            a->v[k] = (struct ac_node){.sibling = a->v[u].child, .byte = c};
+            a->v[u].child = k;
+        }
+        u = k;
+    }
+    a->v[u].len = (uint32_t)n;
+    return 0;
+}
+
+/* Computes the root's table, the failure links and the outputs, breadth
+ * first (a node's failure is shallower, so already linked). */
+static int ac_link(struct ac *a)
+{
+    uint32_t *queue = malloc(a->n * sizeof(*queue));
+    uint32_t head = 0, tail = 0;
+    if (!queue)
+        return -1;
+    memset(a->root, 0, sizeof(a->root));
+    for (uint32_t k = a->v[0].child; k; k = a->v[k].sibling) {
+        a->root[a->v[k].byte] = k;
+        a->v[k].fail = 0;
+        a->v[k].out = a->v[k].len;
+        queue[tail++] = k;
+    }
+    while (head < tail) {
+        uint32_t u = queue[head++];
+        for (uint32_t k = a->v[u].child; k; k = a->v[k].sibling) {
+            struct ac_node *x = &a->v[k];
+            x->fail = ac_next(a, a->v[u].fail, x->byte);
+            x->out = x->len ? x->len : a->v[x->fail].out;
+            queue[tail++] = k;
+        }
+    }
+    free(queue);
+    return 0;
+}
+
+static int add_literal(void *ctx, const char *s)
+{
+    return ac_insert(ctx, s, strlen(s));
+}
+
 struct kc_redactor *kc_redactor_new(void)
 {
-    return calloc(1, sizeof(struct kc_redactor));
+    struct kc_redactor *r = calloc(1, sizeof(*r));
+    if (r && ac_init(&r->ac)) {
+        free(r);
+        return NULL;
+    }
+    return r;
 }
 
 void kc_redactor_free(struct kc_redactor *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->n; i++)
-        free(r->secrets[i]);
-    free(r->secrets);
+    ac_dispose(&r->ac);
     free(r);
-}
-
-static int add_one(void *ctx, const char *s)
-{
-    struct kc_redactor *r = ctx;
-    for (size_t i = 0; i < r->n; i++)
-        if (!strcmp(r->secrets[i], s))
-            return 0;
-    char **p = realloc(r->secrets, (r->n + 1) * sizeof(*p));
-    if (!p)
-        return -1;
-    r->secrets = p;
-    r->secrets[r->n] = strdup(s);
-    if (!r->secrets[r->n])
-        return -1;
-    r->n++;
-    return 0;
 }
 
 /* The short JSON escape letter of c ('n' for a newline), or 0. */
@@ -179,7 +290,9 @@ int kc_redactor_add(struct kc_redactor *r, const char *secret)
 {
     if (!secret || !*secret)
         return 0;
-    return add_forms(add_one, r, secret);
+    if (add_forms(add_literal, &r->ac, secret))
+        return -1;
+    return ac_link(&r->ac);
 }
 
 static bool starts_ci(const char *s, size_t n, const char *prefix)
@@ -264,78 +377,170 @@ static size_t scrub_xml(struct kc_buf *out, const char *s, size_t n)
     return 0;
 }
 
+/* Whether a shape can start at text[i]: a JSON member, an XML element,
+ * or a parameter name after a boundary. */
+static bool shape_start(const char *text, size_t i)
+{
+    switch (text[i]) {
+    case '"':
+    case '<':
+        return true;
+    case 'S':
+    case 's':
+    case 'P':
+    case 'p':
+    case 'A':
+    case 'a':
+    case 'X':
+    case 'x':
+        return i == 0 || is_param_boundary(text[i - 1]);
+    default:
+        return false;
+    }
+}
+
+/* The text with its shapes scrubbed, into out; runs between shapes are
+ * copied whole. */
 static int scrub_shapes(struct kc_buf *out, const char *text, size_t n)
 {
-    size_t i = 0;
+    size_t run = 0, i = 0;
     while (i < n) {
         size_t used = 0;
-        if (i == 0 || is_param_boundary(text[i - 1]))
-            used = scrub_param(out, text + i, n - i);
-        if (!used && text[i] == '"')
-            used = scrub_json(out, text + i, n - i);
-        if (!used && text[i] == '<')
-            used = scrub_xml(out, text + i, n - i);
-        if (used) {
-            i += used;
+        if (!shape_start(text, i)) {
+            i++;
             continue;
         }
-        if (kc_buf_putc(out, text[i]))
-            return -1;
-        i++;
+        kc_buf_append(out, text + run, i - run);
+        if (text[i] == '"')
+            used = scrub_json(out, text + i, n - i);
+        else if (text[i] == '<')
+            used = scrub_xml(out, text + i, n - i);
+        else
+            used = scrub_param(out, text + i, n - i);
+        run = i;
+        if (used)
+            run = i += used;
+        else
+            i++;
     }
+    kc_buf_append(out, text + run, n - run);
+    return out->failed ? -1 : 0;
+}
+
+/* The stretches of the text to scrub, in order, disjoint. */
+struct spans {
+    struct {
+        size_t from, to;
+    } * v;
+    size_t n, cap;
+};
+
+/* Adds [from, to) where to is past every span's end: the spans it overlaps
+ * join it. */
+static int spans_add(struct spans *s, size_t from, size_t to)
+{
+    while (s->n && s->v[s->n - 1].to > from) {
+        if (s->v[s->n - 1].from < from)
+            from = s->v[s->n - 1].from;
+        s->n--;
+    }
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 8;
+        void *v = realloc(s->v, cap * sizeof(*s->v));
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n].from = from;
+    s->v[s->n++].to = to;
     return 0;
 }
 
-/* The length of the longest literal of r at p, 0 when none. */
-static size_t longest_at(const struct kc_redactor *r, const char *p,
-                         size_t best)
+/* One pass over the text with both automata (local may be NULL): at each
+ * byte, the longest literal ending there becomes a span. */
+static int find_literals(const struct ac *shared, const struct ac *local,
+                         const char *text, size_t n, struct spans *out)
 {
-    for (size_t k = 0; r && k < r->n; k++) {
-        size_t l = strlen(r->secrets[k]);
-        if (l > best && !strncmp(p, r->secrets[k], l))
-            best = l;
-    }
-    return best;
-}
-
-static int scrub_literals(const struct kc_redactor *r,
-                          const struct kc_redactor *local, struct kc_buf *out,
-                          const char *text)
-{
-    const char *p = text;
-    while (*p) {
-        size_t best = longest_at(local, p, longest_at(r, p, 0));
-        if (best) {
-            kc_buf_puts(out, KC_REDACTED);
-            p += best;
-        } else if (kc_buf_putc(out, *p++)) {
-            return -1;
+    uint32_t s1 = 0, s2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        uint32_t best = 0;
+        if (shared) {
+            s1 = ac_next(shared, s1, c);
+            best = shared->v[s1].out;
         }
+        if (local) {
+            s2 = ac_next(local, s2, c);
+            if (local->v[s2].out > best)
+                best = local->v[s2].out;
+        }
+        if (best && spans_add(out, i + 1 - best, i + 1))
+            return -1;
     }
     return 0;
+}
+
+/* The text with its spans replaced by the mark (caller frees), or NULL. */
+static char *apply_spans(const char *text, size_t n, const struct spans *sp)
+{
+    struct kc_buf out;
+    size_t at = 0;
+    kc_buf_init(&out, 0);
+    for (size_t k = 0; k < sp->n; k++) {
+        kc_buf_append(&out, text + at, sp->v[k].from - at);
+        kc_buf_puts(&out, KC_REDACTED);
+        at = sp->v[k].to;
+    }
+    kc_buf_append(&out, text + at, n - at);
+    char *r = out.failed ? NULL : out.len ? kc_buf_detach(&out) : strdup("");
+    kc_buf_dispose(&out);
+    return r;
+}
+
+/* The automaton of one exchange's literals in *local (*any: there is
+ * one, to dispose). 0 or -1. */
+static int local_literals(struct ac *local, const char *const *lits,
+                          size_t nlits, bool *any)
+{
+    *any = false;
+    for (size_t i = 0; i < nlits; i++) {
+        if (!lits[i] || !lits[i][0])
+            continue;
+        if (!*any && ac_init(local))
+            return -1;
+        *any = true;
+        if (add_forms(add_literal, local, lits[i]))
+            return -1;
+    }
+    return *any ? ac_link(local) : 0;
 }
 
 char *kc_redact_text_with(const struct kc_redactor *r, const char *const *lits,
                           size_t nlits, const char *text, size_t n)
 {
-    struct kc_buf shaped, out;
-    struct kc_redactor local = {0};
+    struct kc_buf shaped;
+    struct spans sp = {0};
+    struct ac local;
+    bool any = false;
     char *result = NULL;
+    const struct ac *shared = r && r->ac.v[0].child ? &r->ac : NULL;
     kc_buf_init(&shaped, 0);
-    kc_buf_init(&out, 0);
-    for (size_t i = 0; i < nlits; i++)
-        if (lits[i] && lits[i][0] && add_forms(add_one, &local, lits[i]))
-            goto out;
-    if (scrub_shapes(&shaped, text, n) ||
-        scrub_literals(r, &local, &out, kc_buf_str(&shaped)))
+    if (local_literals(&local, lits, nlits, &any) ||
+        scrub_shapes(&shaped, text, n))
         goto out;
-    result = out.len ? kc_buf_detach(&out) : strdup("");
+    if (!shared && !any) {
+        result = shaped.len ? kc_buf_detach(&shaped) : strdup("");
+        goto out;
+    }
+    if (!find_literals(shared, any ? &local : NULL, kc_buf_str(&shaped),
+                       shaped.len, &sp))
+        result = apply_spans(kc_buf_str(&shaped), shaped.len, &sp);
 out:
-    for (size_t i = 0; i < local.n; i++)
-        free(local.secrets[i]);
-    free(local.secrets);
+    if (any)
+        ac_dispose(&local);
+    free(sp.v);
     kc_buf_dispose(&shaped);
-    kc_buf_dispose(&out);
     return result;
 }
 

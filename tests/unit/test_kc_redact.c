@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,6 +186,49 @@ static void test_exchange_literals_do_not_stay(void **state)
     kc_redactor_free(r);
 }
 
+static void test_overlapping_literals(void **state)
+{
+    (void)state;
+    /* every byte of every occurrence goes, also where two overlap or one
+     * holds another: no tail of a secret is left behind */
+    struct kc_redactor *r = kc_redactor_new();
+    assert_int_equal(kc_redactor_add(r, "abcd"), 0);
+    assert_int_equal(kc_redactor_add(r, "cdef"), 0);
+    assert_int_equal(kc_redactor_add(r, "xyz"), 0);
+    expect(r, "1 abcdef 2", "1 *** 2");
+    expect(r, "abcdabcd-xyzxyz", "******-******");
+    expect_x(r, "bcdefg", "abcdefgh", "***h");
+    expect_x(r, "y", "xyz y", "*** ***");
+    kc_redactor_free(r);
+}
+
+static void test_many_literals_long_text(void **state)
+{
+    (void)state;
+    /* 200 secrets sharing a long prefix, a 64 KiB text full of near
+     * misses: one pass finds the one that is there */
+    struct kc_redactor *r = kc_redactor_new();
+    char sec[64];
+    for (int i = 0; i < 200; i++) {
+        snprintf(sec, sizeof(sec), "prefixprefixprefix%03d", i);
+        assert_int_equal(kc_redactor_add(r, sec), 0);
+    }
+    size_t n = 64 * 1024;
+    char *text = malloc(n + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        text[i] = "prefix"[i % 6];
+    memcpy(text + n / 2, "prefixprefixprefix123", 21);
+    text[n] = '\0';
+    char *out = scrub(r, text);
+    assert_null(strstr(out, "123"));
+    assert_non_null(strstr(out, "***"));
+    assert_int_equal(strlen(out), n - 21 + 3);
+    free(out);
+    free(text);
+    kc_redactor_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +244,8 @@ int main(void)
         cmocka_unit_test(test_echo_percent),
         cmocka_unit_test(test_registered_forms),
         cmocka_unit_test(test_exchange_literals_do_not_stay),
+        cmocka_unit_test(test_overlapping_literals),
+        cmocka_unit_test(test_many_literals_long_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

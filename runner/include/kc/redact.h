@@ -19,7 +19,13 @@
  * "SecurityToken" string values and XML <Plaintext>, <AccessKeySecret>,
  * <SecurityToken> elements.
  *
- * Each scrubbed value becomes "***".
+ * Each scrubbed value becomes "***"; where occurrences of literals overlap,
+ * every byte of each goes.
+ *
+ * Cost: the shapes take one pass over the text, the literals another, for
+ * all of them at once (an Aho-Corasick automaton of every form of every
+ * literal, built by kc_redactor_add; the exchange's literals get a small
+ * one for the call): linear in the text whatever the number of literals.
  *
  * A kc_redactor is filled before threads start, then only read (thread-safe
  * for kc_redact_text and kc_redact_text_with, which never change it: the
@@ -37,8 +43,10 @@ struct kc_redactor;
 
 struct kc_redactor *kc_redactor_new(void);
 void kc_redactor_free(struct kc_redactor *r);
-/* Registers a literal secret (copied). Empty strings and NULL are ignored.
- * 0 or -1 (out of memory). */
+/* Registers a literal secret (copied into the automaton, in all its
+ * forms; the automaton's links are rebuilt, in time linear in all the
+ * literals registered). Empty strings and NULL are ignored. 0 or -1 (out
+ * of memory). */
 int kc_redactor_add(struct kc_redactor *r, const char *secret);
 
 /* A scrubbed copy of n bytes of text (caller frees). r may be NULL (shapes
