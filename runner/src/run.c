@@ -46,6 +46,7 @@ struct shared {
 
 /* One step's exchange. */
 struct exchange {
+    bool built;                     /* a request was built (and sent) */
     bool sent;                      /* an HTTP answer arrived */
     char err[KC_ERR_MAX];           /* why not, one line */
     bool transport;                 /* the failure was a transport error */
@@ -63,7 +64,8 @@ struct case_ctx {
     struct kc_http *http;
     const struct kc_case *c;
     struct kc_vars vars;
-    struct kc_buf log;           /* redacted setup/teardown transcript */
+    struct kc_buf log; /* redacted setup/teardown transcript */
+    bool keep_log;     /* the setup failed: the log is written, so built */
     struct kc_ledger_items made; /* what the case created, not removed */
 };
 
@@ -255,6 +257,8 @@ static void make_transcript(const struct shared *sh,
 static void count_exchange(struct shared *sh, const struct exchange *x)
 {
     pthread_mutex_lock(&sh->lock);
+    if (x->transcript)
+        sh->st->transcripts++;
     if (x->sent) {
         sh->st->responses++;
     } else if (x->transport) {
@@ -416,9 +420,11 @@ static void record_answer(struct case_ctx *cx, const struct kc_step *s,
     }
 }
 
-/* Builds, signs and sends one step with its expanded values. */
+/* Builds, signs and sends one step with its expanded values; its
+ * transcript is made now only when asked (a probe's, always written). */
 static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
-                      const struct step_values *v, struct exchange *x)
+                      bool transcript, const struct step_values *v,
+                      struct exchange *x)
 {
     const struct kc_target *t = cx->sh->o->target;
     const struct kc_credential *cred = kc_target_credential(t, s->credential);
@@ -456,6 +462,7 @@ static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
         }
         return;
     }
+    x->built = true;
     if (!take_lits(x, &v->params, &v->overrides)) {
         x->blind = true;
         pthread_mutex_lock(&cx->sh->lock);
@@ -471,7 +478,8 @@ static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
         snprintf(x->err, sizeof(x->err), "%s", e ? e : "transport error");
         free(e);
     }
-    make_transcript(cx->sh, &x->call.req, x);
+    if (transcript)
+        make_transcript(cx->sh, &x->call.req, x);
     count_exchange(cx->sh, x);
 }
 
@@ -512,9 +520,10 @@ out:
     return ms;
 }
 
-/* Sends one step (format JSON unless xml). x is always initialised. */
+/* Sends one step (format JSON unless xml; its transcript made at once
+ * when transcript). x is always initialised. */
 static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
-                      bool interruptible, struct exchange *x)
+                      bool interruptible, bool transcript, struct exchange *x)
 {
     struct step_values v;
 
@@ -532,7 +541,7 @@ static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
         return;
     }
     if (expand_step(cx, s, &v, x->err, sizeof(x->err)) == 0)
-        send_step(cx, s, xml, &v, x);
+        send_step(cx, s, xml, transcript, &v, x);
     step_values_dispose(&v);
 }
 
@@ -570,9 +579,20 @@ static int save_vars(struct case_ctx *cx, const struct kc_step *s,
     return rc;
 }
 
+/* Appends x under title to the case's log when the log is kept (the
+ * setup failed), making x's transcript first; otherwise nothing is built
+ * or redacted. */
 static void log_append(struct case_ctx *cx, const char *title,
-                       const struct exchange *x)
+                       struct exchange *x)
 {
+    if (!cx->keep_log)
+        return;
+    if (x->built && !x->transcript) {
+        make_transcript(cx->sh, &x->call.req, x);
+        pthread_mutex_lock(&cx->sh->lock);
+        cx->sh->st->transcripts++;
+        pthread_mutex_unlock(&cx->sh->lock);
+    }
     kc_buf_printf(&cx->log, "## %s\n%s", title,
                   x->transcript ? x->transcript : "");
     if (!x->transcript && x->err[0])
@@ -672,26 +692,46 @@ static void judge_setup_step(struct case_ctx *cx, size_t i,
         redact_line(cx->sh, x, sr->msg, sizeof(sr->msg));
 }
 
+static void setup_title(const struct kc_step *s, size_t i, char *title,
+                        size_t len)
+{
+    snprintf(title, len, "setup %zu: %s", i + 1,
+             s->action ? s->action : "wait");
+}
+
+/* Runs the setup. The exchanges are kept until it ends: only when a step
+ * fails are their transcripts made, into the case's log, which is then
+ * kept for the teardown and clean-up too. */
 static void run_setup(struct case_ctx *cx, struct setup_result *sr)
 {
     const struct kc_case *c = cx->c;
+    struct exchange *done = calloc(c->nsetup ? c->nsetup : 1, sizeof(*done));
+    size_t n = 0;
+    char title[TITLE_MAX];
     memset(sr, 0, sizeof(*sr));
-    sr->ok = true;
+    sr->ok = done != NULL;
+    if (!done) {
+        setup_failed(sr, "case");
+        snprintf(sr->msg, sizeof(sr->msg), "out of memory");
+        pthread_mutex_lock(&cx->sh->lock);
+        cx->sh->oom = true;
+        pthread_mutex_unlock(&cx->sh->lock);
+    }
     for (size_t i = 0; i < c->nsetup && sr->ok; i++) {
-        const struct kc_step *s = &c->setup[i];
-        struct exchange x;
-        char title[TITLE_MAX];
         if (stopped(cx->sh)) {
             sr->interrupted = true;
-            return;
+            break;
         }
-        exec_step(cx, s, false, true, &x);
-        snprintf(title, sizeof(title), "setup %zu: %s", i + 1,
-                 s->action ? s->action : "wait");
-        log_append(cx, title, &x);
-        judge_setup_step(cx, i, &x, sr);
-        exchange_dispose(&x);
+        exec_step(cx, &c->setup[i], false, true, false, &done[n]);
+        judge_setup_step(cx, i, &done[n++], sr);
     }
+    cx->keep_log = !sr->ok;
+    for (size_t i = 0; i < n; i++) {
+        setup_title(&c->setup[i], i, title, sizeof(title));
+        log_append(cx, title, &done[i]);
+        exchange_dispose(&done[i]);
+    }
+    free(done);
 }
 
 /* The note for teardown step i whose answer x was not a clean success,
@@ -732,7 +772,7 @@ static void run_teardown(struct case_ctx *cx, struct setup_result *tr)
         const struct kc_step *s = &c->teardown[i];
         struct exchange x;
         char title[TITLE_MAX], line[NOTE_MAX];
-        exec_step(cx, s, false, false, &x);
+        exec_step(cx, s, false, false, false, &x);
         snprintf(title, sizeof(title), "teardown %zu: %s", i + 1,
                  s->action ? s->action : "wait");
         log_append(cx, title, &x);
@@ -762,7 +802,7 @@ static bool remove_leftover(struct case_ctx *cx,
     struct exchange x;
     char title[TITLE_MAX];
     memset(&x, 0, sizeof(x));
-    send_step(cx, &s, false, &v, &x);
+    send_step(cx, &s, false, false, &v, &x);
     snprintf(title, sizeof(title), "cleanup %zu: %s", n, s.action);
     log_append(cx, title, &x);
     bool ok = x.sent && x.call.resp.status >= 200 && x.call.resp.status <= 299;
@@ -929,7 +969,7 @@ static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
                       struct tc_draft *d)
 {
     struct exchange x;
-    exec_step(cx, &cx->c->probe, d->xml, true, &x);
+    exec_step(cx, &cx->c->probe, d->xml, true, true, &x);
     d->transcript = x.transcript;
     x.transcript = NULL;
     d->time_s = x.call.resp.time_s;
