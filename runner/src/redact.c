@@ -5,7 +5,7 @@
  * the text finds every occurrence of all of them in time linear in the
  * text. The redactor's automaton is built as literals are added and then
  * only read; the literals of one exchange get a small automaton of their
- * own for the call, stepped in the same pass. Every byte covered by an
+ * own (its kc_redact_scope), stepped in the same pass. Every byte covered by an
  * occurrence is scrubbed: overlapping occurrences become one "***".
  */
 #include "kc/redact.h"
@@ -47,13 +47,18 @@ static const char *const param_names[] = {
 static const char *const field_names[] = {"Plaintext", "AccessKeySecret",
                                           "SecurityToken"};
 
+/* Nodes made room for at first: an exchange's literals fit. */
+#define AC_FIRST_CAP 256
+
 static int ac_init(struct ac *a)
 {
     memset(a, 0, sizeof(*a));
-    a->v = calloc(1, sizeof(*a->v));
+    a->v = malloc(AC_FIRST_CAP * sizeof(*a->v));
     if (!a->v)
         return -1;
-    a->n = a->cap = 1;
+    memset(&a->v[0], 0, sizeof(a->v[0]));
+    a->n = 1;
+    a->cap = AC_FIRST_CAP;
     return 0;
 }
 
@@ -252,34 +257,61 @@ static void pct_form(struct kc_buf *b, const char *enc, bool lower, bool plus)
     }
 }
 
-enum { FORMS = 9 };
+enum { FORMS = 8 };
+
+/* Which characters of s the encodings below change. */
+struct specials {
+    bool json, slash, xml, quote, space;
+};
+
+static struct specials specials_of(const char *s)
+{
+    struct specials sp = {0};
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        sp.json |= c == '"' || c == '\\' || c < 0x20;
+        sp.slash |= c == '/';
+        sp.xml |= c == '&' || c == '<' || c == '>';
+        sp.quote |= c == '"' || c == '\'';
+        sp.space |= c == ' ';
+    }
+    return sp;
+}
 
 /*
  * Hands add every form in which secret s can reappear in a transcript:
  * raw, JSON-escaped (with "\/" or "/"), XML-escaped (with or without the
  * quotes), percent-encoded (upper- and lower-case hex, '+' for a space),
- * and percent-encoded twice (as in a V1 string to sign). 0 or -1.
+ * and percent-encoded twice (as in a V1 string to sign); only the forms
+ * that differ from raw are made. 0 or -1.
  */
 static int add_forms(int (*add)(void *ctx, const char *form), void *ctx,
                      const char *s)
 {
     struct kc_buf f[FORMS];
-    int rc = 0;
+    struct specials sp = specials_of(s);
+    int rc = add(ctx, s);
     for (size_t i = 0; i < FORMS; i++)
         kc_buf_init(&f[i], 0);
-    kc_buf_puts(&f[0], s);
-    json_form(&f[1], s, true);
-    json_form(&f[2], s, false);
-    xml_form(&f[3], s, false);
-    xml_form(&f[4], s, true);
-    kc_pct_encode(&f[5], s, strlen(s));
-    pct_form(&f[6], kc_buf_str(&f[5]), true, false);
-    pct_form(&f[7], kc_buf_str(&f[5]), false, true);
-    kc_pct_encode(&f[8], f[5].data ? f[5].data : "", f[5].len);
+    if (sp.json || sp.slash)
+        json_form(&f[0], s, true);
+    if (sp.json)
+        json_form(&f[1], s, false);
+    if (sp.xml)
+        xml_form(&f[2], s, false);
+    if (sp.xml || sp.quote)
+        xml_form(&f[3], s, true);
+    kc_pct_encode(&f[4], s, strlen(s));
+    if (memchr(kc_buf_str(&f[4]), '%', f[4].len)) {
+        pct_form(&f[5], kc_buf_str(&f[4]), true, false);
+        kc_pct_encode(&f[6], kc_buf_str(&f[4]), f[4].len);
+    }
+    if (sp.space)
+        pct_form(&f[7], kc_buf_str(&f[4]), false, true);
     for (size_t i = 0; i < FORMS; i++) {
         if (f[i].failed)
             rc = -1;
-        else if (!rc && f[i].len)
+        else if (!rc && f[i].len && strcmp(kc_buf_str(&f[i]), s))
             rc = add(ctx, kc_buf_str(&f[i]));
         kc_buf_dispose(&f[i]);
     }
@@ -295,8 +327,11 @@ int kc_redactor_add(struct kc_redactor *r, const char *secret)
     return ac_link(&r->ac);
 }
 
+/* prefix starts with a letter: its first byte is compared first. */
 static bool starts_ci(const char *s, size_t n, const char *prefix)
 {
+    if ((s[0] | 0x20) != (prefix[0] | 0x20))
+        return false;
     size_t pl = strlen(prefix);
     return n >= pl && !strncasecmp(s, prefix, pl);
 }
@@ -340,6 +375,8 @@ static size_t scrub_param(struct kc_buf *out, const char *s, size_t n)
 static size_t scrub_json(struct kc_buf *out, const char *s, size_t n)
 {
     for (size_t k = 0; k < sizeof(field_names) / sizeof(*field_names); k++) {
+        if (n < 2 || s[1] != field_names[k][0])
+            continue;
         size_t fl = strlen(field_names[k]);
         if (n < fl + 2 || s[0] != '"' || strncmp(s + 1, field_names[k], fl) ||
             s[fl + 1] != '"')
@@ -363,6 +400,8 @@ static size_t scrub_json(struct kc_buf *out, const char *s, size_t n)
 static size_t scrub_xml(struct kc_buf *out, const char *s, size_t n)
 {
     for (size_t k = 0; k < sizeof(field_names) / sizeof(*field_names); k++) {
+        if (n < 2 || s[1] != field_names[k][0])
+            continue;
         size_t fl = strlen(field_names[k]);
         if (n < fl + 2 || s[0] != '<' || strncmp(s + 1, field_names[k], fl) ||
             s[fl + 1] != '>')
@@ -377,26 +416,17 @@ static size_t scrub_xml(struct kc_buf *out, const char *s, size_t n)
     return 0;
 }
 
-/* Whether a shape can start at text[i]: a JSON member, an XML element,
- * or a parameter name after a boundary. */
+/* Bytes a shape can start with: 1 anywhere (a JSON member, an XML
+ * element), 2 after a boundary (the first letters of param_names). */
+static const unsigned char shape_first[256] = {
+    ['"'] = 1, ['<'] = 1, ['S'] = 2, ['s'] = 2, ['P'] = 2,
+    ['p'] = 2, ['A'] = 2, ['a'] = 2, ['X'] = 2, ['x'] = 2};
+
+/* Whether a shape can start at text[i]. */
 static bool shape_start(const char *text, size_t i)
 {
-    switch (text[i]) {
-    case '"':
-    case '<':
-        return true;
-    case 'S':
-    case 's':
-    case 'P':
-    case 'p':
-    case 'A':
-    case 'a':
-    case 'X':
-    case 'x':
-        return i == 0 || is_param_boundary(text[i - 1]);
-    default:
-        return false;
-    }
+    unsigned char k = shape_first[(unsigned char)text[i]];
+    return k == 1 || (k == 2 && (i == 0 || is_param_boundary(text[i - 1])));
 }
 
 /* The text with its shapes scrubbed, into out; runs between shapes are
@@ -406,6 +436,10 @@ static int scrub_shapes(struct kc_buf *out, const char *text, size_t n)
     size_t run = 0, i = 0;
     while (i < n) {
         size_t used = 0;
+        while (i < n && !shape_first[(unsigned char)text[i]])
+            i++;
+        if (i == n)
+            break;
         if (!shape_start(text, i)) {
             i++;
             continue;
@@ -457,15 +491,23 @@ static int spans_add(struct spans *s, size_t from, size_t to)
     return 0;
 }
 
-/* One pass over the text with both automata (local may be NULL): at each
- * byte, the longest literal ending there becomes a span. */
+/* The root table of an automaton that has no literal. */
+static const uint32_t no_root[256];
+
+/* One pass over the text with both automata (either may be NULL): at each
+ * byte, the longest literal ending there becomes a span. While both are at
+ * their root, bytes that start no literal are skipped at a glance. */
 static int find_literals(const struct ac *shared, const struct ac *local,
                          const char *text, size_t n, struct spans *out)
 {
+    const uint32_t *r1 = shared ? shared->root : no_root;
+    const uint32_t *r2 = local ? local->root : no_root;
     uint32_t s1 = 0, s2 = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];
         uint32_t best = 0;
+        if (!(s1 | s2 | r1[c] | r2[c]))
+            continue;
         if (shared) {
             s1 = ac_next(shared, s1, c);
             best = shared->v[s1].out;
@@ -498,53 +540,76 @@ static char *apply_spans(const char *text, size_t n, const struct spans *sp)
     return r;
 }
 
-/* The automaton of one exchange's literals in *local (*any: there is
- * one, to dispose). 0 or -1. */
-static int local_literals(struct ac *local, const char *const *lits,
-                          size_t nlits, bool *any)
+struct kc_redact_scope {
+    const struct kc_redactor *r;
+    struct ac local; /* the exchange's literals; local.v NULL when none */
+};
+
+struct kc_redact_scope *kc_redact_scope_new(const struct kc_redactor *r,
+                                            const char *const *lits,
+                                            size_t nlits)
 {
-    *any = false;
+    struct kc_redact_scope *sc = calloc(1, sizeof(*sc));
+    if (!sc)
+        return NULL;
+    sc->r = r;
     for (size_t i = 0; i < nlits; i++) {
         if (!lits[i] || !lits[i][0])
             continue;
-        if (!*any && ac_init(local))
-            return -1;
-        *any = true;
-        if (add_forms(add_literal, local, lits[i]))
-            return -1;
+        if ((!sc->local.v && ac_init(&sc->local)) ||
+            add_forms(add_literal, &sc->local, lits[i]))
+            goto fail;
     }
-    return *any ? ac_link(local) : 0;
+    if (!sc->local.v || !ac_link(&sc->local))
+        return sc;
+fail:
+    kc_redact_scope_free(sc);
+    return NULL;
 }
 
-char *kc_redact_text_with(const struct kc_redactor *r, const char *const *lits,
-                          size_t nlits, const char *text, size_t n)
+void kc_redact_scope_free(struct kc_redact_scope *sc)
+{
+    if (!sc)
+        return;
+    ac_dispose(&sc->local);
+    free(sc);
+}
+
+char *kc_redact_scoped(const struct kc_redact_scope *sc, const char *text,
+                       size_t n)
 {
     struct kc_buf shaped;
     struct spans sp = {0};
-    struct ac local;
-    bool any = false;
     char *result = NULL;
+    const struct kc_redactor *r = sc ? sc->r : NULL;
     const struct ac *shared = r && r->ac.v[0].child ? &r->ac : NULL;
+    const struct ac *local = sc && sc->local.v ? &sc->local : NULL;
     kc_buf_init(&shaped, 0);
-    if (local_literals(&local, lits, nlits, &any) ||
-        scrub_shapes(&shaped, text, n))
+    if (scrub_shapes(&shaped, text, n))
         goto out;
-    if (!shared && !any) {
+    if (!shared && !local) {
         result = shaped.len ? kc_buf_detach(&shaped) : strdup("");
         goto out;
     }
-    if (!find_literals(shared, any ? &local : NULL, kc_buf_str(&shaped),
-                       shaped.len, &sp))
+    if (!find_literals(shared, local, kc_buf_str(&shaped), shaped.len, &sp))
         result = apply_spans(kc_buf_str(&shaped), shaped.len, &sp);
 out:
-    if (any)
-        ac_dispose(&local);
     free(sp.v);
     kc_buf_dispose(&shaped);
     return result;
 }
 
+char *kc_redact_text_with(const struct kc_redactor *r, const char *const *lits,
+                          size_t nlits, const char *text, size_t n)
+{
+    struct kc_redact_scope *sc = kc_redact_scope_new(r, lits, nlits);
+    char *result = sc ? kc_redact_scoped(sc, text, n) : NULL;
+    kc_redact_scope_free(sc);
+    return result;
+}
+
 char *kc_redact_text(const struct kc_redactor *r, const char *text, size_t n)
 {
-    return kc_redact_text_with(r, NULL, 0, text, n);
+    const struct kc_redact_scope sc = {.r = r};
+    return kc_redact_scoped(&sc, text, n);
 }

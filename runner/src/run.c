@@ -56,6 +56,8 @@ struct exchange {
                              the secret values of its parameters */
     size_t nlits;
     bool blind; /* out of memory taking lits: every text of it is "***" */
+    struct kc_redact_scope *scope; /* the run's redactor and lits, made
+                                      when a text of it is first scrubbed */
 };
 
 /* One case in flight. */
@@ -97,6 +99,7 @@ static void exchange_dispose(struct exchange *x)
     free(x->transcript);
     for (size_t i = 0; i < x->nlits; i++)
         free(x->lits[i]);
+    kc_redact_scope_free(x->scope);
     memset(x, 0, sizeof(*x));
 }
 
@@ -156,19 +159,23 @@ static char *redact(const struct shared *sh, const char *s)
 }
 
 /* s scrubbed of the run's secrets and x's own (caller frees), or NULL. */
-static char *redact_x(const struct shared *sh, const struct exchange *x,
+static char *redact_x(const struct shared *sh, struct exchange *x,
                       const char *s)
 {
+    if (!x->blind && !x->scope)
+        x->scope = kc_redact_scope_new(sh->o->redactor,
+                                       (const char *const *)x->lits, x->nlits);
+    if (!x->scope)
+        x->blind = true;
     if (x->blind)
         return strdup(KC_REDACTED);
-    return kc_redact_text_with(sh->o->redactor, (const char *const *)x->lits,
-                               x->nlits, s ? s : "", s ? strlen(s) : 0);
+    return kc_redact_scoped(x->scope, s ? s : "", s ? strlen(s) : 0);
 }
 
 /* Scrubs line (of size bytes) in place like redact_x; out of memory, it
  * is replaced by the redaction mark (nothing unscrubbed is left). */
-static void redact_line(const struct shared *sh, const struct exchange *x,
-                        char *line, size_t size)
+static void redact_line(const struct shared *sh, struct exchange *x, char *line,
+                        size_t size)
 {
     char *r = redact_x(sh, x, line);
     snprintf(line, size, "%s", r ? r : KC_REDACTED);
@@ -177,7 +184,7 @@ static void redact_line(const struct shared *sh, const struct exchange *x,
 
 /* Scrubs a probe's result of the run's secrets and x's own: its failure
  * messages and the fields it read (parity compares and quotes them). */
-static void redact_result(const struct shared *sh, const struct exchange *x,
+static void redact_result(const struct shared *sh, struct exchange *x,
                           struct kc_check_result *res)
 {
     char **fields[] = {&res->code, &res->message, &res->request_id,
@@ -617,7 +624,7 @@ struct setup_result {
  * error envelope or not in the asked format (JSON, read strictly).
  */
 static bool note_success_checks(struct case_ctx *cx, const char *phase,
-                                size_t idx, const struct exchange *x,
+                                size_t idx, struct exchange *x,
                                 struct setup_result *sr, char *why,
                                 size_t whylen)
 {
@@ -660,8 +667,8 @@ static void setup_failed(struct setup_result *sr, const char *type)
  * in the asked format (every answer enters the RequestId set), the
  * variables it saves. A failed step leaves sr->ok false with its type and
  * message. */
-static void judge_setup_step(struct case_ctx *cx, size_t i,
-                             const struct exchange *x, struct setup_result *sr)
+static void judge_setup_step(struct case_ctx *cx, size_t i, struct exchange *x,
+                             struct setup_result *sr)
 {
     const struct kc_step *s = &cx->c->setup[i];
     char err[KC_ERR_MAX] = "";
@@ -736,9 +743,8 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
 
 /* The note for teardown step i whose answer x was not a clean success,
  * into line; line[0] is '\0' when there is nothing to say. */
-static void teardown_note(struct case_ctx *cx, size_t i,
-                          const struct exchange *x, struct setup_result *tr,
-                          char *line, size_t linelen)
+static void teardown_note(struct case_ctx *cx, size_t i, struct exchange *x,
+                          struct setup_result *tr, char *line, size_t linelen)
 {
     const struct kc_step *s = &cx->c->teardown[i];
     char why[KC_ERR_MAX] = "";

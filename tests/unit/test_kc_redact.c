@@ -229,6 +229,30 @@ static void test_many_literals_long_text(void **state)
     kc_redactor_free(r);
 }
 
+static void test_scope(void **state)
+{
+    (void)state;
+    /* one exchange's scope, used for each of its texts */
+    struct kc_redactor *r = kc_redactor_new();
+    assert_int_equal(kc_redactor_add(r, "testsecret"), 0);
+    const char *lits[] = {SIG, NULL, "pt"};
+    struct kc_redact_scope *sc = kc_redact_scope_new(r, lits, 3);
+    assert_non_null(sc);
+    for (int i = 0; i < 2; i++) {
+        const char *in = "testsecret <M>" SIG_PCT "</M> pt";
+        char *out = kc_redact_scoped(sc, in, strlen(in));
+        assert_string_equal(out, "*** <M>***</M> ***");
+        free(out);
+    }
+    kc_redact_scope_free(sc);
+    sc = kc_redact_scope_new(NULL, NULL, 0); /* shapes only */
+    char *out = kc_redact_scoped(sc, "Signature=x&y", 13);
+    assert_string_equal(out, "Signature=***&y");
+    free(out);
+    kc_redact_scope_free(sc);
+    kc_redactor_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_exchange_literals_do_not_stay),
         cmocka_unit_test(test_overlapping_literals),
         cmocka_unit_test(test_many_literals_long_text),
+        cmocka_unit_test(test_scope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,12 +25,14 @@
  * Cost: the shapes take one pass over the text, the literals another, for
  * all of them at once (an Aho-Corasick automaton of every form of every
  * literal, built by kc_redactor_add; the exchange's literals get a small
- * one for the call): linear in the text whatever the number of literals.
+ * one of their own, in a kc_redact_scope made once per exchange or by
+ * kc_redact_text_with for one call): linear in the text whatever the
+ * number of literals.
  *
  * A kc_redactor is filled before threads start, then only read (thread-safe
- * for kc_redact_text and kc_redact_text_with, which never change it: the
- * literals of an exchange live for the one call). kc_redactor_free
- * releases it and its copies.
+ * for kc_redact_text, kc_redact_text_with and the scopes, which never
+ * change it: the literals of an exchange live in its scope).
+ * kc_redactor_free releases it and its copies.
  */
 #ifndef KC_REDACT_H
 #define KC_REDACT_H
@@ -54,8 +56,25 @@ int kc_redactor_add(struct kc_redactor *r, const char *secret);
 char *kc_redact_text(const struct kc_redactor *r, const char *text, size_t n);
 
 /* The same, also scrubbing the nlits literals of one exchange (borrowed;
- * NULL and empty entries ignored), in all the forms above. */
+ * NULL and empty entries ignored), in all the forms above. NULL only when
+ * out of memory. */
 char *kc_redact_text_with(const struct kc_redactor *r, const char *const *lits,
                           size_t nlits, const char *text, size_t n);
+
+/*
+ * A scope: r (borrowed, may be NULL) with one exchange's literals (copied,
+ * in all their forms, into an automaton of their own), for an exchange
+ * whose texts are scrubbed several times: its transcript, its messages.
+ * Owned by one thread; free it with kc_redact_scope_free. new: NULL only
+ * when out of memory. kc_redact_scoped is kc_redact_text_with for the
+ * scope's redactor and literals.
+ */
+struct kc_redact_scope;
+struct kc_redact_scope *kc_redact_scope_new(const struct kc_redactor *r,
+                                            const char *const *lits,
+                                            size_t nlits);
+void kc_redact_scope_free(struct kc_redact_scope *sc);
+char *kc_redact_scoped(const struct kc_redact_scope *sc, const char *text,
+                       size_t n);
 
 #endif
