@@ -171,7 +171,7 @@ static int build_v1(const struct kc_req_spec *s, const struct stamps *st,
             snprintf(sig, sizeof(sig), "%s", o);
         if (s->signature == KC_SIG_CORRUPT)
             flip(sig);
-        if (plist_add(&l, "Signature", sig))
+        if (plist_add(&l, "Signature", sig) || !(r->signature = strdup(sig)))
             goto out;
     }
     if (encode_pairs(&enc, &l))
@@ -267,6 +267,9 @@ static int build_v3(const struct kc_req_spec *s, const struct stamps *st,
     for (size_t i = 0; i < h.n; i++)
         if (push_header(r, h.v[i].name, h.v[i].value))
             goto out;
+    if (s->signature != KC_SIG_ABSENT && !(s->omit & KC_COMMON_SIGNATURE) &&
+        !(r->signature = strdup(sig)))
+        goto out;
     if (push_header(r, "Authorization", kc_buf_str(&auth)) ||
         kc_buf_printf(&url, "%s/%s%s", base, enc.len ? "?" : "",
                       kc_buf_str(&enc)))
@@ -362,6 +365,7 @@ void kc_request_dispose(struct kc_request *r)
         free(r->headers[i]);
     free(r->headers);
     free(r->body);
+    free(r->signature);
     memset(r, 0, sizeof(*r));
 }
 

@@ -27,6 +27,7 @@
 #define FORMATS_MAX    2   /* one testcase per format: JSON and XML */
 #define UUID_LEN       37  /* kc_uuid4: 36 characters + NUL */
 #define HOST_MAX       256 /* the endpoint's host in the manifest */
+#define LITS_MAX       8   /* an exchange's own secrets: signature, values */
 
 /* State shared by the workers; lock guards next, report and stats. */
 struct shared {
@@ -45,11 +46,18 @@ struct shared {
 
 /* One step's exchange. */
 struct exchange {
+    bool built;                     /* a request was built (and sent) */
     bool sent;                      /* an HTTP answer arrived */
     char err[KC_ERR_MAX];           /* why not, one line */
     bool transport;                 /* the failure was a transport error */
     struct kc_client_exchange call; /* the request sent and its answer */
     char *transcript;               /* redacted */
+    char *lits[LITS_MAX]; /* its own secrets, owned: the signature sent and
+                             the secret values of its parameters */
+    size_t nlits;
+    bool blind; /* out of memory taking lits: every text of it is "***" */
+    struct kc_redact_scope *scope; /* the run's redactor and lits, made
+                                      when a text of it is first scrubbed */
 };
 
 /* One case in flight. */
@@ -58,7 +66,8 @@ struct case_ctx {
     struct kc_http *http;
     const struct kc_case *c;
     struct kc_vars vars;
-    struct kc_buf log;           /* redacted setup/teardown transcript */
+    struct kc_buf log; /* redacted setup/teardown transcript */
+    bool keep_log;     /* the setup failed: the log is written, so built */
     struct kc_ledger_items made; /* what the case created, not removed */
 };
 
@@ -88,6 +97,9 @@ static void exchange_dispose(struct exchange *x)
 {
     kc_client_exchange_dispose(&x->call);
     free(x->transcript);
+    for (size_t i = 0; i < x->nlits; i++)
+        free(x->lits[i]);
+    kc_redact_scope_free(x->scope);
     memset(x, 0, sizeof(*x));
 }
 
@@ -146,6 +158,82 @@ static char *redact(const struct shared *sh, const char *s)
     return kc_redact_text(sh->o->redactor, s ? s : "", s ? strlen(s) : 0);
 }
 
+/* s scrubbed of the run's secrets and x's own (caller frees), or NULL. */
+static char *redact_x(const struct shared *sh, struct exchange *x,
+                      const char *s)
+{
+    if (!x->blind && !x->scope)
+        x->scope = kc_redact_scope_new(sh->o->redactor,
+                                       (const char *const *)x->lits, x->nlits);
+    if (!x->scope)
+        x->blind = true;
+    if (x->blind)
+        return strdup(KC_REDACTED);
+    return kc_redact_scoped(x->scope, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* Scrubs line (of size bytes) in place like redact_x; out of memory, it
+ * is replaced by the redaction mark (nothing unscrubbed is left). */
+static void redact_line(const struct shared *sh, struct exchange *x, char *line,
+                        size_t size)
+{
+    char *r = redact_x(sh, x, line);
+    snprintf(line, size, "%s", r ? r : KC_REDACTED);
+    free(r);
+}
+
+/* Scrubs a probe's result of the run's secrets and x's own: its failure
+ * messages and the fields it read (parity compares and quotes them). */
+static void redact_result(const struct shared *sh, struct exchange *x,
+                          struct kc_check_result *res)
+{
+    char **fields[] = {&res->code, &res->message, &res->request_id,
+                       &res->http_status};
+    for (size_t i = 0; i < res->nfailures; i++)
+        redact_line(sh, x, res->failures[i].message,
+                    sizeof(res->failures[i].message));
+    for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+        if (!*fields[i])
+            continue;
+        char *r = redact_x(sh, x, *fields[i]);
+        free(*fields[i]);
+        *fields[i] = r ? r : strdup(KC_REDACTED);
+    }
+}
+
+/* Parameters whose values are secrets wherever they reappear. */
+static bool secret_param(const char *name)
+{
+    return !strcmp(name, "Plaintext") || !strcmp(name, "AccessKeySecret") ||
+           !strcmp(name, "SecurityToken");
+}
+
+static void add_lit(struct exchange *x, const char *v, bool *oom)
+{
+    if (!v || !v[0] || x->nlits >= LITS_MAX)
+        return;
+    if (!(x->lits[x->nlits] = strdup(v)))
+        *oom = true;
+    else
+        x->nlits++;
+}
+
+/* Takes the exchange's own secrets: the signature its request carries and
+ * the expanded values of its secret parameters. false when out of memory. */
+static bool take_lits(struct exchange *x, const struct xpairs *params,
+                      const struct xpairs *overrides)
+{
+    bool oom = false;
+    add_lit(x, x->call.req.signature, &oom);
+    for (size_t i = 0; i < params->n; i++)
+        if (secret_param(params->v[i].name))
+            add_lit(x, params->v[i].value, &oom);
+    for (size_t i = 0; i < overrides->n; i++)
+        if (secret_param(overrides->v[i].name))
+            add_lit(x, overrides->v[i].value, &oom);
+    return !oom;
+}
+
 static void make_transcript(const struct shared *sh,
                             const struct kc_request *req, struct exchange *x)
 {
@@ -169,13 +257,15 @@ static void make_transcript(const struct shared *sh,
     } else {
         kc_buf_printf(&t, "! %s\n", x->err);
     }
-    x->transcript = redact(sh, kc_buf_str(&t));
+    x->transcript = redact_x(sh, x, kc_buf_str(&t));
     kc_buf_dispose(&t);
 }
 
 static void count_exchange(struct shared *sh, const struct exchange *x)
 {
     pthread_mutex_lock(&sh->lock);
+    if (x->transcript)
+        sh->st->transcripts++;
     if (x->sent) {
         sh->st->responses++;
     } else if (x->transport) {
@@ -337,9 +427,11 @@ static void record_answer(struct case_ctx *cx, const struct kc_step *s,
     }
 }
 
-/* Builds, signs and sends one step with its expanded values. */
+/* Builds, signs and sends one step with its expanded values; its
+ * transcript is made now only when asked (a probe's, always written). */
 static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
-                      const struct step_values *v, struct exchange *x)
+                      bool transcript, const struct step_values *v,
+                      struct exchange *x)
 {
     const struct kc_target *t = cx->sh->o->target;
     const struct kc_credential *cred = kc_target_credential(t, s->credential);
@@ -377,16 +469,24 @@ static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
         }
         return;
     }
+    x->built = true;
+    if (!take_lits(x, &v->params, &v->overrides)) {
+        x->blind = true;
+        pthread_mutex_lock(&cx->sh->lock);
+        cx->sh->oom = true;
+        pthread_mutex_unlock(&cx->sh->lock);
+    }
     if (st == KC_CLIENT_ANSWERED) {
         x->sent = true;
         record_answer(cx, s, v, x, seq);
     } else {
-        char *e = redact(cx->sh, x->call.resp.error);
+        char *e = redact_x(cx->sh, x, x->call.resp.error);
         x->transport = true;
         snprintf(x->err, sizeof(x->err), "%s", e ? e : "transport error");
         free(e);
     }
-    make_transcript(cx->sh, &x->call.req, x);
+    if (transcript)
+        make_transcript(cx->sh, &x->call.req, x);
     count_exchange(cx->sh, x);
 }
 
@@ -427,9 +527,10 @@ out:
     return ms;
 }
 
-/* Sends one step (format JSON unless xml). x is always initialised. */
+/* Sends one step (format JSON unless xml; its transcript made at once
+ * when transcript). x is always initialised. */
 static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
-                      bool interruptible, struct exchange *x)
+                      bool interruptible, bool transcript, struct exchange *x)
 {
     struct step_values v;
 
@@ -447,7 +548,7 @@ static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
         return;
     }
     if (expand_step(cx, s, &v, x->err, sizeof(x->err)) == 0)
-        send_step(cx, s, xml, &v, x);
+        send_step(cx, s, xml, transcript, &v, x);
     step_values_dispose(&v);
 }
 
@@ -485,9 +586,20 @@ static int save_vars(struct case_ctx *cx, const struct kc_step *s,
     return rc;
 }
 
+/* Appends x under title to the case's log when the log is kept (the
+ * setup failed), making x's transcript first; otherwise nothing is built
+ * or redacted. */
 static void log_append(struct case_ctx *cx, const char *title,
-                       const struct exchange *x)
+                       struct exchange *x)
 {
+    if (!cx->keep_log)
+        return;
+    if (x->built && !x->transcript) {
+        make_transcript(cx->sh, &x->call.req, x);
+        pthread_mutex_lock(&cx->sh->lock);
+        cx->sh->st->transcripts++;
+        pthread_mutex_unlock(&cx->sh->lock);
+    }
     kc_buf_printf(&cx->log, "## %s\n%s", title,
                   x->transcript ? x->transcript : "");
     if (!x->transcript && x->err[0])
@@ -512,7 +624,7 @@ struct setup_result {
  * error envelope or not in the asked format (JSON, read strictly).
  */
 static bool note_success_checks(struct case_ctx *cx, const char *phase,
-                                size_t idx, const struct exchange *x,
+                                size_t idx, struct exchange *x,
                                 struct setup_result *sr, char *why,
                                 size_t whylen)
 {
@@ -536,9 +648,12 @@ static bool note_success_checks(struct case_ctx *cx, const char *phase,
             f->check = r->check;
             snprintf(f->message, sizeof(f->message), "%s step %zu: %.280s",
                      phase, idx + 1, r->message);
+            redact_line(cx->sh, x, f->message, sizeof(f->message));
         }
     }
     kc_check_result_dispose(&res);
+    if (!ok)
+        redact_line(cx->sh, x, why, whylen);
     return ok;
 }
 
@@ -552,8 +667,8 @@ static void setup_failed(struct setup_result *sr, const char *type)
  * in the asked format (every answer enters the RequestId set), the
  * variables it saves. A failed step leaves sr->ok false with its type and
  * message. */
-static void judge_setup_step(struct case_ctx *cx, size_t i,
-                             const struct exchange *x, struct setup_result *sr)
+static void judge_setup_step(struct case_ctx *cx, size_t i, struct exchange *x,
+                             struct setup_result *sr)
 {
     const struct kc_step *s = &cx->c->setup[i];
     char err[KC_ERR_MAX] = "";
@@ -580,35 +695,56 @@ static void judge_setup_step(struct case_ctx *cx, size_t i,
         snprintf(sr->msg, sizeof(sr->msg), "setup step %zu (%s): %s", i + 1,
                  s->action, err);
     }
+    if (!sr->ok)
+        redact_line(cx->sh, x, sr->msg, sizeof(sr->msg));
 }
 
+static void setup_title(const struct kc_step *s, size_t i, char *title,
+                        size_t len)
+{
+    snprintf(title, len, "setup %zu: %s", i + 1,
+             s->action ? s->action : "wait");
+}
+
+/* Runs the setup. The exchanges are kept until it ends: only when a step
+ * fails are their transcripts made, into the case's log, which is then
+ * kept for the teardown and clean-up too. */
 static void run_setup(struct case_ctx *cx, struct setup_result *sr)
 {
     const struct kc_case *c = cx->c;
+    struct exchange *done = calloc(c->nsetup ? c->nsetup : 1, sizeof(*done));
+    size_t n = 0;
+    char title[TITLE_MAX];
     memset(sr, 0, sizeof(*sr));
-    sr->ok = true;
+    sr->ok = done != NULL;
+    if (!done) {
+        setup_failed(sr, "case");
+        snprintf(sr->msg, sizeof(sr->msg), "out of memory");
+        pthread_mutex_lock(&cx->sh->lock);
+        cx->sh->oom = true;
+        pthread_mutex_unlock(&cx->sh->lock);
+    }
     for (size_t i = 0; i < c->nsetup && sr->ok; i++) {
-        const struct kc_step *s = &c->setup[i];
-        struct exchange x;
-        char title[TITLE_MAX];
         if (stopped(cx->sh)) {
             sr->interrupted = true;
-            return;
+            break;
         }
-        exec_step(cx, s, false, true, &x);
-        snprintf(title, sizeof(title), "setup %zu: %s", i + 1,
-                 s->action ? s->action : "wait");
-        log_append(cx, title, &x);
-        judge_setup_step(cx, i, &x, sr);
-        exchange_dispose(&x);
+        exec_step(cx, &c->setup[i], false, true, false, &done[n]);
+        judge_setup_step(cx, i, &done[n++], sr);
     }
+    cx->keep_log = !sr->ok;
+    for (size_t i = 0; i < n; i++) {
+        setup_title(&c->setup[i], i, title, sizeof(title));
+        log_append(cx, title, &done[i]);
+        exchange_dispose(&done[i]);
+    }
+    free(done);
 }
 
 /* The note for teardown step i whose answer x was not a clean success,
  * into line; line[0] is '\0' when there is nothing to say. */
-static void teardown_note(struct case_ctx *cx, size_t i,
-                          const struct exchange *x, struct setup_result *tr,
-                          char *line, size_t linelen)
+static void teardown_note(struct case_ctx *cx, size_t i, struct exchange *x,
+                          struct setup_result *tr, char *line, size_t linelen)
 {
     const struct kc_step *s = &cx->c->teardown[i];
     char why[KC_ERR_MAX] = "";
@@ -628,6 +764,8 @@ static void teardown_note(struct case_ctx *cx, size_t i,
                  "note: %s teardown step %zu (%s): answered HTTP %ld with %s",
                  cx->c->id, i + 1, s->action ? s->action : "query",
                  x->call.resp.status, why);
+    if (line[0])
+        redact_line(cx->sh, x, line, linelen);
 }
 
 /* Runs the teardown; the RequestId problems of its answers go to
@@ -640,7 +778,7 @@ static void run_teardown(struct case_ctx *cx, struct setup_result *tr)
         const struct kc_step *s = &c->teardown[i];
         struct exchange x;
         char title[TITLE_MAX], line[NOTE_MAX];
-        exec_step(cx, s, false, false, &x);
+        exec_step(cx, s, false, false, false, &x);
         snprintf(title, sizeof(title), "teardown %zu: %s", i + 1,
                  s->action ? s->action : "wait");
         log_append(cx, title, &x);
@@ -670,7 +808,7 @@ static bool remove_leftover(struct case_ctx *cx,
     struct exchange x;
     char title[TITLE_MAX];
     memset(&x, 0, sizeof(x));
-    send_step(cx, &s, false, &v, &x);
+    send_step(cx, &s, false, false, &v, &x);
     snprintf(title, sizeof(title), "cleanup %zu: %s", n, s.action);
     log_append(cx, title, &x);
     bool ok = x.sent && x.call.resp.status >= 200 && x.call.resp.status <= 299;
@@ -837,7 +975,7 @@ static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
                       struct tc_draft *d)
 {
     struct exchange x;
-    exec_step(cx, &cx->c->probe, d->xml, true, &x);
+    exec_step(cx, &cx->c->probe, d->xml, true, true, &x);
     d->transcript = x.transcript;
     x.transcript = NULL;
     d->time_s = x.call.resp.time_s;
@@ -853,6 +991,7 @@ static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
     answer_of(&x, d->xml, &a);
     kc_check_error(ex, &a, cx->sh->rids, &d->res);
     d->have_res = true;
+    redact_result(cx->sh, &x, &d->res);
     if (d->res.request_id)
         d->request_id = strdup(d->res.request_id);
     exchange_dispose(&x);

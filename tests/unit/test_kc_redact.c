@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,170 @@ static void test_truncated_input(void **state)
     expect(NULL, "", "");
 }
 
+/* One exchange's V1 signature, as kc_request signs it: base64 with '/',
+ * '+' and '='; the server echoes it back in every way it may. */
+#define SIG     "Wmh50eBq/dBIP7+qPWKA1urz5Y5A="
+#define SIG_PCT "Wmh50eBq%2FdBIP7%2BqPWKA1urz5Y5A%3D"
+
+static void expect_x(const struct kc_redactor *r, const char *lit,
+                     const char *in, const char *want)
+{
+    const char *lits[] = {lit};
+    char *out = kc_redact_text_with(r, lits, 1, in, strlen(in));
+    assert_non_null(out);
+    assert_string_equal(out, want);
+    free(out);
+}
+
+static void test_echo_header(void **state)
+{
+    (void)state;
+    expect_x(NULL, SIG, "< X-Echo: " SIG "\n< X-Q: a=" SIG_PCT "\n",
+             "< X-Echo: ***\n< X-Q: a=***\n");
+}
+
+static void test_echo_json(void **state)
+{
+    (void)state;
+    /* raw with "\/", raw with "/", percent-encoded inside a quoted query */
+    expect_x(NULL, SIG,
+             "{\"Message\":\"Wmh50eBq\\/dBIP7+qPWKA1urz5Y5A=\",\"A\":\"" SIG
+             "\",\"Q\":\"x=1&Signature=" SIG_PCT "\"}",
+             "{\"Message\":\"***\",\"A\":\"***\",\"Q\":\"x=1&Signature=***");
+    expect_x(NULL, SIG, "{\"M\":\"POST \\u0026Signature=" SIG_PCT "\"}",
+             "{\"M\":\"POST \\u0026Signature=***\"}");
+}
+
+static void test_echo_xml(void **state)
+{
+    (void)state;
+    expect_x(NULL, SIG, "<Message>" SIG "</Message>", "<Message>***</Message>");
+    expect_x(NULL, SIG,
+             "<Message>Action=X&amp;Signature=" SIG_PCT
+             "&amp;Format=XML</Message>",
+             "<Message>Action=X&amp;Signature=***&amp;Format=XML</Message>");
+    /* a secret with XML-special characters, escaped by the echo */
+    expect_x(NULL, "a&b<c\"d", "<M>a&amp;b&lt;c&quot;d a&amp;b&lt;c\"d</M>",
+             "<M>*** ***</M>");
+}
+
+static void test_echo_amp_shape(void **state)
+{
+    (void)state;
+    /* no literal known: the shape after "&amp;" still goes */
+    expect(NULL, "<M>a=1&amp;Signature=" SIG_PCT "&amp;b=2</M>",
+           "<M>a=1&amp;Signature=***&amp;b=2</M>");
+}
+
+static void test_echo_percent(void **state)
+{
+    (void)state;
+    /* upper- and lower-case hex, and encoded twice (a string to sign) */
+    expect_x(NULL, SIG,
+             "q " SIG_PCT " "
+             "Wmh50eBq%2fdBIP7%2bqPWKA1urz5Y5A%3d",
+             "q *** ***");
+    expect_x(NULL, SIG, "s=Wmh50eBq%252FdBIP7%252BqPWKA1urz5Y5A%253D!",
+             "s=***!");
+    /* a V3 signature (hex) echoed outside its header */
+    expect_x(NULL, "0123abcdef0123abcdef", "{\"M\":\"0123abcdef0123abcdef\"}",
+             "{\"M\":\"***\"}");
+}
+
+static void test_registered_forms(void **state)
+{
+    (void)state;
+    /* a registered secret in its JSON and percent-encoded-twice forms */
+    struct kc_redactor *r = kc_redactor_new();
+    assert_int_equal(kc_redactor_add(r, "ab/c+d="), 0);
+    expect(r, "{\"S\":\"ab\\/c+d=\"}", "{\"S\":\"***\"}");
+    expect(r, "x ab%252Fc%252Bd%253D y", "x *** y");
+    kc_redactor_free(r);
+}
+
+static void test_exchange_literals_do_not_stay(void **state)
+{
+    (void)state;
+    struct kc_redactor *r = kc_redactor_new();
+    assert_int_equal(kc_redactor_add(r, "testsecret"), 0);
+    expect_x(r, SIG, "testsecret " SIG, "*** ***");
+    /* the next exchange does not carry that signature: the redactor was
+     * only read */
+    expect(r, "testsecret " SIG, "*** " SIG);
+    const char *none[] = {NULL, ""};
+    char *out = kc_redact_text_with(r, none, 2, "ab", 2);
+    assert_string_equal(out, "ab");
+    free(out);
+    kc_redactor_free(r);
+}
+
+static void test_overlapping_literals(void **state)
+{
+    (void)state;
+    /* every byte of every occurrence goes, also where two overlap or one
+     * holds another: no tail of a secret is left behind */
+    struct kc_redactor *r = kc_redactor_new();
+    assert_int_equal(kc_redactor_add(r, "abcd"), 0);
+    assert_int_equal(kc_redactor_add(r, "cdef"), 0);
+    assert_int_equal(kc_redactor_add(r, "xyz"), 0);
+    expect(r, "1 abcdef 2", "1 *** 2");
+    expect(r, "abcdabcd-xyzxyz", "******-******");
+    expect_x(r, "bcdefg", "abcdefgh", "***h");
+    expect_x(r, "y", "xyz y", "*** ***");
+    kc_redactor_free(r);
+}
+
+static void test_many_literals_long_text(void **state)
+{
+    (void)state;
+    /* 200 secrets sharing a long prefix, a 64 KiB text full of near
+     * misses: one pass finds the one that is there */
+    struct kc_redactor *r = kc_redactor_new();
+    char sec[64];
+    for (int i = 0; i < 200; i++) {
+        snprintf(sec, sizeof(sec), "prefixprefixprefix%03d", i);
+        assert_int_equal(kc_redactor_add(r, sec), 0);
+    }
+    size_t n = 64 * 1024;
+    char *text = malloc(n + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        text[i] = "prefix"[i % 6];
+    memcpy(text + n / 2, "prefixprefixprefix123", 21);
+    text[n] = '\0';
+    char *out = scrub(r, text);
+    assert_null(strstr(out, "123"));
+    assert_non_null(strstr(out, "***"));
+    assert_int_equal(strlen(out), n - 21 + 3);
+    free(out);
+    free(text);
+    kc_redactor_free(r);
+}
+
+static void test_scope(void **state)
+{
+    (void)state;
+    /* one exchange's scope, used for each of its texts */
+    struct kc_redactor *r = kc_redactor_new();
+    assert_int_equal(kc_redactor_add(r, "testsecret"), 0);
+    const char *lits[] = {SIG, NULL, "pt"};
+    struct kc_redact_scope *sc = kc_redact_scope_new(r, lits, 3);
+    assert_non_null(sc);
+    for (int i = 0; i < 2; i++) {
+        const char *in = "testsecret <M>" SIG_PCT "</M> pt";
+        char *out = kc_redact_scoped(sc, in, strlen(in));
+        assert_string_equal(out, "*** <M>***</M> ***");
+        free(out);
+    }
+    kc_redact_scope_free(sc);
+    sc = kc_redact_scope_new(NULL, NULL, 0); /* shapes only */
+    char *out = kc_redact_scoped(sc, "Signature=x&y", 13);
+    assert_string_equal(out, "Signature=***&y");
+    free(out);
+    kc_redact_scope_free(sc);
+    kc_redactor_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -96,6 +261,16 @@ int main(void)
         cmocka_unit_test(test_v3_headers),
         cmocka_unit_test(test_answers),
         cmocka_unit_test(test_truncated_input),
+        cmocka_unit_test(test_echo_header),
+        cmocka_unit_test(test_echo_json),
+        cmocka_unit_test(test_echo_xml),
+        cmocka_unit_test(test_echo_amp_shape),
+        cmocka_unit_test(test_echo_percent),
+        cmocka_unit_test(test_registered_forms),
+        cmocka_unit_test(test_exchange_literals_do_not_stay),
+        cmocka_unit_test(test_overlapping_literals),
+        cmocka_unit_test(test_many_literals_long_text),
+        cmocka_unit_test(test_scope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

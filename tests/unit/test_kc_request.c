@@ -111,6 +111,7 @@ static void test_v1_post(void **state)
     assert_string_equal(pair(&p, "KeyId"), "alias/my key*~+");
     assert_int_equal(kc_sign_v1("testsecret", "POST", p.v, p.n, sig), 0);
     assert_string_equal(pair(&p, "Signature"), sig);
+    assert_string_equal(r.signature, sig); /* known to redaction */
     free_pairs(&p);
     kc_request_dispose(&r);
 }
@@ -165,9 +166,11 @@ static void test_v1_corrupt_absent(void **state)
     const char *good = pair(&p1, "Signature"), *bad = pair(&p2, "Signature");
     assert_string_not_equal(good, bad);
     assert_string_equal(good + 1, bad + 1); /* only the first char flipped */
+    assert_string_equal(r2.signature, bad); /* the one sent */
     s.signature = KC_SIG_ABSENT;
     build_v1(&s, &r3, &p3);
     assert_null(pair(&p3, "Signature"));
+    assert_null(r3.signature);
     s.signature = KC_SIG_VALID;
     s.omit = KC_COMMON_SIGNATURE;
     free_pairs(&p3);
@@ -262,6 +265,7 @@ static void test_v3(void **state)
              "Signature=%s",
              kc_buf_str(&signed_h), sig);
     assert_string_equal(kc_request_header(&r, "Authorization"), want);
+    assert_string_equal(r.signature, sig);
     kc_buf_dispose(&signed_h);
     free_pairs(&q);
     kc_request_dispose(&r);
@@ -279,6 +283,7 @@ static void test_v3_shaping(void **state)
     assert_null(kc_request_header(&r, "x-acs-action"));
     assert_null(kc_request_header(&r, "x-acs-date"));
     assert_null(strstr(kc_request_header(&r, "Authorization"), "Signature="));
+    assert_null(r.signature);
     kc_request_dispose(&r);
     const struct kc_param ov[] = {{"Version", "2099-01-01"}};
     s = base_spec(KC_SIGVER_V3, "POST");

@@ -204,6 +204,16 @@ static void test_outcomes(void **state)
     tc = find(r, "t/setup-error [json]");
     assert_int_equal(tc->outcome, KC_OUTCOME_ERROR);
     assert_string_equal(tc->failures[0].check, "setup");
+    /* its testcases carry the log of every step it ran, in order */
+    const char *log = tc->transcript;
+    assert_non_null(log);
+    const char *s1 = strstr(log, "## setup 1: CreateKey\n> POST");
+    const char *s2 = strstr(log, "## setup 2: DescribeKey\n> POST");
+    const char *t1 = strstr(log, "## teardown 1: ScheduleKeyDeletion\n> POST");
+    assert_true(s1 && s2 && t1 && s1 < s2 && s2 < t1);
+    assert_null(strstr(log, "testsecret"));
+    /* 4 probes with an answer, and the 3 steps of the failed setup's log */
+    assert_int_equal(st.transcripts, 7);
     tc = find(r, "t/wrong [xml]");
     assert_int_equal(tc->outcome, KC_OUTCOME_FAIL);
     assert_string_equal(tc->failures[0].check, "code");
@@ -222,6 +232,50 @@ static void test_outcomes(void **state)
     kc_redactor_free(red);
     kc_target_free(t);
     srv_stop(&v);
+}
+
+/* A case whose setup passes: its setup and teardown transcripts are never
+ * written, so never built or redacted; only its probes' are. */
+static void test_lazy_transcripts(void **state)
+{
+    struct fx *f = *state;
+    static const char text[] =
+        "{\"id\":\"t/setup-ok\",\"error\":\"Forbidden.KeyNotFound\","
+        "\"summary\":\"s\",\"setup\":[{\"action\":\"CreateKey\",\"params\":"
+        "{\"Description\":\"${run.label}\"},\"save\":{\"key\":"
+        "\"KeyMetadata.KeyId\"}}],\"probe\":{\"action\":\"DescribeKey\","
+        "\"params\":{\"KeyId\":\"${uuid}\"}},\"teardown\":[{\"action\":"
+        "\"ScheduleKeyDeletion\",\"params\":{\"KeyId\":\"${key}\","
+        "\"PendingWindowInDays\":\"7\"}}]}";
+    struct kc_caseset set;
+    struct kc_issues is;
+    struct srv v;
+    struct kc_run_stats st;
+    char err[256];
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    assert_int_equal(
+        kc_case_parse(&set, text, strlen(text), "case", f->cat, &is), 0);
+    const struct kc_case *cases[] = {&set.cases[0]};
+    srv_start(&v, 0);
+    struct kc_target *t = target_at(v.url);
+    struct kc_report *r = kc_report_new("kmsconf");
+    struct kc_run_opts o = opts_for(f, t, NULL);
+    o.cases = cases;
+    o.ncases = 1;
+    assert_int_equal(kc_run_execute(&o, r, &st, err, sizeof(err)), 0);
+    const struct kc_testcase *tc = find(r, "t/setup-ok [json]");
+    assert_int_equal(tc->outcome, KC_OUTCOME_PASS);
+    assert_null(strstr(tc->transcript, "## setup"));
+    assert_int_equal(st.responses, 4);
+    assert_int_equal(st.transcripts, 2);
+    assert_non_null(
+        strstr(read_all(v.log_path), "\"action\":\"ScheduleKeyDeletion\""));
+    kc_report_free(r);
+    kc_target_free(t);
+    srv_stop(&v);
+    kc_issues_dispose(&is);
+    kc_caseset_dispose(&set);
 }
 
 static void test_deviation_fails(void **state)
@@ -295,6 +349,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outcomes),
+        cmocka_unit_test(test_lazy_transcripts),
         cmocka_unit_test(test_deviation_fails),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_unreachable),

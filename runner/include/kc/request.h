@@ -67,6 +67,8 @@ struct kc_request {
     size_t nheaders;
     char *body; /* NULL when none */
     size_t body_len;
+    char *signature; /* the Signature sent (V1 or V3), NULL when none: a
+                        secret of this exchange that redaction must know */
 };
 
 /* 0, or -1 with err (one line) on a bad endpoint or out of memory. */

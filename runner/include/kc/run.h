@@ -82,6 +82,10 @@ struct kc_run_stats {
     size_t cleaned;          /* leftovers removed after an early stop */
     size_t cleanup_failed;   /* leftovers that could not be removed */
     size_t ledger_errors;    /* ledger lines that could not be written */
+    size_t transcripts;      /* exchange transcripts built and redacted:
+                                one per probe, plus the setup, teardown and
+                                clean-up steps of a case whose setup failed
+                                (the only ones written) */
     char first_transport_error[KC_RUN_ERROR_MAX];
 };
 
