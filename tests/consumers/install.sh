@@ -39,6 +39,7 @@ fi
 
 # Installed when every pinned package is there at its pinned version.
 installed() {
+	# shellcheck disable=SC2016 # JavaScript, not shell, expands ${...}
 	node -e '
 	const want = require("./package.json").dependencies;
 	let ok = true;
