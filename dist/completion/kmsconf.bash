@@ -13,7 +13,7 @@ _kmsconf_options() {
     sweep) echo "--target --endpoint --dry-run --credential --label --ledger
         --insecure --cacert --help" ;;
     doctor) echo "--target --endpoint --insecure --cacert --timeout --help" ;;
-    diff) echo "--markdown --json --fail-on --force --help" ;;
+    diff) echo "--markdown --json --fail-on --force --allow-partial --help" ;;
     merge) echo "-o --force --junit-strict --help" ;;
     matrix) echo "--cases --html --catalog --help" ;;
     expect) echo "--from -o --check --help" ;;

@@ -70,6 +70,7 @@ complete -c kmsconf -n $d -l markdown -d 'Markdown output'
 complete -c kmsconf -n $d -l json -d 'JSON output'
 complete -c kmsconf -n $d -l fail-on -r -d 'failing categories'
 complete -c kmsconf -n $d -l force -d 'different catalogs'
+complete -c kmsconf -n $d -l allow-partial -d 'compare an interrupted, partial or duplicated report'
 complete -c kmsconf -n $d -F
 complete -c kmsconf -n "__fish_seen_subcommand_from merge" -s o -r -F -d 'merged report'
 complete -c kmsconf -n "__fish_seen_subcommand_from merge" -l force -d 'different catalogs'
