@@ -47,6 +47,81 @@ static const struct kc_testcase **sorted_ptrs(const struct kc_report *r)
     return p;
 }
 
+/* The first testcase of r that comes twice, or NULL (r sorted or not);
+ * *oom is set when the copy to sort cannot be made. */
+static const struct kc_testcase *first_duplicate(const struct kc_report *r,
+                                                 bool *oom)
+{
+    if (r->ncases < 2)
+        return NULL;
+    const struct kc_testcase **v = sorted_ptrs(r);
+    const struct kc_testcase *d = NULL;
+    *oom = v == NULL;
+    for (size_t i = 1; v && !d && i < r->ncases; i++)
+        if (!kc_testcase_cmp(v[i - 1], v[i]))
+            d = v[i];
+    free(v);
+    return d;
+}
+
+/* ---- fit to gate on ---- */
+
+static int check_duplicates(const struct kc_report *r, const char *name,
+                            char *err, size_t errlen)
+{
+    bool oom = false;
+    const struct kc_testcase *d = first_duplicate(r, &oom);
+    if (oom) {
+        kc_err_set(err, errlen, "out of memory");
+        return -1;
+    }
+    if (!d)
+        return 0;
+    kc_err_set(err, errlen,
+               "%s holds testcase '%s' '%s' more than once: a report with "
+               "duplicates cannot be compared (combine shards with kmsconf "
+               "merge)",
+               name, d->classname ? d->classname : "", d->name ? d->name : "");
+    return -1;
+}
+
+static size_t count_skip_type(const struct kc_report *r, const char *type)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->ncases; i++)
+        n += r->cases[i].outcome == KC_OUTCOME_SKIP && r->cases[i].skip_type &&
+             !strcmp(r->cases[i].skip_type, type);
+    return n;
+}
+
+int kc_diff_check_inputs(const struct kc_report *base,
+                         const struct kc_report *cur, const char *base_name,
+                         const char *cur_name, char *err, size_t errlen)
+{
+    if (check_duplicates(base, base_name, err, errlen) ||
+        check_duplicates(cur, cur_name, err, errlen))
+        return -1;
+    const char *intr = kc_report_prop(cur, "kmsconf.interrupted");
+    size_t nintr = count_skip_type(cur, "interrupted");
+    if ((intr && !strcmp(intr, "true")) || nintr) {
+        kc_err_set(err, errlen,
+                   "%s is the report of an interrupted run "
+                   "(kmsconf.interrupted=%s, %zu testcases skipped as "
+                   "interrupted): what it did not run cannot regress",
+                   cur_name, intr ? intr : "unset", nintr);
+        return -1;
+    }
+    if (cur->ncases < base->ncases) {
+        kc_err_set(err, errlen,
+                   "%s has %zu testcases, %zu fewer than %s (%zu): a partial "
+                   "run cannot show the regressions of what it left out",
+                   cur_name, cur->ncases, base->ncases - cur->ncases, base_name,
+                   base->ncases);
+        return -1;
+    }
+    return 0;
+}
+
 static bool has_check(const struct kc_testcase *tc, const char *check)
 {
     for (size_t i = 0; tc && i < tc->nfailures; i++) {

@@ -294,23 +294,32 @@ out:
     return rc;
 }
 
+/* A <skipped>: a known failure (type "expected-failure", or a message
+ * "known failure: <reason>"), "<type>: <reason>" when the type is a token,
+ * otherwise a skip of type "skipped". */
 static int rd_skipped(struct kc_testcase *tc, const xmlNode *n)
 {
+    char *type_attr = attr(n, "type");
     char *msg = attr(n, "message");
     if (!msg)
         msg = text_of(n);
     const char *m = msg ? msg : "";
-    /* "<type>: <reason>" when the type is a token */
+    size_t kl = KC_JUNIT_LIT_LEN(KC_JUNIT_EXPECTED_PREFIX);
     size_t t = strspn(m, SKIP_TYPE_CHARS);
     int rc;
-    if (t > 0 && m[t] == ':' && (m[t + 1] == ' ' || !m[t + 1])) {
+    if (!strncmp(m, KC_JUNIT_EXPECTED_PREFIX, kl)) {
+        rc = kc_testcase_set_skip(tc, KC_JUNIT_EXPECTED_TYPE, m + kl);
+    } else if (t > 0 && m[t] == ':' && (m[t + 1] == ' ' || !m[t + 1])) {
         char *type = strndup(m, t);
         const char *reason = m[t + 1] ? m + t + 2 : "";
         rc = type ? kc_testcase_set_skip(tc, type, reason) : -1;
         free(type);
     } else {
-        rc = kc_testcase_set_skip(tc, "skipped", m);
+        bool known = type_attr && !strcmp(type_attr, KC_JUNIT_EXPECTED_TYPE);
+        rc = kc_testcase_set_skip(
+            tc, known ? KC_JUNIT_EXPECTED_TYPE : "skipped", m);
     }
+    free(type_attr);
     free(msg);
     return rc;
 }

@@ -26,6 +26,12 @@
 /* First line of a strict failure's text, then the failed checks. */
 #define KC_JUNIT_STRICT_HEAD "failed checks: "
 
+/* A known failure (--expect) is a <skipped> whose type is the skip type
+ * and whose message and text start with the prefix: consumers show it, and
+ * the reader turns either back into that skip type. */
+#define KC_JUNIT_EXPECTED_TYPE   "expected-failure"
+#define KC_JUNIT_EXPECTED_PREFIX "known failure: "
+
 /* Length of a string literal, such as the markers above. */
 #define KC_JUNIT_LIT_LEN(lit) (sizeof(lit) - 1)
 

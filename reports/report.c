@@ -166,6 +166,17 @@ int kc_testcase_set_skip(struct kc_testcase *tc, const char *type,
     return 0;
 }
 
+void kc_report_drop_passing_transcripts(struct kc_report *r)
+{
+    for (size_t i = 0; i < r->ncases; i++) {
+        struct kc_testcase *tc = &r->cases[i];
+        if (tc->outcome != KC_OUTCOME_PASS)
+            continue;
+        free(tc->transcript);
+        tc->transcript = NULL;
+    }
+}
+
 static int strcmp_null(const char *a, const char *b)
 {
     if (!a || !b)

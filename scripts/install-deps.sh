@@ -2,9 +2,10 @@
 # Installs what kmsconf needs to build and test on Debian: the C toolchain
 # and libraries, the test tools (cmocka, xmllint, jq, clang-format,
 # clang-tidy, pmccabe, groff for the man pages, dpkg-dev for the .deb,
-# python3 and openssl for the hostile-server tests) and,
-# with --all, clang with libFuzzer, Chromium (page tests) and Node.js with the official
-# Alibaba Cloud SDKs (interop tests). A test whose tool is missing fails;
+# python3 and openssl for the hostile-server tests, python3-junitparser
+# for the consumers test) and, with --all, clang with libFuzzer, Chromium
+# (page tests) and Node.js with the official Alibaba Cloud SDKs (interop
+# tests) and the JUnit consumers of tests/consumers (consumers test). A test whose tool is missing fails;
 # none is skipped. Idempotent; run as root or with sudo available.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ fi
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev
   libxml2-dev libxml2-utils libssl-dev libmicrohttpd-dev libcmocka-dev jq
   clang-format clang-tidy pmccabe groff-base dpkg-dev binutils wrk valgrind
-  python3 openssl)
+  python3 openssl python3-junitparser)
 if [ "${1:-}" = "--all" ]; then
   packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
@@ -50,4 +51,9 @@ fi
 
 if [ "${1:-}" = "--all" ] && [ -x tests/interop/install.sh ]; then
   tests/interop/install.sh
+fi
+# junit2json, Testmo's CLI and junit-report-merger, pinned in
+# tests/consumers/package.json (tests/integration/consumers.sh)
+if [ "${1:-}" = "--all" ]; then
+  tests/consumers/install.sh
 fi

@@ -3,7 +3,7 @@
 _kmsconf_options() {
     case "$1" in
     run) echo "--target --endpoint --insecure --cacert --cases --suite -j
-        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --ledger --plan --only --tag
+        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --ledger --plan --transcripts --only --tag
         --skip-tag --read-only --shard --help" ;;
     lint) echo "--cases --suite --quiet --target --help" ;;
     list) echo "--cases --suite --json --only --tag --skip-tag --read-only
@@ -13,7 +13,7 @@ _kmsconf_options() {
     sweep) echo "--target --endpoint --dry-run --credential --label --ledger
         --insecure --cacert --help" ;;
     doctor) echo "--target --endpoint --insecure --cacert --timeout --help" ;;
-    diff) echo "--markdown --json --fail-on --force --help" ;;
+    diff) echo "--markdown --json --fail-on --force --allow-partial --help" ;;
     merge) echo "-o --force --junit-strict --help" ;;
     matrix) echo "--cases --html --catalog --help" ;;
     expect) echo "--from -o --check --help" ;;
@@ -47,6 +47,11 @@ _kmsconf() {
     --format)
         # shellcheck disable=SC2207
         COMPREPLY=($(compgen -W "json xml both" -- "$cur"))
+        return
+        ;;
+    --transcripts)
+        # shellcheck disable=SC2207
+        COMPREPLY=($(compgen -W "all failed" -- "$cur"))
         return
         ;;
     --target | --cacert | --expect | -o | --html | --catalog | \

@@ -12,7 +12,7 @@ static void diff_usage(FILE *f)
 {
     fprintf(f,
             "usage: kmsconf diff [--markdown | --json] [--fail-on CAT[,CAT]] "
-            "[--force] BASE.xml NEW.xml\n"
+            "[--force] [--allow-partial] BASE.xml NEW.xml\n"
             "  --fail-on   categories that make the exit code 1 (default: "
             "regression);\n"
             "              regression, fix, changed, new-failing, "
@@ -20,6 +20,10 @@ static void diff_usage(FILE *f)
             "              removed, skipped, unskipped, skip-reason, new, "
             "skip, all, none\n"
             "  --force     compare reports made with different catalogs\n"
+            "  --allow-partial\n"
+            "              compare although NEW is interrupted or has fewer "
+            "testcases\n"
+            "              than BASE, or a report holds a testcase twice\n"
             "exit: 0 nothing in the --fail-on categories, 1 something, 2 "
             "usage or unreadable report\n");
 }
@@ -30,6 +34,7 @@ struct diff_args {
     enum diff_fmt fmt;
     unsigned mask;
     bool force;
+    bool allow_partial;
     const char *files[2];
 };
 
@@ -50,6 +55,8 @@ static int parse_args(int argc, char **argv, struct diff_args *a)
             a->fmt = FMT_JSON;
         } else if (!strcmp(s, "--force")) {
             a->force = true;
+        } else if (!strcmp(s, "--allow-partial")) {
+            a->allow_partial = true;
         } else if (!strcmp(s, "--fail-on") || !strncmp(s, "--fail-on=", 10)) {
             const char *v =
                 s[9] == '=' ? s + 10 : (i + 1 < argc ? argv[++i] : NULL);
@@ -109,6 +116,17 @@ enum kc_exit kc_cmd_diff(int argc, char **argv)
                 "(kmsconf.catalog_sha256); use --force to compare anyway\n",
                 a.files[0], a.files[1]);
         goto out;
+    }
+    if (kc_diff_check_inputs(base, cur, a.files[0], a.files[1], err,
+                             sizeof(err))) {
+        if (!a.allow_partial) {
+            fprintf(stderr,
+                    "kmsconf diff: %s; use --allow-partial to compare "
+                    "anyway\n",
+                    err);
+            goto out;
+        }
+        fprintf(stderr, "kmsconf diff: warning: %s (--allow-partial)\n", err);
     }
     if (kc_diff_compute(base, cur, &d)) {
         fprintf(stderr, "kmsconf diff: out of memory\n");

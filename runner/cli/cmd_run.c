@@ -52,6 +52,7 @@ enum {
     OPT_NO_PREFLIGHT,
     OPT_PLAN,
     OPT_LEDGER,
+    OPT_TRANSCRIPTS,
 };
 
 static const struct kc_opt run_opts[] = {
@@ -88,9 +89,15 @@ static const struct kc_opt run_opts[] = {
     {"--ledger", "FILE",
      "record created resources there (default <report>.ledger.jsonl)",
      OPT_LEDGER},
+    {"--transcripts", "all|failed",
+     "whose transcripts the report keeps (default failed; -v: all)",
+     OPT_TRANSCRIPTS},
     KC_OPTS_SELECT_ROWS,
 };
 #define NOPTS (sizeof(run_opts) / sizeof(run_opts[0]))
+
+/* Whose transcripts the report keeps: --transcripts, or all with -v. */
+enum { TRANSCRIPTS_DEFAULT, TRANSCRIPTS_ALL, TRANSCRIPTS_FAILED };
 
 struct run_cfg {
     const char *target;
@@ -105,6 +112,7 @@ struct run_cfg {
     const char *output;
     bool strict;
     enum kc_verbosity verbosity;
+    int transcripts; /* TRANSCRIPTS_* */
     bool json, xml;
     bool no_preflight;
     bool plan;
@@ -190,6 +198,12 @@ static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
         cfg->xml = !strcmp(value, "xml") || !strcmp(value, "both");
         if (!cfg->json && !cfg->xml)
             return bad_value("--format", value, "json, xml or both");
+        return 0;
+    case OPT_TRANSCRIPTS:
+        if (strcmp(value, "all") && strcmp(value, "failed"))
+            return bad_value("--transcripts", value, "all or failed");
+        cfg->transcripts =
+            !strcmp(value, "all") ? TRANSCRIPTS_ALL : TRANSCRIPTS_FAILED;
         return 0;
     case OPT_REFSERVER_ARG:
         if (cfg->nrs_args == MAX_REFSERVER_ARGS)
@@ -440,7 +454,8 @@ static int run_cases(const struct kc_run_opts *o, const struct run_cfg *cfg,
     return 0;
 }
 
-/* The exit code of a finished run, --expect applied. */
+/* The exit code of a finished run, --expect applied; the transcripts of
+ * passing testcases are dropped unless --transcripts all (or -v). */
 static enum kc_exit judge(const struct run_cfg *cfg, struct kc_report *r,
                           const struct kc_run_stats *st)
 {
@@ -449,6 +464,10 @@ static enum kc_exit judge(const struct run_cfg *cfg, struct kc_report *r,
 
     if (!cfg->expect || apply_expect(cfg->expect, r, &stale) == 0)
         rc = kc_run_exit(r, st, stale);
+    if (cfg->transcripts == TRANSCRIPTS_FAILED ||
+        (cfg->transcripts == TRANSCRIPTS_DEFAULT &&
+         cfg->verbosity != KC_VERBOSE))
+        kc_report_drop_passing_transcripts(r);
     if (rc == KC_EXIT_UNREACHABLE) {
         /* The transport error already says "unreachable: ...". */
         const char *why = st->first_transport_error;

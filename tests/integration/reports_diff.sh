@@ -70,3 +70,56 @@ assert_grep "broken.xml:1: malformed XML" broken.txt
 "$KMSCONF" diff --fail-on nonsense clean1.xml clean2.xml >/dev/null 2>&1
 assert_exit 2 $? "diff --fail-on nonsense"
 echo "ok: catalogs, malformed input, usage"
+
+# Reports unfit to gate on fail the gate (exit 2, one line) unless
+# --allow-partial: a partial NEW run (fewer testcases), a NEW report marked
+# interrupted, a testcase twice in either report.
+# shellcheck disable=SC2054 # one option value with a comma
+GATE=(--fail-on regression,new-failing)
+"$KMSCONF" run -q -j 4 --tag read-only --only 'not-found/*' -o partial.xml \
+    >partial.out 2>&1
+assert_exit 0 $? "partial run"
+np=$(grep -c '<testcase ' partial.xml)
+[ "$np" -lt "$n" ] || fail "the partial run has all $n testcases"
+"$KMSCONF" diff "${GATE[@]}" clean1.xml partial.xml >part.txt 2>part.err
+assert_exit 2 $? "diff against a partial run"
+assert_grep "^kmsconf diff: partial.xml has $np testcases, $((n - np)) fewer than clean1.xml \($n\): a partial run cannot show the regressions of what it left out; use --allow-partial to compare anyway\$" part.err
+[ "$(wc -l <part.err)" = 1 ] || fail "partial: not one line"
+[ -s part.txt ] && fail "partial: a diff was printed"
+"$KMSCONF" diff "${GATE[@]}" --allow-partial clean1.xml partial.xml \
+    >part.txt 2>part.err
+assert_exit 0 $? "diff --allow-partial against a partial run"
+assert_grep "^kmsconf diff: warning: partial.xml has $np testcases.*\(--allow-partial\)\$" part.err
+assert_grep "^unchanged: $np, .*removed: $((n - np))," part.txt
+"$KMSCONF" diff "${GATE[@]}" partial.xml clean1.xml >/dev/null 2>&1
+assert_exit 0 $? "diff of a partial BASE against a whole NEW run"
+echo "ok: a partial NEW run fails the gate ($np of $n testcases), --allow-partial compares"
+
+sed 's/name="kmsconf.interrupted" value="false"/name="kmsconf.interrupted" value="true"/' \
+    clean2.xml >int.xml
+[ "$(prop int.xml kmsconf.interrupted)" = true ] || fail "int.xml not marked"
+"$KMSCONF" diff "${GATE[@]}" clean1.xml int.xml >int.txt 2>int.err
+assert_exit 2 $? "diff against an interrupted run"
+assert_grep "^kmsconf diff: int.xml is the report of an interrupted run \(kmsconf.interrupted=true, 0 testcases skipped as interrupted\): what it did not run cannot regress; use --allow-partial to compare anyway\$" int.err
+"$KMSCONF" diff "${GATE[@]}" --allow-partial clean1.xml int.xml >/dev/null \
+    2>&1
+assert_exit 0 $? "diff --allow-partial against an interrupted run"
+echo "ok: an interrupted NEW run fails the gate"
+
+# the first testcase written twice
+awk '/<testcase / && !t {t=1} t==1 {b=b $0 "\n"} {print}
+    t==1 && /<\/testcase>/ {printf "%s", b; t=2}' \
+    clean2.xml >dup.xml
+[ "$(grep -c '<testcase ' dup.xml)" = $((n + 1)) ] || fail "dup.xml not made"
+first=$(grep -m1 -o '<testcase classname="[^"]*" name="[^"]*"' clean2.xml |
+    sed 's/<testcase classname="\([^"]*\)" name="\([^"]*\)"/\1'"' '"'\2/')
+first_re=$(sed -e 's/\[/\\[/g' -e 's/\]/\\]/g' -e 's/\./\\./g' <<<"$first")
+for order in "clean1.xml dup.xml" "dup.xml clean1.xml"; do
+    # shellcheck disable=SC2086 # two file names
+    "$KMSCONF" diff "${GATE[@]}" $order >dup.txt 2>dup.err
+    assert_exit 2 $? "diff $order (a duplicate)"
+    assert_grep "^kmsconf diff: dup.xml holds testcase '$first_re' more than once: a report with duplicates cannot be compared \(combine shards with kmsconf merge\); use --allow-partial to compare anyway\$" dup.err
+done
+"$KMSCONF" diff "${GATE[@]}" --allow-partial clean1.xml dup.xml >/dev/null 2>&1
+assert_exit 0 $? "diff --allow-partial with a duplicate"
+echo "ok: a duplicate testcase in either report fails the gate"

@@ -11,6 +11,25 @@ assert_grep '<property name="kmsconf.interrupted" value="false"' green.xml
 assert_grep '<property name="kmsconf.signature" value="v1"' green.xml
 assert_grep '<property name="kmsconf.formats" value="json,xml"' green.xml
 [ "$(grep -c '<testcase ' green.xml)" -gt 0 ] || fail "no testcase in green.xml"
+# transcripts of passing testcases only with --transcripts all (or -v);
+# every testcase keeps its RequestId
+assert_no_grep '@@ transcript' green.xml
+[ "$(grep -c '@@ request-id: ' green.xml)" = "$(grep -c '<testcase ' green.xml)" ] ||
+    fail "a passing testcase lost its RequestId"
+"$KMSCONF" run -q --transcripts all -o green-all.xml >green-all.out 2>&1
+assert_exit 0 $? "kmsconf run --transcripts all"
+[ "$(grep -c '@@ transcript' green-all.xml)" = "$(grep -c '<testcase ' green-all.xml)" ] ||
+    fail "--transcripts all: not every testcase has its transcript"
+"$KMSCONF" run -v --only 'not-found/*' -o green-v.xml >green-v.out 2>&1
+assert_exit 0 $? "kmsconf run -v"
+assert_grep '@@ transcript' green-v.xml
+"$KMSCONF" run -v --transcripts failed --only 'not-found/*' -o green-vf.xml \
+    >green-vf.out 2>&1
+assert_no_grep '@@ transcript' green-vf.xml
+"$KMSCONF" run --transcripts some -o x.xml >bad.out 2>&1
+assert_exit 2 $? "--transcripts some"
+assert_grep "^kmsconf run: --transcripts 'some': expected all or failed" bad.out
+echo "ok: green report $(wc -c <green.xml) bytes, $(wc -c <green-all.xml) with every transcript"
 
 "$KMSCONF" run -q --junit-strict -o strict.xml >strict.out 2>&1
 assert_exit 0 $? "kmsconf run --junit-strict"

@@ -14,7 +14,8 @@ if command -v git >/dev/null 2>&1; then
   files=$(git ls-files '*.c' '*.h' 2>/dev/null)
 fi
 if [ -z "$files" ]; then
-  files=$(find proto runner reports refserver tests -type f -name '*.[ch]' |
+  files=$(find proto runner reports refserver tests -type f -name '*.[ch]' \
+    -not -path '*/node_modules/*' |
     sort)
 fi
 [ -n "$files" ] || { echo "FAIL: no C file under $src"; exit 1; }

@@ -180,12 +180,71 @@ static void test_renderings(void **state)
     kc_report_free(n);
 }
 
+/* Reports unfit to gate on: a testcase twice in either, NEW interrupted
+ * (by the property or by interrupt skips) or with fewer testcases. */
+static void test_check_inputs(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    struct kc_report *b = fx_report("t"), *n = fx_report("t");
+    fx_case(b, "A", "one", "json", KC_OUTCOME_PASS, NULL);
+    fx_case(b, "A", "two", "json", KC_OUTCOME_PASS, NULL);
+    fx_case(n, "A", "one", "json", KC_OUTCOME_PASS, NULL);
+    fx_case(n, "A", "two", "json", KC_OUTCOME_FAIL, "status");
+    assert_int_equal(
+        kc_diff_check_inputs(b, n, "b.xml", "n.xml", err, sizeof(err)), 0);
+    kc_report_set_prop(n, "kmsconf.interrupted", "false");
+    assert_int_equal(
+        kc_diff_check_inputs(b, n, "b.xml", "n.xml", err, sizeof(err)), 0);
+
+    /* fewer testcases in NEW; more is fine */
+    assert_int_equal(
+        kc_diff_check_inputs(n, b, "n.xml", "b.xml", err, sizeof(err)), 0);
+    fx_case(b, "A", "three", "json", KC_OUTCOME_PASS, NULL);
+    assert_int_equal(
+        kc_diff_check_inputs(b, n, "b.xml", "n.xml", err, sizeof(err)), -1);
+    assert_string_equal(err, "n.xml has 2 testcases, 1 fewer than b.xml (3): "
+                             "a partial run cannot show the regressions of "
+                             "what it left out");
+    fx_case(n, "A", "three", "json", KC_OUTCOME_PASS, NULL);
+
+    /* interrupted: by the property, or by its interrupt skips */
+    kc_report_set_prop(n, "kmsconf.interrupted", "true");
+    assert_int_equal(
+        kc_diff_check_inputs(b, n, "b.xml", "n.xml", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "n.xml is the report of an interrupted run "
+                                "(kmsconf.interrupted=true, 0 testcases"));
+    kc_report_set_prop(n, "kmsconf.interrupted", "false");
+    struct kc_testcase *tc = &n->cases[2];
+    assert_int_equal(kc_testcase_set_skip(tc, "interrupted", "stopped"), 0);
+    assert_int_equal(
+        kc_diff_check_inputs(b, n, "b.xml", "n.xml", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "kmsconf.interrupted=false, 1 testcases"));
+    assert_int_equal(
+        kc_diff_check_inputs(n, b, "n.xml", "b.xml", err, sizeof(err)), 0);
+
+    /* a duplicate in either report, wherever it lies */
+    fx_case(b, "A", "one", "json", KC_OUTCOME_FAIL, "code");
+    assert_int_equal(
+        kc_diff_check_inputs(b, b, "b.xml", "n.xml", err, sizeof(err)), -1);
+    assert_string_equal(err, "b.xml holds testcase 'kmsconf.A' 'one [json]' "
+                             "more than once: a report with duplicates "
+                             "cannot be compared (combine shards with "
+                             "kmsconf merge)");
+    assert_int_equal(
+        kc_diff_check_inputs(n, b, "n.xml", "b.xml", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "b.xml holds testcase"));
+    kc_report_free(b);
+    kc_report_free(n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_categories),
         cmocka_unit_test(test_fail_on),
         cmocka_unit_test(test_renderings),
+        cmocka_unit_test(test_check_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,6 +47,16 @@ int kc_diff_compute(const struct kc_report *base, const struct kc_report *cur,
                     struct kc_diff **out);
 void kc_diff_free(struct kc_diff *d);
 
+/* Whether base and cur can be gated on (docs/reports.md, "Partial
+ * reports"): neither holds a testcase twice (same classname and name), and
+ * cur is a whole run: not marked interrupted (property kmsconf.interrupted
+ * "true"), no testcase skipped because of an interrupt, and no fewer
+ * testcases than base. base_name and cur_name label the reports in the
+ * reason. 0 when fit, -1 with a one-line reason in err otherwise. */
+int kc_diff_check_inputs(const struct kc_report *base,
+                         const struct kc_report *cur, const char *base_name,
+                         const char *cur_name, char *err, size_t errlen);
+
 /* Parses a comma-separated list of category names ("regression", "fix",
  * "changed", "new-failing", "new-passing", "added", "removed", "skipped",
  * "unskipped", "skip-reason") into a bit mask (bit = 1u << cat). Also

@@ -124,6 +124,10 @@ int kc_testcase_derive(struct kc_testcase *tc);
 int kc_testcase_set_skip(struct kc_testcase *tc, const char *type,
                          const char *reason);
 
+/* Drops the transcript of every passing testcase (its RequestId stays):
+ * what `kmsconf run` keeps unless --transcripts all (or -v) is given. */
+void kc_report_drop_passing_transcripts(struct kc_report *r);
+
 /* Appends a deep copy of tc to r; NULL when out of memory. */
 struct kc_testcase *kc_report_copy_case(struct kc_report *r,
                                         const struct kc_testcase *tc);
