@@ -384,9 +384,9 @@ void kc_catalog_set_seed_only(struct kc_catalog *c, bool on)
         c->entries[i].seed_only = on;
 }
 
-int kc_catalog_match_which(const struct kc_catalog_entry *e,
-                           const char *message, const struct kc_arg *args,
-                           size_t nargs)
+int kc_catalog_match_scoped(const struct kc_catalog_entry *e,
+                            const char *message, const struct kc_arg *args,
+                            size_t nargs, bool gateway)
 {
     if (!e)
         return -1;
@@ -395,11 +395,19 @@ int kc_catalog_match_which(const struct kc_catalog_entry *e,
             return (int)i;
     }
     for (size_t i = 0; !e->seed_only && i < e->ndocumented; i++) {
-        if (kc_catalog_match_template(e->documented[i].tmpl, message, args,
-                                      nargs))
+        const struct kc_catalog_wording *w = &e->documented[i];
+        if ((gateway || strcmp(w->scope, "gateway")) &&
+            kc_catalog_match_template(w->tmpl, message, args, nargs))
             return (int)(e->nmessages + i);
     }
     return -1;
+}
+
+int kc_catalog_match_which(const struct kc_catalog_entry *e,
+                           const char *message, const struct kc_arg *args,
+                           size_t nargs)
+{
+    return kc_catalog_match_scoped(e, message, args, nargs, true);
 }
 
 const char *kc_catalog_template_source(const struct kc_catalog_entry *e,

@@ -41,10 +41,12 @@ static int env_field(struct kc_jcheck *J, struct kc_envelope_field *f,
         f->type = KC_FIELD_STRING;
     else if (!strcmp(type, "number"))
         f->type = KC_FIELD_NUMBER;
+    else if (!strcmp(type, "object"))
+        f->type = KC_FIELD_OBJECT;
     else {
         char p[KC_JSON_PATH_MAX];
         kc_json_path_key(p, sizeof(p), base, "type");
-        kc_jcheck_fail(J, p, "expected \"string\" or \"number\"");
+        kc_jcheck_fail(J, p, "expected \"string\", \"number\" or \"object\"");
         goto out;
     }
     f->name = strdup(o->string);
@@ -108,7 +110,7 @@ static int env_set(struct kc_jcheck *J, struct kc_envelope *e, const cJSON *set,
                    const char *base)
 {
     static const char *const known[] = {"description", "fields", "other_fields",
-                                        "xml_roots"};
+                                        "xml_roots", "gateway_wordings"};
 
     if (!cJSON_IsObject(set))
         return kc_jcheck_fail(J, base, "expected an object");
@@ -118,6 +120,8 @@ static int env_set(struct kc_jcheck *J, struct kc_envelope *e, const cJSON *set,
                       &e->description) ||
         kc_jcheck_bool(J, set, "other_fields", base, false,
                        &e->allow_other_fields) ||
+        kc_jcheck_bool(J, set, "gateway_wordings", base, false,
+                       &e->gateway_wordings) ||
         env_fields(J, e, set, base) || env_roots(J, e, set, base))
         return -1;
     return 0;

@@ -479,8 +479,8 @@ static void test_envelopes(void **state)
     assert_int_equal(kc_envelope_parse(&e, bad, strlen(bad), "e.json", "x", err,
                                        sizeof(err)),
                      -1);
-    assert_string_equal(err, "e.json: $.x.fields.A.type: expected \"string\" "
-                             "or \"number\"");
+    assert_string_equal(err, "e.json: $.x.fields.A.type: expected \"string\", "
+                             "\"number\" or \"object\"");
 }
 
 /* Every prefix of a profile is refused cleanly (no crash, no leak). */

@@ -304,9 +304,23 @@ static void test_deviations(void **state)
     assert_int_equal(r.status, 404);
     assert_string_equal(r.body, XML_DECL
                         "<KMS><Code>Forbidden.InDebt.Deviant</Code>"
-                        "<Message>Deviant: Current user is indebted. "
+                        "<Message>Deviant: Current user is indebted."
                         "</Message><RequestId>" RID "</RequestId></KMS>");
     rs_reply_dispose(&r);
+    /* parity: another documented wording in XML, where the code has one */
+    d.checks = RS_DEV_PARITY;
+    assert_int_equal(rs_reply_error(&r, &d, RS_FMT_XML,
+                                    RS_ERR_MISSING_PARAMETER, "KeyId", RID),
+                     0);
+    assert_non_null(
+        strstr(r.body, "<Message>The parameter needed but no provided.<"));
+    rs_reply_dispose(&r);
+    assert_int_equal(rs_reply_error(&r, &d, RS_FMT_JSON,
+                                    RS_ERR_MISSING_PARAMETER, "KeyId", RID),
+                     0);
+    assert_non_null(strstr(r.body, "is needed but not provided."));
+    rs_reply_dispose(&r);
+    d.checks = RS_DEV_CODE | RS_DEV_MESSAGE | RS_DEV_ENVELOPE | RS_DEV_PARITY;
     /* parity only bends XML; the code list only its codes */
     assert_int_equal(rs_reply_error(&r, &d, RS_FMT_JSON,
                                     RS_ERR_FORBIDDEN_IN_DEBT, NULL, RID),

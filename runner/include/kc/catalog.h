@@ -75,6 +75,11 @@ void kc_catalog_set_seed_only(struct kc_catalog *c, bool on);
 int kc_catalog_match_which(const struct kc_catalog_entry *e,
                            const char *message, const struct kc_arg *args,
                            size_t nargs);
+/* The same, trying documented wordings of scope "gateway" only when
+ * gateway is true (an envelope rule set for the POP gateway's answers). */
+int kc_catalog_match_scoped(const struct kc_catalog_entry *e,
+                            const char *message, const struct kc_arg *args,
+                            size_t nargs, bool gateway);
 /* The source of template number which (as kc_catalog_match_which returns):
  * "seed" for the seed's, else documented[i].source; NULL when out of range.
  */

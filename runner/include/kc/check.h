@@ -86,6 +86,11 @@ struct kc_check_result {
     char *http_status;
     unsigned cut; /* bit 1u << c: the field check c reads held an escaped
                      NUL (the field is then NULL, parity skips it) */
+    /* the catalog template the Message matched (kc_catalog_match_which's
+     * numbering), -1 when none did or the message was not judged */
+    int tmpl;
+    const char *tmpl_source; /* its source ("seed", ...), borrowed from
+                                the catalog; NULL when tmpl is -1 */
     struct kc_check_failure failures[KC_CHECK_FAILURES_MAX];
     size_t nfailures;
 };

@@ -13,7 +13,8 @@
 
 enum kc_field_type {
     KC_FIELD_STRING, /* JSON string; XML any text */
-    KC_FIELD_NUMBER  /* JSON number (integer); XML decimal digits */
+    KC_FIELD_NUMBER, /* JSON number (integer); XML decimal digits */
+    KC_FIELD_OBJECT  /* JSON object; XML element with child elements */
 };
 
 struct kc_envelope_field {
@@ -31,6 +32,9 @@ struct kc_envelope {
     bool allow_other_fields; /* false: any other field is a failure */
     char **xml_roots;        /* accepted root element names ("KMS") */
     size_t nxml_roots;
+    /* true: Messages may take the catalog's wordings of scope "gateway"
+     * (the POP gateway's text), not only the KMS ones */
+    bool gateway_wordings;
 };
 
 /*
