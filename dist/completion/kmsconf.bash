@@ -71,6 +71,6 @@ _kms_refserver() {
     # shellcheck disable=SC2207
     COMPREPLY=($(compgen -W "--listen --port-file --config --print-config
         --latency-ms --request-log --hold-request --hold-file --max-conns --max-conns-per-ip --conn-timeout --deviate --deviate-code
-        --allow-deviations --help --version" -- "$cur"))
+        --throttle --seed --clock-offset --allow-deviations --help --version" -- "$cur"))
 }
 complete -o default -F _kms_refserver kms-refserver

@@ -55,6 +55,33 @@ struct exchange {
     struct kc_buf body;
 };
 
+/* One connection (MHD's socket context): what --throttle bounds per
+ * connection. Only the connection's own thread touches it. */
+struct conn_state {
+    unsigned throttled_in_row;
+};
+
+static void on_connection(void *cls, struct MHD_Connection *conn,
+                          void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    (void)conn;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_ctx = calloc(1, sizeof(struct conn_state));
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        free(*socket_ctx);
+        *socket_ctx = NULL;
+    }
+}
+
+static struct conn_state *conn_state_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
 struct header_list {
     struct kc_param items[MAX_HEADERS];
     size_t n;
@@ -184,8 +211,22 @@ void rs_server_release(struct rs_server *s)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* The Date header of an answer made at now (an IMF-fixdate, RFC 9110),
+ * sent by us only when --clock-offset shifts the clock (else by MHD). */
+static bool add_date(struct MHD_Response *resp, time_t now, long offset_s)
+{
+    char date[64];
+    struct tm tm;
+    if (!offset_s)
+        return true;
+    if (!gmtime_r(&now, &tm) ||
+        !strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm))
+        return false;
+    return MHD_add_response_header(resp, MHD_HTTP_HEADER_DATE, date) == MHD_YES;
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *conn,
-                                  struct rs_reply *r)
+                                  struct rs_reply *r, time_t now, long offset_s)
 {
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
@@ -202,7 +243,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 r->content_type) == MHD_YES &&
         MHD_add_response_header(resp, "x-acs-request-id", r->header_id) ==
-            MHD_YES)
+            MHD_YES &&
+        add_date(resp, now, offset_s))
         rc = MHD_queue_response(conn, r->status, resp);
     MHD_destroy_response(resp);
     return rc;
@@ -213,6 +255,8 @@ static enum MHD_Result answer(struct rs_server *s, struct MHD_Connection *conn,
 {
     struct header_list hl;
     struct rs_reply r;
+    struct conn_state *cs = conn_state_of(conn);
+    time_t now = time(NULL) + (time_t)s->cfg->clock_offset_s;
     hl.n = 0;
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hl);
     struct rs_http_in in = {
@@ -224,13 +268,14 @@ static enum MHD_Result answer(struct rs_server *s, struct MHD_Connection *conn,
         .too_large = x->too_large,
         .headers = hl.items,
         .nheaders = hl.n,
-        .now = time(NULL),
+        .now = now,
+        .throttled_in_row = cs ? &cs->throttled_in_row : NULL,
     };
     if (rs_handler_handle(s->handler, &in, &r))
         return MHD_NO;
     maybe_hold(s);
     pause_ms(s->cfg->latency_ms);
-    enum MHD_Result rc = send_reply(conn, &r);
+    enum MHD_Result rc = send_reply(conn, &r, now, s->cfg->clock_offset_s);
     rs_reply_dispose(&r);
     return rc;
 }
@@ -340,8 +385,9 @@ static struct MHD_Daemon *start_daemon(struct rs_server *s,
     return MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ss,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, lim->conn_timeout_s,
+        on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+        MHD_OPTION_CONNECTION_TIMEOUT, lim->conn_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, lim->max_conns,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->max_conns_per_ip,
         MHD_OPTION_END);
