@@ -52,6 +52,7 @@ enum {
     OPT_NO_PREFLIGHT,
     OPT_PLAN,
     OPT_LEDGER,
+    OPT_RETRIES,
 };
 
 static const struct kc_opt run_opts[] = {
@@ -88,6 +89,9 @@ static const struct kc_opt run_opts[] = {
     {"--ledger", "FILE",
      "record created resources there (default <report>.ledger.jsonl)",
      OPT_LEDGER},
+    {"--retries", "N",
+     "retries of a throttled answer (default 4, 0: none; at most 20)",
+     OPT_RETRIES},
     KC_OPTS_SELECT_ROWS,
 };
 #define NOPTS (sizeof(run_opts) / sizeof(run_opts[0]))
@@ -100,6 +104,7 @@ struct run_cfg {
     const char *cases;
     const char *suite;
     unsigned jobs;
+    unsigned retries;
     long connect_timeout_ms;
     long timeout_ms;
     const char *output;
@@ -175,6 +180,11 @@ static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
         if (parse_uint(value, 1, 256, &v))
             return bad_value("-j", value, "a number from 1 to 256");
         cfg->jobs = (unsigned)v;
+        return 0;
+    case OPT_RETRIES:
+        if (parse_uint(value, 0, KC_RETRY_MAX, &v))
+            return bad_value("--retries", value, "a number from 0 to 20");
+        cfg->retries = (unsigned)v;
         return 0;
     case OPT_CONNECT_TIMEOUT:
     case OPT_TIMEOUT:
@@ -411,6 +421,7 @@ static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
         .redactor = env->redactor,
         .observer = kc_console_observer(con),
         .stop = &g_stop,
+        .retry = {.retries = cfg->retries, .stop = &g_stop},
     };
     return o;
 }
@@ -433,7 +444,11 @@ static int run_cases(const struct kc_run_opts *o, const struct run_cfg *cfg,
     clock_gettime(CLOCK_MONOTONIC, &m1);
     r->time_s = (double)(m1.tv_sec - m0.tv_sec) +
                 (double)(m1.tv_nsec - m0.tv_nsec) / 1e9;
+    char retries[24];
+    snprintf(retries, sizeof(retries), "%lu",
+             o->retry.retried ? atomic_load(o->retry.retried) : 0UL);
     if (kc_run_manifest(r, o, started, cfg->shard, st->interrupted) ||
+        kc_report_set_prop(r, "kmsconf.retries", retries) ||
         (st->interrupted &&
          kc_report_set_prop(r, "kmsconf.interrupted", "true")))
         return -1;
@@ -586,6 +601,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     struct kc_console *con = kc_console_new(
         stdout, cfg->verbosity, NULL, ncases * (size_t)(cfg->json + cfg->xml));
     struct kc_run_opts o = make_run_opts(cfg, env, cat, con);
+    atomic_ulong retried = 0; /* the preflight's retries and the run's */
     enum kc_exit rc = KC_EXIT_USAGE;
     char run_id[UUID_LEN], label[KC_RUN_LABEL_MAX];
     bool finished = false;
@@ -593,6 +609,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     kc_uuid4(run_id);
     snprintf(label, sizeof(label), "kmsconf-%.8s", run_id);
     o.run_id = run_id;
+    o.retry.retried = &retried;
     o.cases = cases;
     o.ncases = ncases;
     if (!r || !con) {
@@ -608,8 +625,8 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
         show_plan(cfg, env, cases, ncases, false))
         goto out;
     if (!cfg->no_preflight) {
-        rc = kc_preflight_run(env->target, &o.http, cases, ncases, stdout,
-                              stderr, cfg->verbosity == KC_VERBOSE);
+        rc = kc_preflight_run(env->target, &o.http, &o.retry, cases, ncases,
+                              stdout, stderr, cfg->verbosity == KC_VERBOSE);
         if (rc != KC_EXIT_OK)
             goto out;
         rc = KC_EXIT_USAGE;
@@ -669,6 +686,7 @@ out:
 enum kc_exit kc_cmd_run(int argc, char **argv)
 {
     struct run_cfg cfg = {.jobs = 8,
+                          .retries = KC_RETRY_DEFAULT,
                           .output = "kmsconf-junit.xml",
                           .verbosity = KC_NORMAL,
                           .json = true,

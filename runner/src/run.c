@@ -151,24 +151,12 @@ static void make_transcript(const struct shared *sh,
 {
     struct kc_buf t;
     kc_buf_init(&t, TRANSCRIPT_MAX);
+    kc_buf_puts(&t, kc_buf_str(&x->call.earlier)); /* retried attempts */
     kc_request_transcript(req, &t);
-    if (x->sent) {
-        kc_buf_printf(&t, "< HTTP %ld\n", x->call.resp.status);
-        const char *h = kc_buf_str(&x->call.resp.headers);
-        /* header lines, prefixed, without the status line */
-        const char *p = strchr(h, '\n');
-        while (p && p[1] && p[1] != '\r' && p[1] != '\n') {
-            const char *e = strchr(p + 1, '\n');
-            size_t n = e ? (size_t)(e - p - 1) : strlen(p + 1);
-            while (n && p[n] == '\r')
-                n--;
-            kc_buf_printf(&t, "< %.*s\n", (int)n, p + 1);
-            p = e;
-        }
-        kc_buf_printf(&t, "<\n< %s\n", kc_buf_str(&x->call.resp.body));
-    } else {
+    if (x->sent)
+        kc_client_answer_transcript(&x->call.resp, &t);
+    else
         kc_buf_printf(&t, "! %s\n", x->err);
-    }
     x->transcript = redact(sh, kc_buf_str(&t));
     kc_buf_dispose(&t);
 }
@@ -337,9 +325,11 @@ static void record_answer(struct case_ctx *cx, const struct kc_step *s,
     }
 }
 
-/* Builds, signs and sends one step with its expanded values. */
+/* Builds, signs and sends one step with its expanded values, retrying
+ * throttled answers as rp says. */
 static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
-                      const struct step_values *v, struct exchange *x)
+                      const struct step_values *v,
+                      const struct kc_retry_policy *rp, struct exchange *x)
 {
     const struct kc_target *t = cx->sh->o->target;
     const struct kc_credential *cred = kc_target_credential(t, s->credential);
@@ -364,7 +354,7 @@ static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
         return;
     }
     unsigned long seq = record_sending(cx, s, v);
-    st = kc_client_call(cx->http, t, cred, &cs, &x->call, x->err,
+    st = kc_client_send(cx->http, t, cred, &cs, rp, &x->call, x->err,
                         sizeof(x->err));
     if (st == KC_CLIENT_NOT_BUILT) {
         if (seq) { /* nothing left: the "sending" line is closed */
@@ -427,11 +417,25 @@ out:
     return ms;
 }
 
+/* The retry policy of step s: interruptible backoffs (setup, probe) end
+ * on an interrupt; a probe that expects a throttling code is sent once. */
+static struct kc_retry_policy policy_of(const struct case_ctx *cx,
+                                        const struct kc_step *s,
+                                        bool interruptible)
+{
+    struct kc_retry_policy rp = cx->sh->o->retry;
+    rp.stop = interruptible ? cx->sh->o->stop : NULL;
+    if (s == &cx->c->probe && kc_retry_is_throttle_code(cx->c->error))
+        rp.retries = 0;
+    return rp;
+}
+
 /* Sends one step (format JSON unless xml). x is always initialised. */
 static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
                       bool interruptible, struct exchange *x)
 {
     struct step_values v;
+    const struct kc_retry_policy rp = policy_of(cx, s, interruptible);
 
     memset(x, 0, sizeof(*x));
     wait_ms(cx->sh, s->wait_ms, interruptible);
@@ -447,7 +451,7 @@ static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
         return;
     }
     if (expand_step(cx, s, &v, x->err, sizeof(x->err)) == 0)
-        send_step(cx, s, xml, &v, x);
+        send_step(cx, s, xml, &v, &rp, x);
     step_values_dispose(&v);
 }
 
@@ -667,10 +671,12 @@ static bool remove_leftover(struct case_ctx *cx,
                         .credential = it->credential,
                         .signature = KC_SIG_VALID};
     struct step_values v = {.params = {.v = p, .n = key ? 2 : 1}};
+    struct kc_retry_policy rp = cx->sh->o->retry;
     struct exchange x;
     char title[TITLE_MAX];
     memset(&x, 0, sizeof(x));
-    send_step(cx, &s, false, &v, &x);
+    rp.stop = NULL; /* the clean-up of an interrupted case runs in full */
+    send_step(cx, &s, false, &v, &rp, &x);
     snprintf(title, sizeof(title), "cleanup %zu: %s", n, s.action);
     log_append(cx, title, &x);
     bool ok = x.sent && x.call.resp.status >= 200 && x.call.resp.status <= 299;

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# kmsconf behind a server that throttles a quarter of its requests
+# (kms-refserver --throttle 0.25 --seed 1): the whole suite passes, every
+# throttled answer retried (re-signed: a fresh SignatureNonce), the retries
+# counted in the report (kmsconf.retries) and the summary; with --retries 0
+# the run fails with Throttling; a probe that expects Throttling is sent
+# once.
+. "$(dirname "$0")/lib.sh"
+need jq
+PROFILE=$KC_SOURCE_DIR/suite/targets/refserver.json
+rm -f ./*.log # the request logs append; the working folder is reused
+
+start_refserver --throttle 0.25 --seed 1 --request-log rs.log
+"$KMSCONF" run -q --target "$PROFILE" --endpoint "$RS_URL" -o ok.xml >ok.out 2>&1
+assert_exit 0 $? "the suite behind --throttle 0.25 (retries on)"
+retries=$(prop ok.xml kmsconf.retries)
+throttled=$(grep -c '"code":"Throttling"' rs.log)
+[ "${retries:-0}" -gt 0 ] || fail "kmsconf.retries is '${retries:-}'"
+# every throttled answer was retried (the preflight's too), none twice
+[ "$throttled" -eq "$retries" ] ||
+    fail "$throttled throttled answers, $retries retries in the report"
+assert_grep "^throttled: $retries answers retried$" ok.out
+assert_grep '^356 testcases: 356 passed, 0 failed' ok.out
+assert_grep '^~ throttled \(Throttling\): retry 1 of 4 after [0-9]+ ms$' ok.xml
+# a retry is signed afresh: no SignatureNonce is sent twice
+grep -o 'SignatureNonce=[0-9a-f-]*' ok.xml | sort | uniq -d >dup.txt
+[ ! -s dup.txt ] || fail "a SignatureNonce sent twice: $(head -n 1 dup.txt)"
+stop_refservers
+echo "ok: --throttle 0.25: exit 0, $retries retries ($throttled throttled answers)"
+
+start_refserver --throttle 0.25 --seed 1
+"$KMSCONF" run --retries 0 --no-preflight --target "$PROFILE" \
+    --endpoint "$RS_URL" -o none.xml >none.out 2>&1
+assert_exit 1 $? "--retries 0 behind --throttle 0.25"
+assert_grep '^FAIL  kmsconf\.' none.out
+assert_grep 'code: .*Throttling' none.out
+[ "$(prop none.xml kmsconf.retries)" = 0 ] || fail "--retries 0 retried"
+assert_no_grep 'throttled:' none.out
+stop_refservers
+echo "ok: --retries 0 fails with Throttling"
+
+# A probe that expects Throttling is never retried (a catalog that has
+# the code; --throttle 1 answers it up to 3 times in a row per connection)
+cp -r "$KC_SOURCE_DIR/suite" tsuite
+chmod -R u+w tsuite
+jq '.errors += [{"code": "Throttling", "http_status": 400,
+    "message": ["Request was denied due to request throttling."],
+    "documented": [{"template": "Request was denied due to request throttling.",
+                    "scope": "kms", "source": "api-reference: ScheduleKeyDeletion"}]}]' \
+    "$KC_SOURCE_DIR/suite/catalog.json" >tsuite/catalog.json
+mkdir -p tcases
+cat >tcases/expected.json <<'CASE'
+{
+  "id": "throttle/expected",
+  "error": "Throttling",
+  "summary": "a probe that expects Throttling is sent once per format",
+  "tags": ["read-only"],
+  "probe": {
+    "action": "DescribeKey",
+    "params": {"KeyId": "${uuid}"},
+    "expect": {"error": "Throttling"}
+  }
+}
+CASE
+start_refserver --throttle 1 --request-log expect.log
+KMSCONF_ACCESS_KEY_ID=testid KMSCONF_ACCESS_KEY_SECRET=testsecret \
+    "$KMSCONF" run --suite tsuite --endpoint "$RS_URL" -o expect.xml tcases \
+    >expect.out 2>&1
+assert_exit 0 $? "a probe expecting Throttling"
+[ "$(grep -c '"action":"DescribeKey"' expect.log)" = 2 ] ||
+    fail "the Throttling probe was sent $(grep -c DescribeKey expect.log) times, expected 2"
+echo "ok"
