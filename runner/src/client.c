@@ -5,6 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "kc/err.h"
+#include "kc/pace.h"
+
 #define DEFAULT_METHOD "POST"
 
 static const char *method_of(const struct kc_target *t,
@@ -95,15 +98,30 @@ static uint64_t jitter_seed(const void *salt)
     return s ? s : 1;
 }
 
-/* One attempt, paced (rp->pace) when there is a policy. */
+/* One attempt, paced (rp->pace) when there is a policy; *throttled says
+ * whether it answered a throttling code (into code). */
 static enum kc_client_status
 attempt(struct kc_http *http, const struct kc_target *t,
         const struct kc_credential *cred, const struct kc_client_step *step,
         const struct kc_retry_policy *rp, struct kc_client_exchange *x,
-        char *err, size_t errlen)
+        char *code, bool *throttled, char *err, size_t errlen)
 {
-    (void)rp;
-    return kc_client_call(http, t, cred, step, x, err, errlen);
+    struct kc_pace *pace = rp ? rp->pace : NULL;
+    unsigned long ticket = 0;
+    *throttled = false;
+    code[0] = '\0';
+    if (pace && !kc_pace_acquire(pace, rp->stop, &ticket)) {
+        memset(x, 0, sizeof(*x));
+        kc_err_set(err, errlen, "interrupted before it was sent");
+        return KC_CLIENT_NOT_BUILT;
+    }
+    enum kc_client_status st =
+        kc_client_call(http, t, cred, step, x, err, errlen);
+    if (st == KC_CLIENT_ANSWERED)
+        *throttled = kc_client_throttled(&x->resp, code, KC_RETRY_CODE_MAX);
+    if (pace)
+        kc_pace_release(pace, ticket, *throttled);
+    return st;
 }
 
 enum kc_client_status kc_client_send(struct kc_http *http,
@@ -118,14 +136,13 @@ enum kc_client_status kc_client_send(struct kc_http *http,
     char code[KC_RETRY_CODE_MAX];
     uint64_t rng = jitter_seed(x);
     unsigned retries = 0;
-    bool cut = false;
+    bool cut = false, throttled = false;
     enum kc_client_status st;
 
     kc_buf_init(&earlier, KC_CLIENT_EARLIER_MAX);
     for (;;) {
-        st = attempt(http, t, cred, step, rp, x, err, errlen);
-        if (st != KC_CLIENT_ANSWERED || !rp || retries >= rp->retries ||
-            !kc_client_throttled(&x->resp, code, sizeof(code)))
+        st = attempt(http, t, cred, step, rp, x, code, &throttled, err, errlen);
+        if (!throttled || !rp || retries >= rp->retries)
             break;
         long hint = kc_retry_after_ms(kc_buf_str(&x->resp.headers), time(NULL));
         long delay = kc_retry_delay_ms(rp, retries + 1, hint, &rng);

@@ -603,7 +603,10 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
         snprintf(title, sizeof(title), "setup %zu: %s", i + 1,
                  s->action ? s->action : "wait");
         log_append(cx, title, &x);
-        judge_setup_step(cx, i, &x, sr);
+        if (!x.sent && !x.transport && stopped(cx->sh))
+            sr->interrupted = true; /* the step waited and was not sent */
+        else
+            judge_setup_step(cx, i, &x, sr);
         exchange_dispose(&x);
     }
 }
@@ -847,6 +850,14 @@ static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
     d->transcript = x.transcript;
     x.transcript = NULL;
     d->time_s = x.call.resp.time_s;
+    if (!x.sent && !x.transport && stopped(cx->sh)) { /* never sent */
+        d->outcome = KC_OUTCOME_SKIP;
+        snprintf(d->type, sizeof(d->type), "interrupted");
+        snprintf(d->msg, sizeof(d->msg),
+                 "the run was interrupted before the probe");
+        exchange_dispose(&x);
+        return;
+    }
     if (!x.sent) {
         d->outcome = KC_OUTCOME_ERROR;
         snprintf(d->type, sizeof(d->type), "%s",

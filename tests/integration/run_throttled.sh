@@ -2,9 +2,10 @@
 # kmsconf behind a server that throttles a quarter of its requests
 # (kms-refserver --throttle 0.25 --seed 1): the whole suite passes, every
 # throttled answer retried (re-signed: a fresh SignatureNonce), the retries
-# counted in the report (kmsconf.retries) and the summary; with --retries 0
-# the run fails with Throttling; a probe that expects Throttling is sent
-# once.
+# counted in the report (kmsconf.retries) and the summary, the concurrency
+# backed off; with --retries 0 the run fails with Throttling; a probe that
+# expects Throttling is sent once; --rate QPS holds for all workers
+# together (a lower bound on the elapsed time only).
 . "$(dirname "$0")/lib.sh"
 need jq
 PROFILE=$KC_SOURCE_DIR/suite/targets/refserver.json
@@ -21,6 +22,7 @@ throttled=$(grep -c '"code":"Throttling"' rs.log)
     fail "$throttled throttled answers, $retries retries in the report"
 assert_grep "^throttled: $retries answers retried$" ok.out
 assert_grep '^356 testcases: 356 passed, 0 failed' ok.out
+assert_grep '^throttled: concurrency backed off to [1-4] of 8 workers at the lowest$' ok.out
 assert_grep '^~ throttled \(Throttling\): retry 1 of 4 after [0-9]+ ms$' ok.xml
 # a retry is signed afresh: no SignatureNonce is sent twice
 grep -o 'SignatureNonce=[0-9a-f-]*' ok.xml | sort | uniq -d >dup.txt
@@ -35,7 +37,7 @@ assert_exit 1 $? "--retries 0 behind --throttle 0.25"
 assert_grep '^FAIL  kmsconf\.' none.out
 assert_grep 'code: .*Throttling' none.out
 [ "$(prop none.xml kmsconf.retries)" = 0 ] || fail "--retries 0 retried"
-assert_no_grep 'throttled:' none.out
+assert_no_grep 'answers retried' none.out
 stop_refservers
 echo "ok: --retries 0 fails with Throttling"
 
@@ -69,4 +71,26 @@ KMSCONF_ACCESS_KEY_ID=testid KMSCONF_ACCESS_KEY_SECRET=testsecret \
 assert_exit 0 $? "a probe expecting Throttling"
 [ "$(grep -c '"action":"DescribeKey"' expect.log)" = 2 ] ||
     fail "the Throttling probe was sent $(grep -c DescribeKey expect.log) times, expected 2"
+echo "ok: a probe expecting Throttling is sent once"
+
+# --rate 20 with 8 workers: N requests (the server's log, the preflight's
+# included) take at least (N - 1) / 20 s
+start_refserver --request-log rate.log
+t0=$(date +%s%N)
+KMSCONF_ACCESS_KEY_ID=testid KMSCONF_ACCESS_KEY_SECRET=testsecret \
+    "$KMSCONF" run -q -j 8 --rate 20 --endpoint "$RS_URL" -o rate.xml \
+    "$H4_CASES" >rate.out 2>&1
+assert_exit 0 $? "--rate 20"
+t1=$(date +%s%N)
+stop_refservers
+n=$(wc -l <rate.log)
+elapsed_ms=$(((t1 - t0) / 1000000))
+min_ms=$(((n - 1) * 1000 / 20))
+[ "$n" -ge 20 ] || fail "--rate: only $n requests"
+[ "$elapsed_ms" -ge "$min_ms" ] ||
+    fail "--rate 20: $n requests in $elapsed_ms ms, under the $min_ms ms the rate allows"
+echo "ok: --rate 20: $n requests in $elapsed_ms ms (at least $min_ms)"
+"$KMSCONF" run --rate 0 >bad.out 2>&1
+assert_exit 2 $? "--rate 0"
+assert_grep "^kmsconf run: --rate '0': expected requests per second" bad.out
 echo "ok"
