@@ -749,6 +749,7 @@ struct tc_draft {
     char *transcript; /* redacted, owned */
     char *request_id;
     double time_s;
+    unsigned retries; /* the probe's throttled answers retried */
 };
 
 static char *failure_detail(const struct tc_draft *d)
@@ -814,6 +815,7 @@ static int emit(struct shared *sh, const struct kc_case *c,
     *out = tc;
     tc->outcome = d->outcome;
     tc->time_s = d->time_s;
+    tc->retries = d->retries;
     tc->request_id = d->request_id ? strdup(d->request_id) : NULL;
     tc->transcript = d->transcript ? strdup(d->transcript) : NULL;
     if (d->outcome == KC_OUTCOME_SKIP) {
@@ -850,6 +852,7 @@ static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
     d->transcript = x.transcript;
     x.transcript = NULL;
     d->time_s = x.call.resp.time_s;
+    d->retries = x.call.retries;
     if (!x.sent && !x.transport && stopped(cx->sh)) { /* never sent */
         d->outcome = KC_OUTCOME_SKIP;
         snprintf(d->type, sizeof(d->type), "interrupted");

@@ -2,7 +2,9 @@
 # kmsconf behind a server that throttles a quarter of its requests
 # (kms-refserver --throttle 0.25 --seed 1): the whole suite passes, every
 # throttled answer retried (re-signed: a fresh SignatureNonce), the retries
-# counted in the report (kmsconf.retries) and the summary, the concurrency
+# counted in the report (kmsconf.retries) and the summary, the testcases
+# that passed only after retries marked flaky (<flakyFailure>, still
+# passed for kmsconf's readers and the schema), the concurrency
 # backed off; with --retries 0 the run fails with Throttling; a probe that
 # expects Throttling is sent once; --rate QPS holds for all workers
 # together (a lower bound on the elapsed time only).
@@ -20,7 +22,18 @@ throttled=$(grep -c '"code":"Throttling"' rs.log)
 # every throttled answer was retried (the preflight's too), none twice
 [ "$throttled" -eq "$retries" ] ||
     fail "$throttled throttled answers, $retries retries in the report"
-assert_grep "^throttled: $retries answers retried$" ok.out
+flaky=$(grep -c '<flakyFailure type="throttled" message="passed after [0-9]* retr' ok.xml)
+[ "$flaky" -gt 0 ] || fail "no testcase marked flaky"
+assert_grep "^throttled: $retries answers retried; $flaky testcases passed only after retries \(flaky\)$" ok.out
+validate_junit ok.xml
+# kmsconf's own readers keep a flaky testcase passed (and merge keeps the mark)
+"$KMSCONF" merge -o merged.xml ok.xml >merge.out 2>&1 || fail "merge: $(head -n 1 merge.out)"
+[ "$(grep -c '<flakyFailure' merged.xml)" = "$flaky" ] || fail "merge lost the flaky marks"
+assert_grep '<testsuites [^>]*failures="0"' merged.xml
+"$KMSCONF" diff ok.xml merged.xml >diff.out 2>&1
+assert_exit 0 $? "diff of a report and its merge"
+"$KMSCONF" matrix ok.xml >matrix.md 2>&1 || fail "matrix: $(head -n 1 matrix.md)"
+assert_no_grep 'FAIL' matrix.md
 assert_grep '^356 testcases: 356 passed, 0 failed' ok.out
 assert_grep '^throttled: concurrency backed off to [1-4] of 8 workers at the lowest$' ok.out
 assert_grep '^~ throttled \(Throttling\): retry 1 of 4 after [0-9]+ ms$' ok.xml
