@@ -20,6 +20,7 @@
 #define VERSION_TEXT  PROG " 0.1.0 (Alibaba Cloud KMS API 2016-01-20)"
 #define EXIT_USAGE    2
 #define MAX_DEV_CODES 64
+#define MAX_OFFSET_S  31622400L /* --clock-offset: a leap year either way */
 
 struct options {
     const char *listen;
@@ -31,6 +32,9 @@ struct options {
     bool print_config;
     bool allow_deviations;
     long latency_ms; /* -1: from the configuration */
+    double throttle;
+    unsigned long long seed;
+    long clock_offset_s;
     struct rs_server_limits limits;
     unsigned deviations;
     const char *codes[MAX_DEV_CODES];
@@ -53,6 +57,10 @@ static void usage(FILE *f)
         "  --max-conns-per-ip N   per client address (0: no limit)\n"
         "  --conn-timeout S       close a connection idle that long (1..3600)\n"
         "  --threads N            event-loop threads (1..64; default 2/core)\n"
+        "  --throttle RATE        answer Throttling to that share (0..1)\n"
+        "  --seed N               seed of the --throttle draws (default 0)\n"
+        "  --clock-offset SECONDS run the clock that far ahead (Date, "
+        "Timestamp)\n"
         "  --deviate NAME         break one check or strict rule in answers\n"
         "  --deviate-code CODE    change the status of answers with CODE\n"
         "  --allow-deviations     needed by --deviate and --deviate-code\n"
@@ -100,6 +108,54 @@ static int parse_bounded(const char *s, unsigned lo, unsigned hi, unsigned *out)
     return 0;
 }
 
+/* A share 0..1 ("0.25", "1"); -1 when malformed or out of range. */
+static int parse_share(const char *s, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !(v >= 0.0 && v <= 1.0))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* A decimal integer lo..hi, with an optional sign; -1 when not one. */
+static int parse_signed(const char *s, long lo, long hi, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* The test knobs --throttle, --seed, --clock-offset; 1 when name is not
+ * one, else 0 or an exit code. */
+static int take_knob(struct options *o, const char *name, const char *val)
+{
+    if (!strcmp(name, "--throttle")) {
+        if (parse_share(val, &o->throttle))
+            return usage_error("--throttle: expected a share 0..1, got", val);
+    } else if (!strcmp(name, "--seed")) {
+        char *end = NULL;
+        errno = 0;
+        o->seed = strtoull(val, &end, 10);
+        if (!*val || *end || errno || *val == '-')
+            return usage_error("--seed: expected a number 0..2^64-1, got", val);
+    } else if (!strcmp(name, "--clock-offset")) {
+        if (parse_signed(val, -MAX_OFFSET_S, MAX_OFFSET_S, &o->clock_offset_s))
+            return usage_error("--clock-offset: expected seconds within a "
+                               "year either way, got",
+                               val);
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
 /* The connection limits; 1 when name is not one, else 0 or an exit code. */
 static int take_limit(struct options *o, const char *name, const char *val)
 {
@@ -117,7 +173,7 @@ static int take_limit(struct options *o, const char *name, const char *val)
         if (parse_bounded(val, 1, 64, &o->limits.threads))
             return usage_error("--threads: expected 1..64, got", val);
     } else {
-        return 1;
+        return take_knob(o, name, val);
     }
     return 0;
 }
@@ -166,7 +222,8 @@ static bool wants_value(const char *name)
         "--request-log",  "--latency-ms",   "--deviate",
         "--deviate-code", "--max-conns",    "--max-conns-per-ip",
         "--conn-timeout", "--hold-request", "--hold-file",
-        "--threads",
+        "--threads",      "--throttle",     "--seed",
+        "--clock-offset",
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (!strcmp(names[i], name))
@@ -225,6 +282,9 @@ static int merge_options(struct rs_config *c, const struct options *o)
     if (o->latency_ms >= 0)
         c->latency_ms = (unsigned)o->latency_ms;
     c->deviations |= o->deviations;
+    c->throttle = o->throttle;
+    c->seed = o->seed;
+    c->clock_offset_s = o->clock_offset_s;
     if (o->ncodes) {
         char **codes = realloc(
             c->deviate_codes, (c->ndeviate_codes + o->ncodes) * sizeof(*codes));

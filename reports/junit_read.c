@@ -28,6 +28,7 @@
 
 /* Size of the buffer holding the first schema violation. */
 #define VALIDATE_MSG_MAX 512
+#define READ_MAX_RETRIES 1000u /* retries read from <flakyFailure>, at most */
 
 /* The characters of a skip type in "<type>: <reason>". */
 #define SKIP_TYPE_CHARS "abcdefghijklmnopqrstuvwxyz0123456789-_."
@@ -332,6 +333,25 @@ static int rd_system_out(struct kc_testcase *tc, const xmlNode *n)
     return rc;
 }
 
+/* Surefire's <flakyFailure>/<flakyError>: one more rerun, or ours,
+ * "passed after N retries ...", N of them. */
+static void rd_flaky(struct kc_testcase *tc, const xmlNode *n)
+{
+    char *msg = attr(n, "message");
+    unsigned long v = 1;
+    static const char ours[] = "passed after ";
+    if (msg && !strncmp(msg, ours, sizeof(ours) - 1)) {
+        char *end = NULL;
+        v = strtoul(msg + sizeof(ours) - 1, &end, 10);
+        if (end == msg + sizeof(ours) - 1 || v == 0 || v > READ_MAX_RETRIES)
+            v = 1;
+    }
+    free(msg);
+    tc->retries = tc->retries + v > READ_MAX_RETRIES
+                      ? READ_MAX_RETRIES
+                      : tc->retries + (unsigned)v;
+}
+
 /* What the children of a <testcase> say about its outcome. */
 struct outcome_elems {
     bool failed, errored;
@@ -354,6 +374,8 @@ static int rd_testcase_children(struct kc_testcase *tc, const xmlNode *n,
                 o->skipped = k;
         } else if (is_elem(k, "system-out")) {
             rc = rd_system_out(tc, k);
+        } else if (is_elem(k, "flakyFailure") || is_elem(k, "flakyError")) {
+            rd_flaky(tc, k); /* a rerun: the testcase still passed */
         }
     }
     return rc;

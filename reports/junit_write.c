@@ -391,6 +391,22 @@ static int wlist_init(struct wlist *l, const struct kc_report *r)
     return 0;
 }
 
+/* Surefire's mark of a test that passed on a rerun: consumers that know
+ * it show the testcase as flaky, the others as passed. */
+static void w_flaky(struct wctx *c, const struct kc_testcase *tc)
+{
+    char msg[96];
+    snprintf(msg, sizeof(msg), "passed after %u %s of throttled answers",
+             tc->retries, tc->retries == 1 ? "retry" : "retries");
+    w_start(c, "flakyFailure");
+    w_attr(c, "type", "throttled");
+    w_attr(c, "message", msg);
+    w_cdata(c,
+            "The probe was throttled and retried; its transcript (system-out) "
+            "holds every attempt.");
+    w_end(c);
+}
+
 static void w_testcase(struct wctx *c, const struct wcase *w, bool strict)
 {
     const struct kc_testcase *tc = w->tc;
@@ -401,6 +417,8 @@ static void w_testcase(struct wctx *c, const struct wcase *w, bool strict)
     const char *elem = tc->outcome == KC_OUTCOME_ERROR ? "error" : "failure";
     switch (tc->outcome) {
     case KC_OUTCOME_PASS:
+        if (tc->retries && !strict)
+            w_flaky(c, tc);
         break;
     case KC_OUTCOME_SKIP:
         w_skipped(c, tc, strict);

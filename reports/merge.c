@@ -74,12 +74,30 @@ static const char *interrupted_of(const char *best, const char *v)
     return best;
 }
 
+/* kmsconf.retries of the shards added up ("0" when none reads). */
+static char *sum_of(struct kc_report *const *in, size_t n, const char *name)
+{
+    unsigned long long sum = 0;
+    char out[24];
+    for (size_t i = 0; i < n; i++) {
+        const char *v = kc_report_prop(in[i], name);
+        char *end = NULL;
+        unsigned long long x = v ? strtoull(v, &end, 10) : 0;
+        if (v && *v >= '0' && *v <= '9' && !*end && sum + x >= sum)
+            sum += x;
+    }
+    snprintf(out, sizeof(out), "%llu", sum);
+    return strdup(out);
+}
+
 /* The merged value of property name over all inputs. NULL: drop. */
 static char *merged_prop(struct kc_report *const *in, size_t n,
                          const char *name)
 {
     if (!strcmp(name, "kmsconf.shard"))
         return NULL;
+    if (!strcmp(name, "kmsconf.retries"))
+        return sum_of(in, n, name);
     struct kc_buf b;
     kc_buf_init(&b, MERGE_PROP_MAX);
     const char *best = NULL;

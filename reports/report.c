@@ -333,6 +333,7 @@ static int copy_case(struct kc_testcase *d, const struct kc_testcase *s)
 {
     d->outcome = s->outcome;
     d->time_s = s->time_s;
+    d->retries = s->retries;
     if (kc_report_setstr(&d->classname, s->classname) ||
         kc_report_setstr(&d->name, s->name) ||
         kc_report_setstr(&d->case_id, s->case_id) ||

@@ -3,7 +3,7 @@
 _kmsconf_options() {
     case "$1" in
     run) echo "--target --endpoint --insecure --cacert --cases --suite -j
-        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --ledger --plan --transcripts --only --tag
+        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --ledger --plan --transcripts --retries --rate --only --tag
         --skip-tag --read-only --shard --help" ;;
     lint) echo "--cases --suite --quiet --target --help" ;;
     list) echo "--cases --suite --json --only --tag --skip-tag --read-only
@@ -76,6 +76,6 @@ _kms_refserver() {
     # shellcheck disable=SC2207
     COMPREPLY=($(compgen -W "--listen --port-file --config --print-config
         --latency-ms --request-log --hold-request --hold-file --max-conns --max-conns-per-ip --conn-timeout --threads --deviate --deviate-code
-        --allow-deviations --help --version" -- "$cur"))
+        --throttle --seed --clock-offset --allow-deviations --help --version" -- "$cur"))
 }
 complete -o default -F _kms_refserver kms-refserver

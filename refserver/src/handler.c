@@ -1,6 +1,8 @@
 /* rs_handler: the check order of kms-refserver, request by request. */
 #include "rs/handler.h"
 
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@ struct rs_handler {
     struct rs_store *store;
     struct rs_nonces *nonces;
     struct rs_deviations dev;
+    atomic_ullong throttle_seq; /* requests that reached the throttle */
 };
 
 int rs_handler_new(struct rs_handler **out, const struct rs_config *cfg,
@@ -33,6 +36,7 @@ int rs_handler_new(struct rs_handler **out, const struct rs_config *cfg,
         return -1;
     h->cfg = cfg;
     h->log = log;
+    atomic_init(&h->throttle_seq, 0ULL);
     h->store = rs_store_new();
     h->nonces = rs_nonces_new(NONCE_CAP, 2 * RS_AUTH_SKEW_S);
     if (!h->store || !h->nonces) {
@@ -239,6 +243,33 @@ static int step_freshness(struct ctx *c)
     }
 }
 
+/* SplitMix64: a well-mixed 64-bit value of x, so that the decision of
+ * request n is a function of (seed, n) alone. */
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* --throttle: the nth request that gets here is throttled when a uniform
+ * draw of (seed, n) falls below the share, unless its connection has had
+ * RS_THROTTLE_IN_ROW_MAX throttled answers in a row already. */
+static int step_throttle(struct ctx *c)
+{
+    const struct rs_config *cfg = c->h->cfg;
+    unsigned *row = c->in->throttled_in_row;
+    if (!(cfg->throttle > 0.0))
+        return GO;
+    unsigned long long n = atomic_fetch_add(&c->h->throttle_seq, 1ULL);
+    double u = (double)(mix64(cfg->seed ^ mix64(n)) >> 11) / 9007199254740992.0;
+    bool hit = u < cfg->throttle && !(row && *row >= RS_THROTTLE_IN_ROW_MAX);
+    if (row)
+        *row = hit ? *row + 1 : 0;
+    return hit ? stop(c, RS_ERR_THROTTLING, NULL) : GO;
+}
+
 static int step_account(struct ctx *c)
 {
     enum rs_err_code cond = rs_config_condition_error(c->account->condition);
@@ -312,8 +343,8 @@ static int run_checks(struct ctx *c)
         rc = step_v3(c, authz);
     else
         rc = step_v1(c);
-    if (rc || (rc = step_freshness(c)) || (rc = step_account(c)) ||
-        (rc = step_api(c)) || (rc = step_call(c)))
+    if (rc || (rc = step_freshness(c)) || (rc = step_throttle(c)) ||
+        (rc = step_account(c)) || (rc = step_api(c)) || (rc = step_call(c)))
         return rc;
     return GO;
 }

@@ -149,8 +149,13 @@ static const struct rs_errdef errors[RS_ERR_COUNT] = {
         {"RequestTooLarge", 413,
          "The request is larger than the server accepts.",
          false},
+    /* Throttling: the KMS API reference (ScheduleKeyDeletion, UpdateAlias)
+     * and the gateway's flow control; answered under --throttle. */
+    [RS_ERR_THROTTLING] =
+        {"Throttling", 400,
+         "Request was denied due to request throttling.",
+         false},
 };
-/* clang-format on */
 /* clang-format on */
 
 _Static_assert(RS_DEV_PARITY == 1u << (KC_CHECKNAME_COUNT - 1),

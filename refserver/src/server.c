@@ -78,8 +78,37 @@ struct exchange {
     struct rs_reply reply;
     bool has_reply;
     struct timespec due;
+    time_t now;            /* the server's clock when the answer was made */
     struct exchange *next; /* in the timer's queue */
 };
+
+/* One connection (MHD's socket context): what --throttle bounds per
+ * connection. Only the event-loop thread that serves the connection
+ * touches it (a suspended connection resumes on the same thread). */
+struct conn_state {
+    unsigned throttled_in_row;
+};
+
+static void on_connection(void *cls, struct MHD_Connection *conn,
+                          void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    (void)conn;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_ctx = calloc(1, sizeof(struct conn_state));
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        free(*socket_ctx);
+        *socket_ctx = NULL;
+    }
+}
+
+static struct conn_state *conn_state_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
 
 struct header_list {
     struct kc_param items[MAX_HEADERS];
@@ -324,8 +353,22 @@ void rs_server_release(struct rs_server *s)
     pthread_mutex_unlock(&t->mu);
 }
 
+/* The Date header of an answer made at now (an IMF-fixdate, RFC 9110),
+ * sent by us only when --clock-offset shifts the clock (else by MHD). */
+static bool add_date(struct MHD_Response *resp, time_t now, long offset_s)
+{
+    char date[64];
+    struct tm tm;
+    if (!offset_s)
+        return true;
+    if (!gmtime_r(&now, &tm) ||
+        !strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm))
+        return false;
+    return MHD_add_response_header(resp, MHD_HTTP_HEADER_DATE, date) == MHD_YES;
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *conn,
-                                  struct rs_reply *r)
+                                  struct rs_reply *r, time_t now, long offset_s)
 {
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
@@ -342,7 +385,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 r->content_type) == MHD_YES &&
         MHD_add_response_header(resp, "x-acs-request-id", r->header_id) ==
-            MHD_YES)
+            MHD_YES &&
+        add_date(resp, now, offset_s))
         rc = MHD_queue_response(conn, r->status, resp);
     MHD_destroy_response(resp);
     return rc;
@@ -353,6 +397,8 @@ static enum MHD_Result answer(struct rs_server *s, struct MHD_Connection *conn,
 {
     struct header_list hl;
     struct rs_reply r;
+    struct conn_state *cs = conn_state_of(conn);
+    time_t now = time(NULL) + (time_t)s->cfg->clock_offset_s;
     hl.n = 0;
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hl);
     struct rs_http_in in = {
@@ -364,7 +410,8 @@ static enum MHD_Result answer(struct rs_server *s, struct MHD_Connection *conn,
         .too_large = x->too_large,
         .headers = hl.items,
         .nheaders = hl.n,
-        .now = time(NULL),
+        .now = now,
+        .throttled_in_row = cs ? &cs->throttled_in_row : NULL,
     };
     if (rs_handler_handle(s->handler, &in, &r))
         return MHD_NO;
@@ -373,19 +420,22 @@ static enum MHD_Result answer(struct rs_server *s, struct MHD_Connection *conn,
         x->reply = r;
         x->has_reply = true;
         x->conn = conn;
+        x->now = now;
         timer_suspend(&s->timer, x, s->cfg->latency_ms);
         return MHD_YES;
     }
-    enum MHD_Result rc = send_reply(conn, &r);
+    enum MHD_Result rc = send_reply(conn, &r, now, s->cfg->clock_offset_s);
     rs_reply_dispose(&r);
     return rc;
 }
 
 /* The delayed answer of a resumed connection. */
-static enum MHD_Result send_delayed(struct MHD_Connection *conn,
+static enum MHD_Result send_delayed(struct rs_server *s,
+                                    struct MHD_Connection *conn,
                                     struct exchange *x)
 {
-    enum MHD_Result rc = send_reply(conn, &x->reply);
+    enum MHD_Result rc =
+        send_reply(conn, &x->reply, x->now, s->cfg->clock_offset_s);
     rs_reply_dispose(&x->reply);
     x->has_reply = false;
     return rc;
@@ -421,7 +471,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     if (!x && !(x = *req_cls = exchange_new(NULL)))
         return MHD_NO;
     if (x->has_reply)
-        return send_delayed(conn, x);
+        return send_delayed(s, conn, x);
     if (!x->started) {
         x->started = true;
         if (declared_too_large(conn)) {
@@ -506,6 +556,7 @@ static struct MHD_Daemon *start_daemon(struct rs_server *s,
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE, pool,
         MHD_OPTION_SOCK_ADDR, ss, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
         MHD_OPTION_CONNECTION_TIMEOUT, lim->conn_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, lim->max_conns,

@@ -185,10 +185,13 @@ static enum kc_exit check_credentials(struct kc_http *http,
     long offset = 0;
     struct kc_pf_result r;
 
+    /* as a run would: a throttled answer is retried (docs/running.md) */
+    const struct kc_retry_policy rp = {.retries = KC_RETRY_DEFAULT};
+
     printf("credentials:\n");
     for (size_t i = 0; i < t->ncreds; i++) {
         const struct kc_credential *c = &t->creds[i];
-        kc_preflight_credential(http, t, c, &r);
+        kc_preflight_credential(http, t, c, &rp, &r);
         printf("  %-22s %-11s %4.0f ms  %s\n", c->name,
                kc_preflight_verdict_name(r.verdict), r.rtt_ms, r.line);
         if (r.have_offset && !have_offset) {

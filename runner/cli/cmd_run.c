@@ -13,6 +13,7 @@
 #include "kc/expect.h"
 #include "kc/junit.h"
 #include "kc/ledger.h"
+#include "kc/pace.h"
 #include "kc/plan.h"
 #include "kc/preflight.h"
 #include "kc/url.h"
@@ -53,6 +54,8 @@ enum {
     OPT_PLAN,
     OPT_LEDGER,
     OPT_TRANSCRIPTS,
+    OPT_RETRIES,
+    OPT_RATE,
 };
 
 static const struct kc_opt run_opts[] = {
@@ -92,6 +95,12 @@ static const struct kc_opt run_opts[] = {
     {"--transcripts", "all|failed",
      "whose transcripts the report keeps (default failed; -v: all)",
      OPT_TRANSCRIPTS},
+    {"--retries", "N",
+     "retries of a throttled answer (default 4, 0: none; at most 20)",
+     OPT_RETRIES},
+    {"--rate", "QPS",
+     "requests per second at most, all workers together (default: no limit)",
+     OPT_RATE},
     KC_OPTS_SELECT_ROWS,
 };
 #define NOPTS (sizeof(run_opts) / sizeof(run_opts[0]))
@@ -107,6 +116,8 @@ struct run_cfg {
     const char *cases;
     const char *suite;
     unsigned jobs;
+    unsigned retries;
+    double rate; /* 0: none */
     long connect_timeout_ms;
     long timeout_ms;
     const char *output;
@@ -175,6 +186,25 @@ static int bad_value(const char *opt, const char *value, const char *want)
     return -1;
 }
 
+/* --retries and --rate. */
+static int on_pace_opt(struct run_cfg *cfg, int id, const char *value)
+{
+    long v = 0;
+    if (id == OPT_RETRIES) {
+        if (parse_uint(value, 0, KC_RETRY_MAX, &v))
+            return bad_value("--retries", value, "a number from 0 to 20");
+        cfg->retries = (unsigned)v;
+        return 0;
+    }
+    char *end = NULL;
+    double q = strtod(value, &end);
+    if (!*value || *end || !(q >= 0.1 && q <= 100000.0))
+        return bad_value("--rate", value,
+                         "requests per second from 0.1 to 100000");
+    cfg->rate = q;
+    return 0;
+}
+
 static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
 {
     long v = 0;
@@ -184,6 +214,9 @@ static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
             return bad_value("-j", value, "a number from 1 to 256");
         cfg->jobs = (unsigned)v;
         return 0;
+    case OPT_RETRIES:
+    case OPT_RATE:
+        return on_pace_opt(cfg, id, value);
     case OPT_CONNECT_TIMEOUT:
     case OPT_TIMEOUT:
         if (parse_uint(value, 1, 3600, &v))
@@ -280,6 +313,8 @@ struct run_env {
     struct kc_envelope *envelope;
     struct kc_redactor *redactor;
     struct kc_embed embed;
+    struct kc_pace *pace; /* --rate and the adaptive concurrency */
+    atomic_ulong retried; /* the preflight's retries and the run's */
 };
 
 static int load_target(struct run_cfg *cfg, struct run_env *env, char *err,
@@ -353,7 +388,8 @@ static int prepare(struct run_cfg *cfg, struct run_env *env,
                          errlen))
         return -1;
     env->redactor = kc_redactor_new();
-    if (!env->redactor)
+    env->pace = kc_pace_new(cfg->rate, cfg->jobs);
+    if (!env->redactor || !env->pace)
         return -1;
     size_t n = kc_target_secrets(env->target, secrets, MAX_SECRETS);
     for (size_t i = 0; i < n && i < MAX_SECRETS; i++)
@@ -392,6 +428,7 @@ static void env_dispose(struct run_env *env)
     kc_embed_stop(&env->embed);
     g_embedded_pid = 0;
     kc_redactor_free(env->redactor);
+    kc_pace_free(env->pace);
     kc_envelope_free(env->envelope);
     kc_target_free(env->target);
 }
@@ -409,7 +446,7 @@ static void usage(void)
 }
 
 static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
-                                        const struct run_env *env,
+                                        struct run_env *env,
                                         const struct kc_catalog *cat,
                                         struct kc_console *con)
 {
@@ -425,6 +462,10 @@ static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
         .redactor = env->redactor,
         .observer = kc_console_observer(con),
         .stop = &g_stop,
+        .retry = {.retries = cfg->retries,
+                  .stop = &g_stop,
+                  .pace = env->pace,
+                  .retried = &env->retried},
     };
     return o;
 }
@@ -447,7 +488,11 @@ static int run_cases(const struct kc_run_opts *o, const struct run_cfg *cfg,
     clock_gettime(CLOCK_MONOTONIC, &m1);
     r->time_s = (double)(m1.tv_sec - m0.tv_sec) +
                 (double)(m1.tv_nsec - m0.tv_nsec) / 1e9;
+    char retries[24];
+    snprintf(retries, sizeof(retries), "%lu",
+             o->retry.retried ? atomic_load(o->retry.retried) : 0UL);
     if (kc_run_manifest(r, o, started, cfg->shard, st->interrupted) ||
+        kc_report_set_prop(r, "kmsconf.retries", retries) ||
         (st->interrupted &&
          kc_report_set_prop(r, "kmsconf.interrupted", "true")))
         return -1;
@@ -594,6 +639,15 @@ static void close_ledger(struct kc_ledger *l, bool finished, bool embedded)
                                (embedded || !kc_ledger_open_count(l)));
 }
 
+/* The summary's line on the adaptive concurrency, when it backed off. */
+static void print_backoff(struct kc_pace *pace, unsigned jobs)
+{
+    if (kc_pace_lowest(pace) < jobs)
+        printf("throttled: concurrency backed off to %u of %u workers at the "
+               "lowest\n",
+               kc_pace_lowest(pace), jobs);
+}
+
 /* Runs the selected cases, writes the report; returns the exit code. */
 static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
                             const struct kc_catalog *cat,
@@ -627,8 +681,8 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
         show_plan(cfg, env, cases, ncases, false))
         goto out;
     if (!cfg->no_preflight) {
-        rc = kc_preflight_run(env->target, &o.http, cases, ncases, stdout,
-                              stderr, cfg->verbosity == KC_VERBOSE);
+        rc = kc_preflight_run(env->target, &o.http, &o.retry, cases, ncases,
+                              stdout, stderr, cfg->verbosity == KC_VERBOSE);
         if (rc != KC_EXIT_OK)
             goto out;
         rc = KC_EXIT_USAGE;
@@ -646,6 +700,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     kc_console_summary(
         con, r, rc == KC_EXIT_USAGE && !st.interrupted ? NULL : cfg->output,
         st.interrupted);
+    print_backoff(env->pace, cfg->jobs);
     print_sweep_hint(cfg, env, o.ledger, label, st.interrupted);
 out:
     close_ledger(o.ledger, finished, env->embed.pid > 0);
@@ -688,6 +743,7 @@ out:
 enum kc_exit kc_cmd_run(int argc, char **argv)
 {
     struct run_cfg cfg = {.jobs = 8,
+                          .retries = KC_RETRY_DEFAULT,
                           .output = "kmsconf-junit.xml",
                           .verbosity = KC_NORMAL,
                           .json = true,

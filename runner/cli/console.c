@@ -207,6 +207,15 @@ void kc_console_summary(struct kc_console *c, const struct kc_report *r,
             kc_report_count(r, KC_OUTCOME_ERROR),
             kc_report_count(r, KC_OUTCOME_SKIP),
             interrupted ? " (interrupted)" : "");
+    const char *retries = kc_report_prop(r, "kmsconf.retries");
+    size_t flaky = 0;
+    for (size_t i = 0; i < r->ncases; i++)
+        flaky += r->cases[i].outcome == KC_OUTCOME_PASS && r->cases[i].retries;
+    if (retries && strcmp(retries, "0"))
+        fprintf(c->out,
+                "throttled: %s answers retried; %zu testcases passed only "
+                "after retries (flaky)\n",
+                retries, flaky);
     tally_print(c->out, "failures by check", &by_check);
     tally_print(c->out, "failures by code", &by_code);
     if (report_path)

@@ -147,6 +147,14 @@ static enum kc_pf_verdict error_answer(const struct kc_credential *cred,
                    out->code);
         return KC_PF_NOT_KMS;
     }
+    if (kc_retry_is_throttle_code(out->code)) {
+        kc_err_set(out->line, sizeof(out->line),
+                   "credential '%s': ListKeys answered HTTP %ld %s, also when "
+                   "retried: the target throttles; retry more (--retries) "
+                   "or send less (--rate, -j)",
+                   cred->name, out->status, out->code);
+        return KC_PF_REFUSED;
+    }
     kc_err_set(out->line, sizeof(out->line),
                "credential '%s': ListKeys answered HTTP %ld %s", cred->name,
                out->status, out->code);
@@ -207,6 +215,7 @@ static enum kc_pf_verdict judge(const struct kc_target *t,
 enum kc_pf_verdict kc_preflight_credential(struct kc_http *http,
                                            const struct kc_target *t,
                                            const struct kc_credential *cred,
+                                           const struct kc_retry_policy *rp,
                                            struct kc_pf_result *out)
 {
     static const struct kc_param page = {"PageSize", "1"};
@@ -220,7 +229,7 @@ enum kc_pf_verdict kc_preflight_credential(struct kc_http *http,
 
     memset(out, 0, sizeof(*out));
     out->credential = cred->name;
-    st = kc_client_call(http, t, cred, &step, &x, err, sizeof(err));
+    st = kc_client_send(http, t, cred, &step, rp, &x, err, sizeof(err));
     out->status = x.resp.status;
     out->rtt_ms = x.resp.time_s * 1000.0;
     if (st == KC_CLIENT_NOT_BUILT) {
@@ -311,6 +320,7 @@ static const char **used_credentials(const struct kc_target *t,
 struct pf_job {
     const struct kc_target *t;
     const struct kc_http_opts *http_opts;
+    const struct kc_retry_policy *rp;
     const struct kc_credential *cred; /* NULL: not declared, nothing sent */
     bool oom;
     struct kc_pf_result res;
@@ -324,7 +334,7 @@ static void *pf_thread(void *arg)
         j->oom = true;
         return NULL;
     }
-    kc_preflight_credential(http, j->t, j->cred, &j->res);
+    kc_preflight_credential(http, j->t, j->cred, j->rp, &j->res);
     kc_http_free(http);
     return NULL;
 }
@@ -378,6 +388,7 @@ static enum kc_exit pf_judge(const struct pf_job *jobs, size_t n, FILE *out,
 
 enum kc_exit kc_preflight_run(const struct kc_target *t,
                               const struct kc_http_opts *http_opts,
+                              const struct kc_retry_policy *rp,
                               const struct kc_case *const *cases, size_t n,
                               FILE *out, FILE *err, bool verbose)
 {
@@ -394,6 +405,7 @@ enum kc_exit kc_preflight_run(const struct kc_target *t,
         jobs[i] = (struct pf_job){
             .t = t,
             .http_opts = http_opts,
+            .rp = rp,
             .cred = kc_target_credential(t, names[i]),
         };
     /* "default" alone first: an endpoint that is down or not KMS is said

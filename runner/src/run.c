@@ -239,24 +239,12 @@ static void make_transcript(const struct shared *sh,
 {
     struct kc_buf t;
     kc_buf_init(&t, TRANSCRIPT_MAX);
+    kc_buf_puts(&t, kc_buf_str(&x->call.earlier)); /* retried attempts */
     kc_request_transcript(req, &t);
-    if (x->sent) {
-        kc_buf_printf(&t, "< HTTP %ld\n", x->call.resp.status);
-        const char *h = kc_buf_str(&x->call.resp.headers);
-        /* header lines, prefixed, without the status line */
-        const char *p = strchr(h, '\n');
-        while (p && p[1] && p[1] != '\r' && p[1] != '\n') {
-            const char *e = strchr(p + 1, '\n');
-            size_t n = e ? (size_t)(e - p - 1) : strlen(p + 1);
-            while (n && p[n] == '\r')
-                n--;
-            kc_buf_printf(&t, "< %.*s\n", (int)n, p + 1);
-            p = e;
-        }
-        kc_buf_printf(&t, "<\n< %s\n", kc_buf_str(&x->call.resp.body));
-    } else {
+    if (x->sent)
+        kc_client_answer_transcript(&x->call.resp, &t);
+    else
         kc_buf_printf(&t, "! %s\n", x->err);
-    }
     x->transcript = redact_x(sh, x, kc_buf_str(&t));
     kc_buf_dispose(&t);
 }
@@ -427,11 +415,12 @@ static void record_answer(struct case_ctx *cx, const struct kc_step *s,
     }
 }
 
-/* Builds, signs and sends one step with its expanded values; its
- * transcript is made now only when asked (a probe's, always written). */
+/* Builds, signs and sends one step with its expanded values, retrying
+ * throttled answers as rp says; its transcript is made now only when
+ * asked (a probe's, always written). */
 static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
                       bool transcript, const struct step_values *v,
-                      struct exchange *x)
+                      const struct kc_retry_policy *rp, struct exchange *x)
 {
     const struct kc_target *t = cx->sh->o->target;
     const struct kc_credential *cred = kc_target_credential(t, s->credential);
@@ -456,7 +445,7 @@ static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
         return;
     }
     unsigned long seq = record_sending(cx, s, v);
-    st = kc_client_call(cx->http, t, cred, &cs, &x->call, x->err,
+    st = kc_client_send(cx->http, t, cred, &cs, rp, &x->call, x->err,
                         sizeof(x->err));
     if (st == KC_CLIENT_NOT_BUILT) {
         if (seq) { /* nothing left: the "sending" line is closed */
@@ -527,12 +516,26 @@ out:
     return ms;
 }
 
+/* The retry policy of step s: interruptible backoffs (setup, probe) end
+ * on an interrupt; a probe that expects a throttling code is sent once. */
+static struct kc_retry_policy policy_of(const struct case_ctx *cx,
+                                        const struct kc_step *s,
+                                        bool interruptible)
+{
+    struct kc_retry_policy rp = cx->sh->o->retry;
+    rp.stop = interruptible ? cx->sh->o->stop : NULL;
+    if (s == &cx->c->probe && kc_retry_is_throttle_code(cx->c->error))
+        rp.retries = 0;
+    return rp;
+}
+
 /* Sends one step (format JSON unless xml; its transcript made at once
  * when transcript). x is always initialised. */
 static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
                       bool interruptible, bool transcript, struct exchange *x)
 {
     struct step_values v;
+    const struct kc_retry_policy rp = policy_of(cx, s, interruptible);
 
     memset(x, 0, sizeof(*x));
     wait_ms(cx->sh, s->wait_ms, interruptible);
@@ -548,7 +551,7 @@ static void exec_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
         return;
     }
     if (expand_step(cx, s, &v, x->err, sizeof(x->err)) == 0)
-        send_step(cx, s, xml, transcript, &v, x);
+        send_step(cx, s, xml, transcript, &v, &rp, x);
     step_values_dispose(&v);
 }
 
@@ -729,8 +732,12 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
             sr->interrupted = true;
             break;
         }
-        exec_step(cx, &c->setup[i], false, true, false, &done[n]);
-        judge_setup_step(cx, i, &done[n++], sr);
+        struct exchange *x = &done[n++];
+        exec_step(cx, &c->setup[i], false, true, false, x);
+        if (!x->sent && !x->transport && stopped(cx->sh))
+            sr->interrupted = true; /* the step waited and was not sent */
+        else
+            judge_setup_step(cx, i, x, sr);
     }
     cx->keep_log = !sr->ok;
     for (size_t i = 0; i < n; i++) {
@@ -805,10 +812,12 @@ static bool remove_leftover(struct case_ctx *cx,
                         .credential = it->credential,
                         .signature = KC_SIG_VALID};
     struct step_values v = {.params = {.v = p, .n = key ? 2 : 1}};
+    struct kc_retry_policy rp = cx->sh->o->retry;
     struct exchange x;
     char title[TITLE_MAX];
     memset(&x, 0, sizeof(x));
-    send_step(cx, &s, false, false, &v, &x);
+    rp.stop = NULL; /* the clean-up of an interrupted case runs in full */
+    send_step(cx, &s, false, false, &v, &rp, &x);
     snprintf(title, sizeof(title), "cleanup %zu: %s", n, s.action);
     log_append(cx, title, &x);
     bool ok = x.sent && x.call.resp.status >= 200 && x.call.resp.status <= 299;
@@ -878,6 +887,7 @@ struct tc_draft {
     char *transcript; /* redacted, owned */
     char *request_id;
     double time_s;
+    unsigned retries; /* the probe's throttled answers retried */
 };
 
 static char *failure_detail(const struct tc_draft *d)
@@ -943,6 +953,7 @@ static int emit(struct shared *sh, const struct kc_case *c,
     *out = tc;
     tc->outcome = d->outcome;
     tc->time_s = d->time_s;
+    tc->retries = d->retries;
     tc->request_id = d->request_id ? strdup(d->request_id) : NULL;
     tc->transcript = d->transcript ? strdup(d->transcript) : NULL;
     if (d->outcome == KC_OUTCOME_SKIP) {
@@ -979,6 +990,15 @@ static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
     d->transcript = x.transcript;
     x.transcript = NULL;
     d->time_s = x.call.resp.time_s;
+    d->retries = x.call.retries;
+    if (!x.sent && !x.transport && stopped(cx->sh)) { /* never sent */
+        d->outcome = KC_OUTCOME_SKIP;
+        snprintf(d->type, sizeof(d->type), "interrupted");
+        snprintf(d->msg, sizeof(d->msg),
+                 "the run was interrupted before the probe");
+        exchange_dispose(&x);
+        return;
+    }
     if (!x.sent) {
         d->outcome = KC_OUTCOME_ERROR;
         snprintf(d->type, sizeof(d->type), "%s",

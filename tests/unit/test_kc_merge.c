@@ -23,6 +23,9 @@ static void test_totals_and_props(void **state)
     kc_report_set_prop(in[0], "kmsconf.interrupted", "false");
     kc_report_set_prop(in[1], "kmsconf.endpoint_host", "a");
     kc_report_set_prop(in[2], "kmsconf.endpoint_host", "b");
+    kc_report_set_prop(in[0], "kmsconf.retries", "3");
+    kc_report_set_prop(in[1], "kmsconf.retries", "0");
+    kc_report_set_prop(in[2], "kmsconf.retries", "12");
     fx_case(in[0], "A", "a/1", "json", KC_OUTCOME_PASS, NULL);
     fx_case(in[0], "A", "a/1", "xml", KC_OUTCOME_FAIL, "status");
     fx_case(in[1], "B", "b/1", "json", KC_OUTCOME_ERROR, "setup");
@@ -43,6 +46,7 @@ static void test_totals_and_props(void **state)
                         "2026-11-27T23:59:00Z");
     assert_string_equal(kc_report_prop(out, "kmsconf.interrupted"), "true");
     assert_string_equal(kc_report_prop(out, "kmsconf.endpoint_host"), "a,b");
+    assert_string_equal(kc_report_prop(out, "kmsconf.retries"), "15");
     assert_string_equal(kc_report_prop(out, "kmsconf.target"), "t");
     assert_true(out->time_s > 4.49 && out->time_s < 4.51);
     kc_report_free(out);

@@ -126,8 +126,8 @@ static enum kc_pf_verdict ask(struct fixture *f, const char *name,
     struct kc_http_opts o = {.connect_timeout_ms = 2000, .timeout_ms = 5000};
     struct kc_http *h = kc_http_new(&o);
     g_answer = a;
-    enum kc_pf_verdict v =
-        kc_preflight_credential(h, f->t, kc_target_credential(f->t, name), res);
+    enum kc_pf_verdict v = kc_preflight_credential(
+        h, f->t, kc_target_credential(f->t, name), NULL, res);
     kc_http_free(h);
     return v;
 }
@@ -275,9 +275,9 @@ static void closed_port_and_silence(void **state)
     snprintf(url, sizeof(url), "http://127.0.0.1:%u", ntohs(sa.sin_port));
     struct kc_target *t = target_at(url);
     close(s);
-    assert_int_equal(
-        kc_preflight_credential(h, t, kc_target_credential(t, "default"), &r),
-        KC_PF_UNREACHABLE);
+    assert_int_equal(kc_preflight_credential(
+                         h, t, kc_target_credential(t, "default"), NULL, &r),
+                     KC_PF_UNREACHABLE);
     assert_non_null(strstr(r.line, "check the endpoint URL"));
     assert_int_equal(kc_preflight_exit(r.verdict), KC_EXIT_UNREACHABLE);
     kc_target_free(t);
@@ -290,9 +290,9 @@ static void closed_port_and_silence(void **state)
     assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &len), 0);
     snprintf(url, sizeof(url), "http://127.0.0.1:%u", ntohs(sa.sin_port));
     t = target_at(url);
-    assert_int_equal(
-        kc_preflight_credential(h, t, kc_target_credential(t, "default"), &r),
-        KC_PF_UNREACHABLE);
+    assert_int_equal(kc_preflight_credential(
+                         h, t, kc_target_credential(t, "default"), NULL, &r),
+                     KC_PF_UNREACHABLE);
     kc_target_free(t);
     close(s);
     kc_http_free(h);

@@ -66,6 +66,10 @@ struct rs_config {
     unsigned deviations;  /* RS_DEV_* bits of reply.h */
     char **deviate_codes; /* known error codes */
     size_t ndeviate_codes;
+    /* --throttle, --seed, --clock-offset (command line only) */
+    double throttle;         /* share of requests throttled, 0..1 */
+    unsigned long long seed; /* of the throttling decisions */
+    long clock_offset_s;     /* the server's clock runs this far ahead */
 };
 
 /* The built-in default. 0, or -1 when out of memory (c is then empty). */

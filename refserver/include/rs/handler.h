@@ -2,9 +2,10 @@
  * rs_handler: one request through kms-refserver's checks, independent of
  * the HTTP library. The check order (docs/refserver.md):
  *   size limits -> HTTP method -> parameter decoding -> AccessKeyId known
- *   -> signature -> Timestamp -> SignatureNonce unused -> access key
- *   enabled -> account condition -> fault injection -> Version -> Format
- *   -> Action -> RegionId -> the operation (rs_ops_call).
+ *   -> signature -> Timestamp -> SignatureNonce unused
+ *   -> throttling (--throttle) -> access key enabled -> account condition
+ *   -> fault injection -> Version -> Format -> Action -> RegionId -> the
+ *   operation (rs_ops_call).
  */
 #ifndef RS_HANDLER_H
 #define RS_HANDLER_H
@@ -32,8 +33,15 @@ struct rs_http_in {
     bool too_large; /* query or body passed its limit */
     const struct kc_param *headers;
     size_t nheaders;
-    time_t now;
+    time_t now; /* the server's clock (--clock-offset applied) */
+    /* Throttled answers in a row on this request's connection, kept by
+     * the caller per connection (NULL: not bounded). */
+    unsigned *throttled_in_row;
 };
+
+/* --throttle never answers Throttling more often than this in a row on one
+ * connection, so that a client retrying this many times gets through. */
+#define RS_THROTTLE_IN_ROW_MAX 3u
 
 struct rs_handler;
 

@@ -51,6 +51,10 @@ struct kc_testcase {
     char *skip_reason; /* one line */
     char *request_id;  /* of the probe answer, may be NULL */
     char *transcript;  /* redacted request/response text, may be NULL */
+    /* Throttled answers of the probe that were retried. A PASS with
+     * retries > 0 passed only after retries: flaky, and still a pass
+     * (JUnit <flakyFailure>, docs/reports.md). */
+    unsigned retries;
 };
 
 struct kc_property {

@@ -20,6 +20,7 @@
 #include "kc/err.h"
 #include "kc/exit.h"
 #include "kc/http.h"
+#include "kc/retry.h"
 #include "kc/target.h"
 
 /* A Date header this far from the local clock is reported (the KMS
@@ -50,12 +51,14 @@ struct kc_pf_result {
 };
 
 /*
- * Sends the preflight request for cred to t over http and judges the
- * answer into *out (always filled). Returns out->verdict.
+ * Sends the preflight request for cred to t over http, retrying throttled
+ * answers as rp says (NULL: once), and judges the answer into *out (always
+ * filled). Returns out->verdict.
  */
 enum kc_pf_verdict kc_preflight_credential(struct kc_http *http,
                                            const struct kc_target *t,
                                            const struct kc_credential *cred,
+                                           const struct kc_retry_policy *rp,
                                            struct kc_pf_result *out);
 
 /*
@@ -75,10 +78,12 @@ enum kc_exit kc_preflight_exit(enum kc_pf_verdict v);
  * printed to err as one line "kmsconf run: preflight: <diagnosis>" and
  * decides the exit code; with verbose, every credential's line is printed
  * to out. Credentials the target does not have are left to the run (its
- * cases are skipped). Returns KC_EXIT_OK when the run may go on.
+ * cases are skipped). Throttled answers are retried as rp says (NULL:
+ * never). Returns KC_EXIT_OK when the run may go on.
  */
 enum kc_exit kc_preflight_run(const struct kc_target *t,
                               const struct kc_http_opts *http_opts,
+                              const struct kc_retry_policy *rp,
                               const struct kc_case *const *cases, size_t n,
                               FILE *out, FILE *err, bool verbose);
 

@@ -36,6 +36,7 @@
 #include "kc/exit.h"
 #include "kc/http.h"
 #include "kc/ledger.h"
+#include "kc/retry.h"
 #include "kc/target.h"
 #include "kc/report.h"
 
@@ -69,6 +70,11 @@ struct kc_run_opts {
     const char *run_id;                 /* NULL: a fresh UUID */
     volatile sig_atomic_t *stop;        /* NULL: not interruptible */
     struct kc_ledger *ledger;           /* NULL: no ledger */
+    /* Retries of throttled answers (retry.stop is ignored: the setup and
+     * probe steps use stop, the teardown and the clean-up none, so that
+     * an interrupted run still removes what it made). A probe whose case
+     * expects a throttling code is never retried. */
+    struct kc_retry_policy retry;
 };
 
 /* Size of kc_run_stats.first_transport_error (one line, cut). */
