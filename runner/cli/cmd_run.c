@@ -205,6 +205,23 @@ static int on_pace_opt(struct run_cfg *cfg, int id, const char *value)
     return 0;
 }
 
+/* --format and --transcripts: what the report holds. */
+static int on_output_opt(struct run_cfg *cfg, int id, const char *value)
+{
+    if (id == OPT_FORMAT) {
+        cfg->json = !strcmp(value, "json") || !strcmp(value, "both");
+        cfg->xml = !strcmp(value, "xml") || !strcmp(value, "both");
+        if (!cfg->json && !cfg->xml)
+            return bad_value("--format", value, "json, xml or both");
+        return 0;
+    }
+    if (strcmp(value, "all") && strcmp(value, "failed"))
+        return bad_value("--transcripts", value, "all or failed");
+    cfg->transcripts =
+        !strcmp(value, "all") ? TRANSCRIPTS_ALL : TRANSCRIPTS_FAILED;
+    return 0;
+}
+
 static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
 {
     long v = 0;
@@ -227,17 +244,8 @@ static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
             v * 1000;
         return 0;
     case OPT_FORMAT:
-        cfg->json = !strcmp(value, "json") || !strcmp(value, "both");
-        cfg->xml = !strcmp(value, "xml") || !strcmp(value, "both");
-        if (!cfg->json && !cfg->xml)
-            return bad_value("--format", value, "json, xml or both");
-        return 0;
     case OPT_TRANSCRIPTS:
-        if (strcmp(value, "all") && strcmp(value, "failed"))
-            return bad_value("--transcripts", value, "all or failed");
-        cfg->transcripts =
-            !strcmp(value, "all") ? TRANSCRIPTS_ALL : TRANSCRIPTS_FAILED;
-        return 0;
+        return on_output_opt(cfg, id, value);
     case OPT_REFSERVER_ARG:
         if (cfg->nrs_args == MAX_REFSERVER_ARGS)
             return bad_value("--refserver-arg", value, "at most 32 of them");

@@ -128,8 +128,9 @@ int kc_testcase_derive(struct kc_testcase *tc);
 int kc_testcase_set_skip(struct kc_testcase *tc, const char *type,
                          const char *reason);
 
-/* Drops the transcript of every passing testcase (its RequestId stays):
- * what `kmsconf run` keeps unless --transcripts all (or -v) is given. */
+/* Drops the transcript of every passing testcase (its RequestId stays)
+ * but a flaky one's (retries > 0: its transcript shows the retries): what
+ * `kmsconf run` keeps unless --transcripts all (or -v) is given. */
 void kc_report_drop_passing_transcripts(struct kc_report *r);
 
 /* Appends a deep copy of tc to r; NULL when out of memory. */
