@@ -717,8 +717,7 @@ out:
     return rc;
 }
 
-static enum kc_exit run_selected(struct run_cfg *cfg,
-                                 const struct kc_catalog *cat,
+static enum kc_exit run_selected(struct run_cfg *cfg, struct kc_catalog *cat,
                                  const struct kc_caseset *set)
 {
     const struct kc_case **cases = NULL;
@@ -741,6 +740,7 @@ static enum kc_exit run_selected(struct run_cfg *cfg,
         fprintf(stderr, "kmsconf run: %s\n", err[0] ? err : "out of memory");
         goto out;
     }
+    kc_catalog_set_seed_only(cat, env.target->strict_messages);
     rc = execute(cfg, &env, cat, cases, n);
 out:
     env_dispose(&env);

@@ -1267,6 +1267,8 @@ int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *o,
                              t->signature == KC_SIGVER_V3 ? "v3" : "v1");
     rc |= kc_report_set_prop(r, "kmsconf.formats", formats);
     rc |= kc_report_set_prop(r, "kmsconf.envelope", t->envelope);
+    rc |= kc_report_set_prop(r, "kmsconf.messages",
+                             t->strict_messages ? "seed" : "documented");
     rc |= kc_report_set_prop(r, "kmsconf.started", started);
     rc |= kc_report_set_prop(r, "kmsconf.interrupted",
                              interrupted ? "true" : "false");

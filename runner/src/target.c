@@ -341,9 +341,9 @@ static int parse_profile(struct kc_jcheck *J, struct kc_target *t,
                          const cJSON *root, const char *endpoint_override)
 {
     static const char *const known[] = {
-        "name",        "endpoint",     "region",     "signature",
-        "method",      "envelope",     "tls",        "allow_inline_secrets",
-        "credentials", "capabilities", "description"};
+        "name",        "endpoint",     "region",      "signature",
+        "method",      "envelope",     "tls",         "allow_inline_secrets",
+        "credentials", "capabilities", "description", "strict_messages"};
 
     if (!cJSON_IsObject(root))
         return kc_jcheck_fail(J, "$", "expected an object");
@@ -357,6 +357,8 @@ static int parse_profile(struct kc_jcheck *J, struct kc_target *t,
         parse_choices(J, t, root) || parse_tls(J, t, root) ||
         kc_jcheck_bool(J, root, "allow_inline_secrets", "$", false,
                        &t->allow_inline_secrets) ||
+        kc_jcheck_bool(J, root, "strict_messages", "$", false,
+                       &t->strict_messages) ||
         parse_credentials(J, t, root) || parse_capabilities(J, t, root))
         return -1;
     return 0;

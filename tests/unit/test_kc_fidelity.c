@@ -328,6 +328,28 @@ static void test_gateway_wordings(void **state)
     free(j);
 }
 
+/* strict_messages: the seed's templates only; the documented wording
+ * without its final period fails then, and passes otherwise. */
+static void test_strict_messages(void **state)
+{
+    const struct fx *f = *state;
+    char *j =
+        json_error("Forbidden.NoPermission", 403,
+                   "This operation is forbidden by permission system", NULL);
+    struct kc_check_result r;
+    judge(f, "Forbidden.NoPermission", j, strlen(j), false, 403, f->kms, &r);
+    assert_int_equal(r.nfailures, 0);
+    assert_non_null(strstr(r.tmpl_source, "api-metadata"));
+    kc_check_result_dispose(&r);
+    kc_catalog_set_seed_only(f->cat, true);
+    judge(f, "Forbidden.NoPermission", j, strlen(j), false, 403, f->kms, &r);
+    kc_catalog_set_seed_only(f->cat, false);
+    assert_int_equal(r.nfailures, 1);
+    assert_true(kc_check_failed(&r, KC_CHECK_MESSAGE));
+    kc_check_result_dispose(&r);
+    free(j);
+}
+
 static void test_access_denied_detail(void **state)
 {
     const struct fx *f = *state;
@@ -375,6 +397,7 @@ int main(void)
         cmocka_unit_test(test_seed_samples_agree),
         cmocka_unit_test(test_parity_per_request_parts),
         cmocka_unit_test(test_gateway_wordings),
+        cmocka_unit_test(test_strict_messages),
         cmocka_unit_test(test_access_denied_detail),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -54,7 +54,8 @@ static void test_full_profile(void **state)
               "{'name':'kms-refserver','endpoint':'http://127.0.0.1:8080',"
               "'region':'cn-hangzhou','signature':'v3','method':'GET',"
               "'envelope':'relaxed','tls':{'verify':false,'cacert':'/ca.pem'},"
-              "'allow_inline_secrets':true,'credentials':{'default':{"
+              "'allow_inline_secrets':true,'strict_messages':true,"
+              "'credentials':{'default':{"
               "'access_key_id':'testid','access_key_secret':'testsecret'},"
               "'in-debt':{'access_key_id_env':'KC_T_ID','access_key_secret_"
               "env':'KC_T_SECRET'}},'capabilities':{'low-key-quota':true,"
@@ -68,6 +69,7 @@ static void test_full_profile(void **state)
     assert_string_equal(t->envelope, "relaxed");
     assert_false(t->tls_verify);
     assert_string_equal(t->tls_cacert, "/ca.pem");
+    assert_true(t->strict_messages);
     assert_true(t->has_inline_secrets);
     assert_int_equal(t->ncreds, 2);
     assert_string_equal(kc_target_credential(t, "in-debt")->access_key_id,
@@ -105,6 +107,7 @@ static void test_defaults(void **state)
     assert_true(t->tls_verify);
     assert_null(t->tls_cacert);
     assert_false(t->allow_inline_secrets);
+    assert_false(t->strict_messages);
     assert_false(t->has_inline_secrets);
     assert_int_equal(t->ncaps, 0);
     assert_string_equal(t->source, "t.json");

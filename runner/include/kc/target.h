@@ -45,7 +45,8 @@ struct kc_target {
     bool tls_verify;  /* default true */
     char *tls_cacert; /* NULL unless given */
     bool allow_inline_secrets;
-    bool has_inline_secrets;     /* some credential used access_key_secret */
+    bool strict_messages;    /* Messages judged by the seed's templates only */
+    bool has_inline_secrets; /* some credential used access_key_secret */
     struct kc_credential *creds; /* in file order */
     size_t ncreds;
     struct kc_capability *caps; /* declared (true or valued) ones only;
