@@ -48,6 +48,7 @@ struct rctx {
     size_t nsuites;
     bool seen_root;
     bool xml_error;   /* the parser refused the input */
+    unsigned flags;   /* enum kc_junit_read_flags */
     const char *name; /* file name for errors */
     char *err;
     size_t errlen;
@@ -389,6 +390,10 @@ static int rd_testcase(struct rctx *c, const xmlNode *n, const char *suite_name)
                    "%s:%ld: testcase '%s' has more than %d failures", c->name,
                    xmlGetLineNo(n), tc->name, KC_JUNIT_MAX_FAILURES);
         return refuse(c);
+    }
+    if (c->flags & KC_JUNIT_READ_NO_TRANSCRIPT) {
+        free(tc->transcript);
+        tc->transcript = NULL;
     }
     if (o.errored)
         tc->outcome = KC_OUTCOME_ERROR;
@@ -736,11 +741,12 @@ static void st_error(const struct rctx *c)
         kc_err_set(c->err, c->errlen, "%s: out of memory", c->name);
 }
 
-static int read_stream(struct rsrc *src, const char *name,
+static int read_stream(struct rsrc *src, const char *name, unsigned flags,
                        struct kc_report **out, char *err, size_t errlen)
 {
     int rc = -1;
-    struct rctx c = {.name = name, .err = err, .errlen = errlen, .src = src};
+    struct rctx c = {
+        .name = name, .err = err, .errlen = errlen, .src = src, .flags = flags};
     xmlResetLastError();
     c.rd = xmlReaderForIO(src_read, src_close, src, name, NULL,
                           XML_PARSE_NONET | XML_PARSE_NOERROR |
@@ -773,11 +779,17 @@ int kc_junit_read_mem(const char *data, size_t len, const char *name,
     if (precheck(data, len, name, err, errlen))
         return -1;
     struct rsrc src = {.mem = data, .len = len};
-    return read_stream(&src, name, out, err, errlen);
+    return read_stream(&src, name, 0, out, err, errlen);
 }
 
 int kc_junit_read(const char *path, struct kc_report **out, char *err,
                   size_t errlen)
+{
+    return kc_junit_read_flags(path, 0, out, err, errlen);
+}
+
+int kc_junit_read_flags(const char *path, unsigned flags,
+                        struct kc_report **out, char *err, size_t errlen)
 {
     int rc = -1;
     char *head = malloc(READ_PREFIX_BYTES);
@@ -797,7 +809,7 @@ int kc_junit_read(const char *path, struct kc_report **out, char *err,
     if (precheck(head, n, path, err, errlen))
         goto out;
     struct rsrc src = {.mem = head, .len = n, .f = f};
-    rc = read_stream(&src, path, out, err, errlen);
+    rc = read_stream(&src, path, flags, out, err, errlen);
 out:
     if (f)
         fclose(f);

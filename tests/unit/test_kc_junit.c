@@ -411,6 +411,34 @@ static void test_atomic_write_failure(void **state)
     kc_report_free(r);
 }
 
+/* KC_JUNIT_READ_NO_TRANSCRIPT drops the transcripts and nothing else. */
+static void test_read_no_transcript(void **state)
+{
+    (void)state;
+    struct kc_report *r = sample(), *all = NULL, *lean = NULL;
+    char err[512];
+    char *p = path_in_tmp("lean.xml");
+    assert_int_equal(kc_junit_write(r, p, false, err, sizeof(err)), 0);
+    if (kc_junit_read(p, &all, err, sizeof(err)) ||
+        kc_junit_read_flags(p, KC_JUNIT_READ_NO_TRANSCRIPT, &lean, err,
+                            sizeof(err)))
+        fail_msg("%s", err);
+    assert_int_equal(lean->ncases, all->ncases);
+    size_t had = 0;
+    for (size_t i = 0; i < all->ncases; i++) {
+        struct kc_testcase *a = &all->cases[i], *b = &lean->cases[i];
+        had += a->transcript != NULL;
+        assert_null(b->transcript);
+        free(a->transcript);
+        a->transcript = NULL;
+        assert_same_case(a, b, true);
+    }
+    assert_true(had > 0);
+    kc_report_free(all);
+    kc_report_free(lean);
+    kc_report_free(r);
+}
+
 /* Our own writer's output at scale reads back through the streaming
  * reader: 20,000 testcases written by kc_junit_write_mem, read from a
  * file, every count and a few cases checked. */
@@ -521,6 +549,7 @@ int main(void)
         cmocka_unit_test(test_hostile_text),
         cmocka_unit_test(test_foreign),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_read_no_transcript),
         cmocka_unit_test(test_large_written_report),
         cmocka_unit_test(test_over_old_limit),
         cmocka_unit_test(test_atomic_write_failure),

@@ -59,6 +59,17 @@ int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
 int kc_junit_read(const char *path, struct kc_report **out, char *err,
                   size_t errlen);
 
+enum kc_junit_read_flags {
+    /* drop each testcase's transcript once read (the largest part of the
+     * model: about two thirds of a kmsconf report); for diff, matrix and
+     * expect, which never show it */
+    KC_JUNIT_READ_NO_TRANSCRIPT = 1 << 0,
+};
+
+/* kc_junit_read with flags (enum kc_junit_read_flags; 0: keep all). */
+int kc_junit_read_flags(const char *path, unsigned flags,
+                        struct kc_report **out, char *err, size_t errlen);
+
 /* Same on a buffer; name is used in error messages. */
 int kc_junit_read_mem(const char *data, size_t len, const char *name,
                       struct kc_report **out, char *err, size_t errlen);
