@@ -373,6 +373,15 @@ static void test_malformed(void **state)
                                        "big.xml", &r, err, sizeof(err)),
                      -1);
     assert_non_null(strstr(err, "big.xml: larger than"));
+    /* a tag mismatch is reported where the parser meets it */
+    const char *mismatch = "<testsuites><testsuite name=\"s\">\n"
+                           "<testcase name=\"x\">\n</testsuite></testsuites>\n";
+    assert_int_equal(kc_junit_read_mem(mismatch, strlen(mismatch), "mm.xml", &r,
+                                       err, sizeof(err)),
+                     -1);
+    if (!strstr(err, "mm.xml:3: malformed XML: Opening and ending tag "
+                     "mismatch: testcase line 2 and testsuite"))
+        fail_msg("not the mismatch: %s", err);
 
     /* too many failures in one testcase, too many properties */
     size_t cap = 256 * 1024;
