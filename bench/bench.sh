@@ -17,6 +17,11 @@
 #    slope between N and 2N requests, so that start-up is left out).
 # 3. kms-refserver under wrk at 100, 1,000 and 10,000 connections:
 #    requests/s and socket errors (BENCH_WRK_SECONDS each, default 10).
+# 4. The report tools (diff, merge, matrix, expect) on reports of 10k, 100k
+#    and 1M testcases: bench/scale.sh, against BENCH_OLD_KMSCONF too when
+#    set (a kmsconf built from an older commit). Peak RSS of `kmsconf run`
+#    at 10x and 100x the case library is not measured: run has no way to
+#    repeat the library.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -179,3 +184,7 @@ for c in 100 1000 10000; do
     "${p99:--}"
   stop_server
 done
+
+echo
+echo "== 4. report tools on large reports (bench/scale.sh)"
+bench/scale.sh "$build" "${BENCH_OLD_KMSCONF:-}"

@@ -5,6 +5,7 @@
  */
 #include "kc/junit.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlversion.h>
 
@@ -26,6 +28,10 @@
 /* Deepest nesting of <testsuite>/<testsuites> the reader follows. */
 #define READ_MAX_SUITE_DEPTH 32
 
+/* How much of a file is read first to check its prolog for a DOCTYPE (the
+ * parser also refuses one it meets later). */
+#define READ_PREFIX_BYTES ((size_t)64 * 1024)
+
 /* Size of the buffer holding the first schema violation. */
 #define VALIDATE_MSG_MAX 512
 #define READ_MAX_RETRIES 1000u /* retries read from <flakyFailure>, at most */
@@ -33,8 +39,17 @@
 /* The characters of a skip type in "<type>: <reason>". */
 #define SKIP_TYPE_CHARS "abcdefghijklmnopqrstuvwxyz0123456789-_."
 
+struct rsrc;
+
 struct rctx {
     struct kc_report *r;
+    xmlTextReaderPtr rd;
+    struct rsrc *src;
+    char *suites[READ_MAX_SUITE_DEPTH + 1]; /* names of the open suites */
+    size_t nsuites;
+    bool seen_root;
+    bool xml_error;   /* the parser refused the input */
+    unsigned flags;   /* enum kc_junit_read_flags */
     const char *name; /* file name for errors */
     char *err;
     size_t errlen;
@@ -407,6 +422,10 @@ static int rd_testcase(struct rctx *c, const xmlNode *n, const char *suite_name)
                    xmlGetLineNo(n), tc->name, KC_JUNIT_MAX_FAILURES);
         return refuse(c);
     }
+    if (c->flags & KC_JUNIT_READ_NO_TRANSCRIPT) {
+        free(tc->transcript);
+        tc->transcript = NULL;
+    }
     if (o.errored)
         tc->outcome = KC_OUTCOME_ERROR;
     else if (o.failed)
@@ -460,27 +479,6 @@ static int rd_suite_attrs(struct rctx *c, const xmlNode *n, const char *name)
     return rc;
 }
 
-static int rd_suite(struct rctx *c, const xmlNode *n, int depth)
-{
-    if (depth > READ_MAX_SUITE_DEPTH) {
-        kc_err_set(c->err, c->errlen, "%s:%ld: testsuites nested too deeply",
-                   c->name, xmlGetLineNo(n));
-        return refuse(c);
-    }
-    char *name = attr(n, "name");
-    int rc = is_elem(n, "testsuite") ? rd_suite_attrs(c, n, name) : 0;
-    for (const xmlNode *k = n->children; k && rc == 0; k = k->next) {
-        if (is_elem(k, "testsuite") || is_elem(k, "testsuites"))
-            rc = rd_suite(c, k, depth + 1);
-        else if (is_elem(k, "properties"))
-            rc = rd_properties(c, k);
-        else if (is_elem(k, "testcase"))
-            rc = rd_testcase(c, k, name);
-    }
-    free(name);
-    return rc;
-}
-
 /* s on one line: CR and LF become spaces, trailing spaces go (libxml2's
  * messages end with a newline). */
 static void one_line(char *s)
@@ -504,30 +502,6 @@ static void last_xml_error(char *err, size_t errlen, const char *name)
         kc_err_set(err, errlen, "%s:%d: malformed XML: %s", name, e->line, msg);
     } else
         kc_err_set(err, errlen, "%s: malformed XML", name);
-}
-
-static int rd_root(struct rctx *c, const xmlNode *root)
-{
-    if (!root) {
-        kc_err_set(c->err, c->errlen, "%s: empty document", c->name);
-        return refuse(c);
-    }
-    if (!is_elem(root, "testsuites") && !is_elem(root, "testsuite")) {
-        kc_err_set(c->err, c->errlen,
-                   "%s:%ld: root element <%s> is neither <testsuites> nor "
-                   "<testsuite>",
-                   c->name, xmlGetLineNo(root), (const char *)root->name);
-        return refuse(c);
-    }
-    if (is_elem(root, "testsuites")) {
-        char *t = attr(root, "time");
-        if (t) {
-            c->r->time_s = parse_time(root);
-            c->have_time = true;
-        }
-        free(t);
-    }
-    return rd_suite(c, root, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -584,7 +558,8 @@ static bool has_doctype(const char *data, size_t len)
     return false;
 }
 
-/* The checks made before parsing: size, emptiness, no DOCTYPE. */
+/* The checks made before parsing: size, emptiness, no DOCTYPE (on a file,
+ * data is its first bytes). */
 static int precheck(const char *data, size_t len, const char *name, char *err,
                     size_t errlen)
 {
@@ -605,32 +580,215 @@ static int precheck(const char *data, size_t len, const char *name, char *err,
     return 0;
 }
 
-int kc_junit_read_mem(const char *data, size_t len, const char *name,
-                      struct kc_report **out, char *err, size_t errlen)
+/* ------------------------------------------------------------------ */
+/* The stream: the parser's input, counted                             */
+
+/* Where the parser's bytes come from: mem[0..len) (a buffer, or the
+ * prefix already read from f), then f when set. */
+struct rsrc {
+    const char *mem;
+    size_t len, pos;
+    FILE *f;
+    size_t total;      /* bytes handed to the parser so far */
+    size_t case_start; /* total when the testcase being read began */
+    bool in_case;      /* a testcase's subtree is being read */
+    bool too_big;      /* total passed KC_JUNIT_MAX_BYTES */
+    bool case_too_big; /* a testcase passed KC_JUNIT_MAX_CASE_BYTES */
+    int read_errno;    /* reading f failed (0: no) */
+};
+
+/* libxml2's read callback: up to len bytes into buf; 0 at the end, -1 on
+ * an error or past a ceiling (the source says which). */
+static int src_read(void *ctx, char *buf, int len)
+{
+    struct rsrc *s = ctx;
+    size_t want = len > 0 ? (size_t)len : 0, n = 0;
+    if (s->pos < s->len) {
+        n = s->len - s->pos < want ? s->len - s->pos : want;
+        memcpy(buf, s->mem + s->pos, n);
+        s->pos += n;
+    } else if (s->f) {
+        n = fread(buf, 1, want, s->f);
+        if (n == 0 && ferror(s->f)) {
+            s->read_errno = errno ? errno : EIO;
+            return -1;
+        }
+    }
+    s->total += n;
+    s->too_big = s->total > KC_JUNIT_MAX_BYTES;
+    s->case_too_big =
+        s->in_case && s->total - s->case_start > KC_JUNIT_MAX_CASE_BYTES;
+    return (s->too_big || s->case_too_big) ? -1 : (int)n;
+}
+
+static int src_close(void *ctx)
+{
+    (void)ctx; /* the caller owns f */
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The stream: the elements                                            */
+
+/* Opens a <testsuite> or <testsuites> at nesting depth depth: the report
+ * keeps its attributes, and unless it is empty, its name is the default
+ * classname of the testcases it holds until its end tag. */
+static int st_suite(struct rctx *c, const xmlNode *n, int depth)
+{
+    if (depth > READ_MAX_SUITE_DEPTH) {
+        kc_err_set(c->err, c->errlen, "%s:%ld: testsuites nested too deeply",
+                   c->name, xmlGetLineNo(n));
+        return refuse(c);
+    }
+    char *name = attr(n, "name");
+    int rc = is_elem(n, "testsuite") ? rd_suite_attrs(c, n, name) : 0;
+    if (rc || xmlTextReaderIsEmptyElement(c->rd) == 1) {
+        free(name);
+        return rc;
+    }
+    c->suites[c->nsuites++] = name;
+    return 0;
+}
+
+static int st_root(struct rctx *c, const xmlNode *root)
+{
+    c->seen_root = true;
+    if (!is_elem(root, "testsuites") && !is_elem(root, "testsuite")) {
+        kc_err_set(c->err, c->errlen,
+                   "%s:%ld: root element <%s> is neither <testsuites> nor "
+                   "<testsuite>",
+                   c->name, xmlGetLineNo(root), (const char *)root->name);
+        return refuse(c);
+    }
+    if (is_elem(root, "testsuites")) {
+        char *t = attr(root, "time");
+        if (t) {
+            c->r->time_s = parse_time(root);
+            c->have_time = true;
+        }
+        free(t);
+    }
+    return st_suite(c, root, 0);
+}
+
+/* A <testcase> or <properties>: its subtree, and only it, is built (the
+ * reader frees it once past it). */
+static int st_expand(struct rctx *c, const xmlNode *n, bool testcase)
+{
+    if (testcase && c->r->ncases >= KC_JUNIT_MAX_CASES) {
+        kc_err_set(c->err, c->errlen, "%s:%ld: more than %zu testcases",
+                   c->name, xmlGetLineNo(n), KC_JUNIT_MAX_CASES);
+        return refuse(c);
+    }
+    c->src->case_start = c->src->total;
+    c->src->in_case = true;
+    xmlNode *e = xmlTextReaderExpand(c->rd);
+    c->src->in_case = false;
+    if (!e) {
+        c->xml_error = true;
+        return -1;
+    }
+    return testcase ? rd_testcase(c, e, c->suites[c->nsuites - 1])
+                    : rd_properties(c, e);
+}
+
+/* An element inside an open suite; *skip tells the reader to pass over
+ * its subtree (everything but a nested suite). */
+static int st_child(struct rctx *c, const xmlNode *n, bool *skip)
+{
+    if (is_elem(n, "testsuite") || is_elem(n, "testsuites"))
+        return st_suite(c, n, xmlTextReaderDepth(c->rd));
+    *skip = true;
+    bool testcase = is_elem(n, "testcase");
+    if (!testcase && !is_elem(n, "properties"))
+        return 0; /* another element: ignored, with its subtree */
+    return st_expand(c, n, testcase);
+}
+
+/* The node the reader stands on. */
+static int st_node(struct rctx *c, bool *skip)
+{
+    int type = xmlTextReaderNodeType(c->rd);
+    if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
+        kc_err_set(c->err, c->errlen,
+                   "%s: DOCTYPE declarations are not accepted", c->name);
+        return refuse(c);
+    }
+    if (type == XML_READER_TYPE_END_ELEMENT) {
+        if (c->nsuites)
+            free(c->suites[--c->nsuites]);
+        return 0;
+    }
+    if (type != XML_READER_TYPE_ELEMENT)
+        return 0;
+    const xmlNode *n = xmlTextReaderCurrentNode(c->rd);
+    if (!n)
+        return -1;
+    return c->seen_root ? st_child(c, n, skip) : st_root(c, n);
+}
+
+/* Reads the whole document into c->r. After a refusal the rest is still
+ * parsed, so that malformed XML is reported as such wherever it is. */
+static int st_run(struct rctx *c)
+{
+    int rc = 0;
+    int ret = xmlTextReaderRead(c->rd);
+    while (ret == 1 && rc == 0) {
+        bool skip = false;
+        rc = st_node(c, &skip);
+        if (rc == 0)
+            ret = skip ? xmlTextReaderNext(c->rd) : xmlTextReaderRead(c->rd);
+    }
+    if (rc && c->invalid) {
+        while ((ret = xmlTextReaderRead(c->rd)) == 1)
+            ;
+    }
+    if (ret < 0)
+        c->xml_error = true;
+    if (rc == 0 && ret == 0 && !c->seen_root) {
+        kc_err_set(c->err, c->errlen, "%s: empty document", c->name);
+        return refuse(c);
+    }
+    return (rc || c->xml_error) ? -1 : 0;
+}
+
+/* The one-line reason of a failed st_run. */
+static void st_error(const struct rctx *c)
+{
+    const struct rsrc *s = c->src;
+    if (s->too_big)
+        kc_err_set(c->err, c->errlen, "%s: larger than %zu bytes", c->name,
+                   KC_JUNIT_MAX_BYTES);
+    else if (s->case_too_big)
+        kc_err_set(c->err, c->errlen,
+                   "%s: a testcase larger than %zu bytes near byte %zu",
+                   c->name, KC_JUNIT_MAX_CASE_BYTES, s->case_start);
+    else if (s->read_errno)
+        kc_err_set(c->err, c->errlen, "%s: cannot read: %s", c->name,
+                   strerror(s->read_errno));
+    else if (c->xml_error)
+        last_xml_error(c->err, c->errlen, c->name);
+    else if (!c->invalid)
+        kc_err_set(c->err, c->errlen, "%s: out of memory", c->name);
+}
+
+static int read_stream(struct rsrc *src, const char *name, unsigned flags,
+                       struct kc_report **out, char *err, size_t errlen)
 {
     int rc = -1;
-    xmlDocPtr doc = NULL;
-    struct rctx c = {.name = name, .err = err, .errlen = errlen};
-    *out = NULL;
-    if (precheck(data, len, name, err, errlen))
-        return -1;
+    struct rctx c = {
+        .name = name, .err = err, .errlen = errlen, .src = src, .flags = flags};
     xmlResetLastError();
-    doc = xmlReadMemory(data, (int)len, name, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR |
-                            XML_PARSE_NOWARNING);
-    if (!doc) {
-        last_xml_error(err, errlen, name);
-        goto out;
-    }
-    if (doc->intSubset || doc->extSubset) {
-        kc_err_set(err, errlen, "%s: DOCTYPE declarations are not accepted",
-                   name);
-        goto out;
-    }
+    c.rd = xmlReaderForIO(src_read, src_close, src, name, NULL,
+                          XML_PARSE_NONET | XML_PARSE_NOERROR |
+                              XML_PARSE_NOWARNING);
     c.r = kc_report_new("kmsconf");
-    if (!c.r || rd_root(&c, xmlDocGetRootElement(doc))) {
-        if (!c.invalid)
-            kc_err_set(err, errlen, "%s: out of memory", name);
+    if (!c.rd || !c.r) {
+        kc_err_set(err, errlen, "%s: out of memory", name);
+        goto out;
+    }
+    if (st_run(&c)) {
+        st_error(&c);
         goto out;
     }
     kc_report_sort(c.r);
@@ -638,21 +796,55 @@ int kc_junit_read_mem(const char *data, size_t len, const char *name,
     c.r = NULL;
     rc = 0;
 out:
+    while (c.nsuites)
+        free(c.suites[--c.nsuites]);
     kc_report_free(c.r);
-    xmlFreeDoc(doc);
+    xmlFreeTextReader(c.rd);
     return rc;
+}
+
+int kc_junit_read_mem(const char *data, size_t len, const char *name,
+                      struct kc_report **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (precheck(data, len, name, err, errlen))
+        return -1;
+    struct rsrc src = {.mem = data, .len = len};
+    return read_stream(&src, name, 0, out, err, errlen);
 }
 
 int kc_junit_read(const char *path, struct kc_report **out, char *err,
                   size_t errlen)
 {
-    size_t len = 0;
+    return kc_junit_read_flags(path, 0, out, err, errlen);
+}
+
+int kc_junit_read_flags(const char *path, unsigned flags,
+                        struct kc_report **out, char *err, size_t errlen)
+{
+    int rc = -1;
+    char *head = malloc(READ_PREFIX_BYTES);
     *out = NULL;
-    char *data = kc_file_read(path, KC_JUNIT_MAX_BYTES, 0, &len, err, errlen);
-    if (!data)
-        return -1;
-    int rc = kc_junit_read_mem(data, len, path, out, err, errlen);
-    free(data);
+    FILE *f = head ? kc_file_open(path, 0, err, errlen) : NULL;
+    if (!head)
+        kc_err_set(err, errlen, "%s: out of memory", path);
+    if (!f)
+        goto out;
+    /* the prolog is checked on the first bytes; the parser gets them and
+     * then the rest of the stream */
+    size_t n = fread(head, 1, READ_PREFIX_BYTES, f);
+    if (n == 0 && ferror(f)) {
+        kc_err_set(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        goto out;
+    }
+    if (precheck(head, n, path, err, errlen))
+        goto out;
+    struct rsrc src = {.mem = head, .len = n, .f = f};
+    rc = read_stream(&src, path, flags, out, err, errlen);
+out:
+    if (f)
+        fclose(f);
+    free(head);
     return rc;
 }
 

@@ -16,8 +16,7 @@
  * regular file when asked to, and returns a blocking stream (NULL with err
  * set on failure).
  */
-static FILE *open_stream(const char *path, unsigned flags, char *err,
-                         size_t errlen)
+FILE *kc_file_open(const char *path, unsigned flags, char *err, size_t errlen)
 {
     struct stat st;
     FILE *f = NULL;
@@ -62,7 +61,7 @@ char *kc_file_read(const char *path, size_t max, unsigned flags, size_t *len,
 
     if (len)
         *len = 0;
-    f = open_stream(path, flags, err, errlen);
+    f = kc_file_open(path, flags, err, errlen);
     if (!f)
         return NULL;
     kc_buf_init(&b, max);

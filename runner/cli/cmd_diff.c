@@ -105,8 +105,10 @@ enum kc_exit kc_cmd_diff(int argc, char **argv)
     char err[KC_CMD_ERR_MAX];
     struct kc_report *base = NULL, *cur = NULL;
     struct kc_diff *d = NULL;
-    if (kc_junit_read(a.files[0], &base, err, sizeof(err)) ||
-        kc_junit_read(a.files[1], &cur, err, sizeof(err))) {
+    if (kc_junit_read_flags(a.files[0], KC_JUNIT_READ_NO_TRANSCRIPT, &base, err,
+                            sizeof(err)) ||
+        kc_junit_read_flags(a.files[1], KC_JUNIT_READ_NO_TRANSCRIPT, &cur, err,
+                            sizeof(err))) {
         fprintf(stderr, "kmsconf diff: %s\n", err);
         goto out;
     }

@@ -53,7 +53,8 @@ static enum kc_exit do_from(const char *report, const char *out)
     struct kc_report *r = NULL;
     char *text = NULL;
     enum kc_exit rc = KC_EXIT_USAGE;
-    if (kc_junit_read(report, &r, err, sizeof(err))) {
+    if (kc_junit_read_flags(report, KC_JUNIT_READ_NO_TRANSCRIPT, &r, err,
+                            sizeof(err))) {
         fprintf(stderr, "kmsconf expect: %s\n", err);
         goto out;
     }

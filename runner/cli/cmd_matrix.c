@@ -119,7 +119,8 @@ static int read_reports(const struct matrix_args *a, struct kc_report **in,
 
     for (size_t i = 0; i < a->nfiles; i++) {
         labels[i] = base_name(a->files[i]);
-        if (kc_junit_read(a->files[i], &in[i], err, sizeof(err))) {
+        if (kc_junit_read_flags(a->files[i], KC_JUNIT_READ_NO_TRANSCRIPT,
+                                &in[i], err, sizeof(err))) {
             fprintf(stderr, "kmsconf matrix: %s\n", err);
             return -1;
         }

@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kc/junit.h"
@@ -465,6 +466,15 @@ static void test_malformed(void **state)
                                        "big.xml", &r, err, sizeof(err)),
                      -1);
     assert_non_null(strstr(err, "big.xml: larger than"));
+    /* a tag mismatch is reported where the parser meets it */
+    const char *mismatch = "<testsuites><testsuite name=\"s\">\n"
+                           "<testcase name=\"x\">\n</testsuite></testsuites>\n";
+    assert_int_equal(kc_junit_read_mem(mismatch, strlen(mismatch), "mm.xml", &r,
+                                       err, sizeof(err)),
+                     -1);
+    if (!strstr(err, "mm.xml:3: malformed XML: Opening and ending tag "
+                     "mismatch: testcase line 2 and testsuite"))
+        fail_msg("not the mismatch: %s", err);
 
     /* too many failures in one testcase, too many properties */
     size_t cap = 256 * 1024;
@@ -503,6 +513,132 @@ static void test_atomic_write_failure(void **state)
     kc_report_free(r);
 }
 
+/* KC_JUNIT_READ_NO_TRANSCRIPT drops the transcripts and nothing else. */
+static void test_read_no_transcript(void **state)
+{
+    (void)state;
+    struct kc_report *r = sample(), *all = NULL, *lean = NULL;
+    char err[512];
+    char *p = path_in_tmp("lean.xml");
+    assert_int_equal(kc_junit_write(r, p, false, err, sizeof(err)), 0);
+    if (kc_junit_read(p, &all, err, sizeof(err)) ||
+        kc_junit_read_flags(p, KC_JUNIT_READ_NO_TRANSCRIPT, &lean, err,
+                            sizeof(err)))
+        fail_msg("%s", err);
+    assert_int_equal(lean->ncases, all->ncases);
+    size_t had = 0;
+    for (size_t i = 0; i < all->ncases; i++) {
+        struct kc_testcase *a = &all->cases[i], *b = &lean->cases[i];
+        had += a->transcript != NULL;
+        assert_null(b->transcript);
+        free(a->transcript);
+        a->transcript = NULL;
+        assert_same_case(a, b, true);
+    }
+    assert_true(had > 0);
+    kc_report_free(all);
+    kc_report_free(lean);
+    kc_report_free(r);
+}
+
+/* Our own writer's output at scale reads back through the streaming
+ * reader: 20,000 testcases written by kc_junit_write_mem, read from a
+ * file, every count and a few cases checked. */
+static void test_large_written_report(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    struct kc_report *r = kc_report_new("kmsconf"), *back = NULL;
+    char err[512], id[64];
+    assert_non_null(r);
+    for (int i = 0; i < N; i++) {
+        struct kc_testcase *tc = kc_report_add_case(r);
+        snprintf(id, sizeof(id), "big/case-%06d", i);
+        assert_int_equal(kc_testcase_set_id(tc, id, i % 2 ? "xml" : "json",
+                                            "InvalidParameter"),
+                         0);
+        if (i % 7 == 0) {
+            tc->outcome = KC_OUTCOME_FAIL;
+            assert_int_equal(kc_testcase_add_failure(tc, "status", "409", "d"),
+                             0);
+        } else if (i % 11 == 0) {
+            assert_int_equal(
+                kc_testcase_set_skip(tc, "missing-credential", "no key"), 0);
+        }
+    }
+    char *xml = NULL;
+    assert_int_equal(kc_junit_write_mem(r, false, &xml, err, sizeof(err)), 0);
+    char *p = path_in_tmp("large-written.xml");
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(xml, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+    free(xml);
+    if (kc_junit_read(p, &back, err, sizeof(err)))
+        fail_msg("%s", err);
+    assert_int_equal(back->ncases, N);
+    for (int o = KC_OUTCOME_PASS; o <= KC_OUTCOME_SKIP; o++)
+        assert_int_equal(kc_report_count(back, (enum kc_outcome)o),
+                         kc_report_count(r, (enum kc_outcome)o));
+    const struct kc_testcase *tc = kc_report_find(
+        back, "kmsconf.InvalidParameter", "big/case-000007 [xml]");
+    assert_non_null(tc);
+    assert_int_equal(tc->outcome, KC_OUTCOME_FAIL);
+    assert_string_equal(tc->failures[0].check, "status");
+    unlink(p);
+    kc_report_free(back);
+    kc_report_free(r);
+}
+
+/* A report over the old 64 MiB limit, 200,000 testcases of another
+ * producer's shape in nested suites, is read; deleted afterwards. */
+static void test_over_old_limit(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    char err[512];
+    char *p = path_in_tmp("over-64mib.xml");
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    char pad[321];
+    memset(pad, 'x', sizeof(pad) - 1);
+    pad[sizeof(pad) - 1] = '\0';
+    fprintf(f, "<?xml version=\"1.0\"?>\n<testsuites time=\"2.5\">\n"
+               "<testsuites><testsuite name=\"outer\">\n");
+    for (int i = 0; i < N; i++) {
+        fprintf(f, "<testcase classname=\"c%d\" name=\"t%06d\" time=\"0.1\">",
+                i % 10, i);
+        if (i % 5 == 0)
+            fprintf(f, "<failure message=\"m\">%s</failure>", pad);
+        else if (i % 5 == 1)
+            fprintf(f, "<skipped message=\"flaky: %s\"/>", pad);
+        else
+            fprintf(f, "<system-out><![CDATA[%s]]></system-out>", pad);
+        fprintf(f, "</testcase>\n");
+    }
+    fprintf(f, "<testcase name=\"last\"/></testsuite></testsuites>"
+               "</testsuites>\n");
+    assert_int_equal(fclose(f), 0);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_true((size_t)st.st_size > (size_t)64 * 1024 * 1024);
+    struct kc_report *r = NULL;
+    if (kc_junit_read(p, &r, err, sizeof(err)))
+        fail_msg("%s", err);
+    unlink(p);
+    assert_int_equal(r->ncases, N + 1);
+    assert_int_equal(kc_report_count(r, KC_OUTCOME_FAIL), N / 5);
+    assert_int_equal(kc_report_count(r, KC_OUTCOME_SKIP), N / 5);
+    assert_int_equal(kc_report_count(r, KC_OUTCOME_PASS), N - 2 * (N / 5) + 1);
+    assert_true(r->time_s > 2.49 && r->time_s < 2.51);
+    const struct kc_testcase *tc = kc_report_find(r, "outer", "last");
+    assert_non_null(tc);
+    tc = kc_report_find(r, "c1", "t199991");
+    assert_non_null(tc);
+    assert_string_equal(tc->skip_type, "flaky");
+    kc_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -517,6 +653,9 @@ int main(void)
         cmocka_unit_test(test_hostile_text),
         cmocka_unit_test(test_foreign),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_read_no_transcript),
+        cmocka_unit_test(test_large_written_report),
+        cmocka_unit_test(test_over_old_limit),
         cmocka_unit_test(test_atomic_write_failure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -9,6 +9,7 @@
 #define KC_FILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum kc_file_flags {
     KC_FILE_TEXT = 1 << 0,    /* refuse a NUL byte in the content */
@@ -26,5 +27,12 @@ enum kc_file_flags {
  */
 char *kc_file_read(const char *path, size_t max, unsigned flags, size_t *len,
                    char *err, size_t errlen);
+
+/* The same opening as kc_file_read, for a caller that reads the file as a
+ * stream (and names its own ceiling): a blocking stream the caller closes
+ * with fclose, or NULL with err "<path>: cannot open: <reason>", "<path>:
+ * cannot read: Is a directory" or "<path>: not a regular file"
+ * (KC_FILE_REGULAR; KC_FILE_TEXT is ignored). */
+FILE *kc_file_open(const char *path, unsigned flags, char *err, size_t errlen);
 
 #endif

@@ -23,11 +23,19 @@
 
 #include "kc/report.h"
 
-/* Largest report file kc_junit_read accepts, and the most properties per
- * report and failures per testcase it reads (more is an error). */
-#define KC_JUNIT_MAX_BYTES    ((size_t)64 * 1024 * 1024)
-#define KC_JUNIT_MAX_PROPS    4096
-#define KC_JUNIT_MAX_FAILURES 256
+/* The ceilings of the reader (more is an error). It streams the file and
+ * keeps only the report model, so the memory it needs grows with the
+ * testcases it holds, not with the file: the largest report file it
+ * accepts (far above what kmsconf writes), the most testcases per report
+ * (about 10,000 times a full kmsconf run), the largest single <testcase>
+ * element (its subtree is built in memory while it is read), the most
+ * properties per report and failures per testcase. libxml2 also caps one
+ * text or attribute value at 10,000,000 bytes. */
+#define KC_JUNIT_MAX_BYTES      ((size_t)64 * 1024 * 1024 * 1024)
+#define KC_JUNIT_MAX_CASES      ((size_t)10 * 1000 * 1000)
+#define KC_JUNIT_MAX_CASE_BYTES ((size_t)64 * 1024 * 1024)
+#define KC_JUNIT_MAX_PROPS      4096
+#define KC_JUNIT_MAX_FAILURES   256
 
 /* Writes r to path ("-": stdout) atomically: a temporary file in the same
  * directory, fsync, rename. Testcases come out sorted and properties in a
@@ -43,11 +51,24 @@ int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
 
 /* Reads a JUnit file (ours in either mode, or another producer's: nested
  * <testsuites>, a <testsuite> root, failures without type...). Documents
- * with a DOCTYPE are refused; no network, no entity expansion. On success
+ * with a DOCTYPE are refused; no network, no entity expansion. The file is
+ * streamed (libxml2's reader): no copy of it and no document tree is kept,
+ * and it may be a pipe. On success
  * *out is a new sorted report (caller frees with kc_report_free); on error
  * -1 and err holds "<path>: <problem>". */
 int kc_junit_read(const char *path, struct kc_report **out, char *err,
                   size_t errlen);
+
+enum kc_junit_read_flags {
+    /* drop each testcase's transcript once read (the largest part of the
+     * model: about two thirds of a kmsconf report); for diff, matrix and
+     * expect, which never show it */
+    KC_JUNIT_READ_NO_TRANSCRIPT = 1 << 0,
+};
+
+/* kc_junit_read with flags (enum kc_junit_read_flags; 0: keep all). */
+int kc_junit_read_flags(const char *path, unsigned flags,
+                        struct kc_report **out, char *err, size_t errlen);
 
 /* Same on a buffer; name is used in error messages. */
 int kc_junit_read_mem(const char *data, size_t len, const char *name,
