@@ -13,6 +13,7 @@
 #include "kc/expect.h"
 #include "kc/junit.h"
 #include "kc/ledger.h"
+#include "kc/outfile.h"
 #include "kc/plan.h"
 #include "kc/preflight.h"
 #include "kc/url.h"
@@ -350,18 +351,13 @@ static int prepare(struct run_cfg *cfg, struct run_env *env,
 
 /* ---- after the run ---- */
 
-/* Applies --expect to r; *stale says whether an entry is stale. 0, or -1
- * (printed). */
-static int apply_expect(const char *file, struct kc_report *r, bool *stale)
+/* Applies the --expect file e to r; *stale says whether an entry is
+ * stale. 0, or -1 (out of memory). */
+static int apply_expect(const struct kc_expect *e, struct kc_report *r,
+                        bool *stale)
 {
-    struct kc_expect *e = NULL;
     struct kc_expect_outcome out;
-    char err[KC_ERR_MAX];
     *stale = false;
-    if (kc_expect_load(file, &e, err, sizeof(err))) {
-        fprintf(stderr, "kmsconf run: %s\n", err);
-        return -1;
-    }
     memset(&out, 0, sizeof(out));
     int rc = kc_expect_apply(e, r, time(NULL), &out) ? -1 : 0;
     for (size_t i = 0; !rc && i < out.stale; i++)
@@ -369,8 +365,41 @@ static int apply_expect(const char *file, struct kc_report *r, bool *stale)
                 out.stale_ids ? out.stale_ids[i] : "?");
     *stale = !rc && out.stale;
     kc_expect_outcome_dispose(&out);
-    kc_expect_free(e);
     return rc;
+}
+
+/* One output path of the run, checked before any request (append: opened
+ * to append, the ledger). 0, or -1 printed naming the option. */
+static int check_output(const char *opt, const char *path, bool append)
+{
+    char err[KC_ERR_MAX];
+    if (!kc_outfile_check(path, append, err, sizeof(err)))
+        return 0;
+    if (!path[0])
+        fprintf(stderr, "kmsconf run: %s '': an empty path\n", opt);
+    else
+        fprintf(stderr, "kmsconf run: %s %s\n", opt, err);
+    return -1;
+}
+
+/* Before the first request: the report and the ledger can be written, the
+ * expectation file is read (*e, caller frees). 0, or -1 printed. */
+static int check_files(const struct run_cfg *cfg, struct kc_expect **e)
+{
+    char err[KC_ERR_MAX];
+    *e = NULL;
+    if (strcmp(cfg->output, "-") && check_output("-o", cfg->output, false))
+        return -1;
+    if (cfg->ledger && check_output("--ledger", cfg->ledger, true))
+        return -1;
+    if (cfg->expect && kc_expect_load(cfg->expect, e, err, sizeof(err))) {
+        if (!cfg->expect[0])
+            fprintf(stderr, "kmsconf run: --expect '': an empty path\n");
+        else
+            fprintf(stderr, "kmsconf run: --expect %s\n", err);
+        return -1;
+    }
+    return 0;
 }
 
 static void env_dispose(struct run_env *env)
@@ -441,13 +470,13 @@ static int run_cases(const struct kc_run_opts *o, const struct run_cfg *cfg,
 }
 
 /* The exit code of a finished run, --expect applied. */
-static enum kc_exit judge(const struct run_cfg *cfg, struct kc_report *r,
+static enum kc_exit judge(const struct kc_expect *e, struct kc_report *r,
                           const struct kc_run_stats *st)
 {
     bool stale = false;
     enum kc_exit rc = KC_EXIT_USAGE;
 
-    if (!cfg->expect || apply_expect(cfg->expect, r, &stale) == 0)
+    if (!e || apply_expect(e, r, &stale) == 0)
         rc = kc_run_exit(r, st, stale);
     if (rc == KC_EXIT_UNREACHABLE) {
         /* The transport error already says "unreachable: ...". */
@@ -578,6 +607,7 @@ static void close_ledger(struct kc_ledger *l, bool finished, bool embedded)
 /* Runs the selected cases, writes the report; returns the exit code. */
 static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
                             const struct kc_catalog *cat,
+                            const struct kc_expect *expect,
                             const struct kc_case *const *cases, size_t ncases)
 {
     char err[KC_ERR_MAX];
@@ -619,7 +649,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     if (!ledger_ok || run_cases(&o, cfg, r, &st) != 0)
         goto out;
     finished = true;
-    rc = judge(cfg, r, &st);
+    rc = judge(expect, r, &st);
     if (kc_junit_write(r, cfg->output, cfg->strict, err, sizeof(err))) {
         fprintf(stderr, "kmsconf run: %s\n", err);
         rc = KC_EXIT_USAGE;
@@ -642,6 +672,7 @@ static enum kc_exit run_selected(struct run_cfg *cfg,
     const struct kc_case **cases = NULL;
     size_t n = 0;
     struct run_env env;
+    struct kc_expect *expect = NULL;
     char err[KC_ERR_MAX] = "";
     enum kc_exit rc = KC_EXIT_USAGE;
     memset(&env, 0, sizeof(env));
@@ -654,13 +685,16 @@ static enum kc_exit run_selected(struct run_cfg *cfg,
         fprintf(stderr, "kmsconf run: no case matches the selection\n");
         goto out;
     }
+    if (!cfg->plan && check_files(cfg, &expect))
+        goto out;
     install_signals();
     if (prepare(cfg, &env, cases, n, err, sizeof(err))) {
         fprintf(stderr, "kmsconf run: %s\n", err[0] ? err : "out of memory");
         goto out;
     }
-    rc = execute(cfg, &env, cat, cases, n);
+    rc = execute(cfg, &env, cat, expect, cases, n);
 out:
+    kc_expect_free(expect);
     env_dispose(&env);
     free(cases);
     return rc;
