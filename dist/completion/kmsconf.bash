@@ -70,7 +70,7 @@ _kms_refserver() {
     local cur=${COMP_WORDS[COMP_CWORD]}
     # shellcheck disable=SC2207
     COMPREPLY=($(compgen -W "--listen --port-file --config --print-config
-        --latency-ms --request-log --hold-request --hold-file --max-conns --max-conns-per-ip --conn-timeout --deviate --deviate-code
+        --latency-ms --request-log --hold-request --hold-file --hang-after --max-conns --max-conns-per-ip --conn-timeout --deviate --deviate-code
         --allow-deviations --help --version" -- "$cur"))
 }
 complete -o default -F _kms_refserver kms-refserver

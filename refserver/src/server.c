@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -43,6 +44,9 @@ struct rs_server {
     unsigned long hold_nth; /* 0: hold nothing */
     const char *hold_file;  /* borrowed */
     bool released;
+    unsigned long arrived;    /* requests read (rs_server_hang) */
+    unsigned long hang_after; /* answer this many; ULONG_MAX: all */
+    bool stopping;            /* rs_server_stop has begun */
 };
 
 /* One request in progress (MHD's per-request pointer). */
@@ -184,6 +188,26 @@ void rs_server_release(struct rs_server *s)
     pthread_mutex_unlock(&s->lock);
 }
 
+void rs_server_hang(struct rs_server *s, unsigned long after)
+{
+    pthread_mutex_lock(&s->lock);
+    s->hang_after = after;
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Counts the request as it arrives; past hang_after it is never handled
+ * nor answered: it waits for rs_server_stop, then its connection is
+ * closed. true when it hung. */
+static bool maybe_hang(struct rs_server *s)
+{
+    pthread_mutex_lock(&s->lock);
+    bool hang = ++s->arrived > s->hang_after;
+    while (hang && !s->stopping)
+        pthread_cond_wait(&s->released_cv, &s->lock);
+    pthread_mutex_unlock(&s->lock);
+    return hang;
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *conn,
                                   struct rs_reply *r)
 {
@@ -213,6 +237,8 @@ static enum MHD_Result answer(struct rs_server *s, struct MHD_Connection *conn,
 {
     struct header_list hl;
     struct rs_reply r;
+    if (maybe_hang(s))
+        return MHD_NO; /* closes the connection without a byte */
     hl.n = 0;
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hl);
     struct rs_http_in in = {
@@ -382,6 +408,7 @@ rs_server_start_limited(struct rs_server **out, const struct rs_config *cfg,
         goto out;
     }
     s->sync_ok = true;
+    s->hang_after = ULONG_MAX;
     s->cfg = cfg;
     if (parse_listen(listen, &ss, &v6, s->host, sizeof(s->host))) {
         kc_err_set(err, errlen,
@@ -425,8 +452,12 @@ void rs_server_stop(struct rs_server *s)
 {
     if (!s)
         return;
-    if (s->sync_ok)
+    if (s->sync_ok) {
+        pthread_mutex_lock(&s->lock);
+        s->stopping = true; /* hung requests end (rs_server_hang) */
+        pthread_mutex_unlock(&s->lock);
         rs_server_release(s); /* a held answer must not outlive us */
+    }
     if (s->mhd)
         MHD_stop_daemon(s->mhd);
     if (s->sync_ok) {
