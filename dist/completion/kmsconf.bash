@@ -3,7 +3,7 @@
 _kmsconf_options() {
     case "$1" in
     run) echo "--target --endpoint --insecure --cacert --cases --suite -j
-        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --ledger --plan --only --tag
+        --connect-timeout --timeout --max-time -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --ledger --plan --only --tag
         --skip-tag --read-only --shard --help" ;;
     lint) echo "--cases --suite --quiet --target --help" ;;
     list) echo "--cases --suite --json --only --tag --skip-tag --read-only

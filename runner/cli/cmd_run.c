@@ -31,7 +31,8 @@
 #define SUITE_PATH_MAX     1024 /* a file path below the suite folder */
 #define STARTED_LEN        21   /* kc_time_format: yyyy-MM-ddTHH:mm:ssZ */
 #define EMBED_TIMEOUT_MS   10000
-#define UUID_LEN           37 /* kc_uuid4: 36 characters + NUL */
+#define UUID_LEN           37     /* kc_uuid4: 36 characters + NUL */
+#define MAX_TIME_S         604800 /* --max-time at most: a week */
 
 enum {
     OPT_TARGET,
@@ -53,6 +54,7 @@ enum {
     OPT_NO_PREFLIGHT,
     OPT_PLAN,
     OPT_LEDGER,
+    OPT_MAX_TIME,
 };
 
 static const struct kc_opt run_opts[] = {
@@ -72,6 +74,8 @@ static const struct kc_opt run_opts[] = {
      OPT_CONNECT_TIMEOUT},
     {"--timeout", "SECONDS", "timeout of one exchange (default 30)",
      OPT_TIMEOUT},
+    {"--max-time", "SECONDS", "deadline of the whole run (default none)",
+     OPT_MAX_TIME},
     {"-o", "FILE", "JUnit report path (default kmsconf-junit.xml)", OPT_OUTPUT},
     {"--junit-strict", NULL, "one failure per testcase (Ant JUnit schema)",
      OPT_STRICT},
@@ -103,6 +107,8 @@ struct run_cfg {
     unsigned jobs;
     long connect_timeout_ms;
     long timeout_ms;
+    long max_time_ms;   /* 0: no deadline */
+    struct timespec t0; /* when the command started (CLOCK_MONOTONIC) */
     const char *output;
     bool strict;
     enum kc_verbosity verbosity;
@@ -185,6 +191,11 @@ static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
                              value, "seconds from 1 to 3600");
         *(id == OPT_TIMEOUT ? &cfg->timeout_ms : &cfg->connect_timeout_ms) =
             v * 1000;
+        return 0;
+    case OPT_MAX_TIME:
+        if (parse_uint(value, 1, MAX_TIME_S, &v))
+            return bad_value("--max-time", value, "seconds from 1 to 604800");
+        cfg->max_time_ms = v * 1000;
         return 0;
     case OPT_FORMAT:
         cfg->json = !strcmp(value, "json") || !strcmp(value, "both");
@@ -440,33 +451,52 @@ static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
         .redactor = env->redactor,
         .observer = kc_console_observer(con),
         .stop = &g_stop,
+        .max_time_ms = cfg->max_time_ms,
     };
     return o;
 }
 
+/* The properties of an aborted run: why, and how many testcases did not
+ * run. 0 or -1 (out of memory). */
+static int mark_aborted(struct kc_report *r, const struct kc_run_stats *st)
+{
+    char n[32];
+    snprintf(n, sizeof(n), "%zu", st->not_run);
+    return kc_report_set_prop(r, "kmsconf.abort_reason", st->abort_reason) ||
+                   kc_report_set_prop(r, "kmsconf.not_run", n)
+               ? -1
+               : 0;
+}
+
 /* Runs the cases into r, timed, with the run manifest. 0, or -1 (the
  * reason printed when there is one). */
-static int run_cases(const struct kc_run_opts *o, const struct run_cfg *cfg,
+static int run_cases(const struct kc_run_opts *opts, const struct run_cfg *cfg,
                      struct kc_report *r, struct kc_run_stats *st)
 {
     char err[KC_ERR_MAX], started[STARTED_LEN];
     struct timespec m0, m1;
+    struct kc_run_opts o = *opts;
 
     kc_time_format(time(NULL), started);
     clock_gettime(CLOCK_MONOTONIC, &m0);
     r->timestamp = strdup(started);
-    if (kc_run_execute(o, r, st, err, sizeof(err))) {
+    if (cfg->max_time_ms) { /* what the preflight left of --max-time */
+        long spent = (long)(m0.tv_sec - cfg->t0.tv_sec) * 1000 +
+                     (m0.tv_nsec - cfg->t0.tv_nsec) / 1000000;
+        o.max_time_ms = spent < cfg->max_time_ms ? cfg->max_time_ms - spent : 1;
+    }
+    if (kc_run_execute(&o, r, st, err, sizeof(err))) {
         fprintf(stderr, "kmsconf run: %s\n", err);
         return -1;
     }
     clock_gettime(CLOCK_MONOTONIC, &m1);
     r->time_s = (double)(m1.tv_sec - m0.tv_sec) +
                 (double)(m1.tv_nsec - m0.tv_nsec) / 1e9;
-    if (kc_run_manifest(r, o, started, cfg->shard, st->interrupted) ||
-        (st->interrupted &&
-         kc_report_set_prop(r, "kmsconf.interrupted", "true")))
+    if (kc_run_manifest(r, &o, started, cfg->shard, st->interrupted) ||
+        kc_report_set_prop(r, "kmsconf.aborted",
+                           kc_run_abort_name(st->aborted)))
         return -1;
-    return 0;
+    return st->aborted ? mark_aborted(r, st) : 0;
 }
 
 /* The exit code of a finished run, --expect applied. */
@@ -478,12 +508,20 @@ static enum kc_exit judge(const struct kc_expect *e, struct kc_report *r,
 
     if (!e || apply_expect(e, r, &stale) == 0)
         rc = kc_run_exit(r, st, stale);
-    if (rc == KC_EXIT_UNREACHABLE) {
+    if (st->aborted) {
+        fprintf(stderr, "kmsconf run: aborted: %s; %zu testcases not run\n",
+                st->abort_reason, st->not_run);
+    } else if (rc == KC_EXIT_UNREACHABLE) {
         /* The transport error already says "unreachable: ...". */
         const char *why = st->first_transport_error;
         if (!strncmp(why, "unreachable: ", 13))
             why += 13;
         fprintf(stderr, "kmsconf run: target unreachable: %s\n", why);
+    } else if (!st->responses && st->answered_badly) {
+        fprintf(stderr,
+                "kmsconf run: the target answered, but never with an HTTP "
+                "answer kmsconf can read (the first: %s)\n",
+                st->first_transport_error);
     }
     return rc;
 }
@@ -604,6 +642,37 @@ static void close_ledger(struct kc_ledger *l, bool finished, bool embedded)
                                (embedded || !kc_ledger_open_count(l)));
 }
 
+/* The preflight, its timeouts within --max-time. */
+static enum kc_exit preflight(const struct run_cfg *cfg,
+                              const struct run_env *env,
+                              const struct kc_http_opts *http,
+                              const struct kc_case *const *cases, size_t ncases)
+{
+    struct kc_http_opts pf = *http;
+    if (cfg->max_time_ms &&
+        (!pf.timeout_ms || pf.timeout_ms > cfg->max_time_ms))
+        pf.timeout_ms = cfg->max_time_ms;
+    return kc_preflight_run(env->target, &pf, cases, ncases, stdout, stderr,
+                            cfg->verbosity == KC_VERBOSE);
+}
+
+/* What the summary says of a run that stopped early, into buf; NULL when
+ * it finished. */
+static const char *stop_mark(const struct kc_run_stats *st, char *buf,
+                             size_t len)
+{
+    if (st->interrupted)
+        return "interrupted";
+    if (!st->aborted)
+        return NULL;
+    snprintf(buf, len, "aborted: %s; %zu not run",
+             st->aborted == KC_RUN_ABORT_DEADLINE ? "--max-time passed"
+                                                  : "the target stopped "
+                                                    "answering",
+             st->not_run);
+    return buf;
+}
+
 /* Runs the selected cases, writes the report; returns the exit code. */
 static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
                             const struct kc_catalog *cat,
@@ -618,6 +687,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     struct kc_run_opts o = make_run_opts(cfg, env, cat, con);
     enum kc_exit rc = KC_EXIT_USAGE;
     char run_id[UUID_LEN], label[KC_RUN_LABEL_MAX];
+    char mark[KC_RUN_ERROR_MAX + 64];
     bool finished = false;
 
     kc_uuid4(run_id);
@@ -637,13 +707,10 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     if (isatty(STDOUT_FILENO) && !kc_url_is_loopback(env->target->endpoint) &&
         show_plan(cfg, env, cases, ncases, false))
         goto out;
-    if (!cfg->no_preflight) {
-        rc = kc_preflight_run(env->target, &o.http, cases, ncases, stdout,
-                              stderr, cfg->verbosity == KC_VERBOSE);
-        if (rc != KC_EXIT_OK)
-            goto out;
-        rc = KC_EXIT_USAGE;
-    }
+    if (!cfg->no_preflight &&
+        (rc = preflight(cfg, env, &o.http, cases, ncases)) != KC_EXIT_OK)
+        goto out;
+    rc = KC_EXIT_USAGE;
     bool ledger_ok = false;
     o.ledger = open_ledger(cfg, &ledger_ok);
     if (!ledger_ok || run_cases(&o, cfg, r, &st) != 0)
@@ -654,9 +721,11 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
         fprintf(stderr, "kmsconf run: %s\n", err);
         rc = KC_EXIT_USAGE;
     }
-    kc_console_summary(
-        con, r, rc == KC_EXIT_USAGE && !st.interrupted ? NULL : cfg->output,
-        st.interrupted);
+    kc_console_summary(con, r,
+                       rc == KC_EXIT_USAGE && !st.interrupted && !st.aborted
+                           ? NULL
+                           : cfg->output,
+                       stop_mark(&st, mark, sizeof(mark)));
     print_sweep_hint(cfg, env, o.ledger, label, st.interrupted);
 out:
     close_ledger(o.ledger, finished, env->embed.pid > 0);
@@ -712,6 +781,7 @@ enum kc_exit kc_cmd_run(int argc, char **argv)
     const char **pos = NULL;
     size_t npos = 0;
     enum kc_exit rc;
+    clock_gettime(CLOCK_MONOTONIC, &cfg.t0);
     kc_select_init(&cfg.sel);
     kc_caseset_init(&set);
     int prc = kc_opts_parse("run", run_opts, NOPTS, argc, argv, on_opt, &cfg,
