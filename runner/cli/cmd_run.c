@@ -500,15 +500,20 @@ static int run_cases(const struct kc_run_opts *opts, const struct run_cfg *cfg,
 }
 
 /* The exit code of a finished run, --expect applied. */
-static enum kc_exit judge(const struct kc_expect *e, struct kc_report *r,
-                          const struct kc_run_stats *st)
+static enum kc_exit judge(const struct run_cfg *cfg, const struct kc_expect *e,
+                          struct kc_report *r, const struct kc_run_stats *st)
 {
     bool stale = false;
     enum kc_exit rc = KC_EXIT_USAGE;
 
     if (!e || apply_expect(e, r, &stale) == 0)
         rc = kc_run_exit(r, st, stale);
-    if (st->aborted) {
+    if (st->aborted == KC_RUN_ABORT_DEADLINE) {
+        fprintf(stderr,
+                "kmsconf run: aborted: --max-time %ld s passed; %zu "
+                "testcases not run\n",
+                cfg->max_time_ms / 1000, st->not_run);
+    } else if (st->aborted) {
         fprintf(stderr, "kmsconf run: aborted: %s; %zu testcases not run\n",
                 st->abort_reason, st->not_run);
     } else if (rc == KC_EXIT_UNREACHABLE) {
@@ -716,7 +721,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     if (!ledger_ok || run_cases(&o, cfg, r, &st) != 0)
         goto out;
     finished = true;
-    rc = judge(expect, r, &st);
+    rc = judge(cfg, expect, r, &st);
     if (kc_junit_write(r, cfg->output, cfg->strict, err, sizeof(err))) {
         fprintf(stderr, "kmsconf run: %s\n", err);
         rc = KC_EXIT_USAGE;

@@ -107,14 +107,11 @@ static void set_abort(struct shared *sh, enum kc_run_abort kind,
 /* Whether the run was aborted; the deadline is checked here. */
 static bool aborted(struct shared *sh)
 {
-    char why[KC_RUN_ERROR_MAX];
     if (atomic_load(&sh->abort) != KC_RUN_NOT_ABORTED)
         return true;
     if (!sh->deadline_ms || now_ms(sh) < sh->deadline_ms)
         return false;
-    snprintf(why, sizeof(why), "the run's deadline (%.1f s) passed",
-             (double)sh->o->max_time_ms / 1000.0);
-    set_abort(sh, KC_RUN_ABORT_DEADLINE, why);
+    set_abort(sh, KC_RUN_ABORT_DEADLINE, "the run's deadline passed");
     return true;
 }
 
@@ -274,8 +271,9 @@ static void count_exchange(struct shared *sh, const struct exchange *x)
 }
 
 /* The timeout of cx's next exchange in ms (0: the client's own), cut to
- * what is left of the deadline, or in an aborted run's teardown of its
- * grace; -1 when none may be sent (err says why). */
+ * what is left of the deadline (a teardown: of the deadline and its grace),
+ * or in an aborted run's teardown of its grace; -1 when none may be sent
+ * (err says why). */
 static long exchange_timeout(struct case_ctx *cx, char *err, size_t el)
 {
     struct shared *sh = cx->sh;
@@ -285,9 +283,11 @@ static long exchange_timeout(struct case_ctx *cx, char *err, size_t el)
         if (!sh->deadline_ms)
             return 0;
         left = sh->deadline_ms - now_ms(sh);
-    } else {
-        if (atomic_load(&sh->abort) == KC_RUN_NOT_ABORTED)
+    } else if (atomic_load(&sh->abort) == KC_RUN_NOT_ABORTED) {
+        if (!sh->deadline_ms) /* else: within the deadline and its grace */
             return 0;
+        left = sh->deadline_ms + KC_RUN_GRACE_MS - now_ms(sh);
+    } else {
         left = cx->gave_up ? 0 : grace_left_ms(sh);
     }
     if (left > 0)

@@ -28,6 +28,7 @@ echo "ok: connection limit flags"
 # gets no byte (no effect, no request-log line) until the server stops;
 # then its connection closes, without an answer, and SIGTERM is exit 0.
 need python3
+rm -f "$WORK/hang.jsonl" hang.out # an earlier run's
 start_refserver --hang-after 1 --request-log "$WORK/hang.jsonl"
 python3 - "$(cat "$RS_DIR/port")" >hang.out 2>&1 <<'PY' &
 import socket, sys
