@@ -29,6 +29,7 @@ struct options {
     const char *request_log;
     unsigned hold_request; /* 0: none */
     const char *hold_file;
+    long hang_after; /* -1: answer everything */
     bool print_config;
     bool allow_deviations;
     long latency_ms; /* -1: from the configuration */
@@ -53,6 +54,7 @@ static void usage(FILE *f)
         "  --request-log FILE     append one JSON line per request\n"
         "  --hold-request N       hold the Nth answer until SIGUSR1 (tests)\n"
         "  --hold-file FILE       write N there when it is held\n"
+        "  --hang-after N         answer N requests, then none (tests)\n"
         "  --max-conns N          open connections at most (1..10000)\n"
         "  --max-conns-per-ip N   per client address (0: no limit)\n"
         "  --conn-timeout S       close a connection idle that long (1..3600)\n"
@@ -194,6 +196,11 @@ static int take_value(struct options *o, const char *name, const char *val)
     else if (!strcmp(name, "--hold-request")) {
         if (parse_bounded(val, 1, 99999, &o->hold_request))
             return usage_error("--hold-request: expected 1..99999, got", val);
+    } else if (!strcmp(name, "--hang-after")) {
+        unsigned n = 0;
+        if (parse_bounded(val, 0, 99999, &n))
+            return usage_error("--hang-after: expected 0..99999, got", val);
+        o->hang_after = n;
     } else if (!strcmp(name, "--latency-ms")) {
         if (parse_latency(val, &o->latency_ms))
             return usage_error("--latency-ms: expected 0..60000, got", val);
@@ -223,7 +230,7 @@ static bool wants_value(const char *name)
         "--deviate-code", "--max-conns",    "--max-conns-per-ip",
         "--conn-timeout", "--hold-request", "--hold-file",
         "--threads",      "--throttle",     "--seed",
-        "--clock-offset",
+        "--clock-offset", "--hang-after",
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (!strcmp(names[i], name))
@@ -349,6 +356,8 @@ static int serve(const struct rs_config *cfg, const struct options *o,
         goto out;
     }
     rs_server_hold(srv, o->hold_request, o->hold_file);
+    if (o->hang_after >= 0)
+        rs_server_hang(srv, (unsigned long)o->hang_after);
     if (o->port_file && write_port_file(o->port_file, rs_server_port(srv))) {
         fprintf(stderr, PROG ": --port-file %s: %s\n", o->port_file,
                 strerror(errno));
@@ -370,6 +379,7 @@ int main(int argc, char **argv)
     struct options o = {
         .listen = "127.0.0.1:0",
         .latency_ms = -1,
+        .hang_after = -1,
         .limits = {.max_conns = RS_SERVER_MAX_CONNS,
                    .max_conns_per_ip = RS_SERVER_MAX_CONNS_PER_IP,
                    .conn_timeout_s = RS_SERVER_CONN_TIMEOUT_S},

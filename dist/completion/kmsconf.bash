@@ -3,7 +3,7 @@
 _kmsconf_options() {
     case "$1" in
     run) echo "--target --endpoint --insecure --cacert --cases --suite -j
-        --connect-timeout --timeout -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --ledger --plan --transcripts --retries --rate --only --tag
+        --connect-timeout --timeout --max-time -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --ledger --plan --transcripts --retries --rate --only --tag
         --skip-tag --read-only --shard --help" ;;
     lint) echo "--cases --suite --quiet --target --help" ;;
     list) echo "--cases --suite --json --only --tag --skip-tag --read-only
@@ -75,7 +75,7 @@ _kms_refserver() {
     local cur=${COMP_WORDS[COMP_CWORD]}
     # shellcheck disable=SC2207
     COMPREPLY=($(compgen -W "--listen --port-file --config --print-config
-        --latency-ms --request-log --hold-request --hold-file --max-conns --max-conns-per-ip --conn-timeout --threads --deviate --deviate-code
+        --latency-ms --request-log --hold-request --hold-file --hang-after --max-conns --max-conns-per-ip --conn-timeout --threads --deviate --deviate-code
         --throttle --seed --clock-offset --allow-deviations --help --version" -- "$cur"))
 }
 complete -o default -F _kms_refserver kms-refserver

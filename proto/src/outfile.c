@@ -162,3 +162,80 @@ int kc_outfile_write(const char *path, const char *data, size_t len, char *err,
     free(real);
     return rc;
 }
+
+/* The folder a new file at path goes into, into dir ("." for a bare
+ * name). -1 when it does not fit. */
+static int parent_of(const char *path, char *dir, size_t dirlen)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 1;
+    if (slash && n == 0)
+        n = 1; /* "/name": the root */
+    if (n >= dirlen)
+        return -1;
+    memcpy(dir, slash ? path : ".", n);
+    dir[n] = '\0';
+    return 0;
+}
+
+/* A file to be created (or replaced) at path: its folder must exist and be
+ * writable. */
+static int check_folder(const char *path, char *err, size_t errlen)
+{
+    char dir[PATH_MAX];
+    struct stat st;
+    if (parent_of(path, dir, sizeof(dir))) {
+        kc_err_set(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        kc_err_set(err, errlen, "%s: folder %s does not exist", path, dir);
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        kc_err_set(err, errlen, "%s: folder %s is not writable: %s", path, dir,
+                   strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int kc_outfile_check(const char *path, bool append, char *err, size_t errlen)
+{
+    struct stat st;
+    char *real = NULL;
+    int rc = -1;
+
+    if (!path || !path[0]) {
+        kc_err_set(err, errlen, "empty path");
+        return -1;
+    }
+    if (stat(path, &st) != 0) {
+        if (errno != ENOENT)
+            kc_err_set(err, errlen, "%s: %s", path, strerror(errno));
+        else if (lstat(path, &st) == 0)
+            kc_err_set(err, errlen, "%s: a symlink to nothing", path);
+        else
+            rc = check_folder(path, err, errlen);
+        return rc;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        kc_err_set(err, errlen, "%s: is a folder", path);
+        return -1;
+    }
+    if (append || !S_ISREG(st.st_mode)) { /* written in place */
+        if (access(path, W_OK) == 0)
+            return 0;
+        kc_err_set(err, errlen, "%s: not writable: %s", path, strerror(errno));
+        return -1;
+    }
+    real = realpath(path, NULL); /* replaced next to what a link names */
+    if (!real) {
+        kc_err_set(err, errlen, "%s: cannot resolve: %s", path,
+                   strerror(errno));
+        return -1;
+    }
+    rc = check_folder(real, err, errlen);
+    free(real);
+    return rc;
+}

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -54,6 +55,9 @@ struct timer {
     unsigned long hold_nth; /* 0: hold nothing */
     const char *hold_file;  /* borrowed */
     bool released;
+    struct exchange *hung;    /* rs_server_hang's, until the server stops */
+    unsigned long arrived;    /* requests read */
+    unsigned long hang_after; /* answer this many; ULONG_MAX: all */
 };
 
 struct rs_server {
@@ -77,6 +81,7 @@ struct exchange {
     struct MHD_Connection *conn;
     struct rs_reply reply;
     bool has_reply;
+    bool hung; /* never answered (rs_server_hang): closed when resumed */
     struct timespec due;
     time_t now;            /* the server's clock when the answer was made */
     struct exchange *next; /* in the timer's queue */
@@ -224,6 +229,12 @@ static void *timer_main(void *arg)
     pthread_mutex_lock(&t->mu);
     for (;;) {
         struct exchange *x = timer_next(t);
+        if (t->stop && t->hung) { /* hung ones go at the end, closed */
+            struct exchange *h = t->hung;
+            t->hung = h->next;
+            MHD_resume_connection(h->conn);
+            continue;
+        }
         if (!x && t->stop)
             break;
         if (!x) {
@@ -294,14 +305,21 @@ static void write_marker(const char *path, unsigned long n)
         remove(tmp);
 }
 
-/* Suspends x's connection, its answer made, until the timer resumes it:
+/* Suspends x's connection, its answer made, until the timer resumes it
+ * (false when the server is stopping: then answer at once):
  * after the configured latency, or, for the request rs_server_hold names,
  * at rs_server_release or after RS_SERVER_HOLD_MAX_S. */
-static void timer_suspend(struct timer *t, struct exchange *x, unsigned ms)
+static bool timer_suspend(struct timer *t, struct exchange *x, unsigned ms)
 {
     bool hold;
-    MHD_suspend_connection(x->conn);
+    /* suspended under the lock (the timer thread resumes under it too), so
+     * that none is suspended once the timer thread has ended */
     pthread_mutex_lock(&t->mu);
+    if (t->stop) {
+        pthread_mutex_unlock(&t->mu);
+        return false;
+    }
+    MHD_suspend_connection(x->conn);
     hold = ++t->requests == t->hold_nth && !t->released;
     due_after(&x->due, hold ? RS_SERVER_HOLD_MAX_S * 1000u : ms);
     x->next = NULL;
@@ -317,6 +335,7 @@ static void timer_suspend(struct timer *t, struct exchange *x, unsigned ms)
     }
     pthread_cond_signal(&t->cv);
     pthread_mutex_unlock(&t->mu);
+    return true;
 }
 
 /* Whether this answer goes through the timer (delayed or maybe held). */
@@ -367,6 +386,33 @@ static bool add_date(struct MHD_Response *resp, time_t now, long offset_s)
     return MHD_add_response_header(resp, MHD_HTTP_HEADER_DATE, date) == MHD_YES;
 }
 
+void rs_server_hang(struct rs_server *s, unsigned long after)
+{
+    pthread_mutex_lock(&s->timer.mu);
+    s->timer.hang_after = after;
+    pthread_mutex_unlock(&s->timer.mu);
+}
+
+/* Counts the request as it arrives; past hang_after it is never handled
+ * nor answered: its connection is suspended until the server stops, then
+ * closed without a byte (on_request). true when it hung. */
+static bool timer_hang(struct timer *t, struct exchange *x,
+                       struct MHD_Connection *conn)
+{
+    pthread_mutex_lock(&t->mu);
+    bool hang = ++t->arrived > t->hang_after;
+    x->hung = hang; /* when stopping, closed at once (on_request) */
+    if (hang && !t->stop) {
+        x->conn = conn;
+        MHD_suspend_connection(conn);
+        x->next = t->hung;
+        t->hung = x;
+        pthread_cond_signal(&t->cv);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return hang;
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *conn,
                                   struct rs_reply *r, time_t now, long offset_s)
 {
@@ -392,11 +438,25 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
     return rc;
 }
 
+/* The delayed answer of a resumed connection. */
+static enum MHD_Result send_delayed(struct rs_server *s,
+                                    struct MHD_Connection *conn,
+                                    struct exchange *x)
+{
+    enum MHD_Result rc =
+        send_reply(conn, &x->reply, x->now, s->cfg->clock_offset_s);
+    rs_reply_dispose(&x->reply);
+    x->has_reply = false;
+    return rc;
+}
+
 static enum MHD_Result answer(struct rs_server *s, struct MHD_Connection *conn,
                               const char *method, struct exchange *x)
 {
     struct header_list hl;
     struct rs_reply r;
+    if (timer_hang(&s->timer, x, conn))
+        return x->conn ? MHD_YES : MHD_NO; /* closed when the server stops */
     struct conn_state *cs = conn_state_of(conn);
     time_t now = time(NULL) + (time_t)s->cfg->clock_offset_s;
     hl.n = 0;
@@ -421,23 +481,12 @@ static enum MHD_Result answer(struct rs_server *s, struct MHD_Connection *conn,
         x->has_reply = true;
         x->conn = conn;
         x->now = now;
-        timer_suspend(&s->timer, x, s->cfg->latency_ms);
-        return MHD_YES;
+        if (timer_suspend(&s->timer, x, s->cfg->latency_ms))
+            return MHD_YES;
+        return send_delayed(s, conn, x); /* stopping: no delay */
     }
     enum MHD_Result rc = send_reply(conn, &r, now, s->cfg->clock_offset_s);
     rs_reply_dispose(&r);
-    return rc;
-}
-
-/* The delayed answer of a resumed connection. */
-static enum MHD_Result send_delayed(struct rs_server *s,
-                                    struct MHD_Connection *conn,
-                                    struct exchange *x)
-{
-    enum MHD_Result rc =
-        send_reply(conn, &x->reply, x->now, s->cfg->clock_offset_s);
-    rs_reply_dispose(&x->reply);
-    x->has_reply = false;
     return rc;
 }
 
@@ -470,6 +519,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     (void)version;
     if (!x && !(x = *req_cls = exchange_new(NULL)))
         return MHD_NO;
+    if (x->hung)
+        return MHD_NO; /* resumed at the stop: closed without a byte */
     if (x->has_reply)
         return send_delayed(s, conn, x);
     if (!x->started) {
@@ -592,6 +643,7 @@ rs_server_start_limited(struct rs_server **out, const struct rs_config *cfg,
         kc_err_set(err, errlen, "out of memory");
         goto out;
     }
+    s->timer.hang_after = ULONG_MAX;
     s->cfg = cfg;
     if (parse_listen(listen, &ss, &v6, s->host, sizeof(s->host))) {
         kc_err_set(err, errlen,

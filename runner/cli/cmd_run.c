@@ -14,6 +14,7 @@
 #include "kc/junit.h"
 #include "kc/ledger.h"
 #include "kc/pace.h"
+#include "kc/outfile.h"
 #include "kc/plan.h"
 #include "kc/preflight.h"
 #include "kc/url.h"
@@ -31,7 +32,8 @@
 #define SUITE_PATH_MAX     1024 /* a file path below the suite folder */
 #define STARTED_LEN        21   /* kc_time_format: yyyy-MM-ddTHH:mm:ssZ */
 #define EMBED_TIMEOUT_MS   10000
-#define UUID_LEN           37 /* kc_uuid4: 36 characters + NUL */
+#define UUID_LEN           37     /* kc_uuid4: 36 characters + NUL */
+#define MAX_TIME_S         604800 /* --max-time at most: a week */
 
 enum {
     OPT_TARGET,
@@ -56,6 +58,7 @@ enum {
     OPT_TRANSCRIPTS,
     OPT_RETRIES,
     OPT_RATE,
+    OPT_MAX_TIME,
 };
 
 static const struct kc_opt run_opts[] = {
@@ -75,6 +78,8 @@ static const struct kc_opt run_opts[] = {
      OPT_CONNECT_TIMEOUT},
     {"--timeout", "SECONDS", "timeout of one exchange (default 30)",
      OPT_TIMEOUT},
+    {"--max-time", "SECONDS", "deadline of the whole run (default none)",
+     OPT_MAX_TIME},
     {"-o", "FILE", "JUnit report path (default kmsconf-junit.xml)", OPT_OUTPUT},
     {"--junit-strict", NULL, "one failure per testcase (Ant JUnit schema)",
      OPT_STRICT},
@@ -120,6 +125,8 @@ struct run_cfg {
     double rate; /* 0: none */
     long connect_timeout_ms;
     long timeout_ms;
+    long max_time_ms;   /* 0: no deadline */
+    struct timespec t0; /* when the command started (CLOCK_MONOTONIC) */
     const char *output;
     bool strict;
     enum kc_verbosity verbosity;
@@ -242,6 +249,11 @@ static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
                              value, "seconds from 1 to 3600");
         *(id == OPT_TIMEOUT ? &cfg->timeout_ms : &cfg->connect_timeout_ms) =
             v * 1000;
+        return 0;
+    case OPT_MAX_TIME:
+        if (parse_uint(value, 1, MAX_TIME_S, &v))
+            return bad_value("--max-time", value, "seconds from 1 to 604800");
+        cfg->max_time_ms = v * 1000;
         return 0;
     case OPT_FORMAT:
     case OPT_TRANSCRIPTS:
@@ -408,18 +420,13 @@ static int prepare(struct run_cfg *cfg, struct run_env *env,
 
 /* ---- after the run ---- */
 
-/* Applies --expect to r; *stale says whether an entry is stale. 0, or -1
- * (printed). */
-static int apply_expect(const char *file, struct kc_report *r, bool *stale)
+/* Applies the --expect file e to r; *stale says whether an entry is
+ * stale. 0, or -1 (out of memory). */
+static int apply_expect(const struct kc_expect *e, struct kc_report *r,
+                        bool *stale)
 {
-    struct kc_expect *e = NULL;
     struct kc_expect_outcome out;
-    char err[KC_ERR_MAX];
     *stale = false;
-    if (kc_expect_load(file, &e, err, sizeof(err))) {
-        fprintf(stderr, "kmsconf run: %s\n", err);
-        return -1;
-    }
     memset(&out, 0, sizeof(out));
     int rc = kc_expect_apply(e, r, time(NULL), &out) ? -1 : 0;
     for (size_t i = 0; !rc && i < out.stale; i++)
@@ -427,8 +434,41 @@ static int apply_expect(const char *file, struct kc_report *r, bool *stale)
                 out.stale_ids ? out.stale_ids[i] : "?");
     *stale = !rc && out.stale;
     kc_expect_outcome_dispose(&out);
-    kc_expect_free(e);
     return rc;
+}
+
+/* One output path of the run, checked before any request (append: opened
+ * to append, the ledger). 0, or -1 printed naming the option. */
+static int check_output(const char *opt, const char *path, bool append)
+{
+    char err[KC_ERR_MAX];
+    if (!kc_outfile_check(path, append, err, sizeof(err)))
+        return 0;
+    if (!path[0])
+        fprintf(stderr, "kmsconf run: %s '': an empty path\n", opt);
+    else
+        fprintf(stderr, "kmsconf run: %s %s\n", opt, err);
+    return -1;
+}
+
+/* Before the first request: the report and the ledger can be written, the
+ * expectation file is read (*e, caller frees). 0, or -1 printed. */
+static int check_files(const struct run_cfg *cfg, struct kc_expect **e)
+{
+    char err[KC_ERR_MAX];
+    *e = NULL;
+    if (strcmp(cfg->output, "-") && check_output("-o", cfg->output, false))
+        return -1;
+    if (cfg->ledger && check_output("--ledger", cfg->ledger, true))
+        return -1;
+    if (cfg->expect && kc_expect_load(cfg->expect, e, err, sizeof(err))) {
+        if (!cfg->expect[0])
+            fprintf(stderr, "kmsconf run: --expect '': an empty path\n");
+        else
+            fprintf(stderr, "kmsconf run: --expect %s\n", err);
+        return -1;
+    }
+    return 0;
 }
 
 static void env_dispose(struct run_env *env)
@@ -474,22 +514,41 @@ static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
                   .stop = &g_stop,
                   .pace = env->pace,
                   .retried = &env->retried},
+        .max_time_ms = cfg->max_time_ms,
     };
     return o;
 }
 
+/* The properties of an aborted run: why, and how many testcases did not
+ * run. 0 or -1 (out of memory). */
+static int mark_aborted(struct kc_report *r, const struct kc_run_stats *st)
+{
+    char n[32];
+    snprintf(n, sizeof(n), "%zu", st->not_run);
+    return kc_report_set_prop(r, "kmsconf.abort_reason", st->abort_reason) ||
+                   kc_report_set_prop(r, "kmsconf.not_run", n)
+               ? -1
+               : 0;
+}
+
 /* Runs the cases into r, timed, with the run manifest. 0, or -1 (the
  * reason printed when there is one). */
-static int run_cases(const struct kc_run_opts *o, const struct run_cfg *cfg,
+static int run_cases(const struct kc_run_opts *opts, const struct run_cfg *cfg,
                      struct kc_report *r, struct kc_run_stats *st)
 {
     char err[KC_ERR_MAX], started[STARTED_LEN];
     struct timespec m0, m1;
+    struct kc_run_opts o = *opts;
 
     kc_time_format(time(NULL), started);
     clock_gettime(CLOCK_MONOTONIC, &m0);
     r->timestamp = strdup(started);
-    if (kc_run_execute(o, r, st, err, sizeof(err))) {
+    if (cfg->max_time_ms) { /* what the preflight left of --max-time */
+        long spent = (long)(m0.tv_sec - cfg->t0.tv_sec) * 1000 +
+                     (m0.tv_nsec - cfg->t0.tv_nsec) / 1000000;
+        o.max_time_ms = spent < cfg->max_time_ms ? cfg->max_time_ms - spent : 1;
+    }
+    if (kc_run_execute(&o, r, st, err, sizeof(err))) {
         fprintf(stderr, "kmsconf run: %s\n", err);
         return -1;
     }
@@ -498,35 +557,50 @@ static int run_cases(const struct kc_run_opts *o, const struct run_cfg *cfg,
                 (double)(m1.tv_nsec - m0.tv_nsec) / 1e9;
     char retries[24];
     snprintf(retries, sizeof(retries), "%lu",
-             o->retry.retried ? atomic_load(o->retry.retried) : 0UL);
-    if (kc_run_manifest(r, o, started, cfg->shard, st->interrupted) ||
+             o.retry.retried ? atomic_load(o.retry.retried) : 0UL);
+    if (kc_run_manifest(r, &o, started, cfg->shard, st->interrupted) ||
         kc_report_set_prop(r, "kmsconf.retries", retries) ||
+        kc_report_set_prop(r, "kmsconf.aborted",
+                           kc_run_abort_name(st->aborted)) ||
         (st->interrupted &&
          kc_report_set_prop(r, "kmsconf.interrupted", "true")))
         return -1;
-    return 0;
+    return st->aborted ? mark_aborted(r, st) : 0;
 }
 
 /* The exit code of a finished run, --expect applied; the transcripts of
  * passing testcases are dropped unless --transcripts all (or -v). */
-static enum kc_exit judge(const struct run_cfg *cfg, struct kc_report *r,
-                          const struct kc_run_stats *st)
+static enum kc_exit judge(const struct run_cfg *cfg, const struct kc_expect *e,
+                          struct kc_report *r, const struct kc_run_stats *st)
 {
     bool stale = false;
     enum kc_exit rc = KC_EXIT_USAGE;
 
-    if (!cfg->expect || apply_expect(cfg->expect, r, &stale) == 0)
+    if (!e || apply_expect(e, r, &stale) == 0)
         rc = kc_run_exit(r, st, stale);
     if (cfg->transcripts == TRANSCRIPTS_FAILED ||
         (cfg->transcripts == TRANSCRIPTS_DEFAULT &&
          cfg->verbosity != KC_VERBOSE))
         kc_report_drop_passing_transcripts(r);
-    if (rc == KC_EXIT_UNREACHABLE) {
+    if (st->aborted == KC_RUN_ABORT_DEADLINE) {
+        fprintf(stderr,
+                "kmsconf run: aborted: --max-time %ld s passed; %zu "
+                "testcases not run\n",
+                cfg->max_time_ms / 1000, st->not_run);
+    } else if (st->aborted) {
+        fprintf(stderr, "kmsconf run: aborted: %s; %zu testcases not run\n",
+                st->abort_reason, st->not_run);
+    } else if (rc == KC_EXIT_UNREACHABLE) {
         /* The transport error already says "unreachable: ...". */
         const char *why = st->first_transport_error;
         if (!strncmp(why, "unreachable: ", 13))
             why += 13;
         fprintf(stderr, "kmsconf run: target unreachable: %s\n", why);
+    } else if (!st->responses && st->answered_badly) {
+        fprintf(stderr,
+                "kmsconf run: the target answered, but never with an HTTP "
+                "answer kmsconf can read (the first: %s)\n",
+                st->first_transport_error);
     }
     return rc;
 }
@@ -656,9 +730,42 @@ static void print_backoff(struct kc_pace *pace, unsigned jobs)
                kc_pace_lowest(pace), jobs);
 }
 
+/* The preflight, its timeouts within --max-time. */
+static enum kc_exit preflight(const struct run_cfg *cfg,
+                              const struct run_env *env,
+                              const struct kc_http_opts *http,
+                              const struct kc_retry_policy *rp,
+                              const struct kc_case *const *cases, size_t ncases)
+{
+    struct kc_http_opts pf = *http;
+    if (cfg->max_time_ms &&
+        (!pf.timeout_ms || pf.timeout_ms > cfg->max_time_ms))
+        pf.timeout_ms = cfg->max_time_ms;
+    return kc_preflight_run(env->target, &pf, rp, cases, ncases, stdout, stderr,
+                            cfg->verbosity == KC_VERBOSE);
+}
+
+/* What the summary says of a run that stopped early, into buf; NULL when
+ * it finished. */
+static const char *stop_mark(const struct kc_run_stats *st, char *buf,
+                             size_t len)
+{
+    if (st->interrupted)
+        return "interrupted";
+    if (!st->aborted)
+        return NULL;
+    snprintf(buf, len, "aborted: %s; %zu not run",
+             st->aborted == KC_RUN_ABORT_DEADLINE ? "--max-time passed"
+                                                  : "the target stopped "
+                                                    "answering",
+             st->not_run);
+    return buf;
+}
+
 /* Runs the selected cases, writes the report; returns the exit code. */
 static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
                             const struct kc_catalog *cat,
+                            const struct kc_expect *expect,
                             const struct kc_case *const *cases, size_t ncases)
 {
     char err[KC_ERR_MAX];
@@ -669,6 +776,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     struct kc_run_opts o = make_run_opts(cfg, env, cat, con);
     enum kc_exit rc = KC_EXIT_USAGE;
     char run_id[UUID_LEN], label[KC_RUN_LABEL_MAX];
+    char mark[KC_RUN_ERROR_MAX + 64];
     bool finished = false;
 
     kc_uuid4(run_id);
@@ -688,26 +796,25 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     if (isatty(STDOUT_FILENO) && !kc_url_is_loopback(env->target->endpoint) &&
         show_plan(cfg, env, cases, ncases, false))
         goto out;
-    if (!cfg->no_preflight) {
-        rc = kc_preflight_run(env->target, &o.http, &o.retry, cases, ncases,
-                              stdout, stderr, cfg->verbosity == KC_VERBOSE);
-        if (rc != KC_EXIT_OK)
-            goto out;
-        rc = KC_EXIT_USAGE;
-    }
+    if (!cfg->no_preflight && (rc = preflight(cfg, env, &o.http, &o.retry,
+                                              cases, ncases)) != KC_EXIT_OK)
+        goto out;
+    rc = KC_EXIT_USAGE;
     bool ledger_ok = false;
     o.ledger = open_ledger(cfg, &ledger_ok);
     if (!ledger_ok || run_cases(&o, cfg, r, &st) != 0)
         goto out;
     finished = true;
-    rc = judge(cfg, r, &st);
+    rc = judge(cfg, expect, r, &st);
     if (kc_junit_write(r, cfg->output, cfg->strict, err, sizeof(err))) {
         fprintf(stderr, "kmsconf run: %s\n", err);
         rc = KC_EXIT_USAGE;
     }
-    kc_console_summary(
-        con, r, rc == KC_EXIT_USAGE && !st.interrupted ? NULL : cfg->output,
-        st.interrupted);
+    kc_console_summary(con, r,
+                       rc == KC_EXIT_USAGE && !st.interrupted && !st.aborted
+                           ? NULL
+                           : cfg->output,
+                       stop_mark(&st, mark, sizeof(mark)));
     print_backoff(env->pace, cfg->jobs);
     print_sweep_hint(cfg, env, o.ledger, label, st.interrupted);
 out:
@@ -723,6 +830,7 @@ static enum kc_exit run_selected(struct run_cfg *cfg, struct kc_catalog *cat,
     const struct kc_case **cases = NULL;
     size_t n = 0;
     struct run_env env;
+    struct kc_expect *expect = NULL;
     char err[KC_ERR_MAX] = "";
     enum kc_exit rc = KC_EXIT_USAGE;
     memset(&env, 0, sizeof(env));
@@ -735,14 +843,17 @@ static enum kc_exit run_selected(struct run_cfg *cfg, struct kc_catalog *cat,
         fprintf(stderr, "kmsconf run: no case matches the selection\n");
         goto out;
     }
+    if (!cfg->plan && check_files(cfg, &expect))
+        goto out;
     install_signals();
     if (prepare(cfg, &env, cases, n, err, sizeof(err))) {
         fprintf(stderr, "kmsconf run: %s\n", err[0] ? err : "out of memory");
         goto out;
     }
     kc_catalog_set_seed_only(cat, env.target->strict_messages);
-    rc = execute(cfg, &env, cat, cases, n);
+    rc = execute(cfg, &env, cat, expect, cases, n);
 out:
+    kc_expect_free(expect);
     env_dispose(&env);
     free(cases);
     return rc;
@@ -761,6 +872,7 @@ enum kc_exit kc_cmd_run(int argc, char **argv)
     const char **pos = NULL;
     size_t npos = 0;
     enum kc_exit rc;
+    clock_gettime(CLOCK_MONOTONIC, &cfg.t0);
     kc_select_init(&cfg.sel);
     kc_caseset_init(&set);
     int prc = kc_opts_parse("run", run_opts, NOPTS, argc, argv, on_opt, &cfg,

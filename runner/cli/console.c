@@ -185,7 +185,7 @@ static void tally_print(FILE *out, const char *title, const struct tally *t)
 }
 
 void kc_console_summary(struct kc_console *c, const struct kc_report *r,
-                        const char *report_path, bool interrupted)
+                        const char *report_path, const char *stopped)
 {
     struct tally by_check = {0}, by_code = {0};
     for (size_t i = 0; i < r->ncases; i++) {
@@ -201,12 +201,12 @@ void kc_console_summary(struct kc_console *c, const struct kc_report *r,
         fputs("\r\033[K", c->out);
     fprintf(c->out,
             "\n%zu testcases: %zu passed, %zu failed, %zu errors, %zu "
-            "skipped%s\n",
+            "skipped%s%s%s\n",
             r->ncases, kc_report_count(r, KC_OUTCOME_PASS),
             kc_report_count(r, KC_OUTCOME_FAIL),
             kc_report_count(r, KC_OUTCOME_ERROR),
-            kc_report_count(r, KC_OUTCOME_SKIP),
-            interrupted ? " (interrupted)" : "");
+            kc_report_count(r, KC_OUTCOME_SKIP), stopped ? " (" : "",
+            stopped ? stopped : "", stopped ? ")" : "");
     const char *retries = kc_report_prop(r, "kmsconf.retries");
     size_t flaky = 0;
     for (size_t i = 0; i < r->ncases; i++)

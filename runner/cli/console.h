@@ -36,8 +36,9 @@ void kc_console_note(struct kc_console *c, const char *line);
 struct kc_run_observer kc_console_observer(struct kc_console *c);
 
 /* The final summary: counts, failures by check and by code, the report's
- * path (may be NULL). */
+ * path (may be NULL); stopped, when not NULL, is said after the counts in
+ * parentheses ("interrupted", "aborted: ..."). */
 void kc_console_summary(struct kc_console *c, const struct kc_report *r,
-                        const char *report_path, bool interrupted);
+                        const char *report_path, const char *stopped);
 
 #endif

@@ -12,6 +12,7 @@
 struct kc_http {
     CURL *easy;
     struct kc_http_opts opts;
+    long timeout_ms; /* of the next exchanges (kc_http_set_timeout) */
     char *cacert;
 };
 
@@ -43,6 +44,7 @@ struct kc_http *kc_http_new(const struct kc_http_opts *opts)
         h->opts.connect_timeout_ms = 10000;
     if (!h->opts.timeout_ms)
         h->opts.timeout_ms = 30000;
+    h->timeout_ms = h->opts.timeout_ms;
     if (!h->opts.max_body)
         h->opts.max_body = KC_HTTP_MAX_BODY;
     if (!h->opts.max_headers)
@@ -55,6 +57,11 @@ struct kc_http *kc_http_new(const struct kc_http_opts *opts)
         return NULL;
     }
     return h;
+}
+
+void kc_http_set_timeout(struct kc_http *h, long timeout_ms)
+{
+    h->timeout_ms = timeout_ms > 0 ? timeout_ms : h->opts.timeout_ms;
 }
 
 void kc_http_free(struct kc_http *h)
@@ -161,6 +168,21 @@ static enum kc_http_result classify(CURLcode rc, bool toobig)
     }
 }
 
+/* Whether the server sent something of an answer (kc_http_resp.answered):
+ * bytes of it, or an answer libcurl refused before handing any over. */
+static bool got_answer(CURL *e, CURLcode rc, const struct kc_http_resp *resp,
+                       bool toobig)
+{
+    char *ip = NULL;
+    if (toobig || resp->headers.len || resp->body.len ||
+        rc == CURLE_WEIRD_SERVER_REPLY)
+        return true;
+    /* HTTP/0.9: refused as a protocol after the connection was made */
+    return rc == CURLE_UNSUPPORTED_PROTOCOL &&
+           curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip &&
+           ip[0];
+}
+
 static int set_options(struct kc_http *h, const struct kc_http_req *req,
                        struct curl_slist *hdrs, struct xfer *x)
 {
@@ -169,9 +191,10 @@ static int set_options(struct kc_http *h, const struct kc_http_req *req,
     bad |= curl_easy_setopt(e, CURLOPT_URL, req->url) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-                            h->opts.connect_timeout_ms) != CURLE_OK;
-    bad |=
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms) != CURLE_OK;
+                            h->opts.connect_timeout_ms < h->timeout_ms
+                                ? h->opts.connect_timeout_ms
+                                : h->timeout_ms) != CURLE_OK;
+    bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER,
@@ -250,6 +273,7 @@ enum kc_http_result kc_http_send(struct kc_http *h,
        memory"; after the status line that is an answer over a cap */
     bool long_line = rc == CURLE_OUT_OF_MEMORY && resp->headers.len > 0;
     resp->result = classify(rc, x.toobig || long_line);
+    resp->answered = got_answer(h->easy, rc, resp, x.toobig || long_line);
     curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &resp->status);
     curl_easy_getinfo(h->easy, CURLINFO_NUM_CONNECTS, &resp->new_connections);
     curl_easy_getinfo(h->easy, CURLINFO_TOTAL_TIME, &resp->time_s);

@@ -2,6 +2,7 @@
 #include "kc/run.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +25,11 @@
 #define MSG_MAX        (KC_ERR_MAX + 128) /* an error line with its step */
 #define TITLE_MAX      128                /* "setup 2: CreateKey" */
 #define NOTE_MAX       (MSG_MAX + 256)    /* a teardown note with the id */
-#define FORMATS_MAX    2   /* one testcase per format: JSON and XML */
-#define UUID_LEN       37  /* kc_uuid4: 36 characters + NUL */
-#define HOST_MAX       256 /* the endpoint's host in the manifest */
-#define LITS_MAX       8   /* an exchange's own secrets: signature, values */
+#define FORMATS_MAX    2     /* one testcase per format: JSON and XML */
+#define UUID_LEN       37    /* kc_uuid4: 36 characters + NUL */
+#define HOST_MAX       256   /* the endpoint's host in the manifest */
+#define LITS_MAX       8     /* an exchange's own secrets: signature, values */
+#define TIMEOUT_MS     30000 /* kc_http's default exchange timeout */
 
 /* State shared by the workers; lock guards next, report and stats. */
 struct shared {
@@ -42,14 +44,24 @@ struct shared {
     bool oom;
     const char *label; /* the run label (run_vars' storage) */
     unsigned long seq; /* the last creating call's number */
+    unsigned workers;  /* threads started */
+    size_t in_a_row;   /* exchanges without an answer in a row (lock) */
+    /* the abort (kc/run.h): abort_lock guards st->aborted, st->abort_reason
+     * and grace_end_ms, taken after lock when both are */
+    pthread_mutex_t abort_lock;
+    atomic_int abort;       /* enum kc_run_abort; set once */
+    struct timespec t0;     /* the start (CLOCK_MONOTONIC) */
+    long long deadline_ms;  /* since t0; 0: none */
+    long long grace_end_ms; /* since t0: the end of the teardowns' grace */
 };
 
 /* One step's exchange. */
 struct exchange {
-    bool built;                     /* a request was built (and sent) */
-    bool sent;                      /* an HTTP answer arrived */
-    char err[KC_ERR_MAX];           /* why not, one line */
-    bool transport;                 /* the failure was a transport error */
+    bool built;           /* a request was built (and sent) */
+    bool sent;            /* an HTTP answer arrived */
+    char err[KC_ERR_MAX]; /* why not, one line */
+    bool transport;       /* the failure was a transport error */
+    bool not_sent;        /* held back: the run was aborted (kc/run.h) */
     struct kc_client_exchange call; /* the request sent and its answer */
     char *transcript;               /* redacted */
     char *lits[LITS_MAX]; /* its own secrets, owned: the signature sent and
@@ -69,11 +81,61 @@ struct case_ctx {
     struct kc_buf log; /* redacted setup/teardown transcript */
     bool keep_log;     /* the setup failed: the log is written, so built */
     struct kc_ledger_items made; /* what the case created, not removed */
+    bool tearing_down;           /* in its teardown or cleanup */
+    bool gave_up; /* met no answer in its teardown after the abort */
 };
 
-static bool stopped(const struct shared *sh)
+static long long now_ms(const struct shared *sh)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)(t.tv_sec - sh->t0.tv_sec) * 1000 +
+           (t.tv_nsec - sh->t0.tv_nsec) / 1000000;
+}
+
+static bool interrupted(const struct shared *sh)
 {
     return sh->o->stop && *sh->o->stop;
+}
+
+/* Aborts the run (the first reason stays); its teardowns' grace starts. */
+static void set_abort(struct shared *sh, enum kc_run_abort kind,
+                      const char *reason)
+{
+    pthread_mutex_lock(&sh->abort_lock);
+    if (atomic_load(&sh->abort) == KC_RUN_NOT_ABORTED) {
+        sh->st->aborted = kind;
+        snprintf(sh->st->abort_reason, sizeof(sh->st->abort_reason), "%s",
+                 reason);
+        sh->grace_end_ms = now_ms(sh) + KC_RUN_GRACE_MS;
+        atomic_store(&sh->abort, (int)kind);
+    }
+    pthread_mutex_unlock(&sh->abort_lock);
+}
+
+/* Whether the run was aborted; the deadline is checked here. */
+static bool aborted(struct shared *sh)
+{
+    if (atomic_load(&sh->abort) != KC_RUN_NOT_ABORTED)
+        return true;
+    if (!sh->deadline_ms || now_ms(sh) < sh->deadline_ms)
+        return false;
+    set_abort(sh, KC_RUN_ABORT_DEADLINE, "the run's deadline passed");
+    return true;
+}
+
+/* What is left of an aborted run's grace for teardowns, in ms. */
+static long long grace_left_ms(struct shared *sh)
+{
+    pthread_mutex_lock(&sh->abort_lock);
+    long long end = sh->grace_end_ms;
+    pthread_mutex_unlock(&sh->abort_lock);
+    return end - now_ms(sh);
+}
+
+static bool stopped(struct shared *sh)
+{
+    return interrupted(sh) || aborted(sh);
 }
 
 static void notify_note(const struct shared *sh, const char *line)
@@ -103,11 +165,14 @@ static void exchange_dispose(struct exchange *x)
     memset(x, 0, sizeof(*x));
 }
 
-/* Sleeps ms, in slices so that an interrupt cuts it short (unless
- * uninterruptible, as in teardown). */
-static void wait_ms(const struct shared *sh, long ms, bool interruptible)
+/* Sleeps ms, in slices so that an interrupt or an abort cuts it short
+ * (unless uninterruptible, as in teardown: then only the end of an
+ * aborted run's grace does). */
+static void wait_ms(struct shared *sh, long ms, bool interruptible)
 {
-    while (ms > 0 && !(interruptible && stopped(sh))) {
+    while (ms > 0 && !(interruptible ? stopped(sh)
+                                     : atomic_load(&sh->abort) &&
+                                           grace_left_ms(sh) <= 0)) {
         long slice = ms < 50 ? ms : 50;
         struct timespec ts = {0, slice * 1000000L};
         nanosleep(&ts, NULL);
@@ -249,22 +314,69 @@ static void make_transcript(const struct shared *sh,
     kc_buf_dispose(&t);
 }
 
+/* Counts the exchange; the circuit breaker trips here (kc/run.h). */
 static void count_exchange(struct shared *sh, const struct exchange *x)
 {
+    const struct kc_http_resp *resp = &x->call.resp;
+    char why[KC_RUN_ERROR_MAX];
+    size_t bound = (size_t)KC_RUN_BREAKER_PER_WORKER * sh->workers;
     pthread_mutex_lock(&sh->lock);
     if (x->transcript)
         sh->st->transcripts++;
     if (x->sent) {
         sh->st->responses++;
+        sh->in_a_row = 0;
     } else if (x->transport) {
         sh->st->transport_errors++;
-        if (x->call.resp.result == KC_HTTP_UNREACHABLE)
+        if (resp->result == KC_HTTP_UNREACHABLE)
             sh->st->unreachable++;
+        if (resp->answered)
+            sh->st->answered_badly++;
+        bool none = !resp->answered || resp->result == KC_HTTP_TIMEOUT;
+        sh->in_a_row = none ? sh->in_a_row + 1 : 0;
         if (!sh->st->first_transport_error[0])
             snprintf(sh->st->first_transport_error,
                      sizeof(sh->st->first_transport_error), "%.250s", x->err);
+        if (none && sh->in_a_row == bound) {
+            snprintf(why, sizeof(why),
+                     "the target stopped answering: %zu exchanges in a row "
+                     "got no answer (the last: %.150s)",
+                     sh->in_a_row, x->err);
+            set_abort(sh, KC_RUN_ABORT_UNANSWERED, why);
+        }
     }
     pthread_mutex_unlock(&sh->lock);
+}
+
+/* The timeout of cx's next exchange in ms (0: the client's own), cut to
+ * what is left of the deadline (a teardown: of the deadline and its grace),
+ * or in an aborted run's teardown of its grace; -1 when none may be sent
+ * (err says why). */
+static long exchange_timeout(struct case_ctx *cx, char *err, size_t el)
+{
+    struct shared *sh = cx->sh;
+    long base = sh->o->http.timeout_ms ? sh->o->http.timeout_ms : TIMEOUT_MS;
+    long long left;
+    if (!cx->tearing_down) {
+        if (!sh->deadline_ms)
+            return 0;
+        left = sh->deadline_ms - now_ms(sh);
+    } else if (atomic_load(&sh->abort) == KC_RUN_NOT_ABORTED) {
+        if (!sh->deadline_ms) /* else: within the deadline and its grace */
+            return 0;
+        left = sh->deadline_ms + KC_RUN_GRACE_MS - now_ms(sh);
+    } else {
+        left = cx->gave_up ? 0 : grace_left_ms(sh);
+    }
+    if (left > 0)
+        return left < base ? (long)left : 0;
+    snprintf(err, el, "not sent: %s",
+             !cx->tearing_down ? "the run's deadline passed"
+             : cx->gave_up     ? "the run was aborted and an earlier step of "
+                                 "this teardown got no answer"
+                               : "the run was aborted and the grace for its "
+                                 "teardowns passed");
+    return -1;
 }
 
 /* The expanded parts of a step a request is built from. */
@@ -444,6 +556,12 @@ static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
                  s->credential);
         return;
     }
+    long timeout = exchange_timeout(cx, x->err, sizeof(x->err));
+    if (timeout < 0) {
+        x->not_sent = true;
+        return;
+    }
+    kc_http_set_timeout(cx->http, timeout);
     unsigned long seq = record_sending(cx, s, v);
     st = kc_client_send(cx->http, t, cred, &cs, rp, &x->call, x->err,
                         sizeof(x->err));
@@ -471,6 +589,9 @@ static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
     } else {
         char *e = redact_x(cx->sh, x, x->call.resp.error);
         x->transport = true;
+        cx->gave_up =
+            cx->gave_up || (cx->tearing_down && atomic_load(&cx->sh->abort) &&
+                            !x->call.resp.answered);
         snprintf(x->err, sizeof(x->err), "%s", e ? e : "transport error");
         free(e);
     }
@@ -734,10 +855,12 @@ static void run_setup(struct case_ctx *cx, struct setup_result *sr)
         }
         struct exchange *x = &done[n++];
         exec_step(cx, &c->setup[i], false, true, false, x);
-        if (!x->sent && !x->transport && stopped(cx->sh))
-            sr->interrupted = true; /* the step waited and was not sent */
+        if (x->not_sent || (!x->sent && !x->transport && stopped(cx->sh)))
+            sr->interrupted = true; /* not sent: the run stopped meanwhile */
         else
             judge_setup_step(cx, i, x, sr);
+        if (sr->interrupted)
+            break;
     }
     cx->keep_log = !sr->ok;
     for (size_t i = 0; i < n; i++) {
@@ -781,6 +904,7 @@ static void run_teardown(struct case_ctx *cx, struct setup_result *tr)
 {
     const struct kc_case *c = cx->c;
     memset(tr, 0, sizeof(*tr));
+    cx->tearing_down = true;
     for (size_t i = 0; i < c->nteardown; i++) {
         const struct kc_step *s = &c->teardown[i];
         struct exchange x;
@@ -837,6 +961,7 @@ static void run_cleanup(struct case_ctx *cx)
     size_t n = 0, removed = 0, failed = 0;
     char why[KC_ERR_MAX], line[NOTE_MAX];
     memset(&cx->made, 0, sizeof(cx->made));
+    cx->tearing_down = true;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = todo.n; i-- > 0;) {
             const struct kc_ledger_item *it = &todo.v[i];
@@ -982,10 +1107,32 @@ static void publish(struct case_ctx *cx, const struct tc_draft *d, size_t n)
     pthread_mutex_unlock(&sh->lock);
 }
 
+static void set_all(struct tc_draft *d, size_t n, enum kc_outcome o,
+                    const char *type, const char *msg);
+
+/* The testcases of a case stopped before its probes: skipped, as
+ * interrupted or aborted. */
+static void skip_stopped(struct shared *sh, struct tc_draft *d, size_t n)
+{
+    char msg[MSG_MAX];
+    if (interrupted(sh)) {
+        set_all(d, n, KC_OUTCOME_SKIP, "interrupted",
+                "the run was interrupted before the probe");
+        return;
+    }
+    snprintf(msg, sizeof(msg), "the run was aborted before the probe: %s",
+             sh->st->abort_reason);
+    set_all(d, n, KC_OUTCOME_SKIP, "aborted", msg);
+}
+
 static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
                       struct tc_draft *d)
 {
     struct exchange x;
+    if (aborted(cx->sh)) {
+        skip_stopped(cx->sh, d, 1);
+        return;
+    }
     exec_step(cx, &cx->c->probe, d->xml, true, true, &x);
     d->transcript = x.transcript;
     x.transcript = NULL;
@@ -1128,8 +1275,7 @@ static void run_case(struct shared *sh, struct kc_http *http,
         struct setup_result sr;
         run_setup(&cx, &sr);
         if (sr.interrupted || (sr.ok && stopped(sh)))
-            set_all(d, n, KC_OUTCOME_SKIP, "interrupted",
-                    "the run was interrupted before the probe");
+            skip_stopped(sh, d, n);
         else if (!sr.ok)
             set_all(d, n, KC_OUTCOME_ERROR, sr.type, sr.msg);
         else
@@ -1167,9 +1313,12 @@ static void *worker_main(void *arg)
         return NULL;
     }
     for (;;) {
+        bool stop = stopped(sh);
+        size_t i = 0;
         pthread_mutex_lock(&sh->lock);
-        bool stop = stopped(sh) || sh->oom || sh->next >= sh->o->ncases;
-        size_t i = sh->next++;
+        stop = stop || sh->oom || sh->next >= sh->o->ncases;
+        if (!stop) /* next: the first case that never started */
+            i = sh->next++;
         pthread_mutex_unlock(&sh->lock);
         if (stop)
             break;
@@ -1186,6 +1335,7 @@ static int start_workers(struct shared *sh, char *err, size_t errlen)
         jobs = sh->o->ncases ? (unsigned)sh->o->ncases : 1;
     pthread_t *t = calloc(jobs, sizeof(*t));
     unsigned started = 0;
+    sh->workers = jobs;
     kc_strict_xml_init();
     int rc = t ? 0 : -1;
     for (; !rc && started < jobs; started++)
@@ -1203,6 +1353,25 @@ static int start_workers(struct shared *sh, char *err, size_t errlen)
         pthread_join(t[i], NULL);
     free(t);
     return rc;
+}
+
+/* After an abort: the testcases of the cases that never started, skipped
+ * as not run (not told to the observer: the summary counts them). */
+static void add_not_run(struct shared *sh)
+{
+    struct tc_draft d[FORMATS_MAX];
+    char msg[MSG_MAX];
+    size_t n = drafts_init(sh->o, d);
+    snprintf(msg, sizeof(msg), "the run was aborted: %s", sh->st->abort_reason);
+    set_all(d, n, KC_OUTCOME_SKIP, "not-run", msg);
+    for (size_t i = sh->next; i < sh->o->ncases && !sh->oom; i++)
+        for (size_t k = 0; k < n; k++) {
+            struct kc_testcase *tc = NULL;
+            if (emit(sh, sh->o->cases[sh->order[i]], &d[k], &tc))
+                sh->oom = true;
+            else
+                sh->st->not_run++;
+        }
 }
 
 int kc_run_execute(const struct kc_run_opts *o, struct kc_report *r,
@@ -1226,6 +1395,14 @@ int kc_run_execute(const struct kc_run_opts *o, struct kc_report *r,
         snprintf(err, errlen, "out of memory");
         goto out_free;
     }
+    if (pthread_mutex_init(&sh.abort_lock, NULL)) {
+        pthread_mutex_destroy(&sh.lock);
+        snprintf(err, errlen, "out of memory");
+        goto out_free;
+    }
+    atomic_init(&sh.abort, KC_RUN_NOT_ABORTED);
+    clock_gettime(CLOCK_MONOTONIC, &sh.t0);
+    sh.deadline_ms = o->max_time_ms > 0 ? o->max_time_ms : 0;
     if (kc_vars_set_run(&sh.run_vars, run_id) ||
         kc_vars_set_target(&sh.run_vars, o->target) ||
         !(sh.label = kc_vars_get(&sh.run_vars, "run.label"))) {
@@ -1233,13 +1410,16 @@ int kc_run_execute(const struct kc_run_opts *o, struct kc_report *r,
         goto out;
     }
     rc = start_workers(&sh, err, errlen);
+    st->interrupted = interrupted(&sh);
+    if (!rc && atomic_load(&sh.abort) != KC_RUN_NOT_ABORTED)
+        add_not_run(&sh);
     if (!rc && sh.oom) {
         snprintf(err, errlen, "out of memory");
         rc = -1;
     }
-    st->interrupted = stopped(&sh);
     kc_report_sort(r);
 out:
+    pthread_mutex_destroy(&sh.abort_lock);
     pthread_mutex_destroy(&sh.lock);
 out_free:
     free(sh.order);
@@ -1279,12 +1459,26 @@ int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *o,
 enum kc_exit kc_run_exit(const struct kc_report *r,
                          const struct kc_run_stats *st, bool stale)
 {
-    if (st->interrupted)
+    if (st->interrupted || st->aborted == KC_RUN_ABORT_DEADLINE)
         return KC_EXIT_INTERRUPTED;
-    if (!st->responses && st->transport_errors)
+    if (st->aborted == KC_RUN_ABORT_UNANSWERED ||
+        (!st->responses && !st->answered_badly && st->transport_errors))
         return KC_EXIT_UNREACHABLE;
     if (kc_report_count(r, KC_OUTCOME_FAIL) ||
         kc_report_count(r, KC_OUTCOME_ERROR))
         return KC_EXIT_NONCONFORMANT;
     return stale ? KC_EXIT_STALE : KC_EXIT_OK;
+}
+
+const char *kc_run_abort_name(enum kc_run_abort a)
+{
+    switch (a) {
+    case KC_RUN_ABORT_UNANSWERED:
+        return "unanswered";
+    case KC_RUN_ABORT_DEADLINE:
+        return "deadline";
+    case KC_RUN_NOT_ABORTED:
+        break;
+    }
+    return "false";
 }

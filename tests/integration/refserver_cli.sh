@@ -24,6 +24,44 @@ start_refserver --max-conns 50 --max-conns-per-ip 0 --conn-timeout=5
 stop_refservers
 echo "ok: connection limit flags"
 
+# --hang-after 1: the first request is answered, the second is read and
+# gets no byte (no effect, no request-log line) until the server stops;
+# then its connection closes, without an answer, and SIGTERM is exit 0.
+need python3
+rm -f "$WORK/hang.jsonl" hang.out # an earlier run's
+start_refserver --hang-after 1 --request-log "$WORK/hang.jsonl"
+python3 - "$(cat "$RS_DIR/port")" >hang.out 2>&1 <<'PY' &
+import socket, sys
+req = (b"GET /?Action=ListKeys&Format=JSON HTTP/1.1\r\nHost: x\r\n"
+       b"Connection: close\r\n\r\n")
+def ask(timeout):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.settimeout(timeout)
+    s.sendall(req)
+    try:
+        return s, s.recv(16)
+    except socket.timeout:
+        return s, None
+s, first = ask(5)
+print("first:", first[:8].decode() if first else first, flush=True)
+s, second = ask(1)
+print("second:", second, flush=True)
+s.settimeout(20)  # the server stops: the connection closes, no byte
+print("at stop:", s.recv(16), flush=True)
+PY
+client=$!
+wait_for_grep '^second: None' hang.out 10
+[ "$(wc -l <"$WORK/hang.jsonl")" = 1 ] ||
+    fail "--hang-after 1: $(wc -l <"$WORK/hang.jsonl") request-log lines, expected 1"
+kill -TERM "$RS_PID"
+wait "$RS_PID"
+assert_exit 0 $? "exit on SIGTERM with a hung request"
+RS_PIDS=()
+wait "$client"
+assert_grep '^first: HTTP/1.1' hang.out
+assert_grep "^at stop: b''" hang.out
+echo "ok: --hang-after"
+
 # --print-config: the built-in default with its credentials, as JSON.
 "$REFSERVER" --print-config >config.json
 assert_exit 0 $? "--print-config"
@@ -48,6 +86,8 @@ expect_usage "unknown flag" --no-such-flag
 assert_grep 'no-such-flag' usage.err
 expect_usage "bad hold-request" --hold-request 0
 assert_grep 'hold-request: expected 1..99999' usage.err
+expect_usage "bad hang-after" --hang-after x
+assert_grep 'hang-after: expected 0..99999' usage.err
 expect_usage "bad listen" --listen nowhere
 expect_usage "bad latency" --latency-ms -5
 expect_usage "bad max-conns" --max-conns 0

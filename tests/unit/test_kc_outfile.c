@@ -3,6 +3,7 @@
  * through to devices and FIFOs, keeps an existing file's mode and honours
  * the umask. */
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,6 +152,32 @@ static void test_refusals(void **state)
     assert_non_null(strstr(err, "is a folder"));
 }
 
+/* kc_outfile_check: what can be known before the run, nothing created. */
+static void test_check(void **state)
+{
+    char err[512], p[PATH_MAX];
+
+    (void)state;
+    assert_int_equal(kc_outfile_check("", false, err, sizeof(err)), -1);
+    assert_string_equal(err, "empty path");
+    assert_int_equal(kc_outfile_check(dir, false, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "is a folder"));
+    snprintf(p, sizeof(p), "%s/no-such-folder/r.xml", dir);
+    assert_int_equal(kc_outfile_check(p, true, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "no-such-folder does not exist"));
+    snprintf(p, sizeof(p), "%s/new.xml", dir);
+    assert_int_equal(kc_outfile_check(p, false, err, sizeof(err)), 0);
+    assert_int_equal(access(p, F_OK), -1); /* nothing created */
+    snprintf(p, sizeof(p), "%s/dangling", dir);
+    assert_int_equal(symlink("no-such-target", p), 0);
+    assert_int_equal(kc_outfile_check(p, false, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "a symlink to nothing"));
+    unlink(p);
+    assert_int_equal(kc_outfile_check("/dev/null", false, err, sizeof(err)), 0);
+    assert_int_equal(kc_outfile_check("bare-name.xml", false, err, sizeof(err)),
+                     0);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -168,7 +195,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_modes),    cmocka_unit_test(test_symlink),
         cmocka_unit_test(test_fifo),     cmocka_unit_test(test_device),
-        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_refusals), cmocka_unit_test(test_check),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,6 +15,7 @@
 #ifndef KC_OUTFILE_H
 #define KC_OUTFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -24,5 +25,15 @@
  */
 int kc_outfile_write(const char *path, const char *data, size_t len, char *err,
                      size_t errlen);
+
+/*
+ * Checks, before any work, that path can be written as kc_outfile_write
+ * (append false) or an append-only file (append true: the ledger) would:
+ * not empty, not a folder, a link that resolves, and a folder that exists
+ * and is writable (the path's own for a new or replaced file; the file
+ * itself for an existing one opened to append). Nothing is created. 0, or
+ * -1 with err "<path>: <what>" (or "empty path").
+ */
+int kc_outfile_check(const char *path, bool append, char *err, size_t errlen);
 
 #endif

@@ -67,6 +67,14 @@ rs_server_start_limited(struct rs_server **out, const struct rs_config *cfg,
  */
 #define RS_SERVER_HOLD_MAX_S 60
 void rs_server_hold(struct rs_server *s, unsigned long nth, const char *file);
+/*
+ * For tests of clients against a target that stops answering: the first
+ * `after` requests (in the order they arrive) are served; every later one
+ * is read and then neither handled (no effect, no request-log line) nor
+ * answered, its connection held open until rs_server_stop, which closes
+ * it. after 0 answers nothing. Call before clients can connect.
+ */
+void rs_server_hang(struct rs_server *s, unsigned long after);
 /* Lets the held answer go (thread- and order-safe). */
 void rs_server_release(struct rs_server *s);
 /* The bound port. */

@@ -58,6 +58,10 @@ struct kc_http_resp {
     struct kc_buf headers;       /* raw response header block */
     struct kc_buf body;
     long new_connections; /* 0 when a kept-alive connection was reused */
+    /* The server sent something of an answer: a byte of it, or one libcurl
+     * refused as not HTTP/1.x (HTTP/0.9). False for a refused connection,
+     * a timeout or a connection closed or reset before any byte. */
+    bool answered;
     double time_s;
     char error[256]; /* one line when result != KC_HTTP_OK */
 };
@@ -69,6 +73,10 @@ void kc_http_global_cleanup(void);
 /* A client; NULL when out of memory. opts is copied (cacert too). */
 struct kc_http *kc_http_new(const struct kc_http_opts *opts);
 void kc_http_free(struct kc_http *h);
+
+/* The timeout of the next exchanges on h, in ms (a run's deadline or its
+ * teardown grace cuts it short); 0 restores the one of the options. */
+void kc_http_set_timeout(struct kc_http *h, long timeout_ms);
 
 /* Sends req and fills resp (always initialised, dispose it even on error).
  * Returns resp->result. */

@@ -13,6 +13,20 @@
  * skips them (testcases skipped as "interrupted"), and every case in flight
  * runs its teardown. The caller marks the report interrupted.
  *
+ * Early abort (the circuit breaker) and the deadline: when
+ * KC_RUN_BREAKER_PER_WORKER times the number of workers exchanges in a
+ * row, run-wide, got no answer (a refused connection, a timeout, a
+ * connection closed before any byte: kc_http_resp.answered false; a
+ * timeout counts even after some bytes, as from a server that drips), or
+ * when opts.max_time_ms has passed since the start, the run is aborted:
+ * it stops as for an interrupt, and then the teardowns and cleanups of the
+ * cases in flight get KC_RUN_GRACE_MS in all (each exchange's timeout cut
+ * to what is left of it; a case that meets no answer after the abort gives
+ * up its remaining steps). The cases that never started are added as
+ * skipped testcases of type "not-run" (not told to the observer).
+ * Setup and probe exchanges never run past the deadline: their timeout
+ * is cut to what is left of it.
+ *
  * Leftovers: the engine follows the answers of every step (CreateKey,
  * CreateAlias, ScheduleKeyDeletion, DeleteAlias, any phase). A case that
  * stops early (a setup step failed, or the run was interrupted) then
@@ -75,6 +89,18 @@ struct kc_run_opts {
      * an interrupted run still removes what it made). A probe whose case
      * expects a throttling code is never retried. */
     struct kc_retry_policy retry;
+    long max_time_ms; /* the run's deadline; 0: none */
+};
+
+/* The circuit breaker's bound, per worker thread (docs/exit-codes.md). */
+#define KC_RUN_BREAKER_PER_WORKER 5
+/* What an aborted run's teardowns and cleanups get in all, in ms. */
+#define KC_RUN_GRACE_MS 5000
+
+enum kc_run_abort {
+    KC_RUN_NOT_ABORTED = 0,
+    KC_RUN_ABORT_UNANSWERED, /* the circuit breaker: exit 3 */
+    KC_RUN_ABORT_DEADLINE    /* opts.max_time_ms passed: exit 2 */
 };
 
 /* Size of kc_run_stats.first_transport_error (one line, cut). */
@@ -84,16 +110,23 @@ struct kc_run_stats {
     size_t responses;        /* HTTP answers received */
     size_t transport_errors; /* exchanges without an answer */
     size_t unreachable;      /* of which: connection refused / no host */
-    bool interrupted;        /* *stop was set during the run */
-    size_t cleaned;          /* leftovers removed after an early stop */
-    size_t cleanup_failed;   /* leftovers that could not be removed */
-    size_t ledger_errors;    /* ledger lines that could not be written */
-    size_t transcripts;      /* exchange transcripts built and redacted:
-                                one per probe, plus the setup, teardown and
-                                clean-up steps of a case whose setup failed
-                                (the only ones written) */
+    size_t answered_badly;   /* of which: the target sent something */
+    enum kc_run_abort aborted;
+    size_t not_run;        /* testcases of cases that never started */
+    bool interrupted;      /* *stop was set during the run */
+    size_t cleaned;        /* leftovers removed after an early stop */
+    size_t cleanup_failed; /* leftovers that could not be removed */
+    size_t ledger_errors;  /* ledger lines that could not be written */
+    size_t transcripts;    /* exchange transcripts built and redacted:
+                              one per probe, plus the setup, teardown and
+                              clean-up steps of a case whose setup failed
+                              (the only ones written) */
     char first_transport_error[KC_RUN_ERROR_MAX];
+    char abort_reason[KC_RUN_ERROR_MAX]; /* one line when aborted */
 };
+
+/* "unanswered", "deadline" or "false" (the kmsconf.aborted property). */
+const char *kc_run_abort_name(enum kc_run_abort a);
 
 /* The run label of run_id ("kmsconf-" and its first 8 characters). */
 #define KC_RUN_LABEL_MAX 24
@@ -110,7 +143,8 @@ int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *opts,
 
 /* The exit code of a finished run (docs/exit-codes.md): r after the
  * --expect file was applied (if any), stale when one of its entries is
- * stale. KC_EXIT_INTERRUPTED, then KC_EXIT_UNREACHABLE (no answer at all
+ * stale. KC_EXIT_INTERRUPTED (also a deadline abort), then
+ * KC_EXIT_UNREACHABLE (the circuit breaker, or no byte of an answer at all
  * and transport errors), KC_EXIT_NONCONFORMANT (failures or errors),
  * KC_EXIT_STALE, KC_EXIT_OK. */
 enum kc_exit kc_run_exit(const struct kc_report *r,
