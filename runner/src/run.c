@@ -527,6 +527,33 @@ static void record_answer(struct case_ctx *cx, const struct kc_step *s,
     }
 }
 
+/* What a built and sent step left: its own secrets known to the redactor,
+ * the answer recorded or the transport error kept (redacted). */
+static void took_answer(struct case_ctx *cx, const struct kc_step *s,
+                        const struct step_values *v, enum kc_client_status st,
+                        unsigned long seq, struct exchange *x)
+{
+    x->built = true;
+    if (!take_lits(x, &v->params, &v->overrides)) {
+        x->blind = true;
+        pthread_mutex_lock(&cx->sh->lock);
+        cx->sh->oom = true;
+        pthread_mutex_unlock(&cx->sh->lock);
+    }
+    if (st == KC_CLIENT_ANSWERED) {
+        x->sent = true;
+        record_answer(cx, s, v, x, seq);
+        return;
+    }
+    char *e = redact_x(cx->sh, x, x->call.resp.error);
+    x->transport = true;
+    cx->gave_up =
+        cx->gave_up || (cx->tearing_down && atomic_load(&cx->sh->abort) &&
+                        !x->call.resp.answered);
+    snprintf(x->err, sizeof(x->err), "%s", e ? e : "transport error");
+    free(e);
+}
+
 /* Builds, signs and sends one step with its expanded values, retrying
  * throttled answers as rp says; its transcript is made now only when
  * asked (a probe's, always written). */
@@ -576,25 +603,7 @@ static void send_step(struct case_ctx *cx, const struct kc_step *s, bool xml,
         }
         return;
     }
-    x->built = true;
-    if (!take_lits(x, &v->params, &v->overrides)) {
-        x->blind = true;
-        pthread_mutex_lock(&cx->sh->lock);
-        cx->sh->oom = true;
-        pthread_mutex_unlock(&cx->sh->lock);
-    }
-    if (st == KC_CLIENT_ANSWERED) {
-        x->sent = true;
-        record_answer(cx, s, v, x, seq);
-    } else {
-        char *e = redact_x(cx->sh, x, x->call.resp.error);
-        x->transport = true;
-        cx->gave_up =
-            cx->gave_up || (cx->tearing_down && atomic_load(&cx->sh->abort) &&
-                            !x->call.resp.answered);
-        snprintf(x->err, sizeof(x->err), "%s", e ? e : "transport error");
-        free(e);
-    }
+    took_answer(cx, s, v, st, seq, x);
     if (transcript)
         make_transcript(cx->sh, &x->call.req, x);
     count_exchange(cx->sh, x);
