@@ -2,6 +2,7 @@
 #include "kc/http.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +25,61 @@ struct xfer {
     bool toobig;
 };
 
+/* DNS answers and TLS sessions shared by every handle of the process, so
+ * that a worker's first connection to a far endpoint resumes the TLS
+ * session the preflight (or another worker) made instead of a full
+ * handshake, and resolves no name twice. Connections stay per handle:
+ * one keep-alive connection per worker. */
+static CURLSH *g_share;
+static pthread_mutex_t g_share_lock[CURL_LOCK_DATA_LAST];
+
+static void share_lock(CURL *e, curl_lock_data d, curl_lock_access a, void *ud)
+{
+    (void)e;
+    (void)a;
+    (void)ud;
+    pthread_mutex_lock(&g_share_lock[d]);
+}
+
+static void share_unlock(CURL *e, curl_lock_data d, void *ud)
+{
+    (void)e;
+    (void)ud;
+    pthread_mutex_unlock(&g_share_lock[d]);
+}
+
+static CURLSH *share_new(void)
+{
+    CURLSH *sh = curl_share_init();
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_init(&g_share_lock[i], NULL);
+    if (sh &&
+        (curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, share_lock) ||
+         curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, share_unlock) ||
+         curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) ||
+         curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION))) {
+        curl_share_cleanup(sh);
+        sh = NULL;
+    }
+    return sh;
+}
+
 int kc_http_global_init(void)
 {
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return -1;
+    g_share = share_new(); /* without it, each handle keeps its own */
+    return 0;
 }
 
 void kc_http_global_cleanup(void)
 {
+    if (g_share) {
+        curl_share_cleanup(g_share);
+        g_share = NULL;
+        for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+            pthread_mutex_destroy(&g_share_lock[i]);
+    }
     curl_global_cleanup();
 }
 
@@ -56,6 +105,8 @@ struct kc_http *kc_http_new(const struct kc_http_opts *opts)
         kc_http_free(h);
         return NULL;
     }
+    if (g_share)
+        curl_easy_setopt(h->easy, CURLOPT_SHARE, g_share);
     return h;
 }
 
@@ -196,6 +247,9 @@ static int set_options(struct kc_http *h, const struct kc_http_req *req,
                                 : h->timeout_ms) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
+    /* HTTP/2 where a TLS endpoint offers it (ALPN), HTTP/1.1 otherwise */
+    bad |= curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+                            (long)CURL_HTTP_VERSION_2TLS) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER,
                             h->opts.insecure ? 0L : 1L) != CURLE_OK;

@@ -105,7 +105,7 @@ tls)
         -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/key.pem" \
         -out "$WORK/cert.pem" 2>"$WORK/openssl.err" ||
         fail "openssl req: $(head -n 1 "$WORK/openssl.err")"
-    EXTRA=(--cert "$WORK/cert.pem" --key "$WORK/key.pem")
+    EXTRA=(--cert "$WORK/cert.pem" --key "$WORK/key.pem" --tls-log "$WORK/tls.log")
     CASES=("$PROBE_ONLY") WANT_RC=3 JSON='tls: SSL certificate problem' XML=$JSON
     PF_RC=3 PF='SSL certificate problem.*check the endpoint URL' ;;
 *) fail "unknown mode '$mode'" ;;
@@ -228,10 +228,18 @@ case $mode in
 tls)
     # the same server, trusted through --cacert: it passes
     JSON='' XML=''
+    : >"$WORK/tls.log"
     run_slice cacert --cacert "$WORK/cert.pem"
     assert_exit 0 "$RC" "cacert"
     check_report cacert.xml
     no_leak cacert.xml cacert.out cacert.err
+    # one connection per request (the server closes each): the preflight's
+    # handle makes the one full handshake, and the worker's handle resumes
+    # that TLS session through the share instead of making its own
+    full=$(grep -c '^full$' "$WORK/tls.log")
+    resumed=$(grep -c '^resumed$' "$WORK/tls.log")
+    [ "$full" = 1 ] && [ "$resumed" -ge 2 ] ||
+        fail "TLS handshakes: $full full, $resumed resumed (expected 1 full)"
     ;;
 redirect)
     [ -s "$WORK/sink.port" ] || fail "the redirect target never started"

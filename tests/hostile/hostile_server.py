@@ -12,7 +12,8 @@ Modes that need more than the answer:
             line per request it receives there to --sink-log;
   xxe       names --canary in its DOCTYPE (SYSTEM "file://<canary>");
   echo      appends every Signature it was sent to --sig-log;
-  tls       wraps every connection with --cert and --key.
+  tls       wraps every connection with --cert and --key (--tls-log:
+            one line per handshake, full or resumed).
 """
 
 import argparse
@@ -275,6 +276,9 @@ class Handler(socketserver.BaseRequestHandler):
         try:
             if opts.mode == "tls":
                 sock = opts.tls.wrap_socket(sock, server_side=True)
+                if opts.tls_log:
+                    log_line(opts.tls_log,
+                             "resumed" if sock.session_reused else "full")
             req = read_request(sock)
             if req is None:
                 return
@@ -335,6 +339,8 @@ def parse_args():
     ap.add_argument("--sig-log")
     ap.add_argument("--cert")
     ap.add_argument("--key")
+    ap.add_argument("--tls-log",
+                    help="tls: append 'full' or 'resumed' per handshake")
     opts = ap.parse_args()
     need = {"redirect": ["sink_port_file", "sink_log"], "xxe": ["canary"],
             "echo": ["sig_log"], "tls": ["cert", "key"]}

@@ -66,7 +66,9 @@ struct kc_http_resp {
     char error[256]; /* one line when result != KC_HTTP_OK */
 };
 
-/* Process-wide libcurl setup; call once before threads start. 0 or -1. */
+/* Process-wide libcurl setup; call once before threads start. 0 or -1.
+ * Handles made after it share DNS answers and TLS sessions (a libcurl
+ * share), not connections. Cleanup after every handle is freed. */
 int kc_http_global_init(void);
 void kc_http_global_cleanup(void);
 
