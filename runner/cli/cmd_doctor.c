@@ -153,9 +153,10 @@ static void show_envelope(struct kc_http *http, const struct kc_target *t,
     if (kc_client_call(http, t, cred, &step, &x, err, sizeof(err)) ==
         KC_CLIENT_ANSWERED) {
         envelope_shape(&x.resp, xml, shape, sizeof(shape));
-        printf("error envelope (%s): HTTP %ld, %s, Content-Type %s\n",
-               xml ? "XML" : "JSON", x.resp.status, shape,
-               media_type(x.resp.content_type));
+        printf("error envelope (%s): %s %ld, %s, Content-Type %s\n",
+               xml ? "XML" : "JSON",
+               x.resp.protocol[0] ? x.resp.protocol : "HTTP", x.resp.status,
+               shape, media_type(x.resp.content_type));
     }
     kc_client_exchange_dispose(&x);
 }

@@ -234,6 +234,23 @@ static bool got_answer(CURL *e, CURLcode rc, const struct kc_http_resp *resp,
            ip[0];
 }
 
+/* The HTTP version the answer came in (doctor shows it). */
+static void protocol_of(CURL *e, struct kc_http_resp *resp)
+{
+    long v = 0;
+    const char *name = "";
+    curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &v);
+    if (v == CURL_HTTP_VERSION_1_0)
+        name = "HTTP/1.0";
+    else if (v == CURL_HTTP_VERSION_1_1)
+        name = "HTTP/1.1";
+    else if (v == CURL_HTTP_VERSION_2_0)
+        name = "HTTP/2";
+    else if (v == CURL_HTTP_VERSION_3)
+        name = "HTTP/3";
+    snprintf(resp->protocol, sizeof(resp->protocol), "%s", name);
+}
+
 static int set_options(struct kc_http *h, const struct kc_http_req *req,
                        struct curl_slist *hdrs, struct xfer *x)
 {
@@ -331,6 +348,7 @@ enum kc_http_result kc_http_send(struct kc_http *h,
     curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &resp->status);
     curl_easy_getinfo(h->easy, CURLINFO_NUM_CONNECTS, &resp->new_connections);
     curl_easy_getinfo(h->easy, CURLINFO_TOTAL_TIME, &resp->time_s);
+    protocol_of(h->easy, resp);
     if (long_line)
         snprintf(resp->error, sizeof(resp->error),
                  "answer larger than the cap (a header line over libcurl's "

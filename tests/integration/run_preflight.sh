@@ -42,8 +42,8 @@ assert_grep '^  in-debt +refused .*Forbidden.InDebt' doctor.out
 assert_grep '^  wrong-secret +bad-secret ' doctor.out
 assert_grep '^capabilities: .*region-without-hsm=xx-nohsm-1' doctor.out
 assert_grep "^clock: the target's Date is [+-][0-9]+ s" doctor.out
-assert_grep '^error envelope \(JSON\): HTTP 404, JSON \{HttpStatus, Code, Message, RequestId\}' doctor.out
-assert_grep '^error envelope \(XML\): HTTP 404, XML <KMS> \{HttpStatus, Code, Message, RequestId\}' doctor.out
+assert_grep '^error envelope \(JSON\): HTTP/1.1 404, JSON \{HttpStatus, Code, Message, RequestId\}' doctor.out
+assert_grep '^error envelope \(XML\): HTTP/1.1 404, XML <KMS> \{HttpStatus, Code, Message, RequestId\}' doctor.out
 assert_no_grep 'testsecret' doctor.out
 KMSCONF_ACCESS_KEY_ID=testid KMSCONF_ACCESS_KEY_SECRET=bad \
     "$KMSCONF" doctor --endpoint "$url" >doctor2.out 2>&1

@@ -58,6 +58,7 @@ struct kc_http_resp {
     struct kc_buf headers;       /* raw response header block */
     struct kc_buf body;
     long new_connections; /* 0 when a kept-alive connection was reused */
+    char protocol[12];    /* "HTTP/1.1", "HTTP/2", ...; "" without answer */
     /* The server sent something of an answer: a byte of it, or one libcurl
      * refused as not HTTP/1.x (HTTP/0.9). False for a refused connection,
      * a timeout or a connection closed or reset before any byte. */
