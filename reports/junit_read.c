@@ -189,6 +189,16 @@ static int sec_request_id(struct sections *s, const struct line *l,
     return id ? 0 : -1;
 }
 
+static int sec_template(struct sections *s, const struct line *l,
+                        const char *arg, size_t argn)
+{
+    (void)l;
+    char *src = strndup(arg, argn);
+    free(s->tc->message_template);
+    s->tc->message_template = src;
+    return src ? 0 : -1;
+}
+
 /* "<check>: <message>" (one space after the colon dropped), or "<check>". */
 static int sec_check(struct sections *s, const struct line *l, const char *arg,
                      size_t argn)
@@ -222,6 +232,8 @@ static const struct section_handler {
      true, false, sec_transcript},
     {KC_JUNIT_SECTION_REQUEST_ID, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_REQUEST_ID),
      false, false, sec_request_id},
+    {KC_JUNIT_SECTION_TEMPLATE, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_TEMPLATE),
+     false, false, sec_template},
     {KC_JUNIT_SECTION_CHECK, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_CHECK), false,
      true, sec_check},
 };

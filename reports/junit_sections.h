@@ -5,6 +5,7 @@
  *
  *   <system-out> (default flavour) and the end of a strict <failure>:
  *     @@ request-id: <RequestId>
+ *     @@ message-template: <where the matched wording is documented>
  *     @@ transcript
  *     <the transcript, to the end of the text>
  *   a strict <failure>, before those:
@@ -19,6 +20,8 @@
 #define KC_JUNIT_SECTION_MARK "@@ "
 /* Followed by the RequestId, to the end of the line. */
 #define KC_JUNIT_SECTION_REQUEST_ID "@@ request-id: "
+/* Followed by the matched template's source, to the end of the line. */
+#define KC_JUNIT_SECTION_TEMPLATE "@@ message-template: "
 /* A line of its own; the transcript is the rest of the text. */
 #define KC_JUNIT_SECTION_TRANSCRIPT "@@ transcript"
 /* Followed by "<check>: <message>"; the detail lines follow. */

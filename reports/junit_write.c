@@ -227,6 +227,9 @@ static void put_probe_sections(struct kc_buf *b, const struct kc_testcase *tc)
 {
     if (tc->request_id)
         kc_buf_printf(b, KC_JUNIT_SECTION_REQUEST_ID "%s\n", tc->request_id);
+    if (tc->message_template)
+        kc_buf_printf(b, KC_JUNIT_SECTION_TEMPLATE "%s\n",
+                      tc->message_template);
     if (tc->transcript) {
         kc_buf_puts(b, KC_JUNIT_SECTION_TRANSCRIPT "\n");
         kc_buf_puts(b, tc->transcript);
@@ -328,7 +331,7 @@ static void w_failure(struct wctx *c, const char *elem,
 
 static void w_system_out(struct wctx *c, const struct kc_testcase *tc)
 {
-    if (!tc->request_id && !tc->transcript)
+    if (!tc->request_id && !tc->transcript && !tc->message_template)
         return;
     struct kc_buf b;
     kc_buf_init(&b, WRITE_TEXT_MAX);

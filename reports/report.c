@@ -53,6 +53,7 @@ static void testcase_free(struct kc_testcase *tc)
     free(tc->skip_type);
     free(tc->skip_reason);
     free(tc->request_id);
+    free(tc->message_template);
     free(tc->transcript);
 }
 
@@ -342,6 +343,7 @@ static int copy_case(struct kc_testcase *d, const struct kc_testcase *s)
         kc_report_setstr(&d->skip_type, s->skip_type) ||
         kc_report_setstr(&d->skip_reason, s->skip_reason) ||
         kc_report_setstr(&d->request_id, s->request_id) ||
+        kc_report_setstr(&d->message_template, s->message_template) ||
         kc_report_setstr(&d->transcript, s->transcript))
         return -1;
     for (size_t i = 0; i < s->nfailures; i++) {

@@ -1090,6 +1090,8 @@ static int emit(struct shared *sh, const struct kc_case *c,
     tc->retries = d->retries;
     tc->request_id = d->request_id ? strdup(d->request_id) : NULL;
     tc->transcript = d->transcript ? strdup(d->transcript) : NULL;
+    if (d->have_res && d->res.tmpl_source)
+        tc->message_template = strdup(d->res.tmpl_source);
     if (d->outcome == KC_OUTCOME_SKIP) {
         tc->skip_type = strdup(d->type);
         tc->skip_reason = strdup(d->msg);

@@ -53,9 +53,12 @@ static struct kc_report *sample(void)
     kc_report_setstr(&tc->request_id, "6f1f7c3e-0000-4000-8000-000000000001");
     kc_report_setstr(&tc->transcript,
                      "> POST / HTTP/1.1\n< HTTP/1.1 405\n< {\"Code\":\"x\"}");
+    kc_report_setstr(&tc->message_template, "seed");
     tc = fx_case(r, "Forbidden.KeyNotFound", "keys/describe-missing", "json",
                  KC_OUTCOME_PASS, NULL);
     tc->retries = 2; /* passed after two throttled answers: flaky */
+    kc_report_setstr(&tc->message_template,
+                     "api-metadata: acs-sdk-php data/kms (DescribeKey)");
     fx_case(r, "Forbidden.InDebt", "account/in-debt", "json", KC_OUTCOME_SKIP,
             NULL);
     fx_case(r, "InternalFailure", "faults/internal", "json", KC_OUTCOME_ERROR,
@@ -224,6 +227,15 @@ static void round_trip(bool strict)
         /* the Ant schema has no <flakyFailure>: the mark is the default's */
         assert_int_equal(back->cases[i].retries,
                          strict ? 0 : r->cases[i].retries);
+        /* the matched template travels with the probe's sections (strict:
+         * those of a failure only) */
+        const char *want = r->cases[i].message_template;
+        if (strict && r->cases[i].outcome != KC_OUTCOME_FAIL)
+            want = NULL;
+        if (want)
+            assert_string_equal(back->cases[i].message_template, want);
+        else
+            assert_null(back->cases[i].message_template);
     }
     assert_int_equal(kc_report_count(back, KC_OUTCOME_PASS),
                      kc_report_count(r, KC_OUTCOME_PASS));

@@ -306,10 +306,13 @@ static void test_deviation_fails(void **state)
     o.ncases = 1;
     assert_int_equal(kc_run_execute(&o, r, &st, err, sizeof(err)), 0);
     assert_int_equal(find(r, "t/missing [json]")->outcome, KC_OUTCOME_PASS);
+    /* each testcase says which wording its Message matched */
+    assert_string_equal(find(r, "t/missing [json]")->message_template, "seed");
     const struct kc_testcase *tc = find(r, "t/missing [xml]");
     assert_int_equal(tc->outcome, KC_OUTCOME_FAIL);
     assert_int_equal(tc->nfailures, 1);
     assert_string_equal(tc->failures[0].check, "parity");
+    assert_non_null(strstr(tc->message_template, "api-metadata"));
     kc_report_free(r);
     kc_target_free(t);
     srv_stop(&v);

@@ -51,6 +51,10 @@ struct kc_testcase {
     char *skip_reason; /* one line */
     char *request_id;  /* of the probe answer, may be NULL */
     char *transcript;  /* redacted request/response text, may be NULL */
+    /* The source of the catalog template the probe's Message matched:
+     * "seed", or where Alibaba documents that wording; NULL when none
+     * matched or the Message was not judged. */
+    char *message_template;
     /* Throttled answers of the probe that were retried. A PASS with
      * retries > 0 passed only after retries: flaky, and still a pass
      * (JUnit <flakyFailure>, docs/reports.md). */
