@@ -51,18 +51,7 @@ start_server() {
     { echo "bench: kms-refserver did not start" >&2; exit 3; }
 }
 
-# measure CMD...: "seconds peak-RSS-KiB exit" of a child, via getrusage.
-measure() {
-  python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-t = time.monotonic()
-rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL)
-dt = time.monotonic() - t
-kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"{dt:.2f} {kb} {rc}")
-PY
-}
+. "$(dirname "$0")/lib.sh" # measure
 
 # The plan's figures: requests, preflight, fixed waits (ms; a wait_until counts
 # as 0, its length being the target's, so the floor stays a lower bound), and

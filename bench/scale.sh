@@ -22,18 +22,7 @@ kmsconf=$build/runner/cli/kmsconf
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# measure CMD...: "seconds peak-RSS-KiB exit" of a child, via getrusage.
-measure() {
-  python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-t = time.monotonic()
-rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL)
-dt = time.monotonic() - t
-kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"{dt:.2f} {kb} {rc}")
-PY
-}
+. "$(dirname "$0")/lib.sh" # measure
 
 # tool BIN NAME OUT: runs the tool NAME of BIN on the current reports.
 tool() {

@@ -561,9 +561,7 @@ static int run_cases(const struct kc_run_opts *opts, const struct run_cfg *cfg,
     if (kc_run_manifest(r, &o, started, cfg->shard, st->interrupted) ||
         kc_report_set_prop(r, "kmsconf.retries", retries) ||
         kc_report_set_prop(r, "kmsconf.aborted",
-                           kc_run_abort_name(st->aborted)) ||
-        (st->interrupted &&
-         kc_report_set_prop(r, "kmsconf.interrupted", "true")))
+                           kc_run_abort_name(st->aborted)))
         return -1;
     return st->aborted ? mark_aborted(r, st) : 0;
 }
