@@ -493,6 +493,15 @@ static void usage(void)
         run_opts, NOPTS);
 }
 
+/* Whether the report keeps passing testcases' transcripts: --transcripts
+ * all, or -v without --transcripts failed. */
+static bool keeps_passing_transcripts(const struct run_cfg *cfg)
+{
+    return cfg->transcripts == TRANSCRIPTS_ALL ||
+           (cfg->transcripts == TRANSCRIPTS_DEFAULT &&
+            cfg->verbosity == KC_VERBOSE);
+}
+
 static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
                                         struct run_env *env,
                                         const struct kc_catalog *cat,
@@ -515,6 +524,7 @@ static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
                   .pace = env->pace,
                   .retried = &env->retried},
         .max_time_ms = cfg->max_time_ms,
+        .passing_transcripts = keeps_passing_transcripts(cfg),
     };
     return o;
 }
@@ -576,9 +586,7 @@ static enum kc_exit judge(const struct run_cfg *cfg, const struct kc_expect *e,
 
     if (!e || apply_expect(e, r, &stale) == 0)
         rc = kc_run_exit(r, st, stale);
-    if (cfg->transcripts == TRANSCRIPTS_FAILED ||
-        (cfg->transcripts == TRANSCRIPTS_DEFAULT &&
-         cfg->verbosity != KC_VERBOSE))
+    if (!keeps_passing_transcripts(cfg))
         kc_report_drop_passing_transcripts(r);
     if (st->aborted == KC_RUN_ABORT_DEADLINE) {
         fprintf(stderr,

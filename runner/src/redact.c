@@ -599,6 +599,52 @@ out:
     return result;
 }
 
+/* The longest run of ASCII letters and digits of s: its start and length. */
+static size_t alnum_run(const char *s, const char **at)
+{
+    size_t best = 0, len = 0;
+    for (const char *p = s;; p++) {
+        if (*p && isalnum((unsigned char)*p)) {
+            len++;
+            continue;
+        }
+        if (len > best) {
+            best = len;
+            *at = p - len;
+        }
+        if (!*p)
+            return best;
+        len = 0;
+    }
+}
+
+static bool text_holds(const char *text, size_t n, const char *w, size_t wl)
+{
+    const char *end = text + n;
+    for (const char *p = text; (size_t)(end - p) >= wl; p++) {
+        p = memchr(p, w[0], (size_t)(end - p) - wl + 1);
+        if (!p)
+            return false;
+        if (!memcmp(p, w, wl))
+            return true;
+    }
+    return false;
+}
+
+bool kc_redact_may_hold(const char *const *lits, size_t nlits, const char *text,
+                        size_t n)
+{
+    for (size_t i = 0; i < nlits; i++) {
+        const char *at = NULL;
+        if (!lits[i] || !lits[i][0])
+            continue;
+        size_t len = alnum_run(lits[i], &at);
+        if (len < 4 || text_holds(text, n, at, len))
+            return true;
+    }
+    return false;
+}
+
 char *kc_redact_text_with(const struct kc_redactor *r, const char *const *lits,
                           size_t nlits, const char *text, size_t n)
 {

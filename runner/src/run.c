@@ -227,6 +227,13 @@ static char *redact(const struct shared *sh, const char *s)
 static char *redact_x(const struct shared *sh, struct exchange *x,
                       const char *s)
 {
+    size_t n = s ? strlen(s) : 0;
+    /* most texts (a Code, a RequestId) cannot hold the exchange's own
+     * secrets: they skip building its scope */
+    if (!x->scope && !x->blind &&
+        !kc_redact_may_hold((const char *const *)x->lits, x->nlits, s ? s : "",
+                            n))
+        return kc_redact_text(sh->o->redactor, s ? s : "", n);
     if (!x->blind && !x->scope)
         x->scope = kc_redact_scope_new(sh->o->redactor,
                                        (const char *const *)x->lits, x->nlits);
@@ -234,7 +241,7 @@ static char *redact_x(const struct shared *sh, struct exchange *x,
         x->blind = true;
     if (x->blind)
         return strdup(KC_REDACTED);
-    return kc_redact_scoped(x->scope, s ? s : "", s ? strlen(s) : 0);
+    return kc_redact_scoped(x->scope, s ? s : "", n);
 }
 
 /* Scrubs line (of size bytes) in place like redact_x; out of memory, it
@@ -1028,9 +1035,10 @@ static char *failure_detail(const struct tc_draft *d)
 {
     struct kc_buf b;
     kc_buf_init(&b, 0);
-    kc_buf_printf(&b, "RequestId: %s\n\n%s",
-                  d->request_id ? d->request_id : "(none)",
-                  d->transcript ? d->transcript : "");
+    kc_buf_puts(&b, "RequestId: ");
+    kc_buf_puts(&b, d->request_id ? d->request_id : "(none)");
+    kc_buf_puts(&b, "\n\n");
+    kc_buf_puts(&b, d->transcript ? d->transcript : "");
     return kc_buf_detach(&b);
 }
 
@@ -1049,9 +1057,11 @@ static int add_failure(const struct shared *sh, struct kc_testcase *tc,
 static int fill_failures(const struct shared *sh, struct kc_testcase *tc,
                          const struct tc_draft *d)
 {
-    char *detail = failure_detail(d);
+    bool failed = d->outcome == KC_OUTCOME_ERROR ||
+                  (d->outcome == KC_OUTCOME_FAIL && d->res.nfailures);
+    char *detail = failed ? failure_detail(d) : NULL;
     char *ref = NULL;
-    int rc = detail ? 0 : -1;
+    int rc = !failed || detail ? 0 : -1;
     if (!rc && d->outcome == KC_OUTCOME_ERROR)
         rc = add_failure(sh, tc, d->type, d->msg, detail);
     for (size_t i = 0;
@@ -1136,6 +1146,24 @@ static void skip_stopped(struct shared *sh, struct tc_draft *d, size_t n)
     set_all(d, n, KC_OUTCOME_SKIP, "aborted", msg);
 }
 
+/* Builds and redacts the probe's transcript, once its verdict says the
+ * report keeps it: a failing, erroring or retried (flaky) probe's, or
+ * every one with kc_run_opts.passing_transcripts. */
+static void probe_transcript(struct case_ctx *cx, struct exchange *x,
+                             struct tc_draft *d)
+{
+    if (!x->built)
+        return;
+    make_transcript(cx->sh, &x->call.req, x);
+    d->transcript = x->transcript;
+    x->transcript = NULL;
+    if (!d->transcript)
+        return;
+    pthread_mutex_lock(&cx->sh->lock);
+    cx->sh->st->transcripts++;
+    pthread_mutex_unlock(&cx->sh->lock);
+}
+
 static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
                       struct tc_draft *d)
 {
@@ -1144,9 +1172,7 @@ static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
         skip_stopped(cx->sh, d, 1);
         return;
     }
-    exec_step(cx, &cx->c->probe, d->xml, true, true, &x);
-    d->transcript = x.transcript;
-    x.transcript = NULL;
+    exec_step(cx, &cx->c->probe, d->xml, true, false, &x);
     d->time_s = x.call.resp.time_s;
     d->retries = x.call.retries;
     if (!x.sent && !x.transport && stopped(cx->sh)) { /* never sent */
@@ -1162,6 +1188,7 @@ static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
         snprintf(d->type, sizeof(d->type), "%s",
                  x.transport ? "transport" : "case");
         snprintf(d->msg, sizeof(d->msg), "probe: %s", x.err);
+        probe_transcript(cx, &x, d);
         exchange_dispose(&x);
         return;
     }
@@ -1172,6 +1199,8 @@ static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
     redact_result(cx->sh, &x, &d->res);
     if (d->res.request_id)
         d->request_id = strdup(d->res.request_id);
+    if (d->res.nfailures || x.call.retries || cx->sh->o->passing_transcripts)
+        probe_transcript(cx, &x, d);
     exchange_dispose(&x);
 }
 

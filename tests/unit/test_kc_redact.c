@@ -229,6 +229,42 @@ static void test_many_literals_long_text(void **state)
     kc_redactor_free(r);
 }
 
+/* kc_redact_may_hold: true for every form of a literal, false for a text
+ * that holds none, conservative for a literal without a 4-byte run; where
+ * it says false, the exchange's scope would not have changed the text. */
+static void test_may_hold(void **state)
+{
+    (void)state;
+    const char *lits[] = {"AbC+dE/fG=hIj12345="};
+    static const char *const forms[] = {
+        "Signature=AbC+dE/fG=hIj12345=&x",
+        "{\"Signature\":\"AbC+dE\\/fG=hIj12345=\"}",
+        "Signature=AbC%2BdE%2FfG%3DhIj12345%3D",
+        "Signature=AbC%2bdE%2ffG%3dhIj12345%3d",
+        "Signature%3DAbC%252BdE%252FfG%253DhIj12345%253D",
+        "<Sig>AbC+dE/fG=hIj12345=</Sig>"};
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+        assert_true(kc_redact_may_hold(lits, 1, forms[i], strlen(forms[i])));
+    static const char *const none[] = {
+        "", "Forbidden.KeyNotFound", "4C467B38-3910-447D-87BC-AC049166F216",
+        "The specified Key is not found.", "hIj1234"};
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        assert_false(kc_redact_may_hold(lits, 1, none[i], strlen(none[i])));
+        char *with =
+            kc_redact_text_with(NULL, lits, 1, none[i], strlen(none[i]));
+        char *without = kc_redact_text(NULL, none[i], strlen(none[i]));
+        assert_string_equal(with, without);
+        free(with);
+        free(without);
+    }
+    const char *shortrun[] = {"a+b/c"};
+    assert_true(kc_redact_may_hold(shortrun, 1, "xyz", 3));
+    assert_false(kc_redact_may_hold(NULL, 0, "xyz", 3));
+    /* the run is searched in all n bytes, past a NUL too */
+    static const char nul[] = "x\0hIj12345";
+    assert_true(kc_redact_may_hold(lits, 1, nul, sizeof(nul) - 1));
+}
+
 static void test_scope(void **state)
 {
     (void)state;
@@ -271,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_overlapping_literals),
         cmocka_unit_test(test_many_literals_long_text),
         cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_may_hold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

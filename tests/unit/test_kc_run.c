@@ -152,7 +152,8 @@ static struct kc_run_opts opts_for(struct fx *f, struct kc_target *t,
                             .json = true,
                             .xml = true,
                             .jobs = 3,
-                            .redactor = red};
+                            .redactor = red,
+                            .passing_transcripts = true};
     return o;
 }
 
@@ -278,6 +279,35 @@ static void test_lazy_transcripts(void **state)
     kc_caseset_dispose(&set);
 }
 
+/* Without passing_transcripts (kmsconf's default, --transcripts failed) a
+ * passing probe's transcript is never built; a failing probe's is. */
+static void test_passing_probe_transcripts_lazy(void **state)
+{
+    struct fx *f = *state;
+    struct srv v;
+    struct kc_run_stats st;
+    char err[256];
+    srv_start(&v, 0);
+    struct kc_target *t = target_at(v.url);
+    struct kc_report *r = kc_report_new("kmsconf");
+    struct kc_run_opts o = opts_for(f, t, NULL);
+    o.passing_transcripts = false;
+    assert_int_equal(kc_run_execute(&o, r, &st, err, sizeof(err)), 0);
+    const struct kc_testcase *tc = find(r, "t/not-found [json]");
+    assert_int_equal(tc->outcome, KC_OUTCOME_PASS);
+    assert_null(tc->transcript);
+    assert_non_null(tc->request_id);
+    tc = find(r, "t/wrong [xml]");
+    assert_int_equal(tc->outcome, KC_OUTCOME_FAIL);
+    assert_non_null(strstr(tc->transcript, "Signature=***"));
+    assert_non_null(strstr(tc->failures[0].detail, "> POST"));
+    /* the 2 failing probes, and the 3 steps of the failed setup's log */
+    assert_int_equal(st.transcripts, 5);
+    kc_report_free(r);
+    kc_target_free(t);
+    srv_stop(&v);
+}
+
 /* The parity deviation answers XML with another documented wording:
  * each answer alone passes, the two together fail parity only. */
 static void test_deviation_fails(void **state)
@@ -370,6 +400,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outcomes),
         cmocka_unit_test(test_lazy_transcripts),
+        cmocka_unit_test(test_passing_probe_transcripts_lazy),
         cmocka_unit_test(test_deviation_fails),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_unreachable),

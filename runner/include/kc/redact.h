@@ -37,6 +37,7 @@
 #ifndef KC_REDACT_H
 #define KC_REDACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define KC_REDACTED "***"
@@ -74,6 +75,14 @@ struct kc_redact_scope *kc_redact_scope_new(const struct kc_redactor *r,
                                             const char *const *lits,
                                             size_t nlits);
 void kc_redact_scope_free(struct kc_redact_scope *sc);
+/* false only when no form of any of the nlits literals (see
+ * kc_redactor_add) can occur in the n bytes of text, so that the text
+ * needs no scope: kc_redact_text gives the same result. It looks for the
+ * longest run of letters and digits of each literal, which every form
+ * keeps as it is; a literal whose longest run is shorter than 4 bytes
+ * makes it answer true. */
+bool kc_redact_may_hold(const char *const *lits, size_t nlits, const char *text,
+                        size_t n);
 char *kc_redact_scoped(const struct kc_redact_scope *sc, const char *text,
                        size_t n);
 

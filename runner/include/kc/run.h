@@ -90,6 +90,9 @@ struct kc_run_opts {
      * expects a throttling code is never retried. */
     struct kc_retry_policy retry;
     long max_time_ms; /* the run's deadline; 0: none */
+    /* Build the transcripts of passing probes too (--transcripts all);
+     * otherwise only a failing, erroring or retried probe's is built. */
+    bool passing_transcripts;
 };
 
 /* The circuit breaker's bound, per worker thread (docs/exit-codes.md). */
@@ -118,7 +121,8 @@ struct kc_run_stats {
     size_t cleanup_failed; /* leftovers that could not be removed */
     size_t ledger_errors;  /* ledger lines that could not be written */
     size_t transcripts;    /* exchange transcripts built and redacted:
-                              one per probe, plus the setup, teardown and
+                              one per probe the report keeps (see
+                              passing_transcripts), plus the setup, teardown and
                               clean-up steps of a case whose setup failed
                               (the only ones written) */
     char first_transport_error[KC_RUN_ERROR_MAX];
