@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -76,6 +78,33 @@ int kc_buf_putc(struct kc_buf *b, char c)
         return 0;
     }
     return kc_buf_append(b, &c, 1);
+}
+
+int kc_buf_put_json_string(struct kc_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    kc_buf_putc(b, '"');
+    for (const char *run = s;; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c && c != '"' && c != '\\' && c >= 0x20)
+            continue;
+        kc_buf_append(b, run, (size_t)(s - run)); /* the plain bytes */
+        if (!c)
+            break;
+        char esc[6] = {'\\', (char)c, '0', '0', '0', '0'};
+        size_t n = 2;
+        if (c == '\n' || c == '\t' || c == '\r') {
+            esc[1] = (char)(c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+        } else if (c < 0x20) {
+            esc[1] = 'u';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 0x0F];
+            n = 6;
+        }
+        kc_buf_append(b, esc, n);
+        run = s + 1;
+    }
+    return kc_buf_putc(b, '"');
 }
 
 int kc_buf_printf(struct kc_buf *b, const char *fmt, ...)
@@ -244,20 +273,50 @@ bool kc_utf8_valid(const char *s, size_t n)
     return true;
 }
 
+/* Random bytes for ids and nonces: a per-thread pool that RAND_bytes
+ * refills 256 bytes at a time (one RAND_bytes call costs about as much as
+ * the rest of a signed request's building). A pool is never shared: it
+ * belongs to one thread, and a forked child, seeing another process id,
+ * refills before its first id. */
+#define RANDOM_POOL 256
+static _Thread_local unsigned char random_pool[RANDOM_POOL];
+static _Thread_local size_t random_left;
+static _Thread_local pid_t random_pid;
+
+static void random_bytes(unsigned char *out, size_t n)
+{
+    pid_t pid = getpid();
+    if (random_left < n || random_pid != pid) {
+        if (RAND_bytes(random_pool, RANDOM_POOL) != 1) {
+            /* RAND_bytes only fails when the system has no entropy
+             * source; an all-zero id is then still well formed but
+             * visibly wrong. */
+            memset(random_pool, 0, RANDOM_POOL);
+        }
+        random_left = RANDOM_POOL;
+        random_pid = pid;
+    }
+    unsigned char *from = random_pool + RANDOM_POOL - random_left;
+    memcpy(out, from, n);
+    OPENSSL_cleanse(from, n); /* a byte handed out is not kept */
+    random_left -= n;
+}
+
 void kc_uuid4(char out[37])
 {
+    static const char digits[] = "0123456789abcdef";
     unsigned char r[16];
-    if (RAND_bytes(r, sizeof(r)) != 1) {
-        /* RAND_bytes only fails when the system has no entropy source;
-         * an all-zero id is then still well formed but visibly wrong. */
-        memset(r, 0, sizeof(r));
-    }
+    random_bytes(r, sizeof(r));
     r[6] = (unsigned char)((r[6] & 0x0F) | 0x40);
     r[8] = (unsigned char)((r[8] & 0x3F) | 0x80);
-    char hex[33];
-    kc_hex(r, sizeof(r), hex);
-    snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
-             hex + 16, hex + 20);
+    char *o = out;
+    for (size_t i = 0; i < sizeof(r); i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *o++ = '-';
+        *o++ = digits[r[i] >> 4];
+        *o++ = digits[r[i] & 0x0F];
+    }
+    *o = '\0';
 }
 
 bool kc_uuid_valid(const char *s)
@@ -339,14 +398,22 @@ void kc_time_format(time_t t, char out[21])
         snprintf(out, 21, "0000-00-00T00:00:00Z");
         return;
     }
-    /* snprintf, not strftime: glibc writes %Y without zero padding. The
-     * fields are in range here; the wide buffer only quiets gcc. */
-    char tmp[80];
-    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec);
-    memcpy(out, tmp, 20);
-    out[20] = '\0';
+    /* Digits placed by hand (neither strftime, whose %Y is not zero-padded
+     * in glibc, nor snprintf: this runs for every request). */
+    const int v[6] = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour,        tm.tm_min,     tm.tm_sec};
+    static const char sep[6] = {'-', '-', 'T', ':', ':', 'Z'};
+    char *o = out;
+    for (int i = 0; i < 6; i++) {
+        if (i == 0) {
+            *o++ = (char)('0' + v[0] / 1000);
+            *o++ = (char)('0' + v[0] / 100 % 10);
+        }
+        *o++ = (char)('0' + v[i] / 10 % 10);
+        *o++ = (char)('0' + v[i] % 10);
+        *o++ = sep[i];
+    }
+    *o = '\0';
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's

@@ -172,25 +172,35 @@ fail:
     return NULL;
 }
 
+/* One ledger line, without its newline (caller frees). Written by hand:
+ * it is on the path of every creating call. */
 static char *format_line(const struct kc_ledger_entry *e)
 {
     char when[21];
-    char *line = NULL;
-    cJSON *o = cJSON_CreateObject();
+    struct kc_buf b;
+    kc_buf_init(&b, 0);
     kc_time_format(time(NULL), when);
-    if (!o || !cJSON_AddStringToObject(o, "event", e->event) ||
-        (e->seq && !cJSON_AddNumberToObject(o, "seq", (double)e->seq)) ||
-        !cJSON_AddStringToObject(o, "kind", kind_name(e->kind)) ||
-        (e->id && !cJSON_AddStringToObject(o, "id", e->id)) ||
-        !cJSON_AddStringToObject(o, "run", e->run ? e->run : "") ||
-        !cJSON_AddStringToObject(o, "credential", e->credential) ||
-        !cJSON_AddStringToObject(o, "endpoint", e->endpoint) ||
-        !cJSON_AddStringToObject(o, "time", when))
-        goto out;
-    line = cJSON_PrintUnformatted(o);
-out:
-    cJSON_Delete(o);
-    return line;
+    kc_buf_puts(&b, "{\"event\":");
+    kc_buf_put_json_string(&b, e->event);
+    if (e->seq)
+        kc_buf_printf(&b, ",\"seq\":%lu", e->seq);
+    kc_buf_puts(&b, ",\"kind\":");
+    kc_buf_put_json_string(&b, kind_name(e->kind));
+    if (e->id) {
+        kc_buf_puts(&b, ",\"id\":");
+        kc_buf_put_json_string(&b, e->id);
+    }
+    kc_buf_puts(&b, ",\"run\":");
+    kc_buf_put_json_string(&b, e->run ? e->run : "");
+    kc_buf_puts(&b, ",\"credential\":");
+    kc_buf_put_json_string(&b, e->credential);
+    kc_buf_puts(&b, ",\"endpoint\":");
+    kc_buf_put_json_string(&b, e->endpoint);
+    kc_buf_puts(&b, ",\"time\":");
+    kc_buf_put_json_string(&b, when);
+    kc_buf_putc(&b, '}');
+    kc_buf_putc(&b, '\n');
+    return kc_buf_take(&b); /* NULL if any append failed */
 }
 
 /* Writes all of buf (one write unless the kernel cuts it). */
@@ -218,9 +228,8 @@ int kc_ledger_append(struct kc_ledger *l, const struct kc_ledger_entry *e,
         return -1;
     }
     size_t n = strlen(line);
-    line[n] = '\n'; /* cJSON's buffer holds the NUL we overwrite */
     pthread_mutex_lock(&l->lock);
-    if (write_all(l->fd, line, n + 1) || fdatasync(l->fd))
+    if (write_all(l->fd, line, n) || fdatasync(l->fd))
         kc_err_set(err, errlen, "%s: cannot write the ledger: %s", l->path,
                    strerror(errno));
     else if (items_apply(&l->live, e->event, e))

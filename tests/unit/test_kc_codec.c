@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 
 #include "kc/checkname.h"
@@ -148,6 +151,80 @@ static void uuid(void **state)
     assert_false(kc_uuid_valid(NULL));
 }
 
+/* kc_buf_put_json_string: escapes what RFC 8259 requires and nothing
+ * else; cJSON reads every output back to its input. */
+static void json_string(void **state)
+{
+    (void)state;
+    static const char *const in[] = {"",
+                                     "plain",
+                                     "q\"uote",
+                                     "back\\slash",
+                                     "nl\ntab\tcr\r",
+                                     "\x01\x1f ctl",
+                                     "caf\xc3\xa9 \xe2\x82\xac",
+                                     "</script>"};
+    static const char *const want[] = {"\"\"",
+                                       "\"plain\"",
+                                       "\"q\\\"uote\"",
+                                       "\"back\\\\slash\"",
+                                       "\"nl\\ntab\\tcr\\r\"",
+                                       "\"\\u0001\\u001f ctl\"",
+                                       "\"caf\xc3\xa9 \xe2\x82\xac\"",
+                                       "\"</script>\""};
+    for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+        struct kc_buf b;
+        kc_buf_init(&b, 0);
+        assert_int_equal(kc_buf_put_json_string(&b, in[i]), 0);
+        assert_string_equal(kc_buf_str(&b), want[i]);
+        cJSON *v = cJSON_Parse(kc_buf_str(&b));
+        assert_non_null(v);
+        assert_string_equal(cJSON_GetStringValue(v), in[i]);
+        cJSON_Delete(v);
+        kc_buf_dispose(&b);
+    }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* Ids drawn from the per-thread pool, across several refills, are all
+ * well formed and distinct; a forked child does not repeat the parent's
+ * next ids (it refills its own pool). */
+static void uuid_pool(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static char ids[N + 1][37];
+    for (size_t i = 0; i < N - 1; i++) {
+        kc_uuid4(ids[i]);
+        assert_true(kc_uuid_valid(ids[i]));
+        assert_int_equal(ids[i][14], '4');
+        assert_true(strchr("89ab", ids[i][19]) != NULL);
+    }
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char c[37];
+        kc_uuid4(c);
+        _exit(write(fd[1], c, 37) == 37 ? 0 : 1);
+    }
+    close(fd[1]);
+    kc_uuid4(ids[N - 1]); /* the parent's next id, from the same pool */
+    assert_int_equal(read(fd[0], ids[N], 37), 37);
+    close(fd[0]);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(kc_uuid_valid(ids[N]));
+    qsort(ids, N + 1, sizeof(ids[0]), cmp_str);
+    for (size_t i = 1; i <= N; i++)
+        assert_string_not_equal(ids[i - 1], ids[i]);
+}
+
 static void base64(void **state)
 {
     (void)state;
@@ -187,6 +264,13 @@ static void time_roundtrip(void **state)
     assert_int_equal(kc_time_parse("0999-12-31T23:59:59Z", &t), 0);
     kc_time_format(t, s);
     assert_string_equal(s, "0999-12-31T23:59:59Z");
+    static const char *const back[] = {
+        "9999-12-31T23:59:59Z", "2026-01-05T03:04:05Z", "0001-01-01T00:00:00Z"};
+    for (size_t i = 0; i < sizeof(back) / sizeof(back[0]); i++) {
+        assert_int_equal(kc_time_parse(back[i], &t), 0);
+        kc_time_format(t, s);
+        assert_string_equal(s, back[i]);
+    }
     assert_int_equal(kc_time_parse("2016-02-23T12:46:24.000Z", &t), -1);
 }
 
@@ -241,6 +325,8 @@ int main(void)
         cmocka_unit_test(pct_decode),
         cmocka_unit_test(utf8),
         cmocka_unit_test(uuid),
+        cmocka_unit_test(uuid_pool),
+        cmocka_unit_test(json_string),
         cmocka_unit_test(base64),
         cmocka_unit_test(time_roundtrip),
         cmocka_unit_test(buf_read),

@@ -103,6 +103,42 @@ static void test_round_trip(void **state)
     kc_ledger_items_dispose(&it);
 }
 
+/* Values that JSON must escape come back from the ledger as written. */
+static void test_escaped_values(void **state)
+{
+    struct kc_ledger_items it;
+    char err[256];
+    (void)state;
+    unlink(path);
+    struct kc_ledger *l = kc_ledger_open(path, err, sizeof(err));
+    assert_non_null(l);
+    const struct kc_ledger_entry e = {.event = "created",
+                                      .seq = 7,
+                                      .kind = KC_LEDGER_ALIAS,
+                                      .id = "alias/a\"b\\c\x01\xc3\xa9",
+                                      .run = "run \"x\"",
+                                      .credential = "cred\tname",
+                                      .endpoint = "http://h/\n"};
+    const struct kc_ledger_entry s = {.event = "sending",
+                                      .seq = 7,
+                                      .kind = KC_LEDGER_ALIAS,
+                                      .id = e.id,
+                                      .run = e.run,
+                                      .credential = e.credential,
+                                      .endpoint = e.endpoint};
+    assert_int_equal(kc_ledger_append(l, &s, err, sizeof(err)), 0);
+    assert_int_equal(kc_ledger_append(l, &e, err, sizeof(err)), 0);
+    kc_ledger_close(l, false);
+    assert_int_equal(kc_ledger_read(path, &it, stderr, err, sizeof(err)), 0);
+    assert_int_equal(it.n, 1);
+    assert_string_equal(it.v[0].id, e.id);
+    assert_string_equal(it.v[0].run, e.run);
+    assert_string_equal(it.v[0].credential, e.credential);
+    assert_string_equal(it.v[0].endpoint, e.endpoint);
+    assert_int_equal(it.v[0].seq, 7);
+    kc_ledger_items_dispose(&it);
+}
+
 static void test_removed_and_resolved(void **state)
 {
     struct kc_ledger_items it;
@@ -175,6 +211,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_escaped_values),
         cmocka_unit_test(test_removed_and_resolved),
         cmocka_unit_test(test_torn_lines),
         cmocka_unit_test(test_not_ledger_lines),

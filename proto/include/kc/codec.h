@@ -31,6 +31,9 @@ int kc_buf_puts(struct kc_buf *b, const char *s);
 int kc_buf_putc(struct kc_buf *b, char c);
 int kc_buf_printf(struct kc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string (RFC 8259 section 7): quoted, with '"', '\\'
+ * and the control bytes escaped; other bytes (UTF-8) copied as they are. */
+int kc_buf_put_json_string(struct kc_buf *b, const char *s);
 /* The content as a NUL-terminated string ("" when empty); never NULL. */
 const char *kc_buf_str(const struct kc_buf *b);
 /* Hands the content to the caller (free() it); the buffer is left empty.
