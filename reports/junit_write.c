@@ -74,6 +74,15 @@ char *kc_junit_clean(const char *s, bool one_line)
     kc_buf_init(&b, WRITE_TEXT_MAX);
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
+        /* printable ASCII is kept as it is: copied a run at a time */
+        const unsigned char *q = p;
+        while (*q >= 0x20 && *q < 0x7F)
+            q++;
+        if (q > p) {
+            kc_buf_append(&b, (const char *)p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
         size_t n = utf8_ok(p);
         if (n == 1 && one_line && (*p == '\n' || *p == '\r' || *p == '\t')) {
             kc_buf_putc(&b, ' ');

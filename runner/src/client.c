@@ -80,13 +80,32 @@ void kc_client_answer_transcript(const struct kc_http_resp *resp,
     kc_buf_printf(out, "<\n< %s\n", kc_buf_str(&resp->body));
 }
 
+/* Whether the n bytes at s hold word (NUL bytes included). */
+static bool holds(const char *s, size_t n, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *p = s, *end = s + n;
+         (size_t)(end - p) >= wl && (p = memchr(p, word[0], (size_t)(end - p)));
+         p++) {
+        if ((size_t)(end - p) >= wl && !memcmp(p, word, wl))
+            return true;
+    }
+    return false;
+}
+
 bool kc_client_throttled(const struct kc_http_resp *resp, char *code,
                          size_t codelen)
 {
-    kc_retry_answer_code(kc_buf_str(&resp->body), resp->body.len, code,
-                         codelen);
-    return (resp->status < 200 || resp->status > 299) &&
-           kc_retry_is_throttle_code(code);
+    const char *body = kc_buf_str(&resp->body);
+    if (codelen)
+        code[0] = '\0';
+    /* every throttling code holds "Throttling": an answer without it is
+     * not read at all (most answers are not throttled) */
+    if ((resp->status >= 200 && resp->status <= 299) ||
+        !holds(body, resp->body.len, "Throttling"))
+        return false;
+    kc_retry_answer_code(body, resp->body.len, code, codelen);
+    return kc_retry_is_throttle_code(code);
 }
 
 static uint64_t jitter_seed(const void *salt)

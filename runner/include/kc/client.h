@@ -90,8 +90,9 @@ enum kc_client_status kc_client_send(struct kc_http *http,
                                      struct kc_client_exchange *x, char *err,
                                      size_t errlen);
 
-/* Whether an answer is throttled: not 2xx, with a throttling Code; the
- * Code goes to code (cut to codelen) either way. */
+/* Whether an answer is throttled: not 2xx, with a throttling Code (all of
+ * which contain "Throttling"). The Code goes to code (cut to codelen) when
+ * the answer may be throttled; otherwise code is left empty. */
 bool kc_client_throttled(const struct kc_http_resp *resp, char *code,
                          size_t codelen);
 
