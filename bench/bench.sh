@@ -22,10 +22,14 @@
 #    set (a kmsconf built from an older commit). Peak RSS of `kmsconf run`
 #    at 10x and 100x the case library is not measured: run has no way to
 #    repeat the library.
+# BENCH_SECTIONS=2,3 runs only those sections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 wrk_secs=${BENCH_WRK_SECONDS:-10}
+# BENCH_SECTIONS: the sections to run, comma-separated (default all: 1,2,3,4)
+sections=",${BENCH_SECTIONS:-1,2,3,4},"
+want() { [[ $sections == *",$1,"* ]]; }
 kmsconf=$build/runner/cli/kmsconf
 refserver=$build/refserver/kms-refserver
 loop=$build/bench/kc-bench-loop
@@ -75,6 +79,7 @@ floor() {
       printf "%.2f", (rounds * r + (chain > all ? chain : all)) / 1000 }'
 }
 
+if want 1; then
 echo "== 1. the suite against kms-refserver ($requests requests, longest" \
   "chain $lreq requests + ${lwait} s)"
 printf '%-8s %-5s %9s %9s %7s %12s %14s %5s\n' latency jobs seconds floor \
@@ -95,7 +100,9 @@ for latency in 0 50; do
   stop_server
 done
 
+fi
 echo
+if want 2; then
 echo "== 2. instructions per request (callgrind)"
 if ! command -v valgrind >/dev/null 2>&1; then
   echo "valgrind is not installed (scripts/install-deps.sh installs it)"
@@ -153,7 +160,9 @@ awk -v n="$sent" -v kr="$k_run" -v kl="$k_load" -v b1="$b_1" -v b2="$b_2" \
     printf "(%d requests; kmsconf loads its cases and catalog in %.1f M)\n",
       n, kl / 1e6 }'
 
+fi
 echo
+if want 3; then
 echo "== 3. kms-refserver under wrk (${wrk_secs} s each, unsigned ListKeys)"
 if ! command -v wrk >/dev/null 2>&1; then
   echo "wrk is not installed (scripts/install-deps.sh installs it)"
@@ -174,6 +183,9 @@ for c in 100 1000 10000; do
   stop_server
 done
 
+fi
 echo
+if want 4; then
 echo "== 4. report tools on large reports (bench/scale.sh)"
 bench/scale.sh "$build" "${BENCH_OLD_KMSCONF:-}"
+fi
