@@ -16,8 +16,8 @@ static const struct kc_opt cov_opts[] = {
 static const struct kc_listfmt_cmd cov_cmd = {
     "coverage", cov_opts, sizeof(cov_opts) / sizeof(cov_opts[0]),
     "coverage [options] [PATH...]",
-    "Shows each documented error of the catalog with its cases and their "
-    "requirements.\nExit 0 when every error has a case, 1 when one has "
+    "Shows each documented error of the catalog with its cases and their\n"
+    "requirements. Exit 0 when every error has a case, 1 when one has "
     "none, 2 on bad input."};
 
 static size_t count_code(const struct kc_case *const *v, size_t n,

@@ -1,6 +1,7 @@
 /* kmsconf diff: compare two reports (docs/reports.md). */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -8,24 +9,32 @@
 #include "kc/junit.h"
 #include "opts.h"
 
+enum { OPT_MARKDOWN, OPT_JSON, OPT_FAIL_ON, OPT_FORCE, OPT_ALLOW_PARTIAL };
+
+static const struct kc_opt diff_opts[] = {
+    {"--markdown", NULL, "print Markdown instead of text", OPT_MARKDOWN},
+    {"--json", NULL, "print JSON instead of text", OPT_JSON},
+    {"--fail-on", "CAT[,CAT]",
+     "categories that make the exit code 1 (default: regression)", OPT_FAIL_ON},
+    {"--force", NULL, "compare reports made with different catalogs",
+     OPT_FORCE},
+    {"--allow-partial", NULL,
+     "compare although NEW is interrupted or has fewer testcases than BASE, "
+     "or a report holds a testcase twice",
+     OPT_ALLOW_PARTIAL},
+};
+#define NOPTS (sizeof(diff_opts) / sizeof(diff_opts[0]))
+
 static void diff_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: kmsconf diff [--markdown | --json] [--fail-on CAT[,CAT]] "
-            "[--force] [--allow-partial] BASE.xml NEW.xml\n"
-            "  --fail-on   categories that make the exit code 1 (default: "
-            "regression);\n"
-            "              regression, fix, changed, new-failing, "
-            "new-passing, added,\n"
-            "              removed, skipped, unskipped, skip-reason, new, "
-            "skip, all, none\n"
-            "  --force     compare reports made with different catalogs\n"
-            "  --allow-partial\n"
-            "              compare although NEW is interrupted or has fewer "
-            "testcases\n"
-            "              than BASE, or a report holds a testcase twice\n"
-            "exit: 0 nothing in the --fail-on categories, 1 something, 2 "
-            "usage or unreadable report\n");
+    kc_opts_usage(
+        f, "diff [options] BASE.xml NEW.xml",
+        "Compares two reports testcase by testcase. The categories of\n"
+        "--fail-on: regression, fix, changed, new-failing, new-passing,\n"
+        "added, removed, skipped, unskipped, skip-reason, new, skip, all,\n"
+        "none. Exit: 0 nothing in the --fail-on categories, 1 something,\n"
+        "2 usage or unreadable report.",
+        diff_opts, NOPTS);
 }
 
 enum diff_fmt { FMT_TEXT, FMT_MARKDOWN, FMT_JSON };
@@ -38,53 +47,58 @@ struct diff_args {
     const char *files[2];
 };
 
-/* 0 parsed, 1 help shown, -1 usage error (printed): as kc_opts_parse. */
-static int parse_args(int argc, char **argv, struct diff_args *a)
+static int on_opt(void *ctx, int id, const char *value)
 {
+    struct diff_args *a = ctx;
     char err[KC_ERR_MAX];
-    size_t nfiles = 0;
-    a->mask = 1u << KC_DIFF_REGRESSION;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-            diff_usage(stdout);
-            return 1;
-        } else if (!strcmp(s, "--markdown")) {
-            a->fmt = FMT_MARKDOWN;
-        } else if (!strcmp(s, "--json")) {
-            a->fmt = FMT_JSON;
-        } else if (!strcmp(s, "--force")) {
-            a->force = true;
-        } else if (!strcmp(s, "--allow-partial")) {
-            a->allow_partial = true;
-        } else if (!strcmp(s, "--fail-on") || !strncmp(s, "--fail-on=", 10)) {
-            const char *v =
-                s[9] == '=' ? s + 10 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v) {
-                fprintf(stderr, "kmsconf diff: --fail-on needs a value\n");
-                return -1;
-            }
-            if (kc_diff_parse_cats(v, &a->mask, err, sizeof(err))) {
-                fprintf(stderr, "kmsconf diff: --fail-on: %s\n", err);
-                return -1;
-            }
-        } else if (s[0] == '-' && s[1]) {
-            fprintf(stderr, "kmsconf diff: unknown option '%s' (see --help)\n",
-                    s);
-            return -1;
-        } else if (nfiles < 2) {
-            a->files[nfiles++] = s;
-        } else {
-            fprintf(stderr, "kmsconf diff: expected two reports, got more\n");
+
+    switch (id) {
+    case OPT_MARKDOWN:
+        a->fmt = FMT_MARKDOWN;
+        break;
+    case OPT_JSON:
+        a->fmt = FMT_JSON;
+        break;
+    case OPT_FORCE:
+        a->force = true;
+        break;
+    case OPT_ALLOW_PARTIAL:
+        a->allow_partial = true;
+        break;
+    default:
+        if (kc_diff_parse_cats(value, &a->mask, err, sizeof(err))) {
+            fprintf(stderr, "kmsconf diff: --fail-on: %s\n", err);
             return -1;
         }
     }
-    if (nfiles != 2) {
-        fprintf(stderr, "kmsconf diff: expected two reports BASE.xml "
-                        "NEW.xml (see --help)\n");
-        return -1;
-    }
     return 0;
+}
+
+/* 0 parsed, 1 help shown, -1 usage error (printed): as kc_opts_parse. */
+static int parse_args(int argc, char **argv, struct diff_args *a)
+{
+    const char **pos = NULL;
+    size_t npos = 0;
+    int rc;
+
+    a->mask = 1u << KC_DIFF_REGRESSION;
+    rc = kc_opts_parse("diff", diff_opts, NOPTS, argc, argv, on_opt, a, &pos,
+                       &npos);
+    if (rc == 1)
+        diff_usage(stdout);
+    if (rc == 0 && npos != 2) {
+        fputs(npos > 2 ? "kmsconf diff: expected two reports, got more\n"
+                       : "kmsconf diff: expected two reports BASE.xml "
+                         "NEW.xml (see --help)\n",
+              stderr);
+        rc = -1;
+    }
+    if (rc == 0) {
+        a->files[0] = pos[0];
+        a->files[1] = pos[1];
+    }
+    free(pos);
+    return rc;
 }
 
 static bool catalogs_differ(const struct kc_report *a,

@@ -9,16 +9,43 @@
 #include "kc/expect.h"
 #include "kc/junit.h"
 #include "kc/outfile.h"
+#include "opts.h"
+
+enum { OPT_FROM, OPT_OUTPUT, OPT_CHECK };
+
+static const struct kc_opt expect_opts[] = {
+    {"--from", "REPORT", "list every failed check of REPORT as a known failure",
+     OPT_FROM},
+    {"-o, --output", "FILE", "write there instead of stdout", OPT_OUTPUT},
+    {"--check", "FILE", "validate an expectation file", OPT_CHECK},
+};
+#define NOPTS (sizeof(expect_opts) / sizeof(expect_opts[0]))
 
 static void expect_usage(FILE *f)
 {
-    fprintf(f, "usage: kmsconf expect --from REPORT.xml [-o FILE]\n"
-               "       kmsconf expect --check FILE\n"
-               "  --from REPORT  list every failed check of REPORT as a known "
-               "failure\n"
-               "  -o FILE        write there instead of stdout\n"
-               "  --check FILE   validate an expectation file\n"
-               "exit: 0 done, 2 usage, unreadable report or invalid file\n");
+    kc_opts_usage(f,
+                  "expect --from REPORT.xml [-o FILE]\n"
+                  "       kmsconf expect --check FILE",
+                  "Writes an expectation file from a report, or checks one.\n"
+                  "Exit: 0 done, 2 usage, unreadable report or invalid file.",
+                  expect_opts, NOPTS);
+}
+
+struct expect_args {
+    const char *from, *out, *check;
+};
+
+static int on_opt(void *ctx, int id, const char *value)
+{
+    struct expect_args *a = ctx;
+
+    if (id == OPT_FROM)
+        a->from = value;
+    else if (id == OPT_OUTPUT)
+        a->out = value;
+    else
+        a->check = value;
+    return 0;
 }
 
 static int write_text(const char *path, const char *text)
@@ -87,38 +114,31 @@ static enum kc_exit do_check(const char *path)
 
 enum kc_exit kc_cmd_expect(int argc, char **argv)
 {
-    const char *from = NULL, *out = NULL, *check = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        const char **slot = NULL;
-        if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-            expect_usage(stdout);
-            return KC_EXIT_OK;
-        } else if (!strcmp(s, "--from")) {
-            slot = &from;
-        } else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
-            slot = &out;
-        } else if (!strcmp(s, "--check")) {
-            slot = &check;
-        } else {
-            fprintf(stderr,
-                    "kmsconf expect: unexpected argument '%s' (see "
-                    "--help)\n",
-                    s);
-            return KC_EXIT_USAGE;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "kmsconf expect: %s needs a value\n", s);
-            return KC_EXIT_USAGE;
-        }
-        *slot = argv[++i];
+    struct expect_args a = {0};
+    const char **pos = NULL;
+    size_t npos = 0;
+    int prc = kc_opts_parse("expect", expect_opts, NOPTS, argc, argv, on_opt,
+                            &a, &pos, &npos);
+    const char *extra = npos ? pos[0] : NULL;
+
+    free(pos);
+    if (prc == 1)
+        expect_usage(stdout);
+    if (prc != 0)
+        return kc_opts_parse_exit(prc);
+    if (extra) {
+        fprintf(stderr,
+                "kmsconf expect: unexpected argument '%s' (see "
+                "--help)\n",
+                extra);
+        return KC_EXIT_USAGE;
     }
-    if (check && !from)
-        return do_check(check);
-    if (!from || check) {
+    if (a.check && !a.from)
+        return do_check(a.check);
+    if (!a.from || a.check) {
         fprintf(stderr, "kmsconf expect: give either --from REPORT or --check "
                         "FILE (see --help)\n");
         return KC_EXIT_USAGE;
     }
-    return do_from(from, out);
+    return do_from(a.from, a.out);
 }

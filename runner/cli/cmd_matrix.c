@@ -16,17 +16,25 @@
 
 #define CATALOG_PATH_MAX 4096
 
+enum { OPT_CASES, OPT_HTML, OPT_CATALOG };
+
+static const struct kc_opt matrix_opts[] = {
+    {"--cases", NULL, "one row per case under each code", OPT_CASES},
+    {"--html", "FILE", "also write a self-contained, filterable HTML page",
+     OPT_HTML},
+    {"--catalog", "FILE",
+     "the catalog whose codes are the rows (default: suite/catalog.json)",
+     OPT_CATALOG},
+};
+#define NOPTS (sizeof(matrix_opts) / sizeof(matrix_opts[0]))
+
 static void matrix_usage(FILE *f)
 {
-    fprintf(f, "usage: kmsconf matrix [--cases] [--html FILE] [--catalog "
-               "FILE] R1.xml [R2.xml ...]\n"
-               "  --cases       one row per case under each code\n"
-               "  --html FILE   also write a self-contained, filterable HTML "
-               "page\n"
-               "  --catalog F   the catalog whose codes are the rows "
-               "(default: suite/catalog.json)\n"
-               "Markdown goes to stdout. exit: 0 written, 2 usage or "
-               "unreadable input\n");
+    kc_opts_usage(f, "matrix [options] R1.xml [R2.xml ...]",
+                  "The conformance matrix of the reports: codes by targets.\n"
+                  "Markdown goes to stdout. Exit: 0 written, 2 usage or "
+                  "unreadable input.",
+                  matrix_opts, NOPTS);
 }
 
 struct matrix_args {
@@ -36,36 +44,33 @@ struct matrix_args {
     size_t nfiles;
 };
 
-/* 0 parsed, 1 help shown, -1 usage error (printed): as kc_opts_parse. */
+static int on_opt(void *ctx, int id, const char *value)
+{
+    struct matrix_args *a = ctx;
+
+    if (id == OPT_CASES)
+        a->cases = true;
+    else if (id == OPT_HTML)
+        a->html = value;
+    else
+        a->catalog = value;
+    return 0;
+}
+
+/* 0 parsed, 1 help shown, -1 usage error (printed): as kc_opts_parse.
+ * a->files: caller frees. */
 static int parse_args(int argc, char **argv, struct matrix_args *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-            matrix_usage(stdout);
-            return 1;
-        } else if (!strcmp(s, "--cases")) {
-            a->cases = true;
-        } else if (!strcmp(s, "--html") || !strcmp(s, "--catalog")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "kmsconf matrix: %s needs a file name\n", s);
-                return -1;
-            }
-            *(!strcmp(s, "--html") ? &a->html : &a->catalog) = argv[++i];
-        } else if (s[0] == '-' && s[1]) {
-            fprintf(stderr,
-                    "kmsconf matrix: unknown option '%s' (see --help)\n", s);
-            return -1;
-        } else {
-            a->files[a->nfiles++] = s;
-        }
-    }
-    if (a->nfiles == 0) {
+    int rc = kc_opts_parse("matrix", matrix_opts, NOPTS, argc, argv, on_opt, a,
+                           &a->files, &a->nfiles);
+    if (rc == 1)
+        matrix_usage(stdout);
+    if (rc == 0 && a->nfiles == 0) {
         fprintf(stderr, "kmsconf matrix: need at least one report (see "
                         "--help)\n");
-        return -1;
+        rc = -1;
     }
-    return 0;
+    return rc;
 }
 
 static const char *base_name(const char *path)
@@ -174,8 +179,7 @@ enum kc_exit kc_cmd_matrix(int argc, char **argv)
     enum kc_exit rc = KC_EXIT_USAGE;
     int prc;
 
-    a.files = calloc((size_t)argc + 1, sizeof(*a.files));
-    if (!in || !labels || !a.files)
+    if (!in || !labels)
         goto out;
     prc = parse_args(argc, argv, &a);
     if (prc != 0) {

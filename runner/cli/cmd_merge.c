@@ -9,15 +9,22 @@
 #include "kc/merge.h"
 #include "opts.h"
 
+enum { OPT_OUTPUT, OPT_FORCE, OPT_STRICT };
+
+static const struct kc_opt merge_opts[] = {
+    {"-o, --output", "FILE", "the merged report ('-': stdout)", OPT_OUTPUT},
+    {"--force", NULL, "merge reports made with different catalogs", OPT_FORCE},
+    {"--junit-strict", NULL, "write the Ant-schema flavour", OPT_STRICT},
+};
+#define NOPTS (sizeof(merge_opts) / sizeof(merge_opts[0]))
+
 static void merge_usage(FILE *f)
 {
-    fprintf(f, "usage: kmsconf merge [--force] [--junit-strict] -o OUT.xml "
-               "A.xml B.xml ...\n"
-               "  -o FILE         the merged report ('-': stdout)\n"
-               "  --force         merge reports made with different catalogs\n"
-               "  --junit-strict  write the Ant-schema flavour\n"
-               "exit: 0 merged, 2 usage, unreadable input, conflicting "
-               "testcases or different catalogs\n");
+    kc_opts_usage(f, "merge [--force] [--junit-strict] -o OUT.xml A.xml ...",
+                  "Combines shard reports into one. Exit: 0 merged, 2 usage,\n"
+                  "unreadable input, conflicting testcases or different "
+                  "catalogs.",
+                  merge_opts, NOPTS);
 }
 
 struct merge_args {
@@ -27,50 +34,44 @@ struct merge_args {
     size_t nfiles;
 };
 
-/* 0 parsed, 1 help shown, -1 usage error (printed): as kc_opts_parse. */
+static int on_opt(void *ctx, int id, const char *value)
+{
+    struct merge_args *a = ctx;
+
+    if (id == OPT_OUTPUT)
+        a->out = value;
+    else if (id == OPT_FORCE)
+        a->force = true;
+    else
+        a->strict = true;
+    return 0;
+}
+
+/* 0 parsed, 1 help shown, -1 usage error (printed): as kc_opts_parse.
+ * a->files: caller frees. */
 static int parse_args(int argc, char **argv, struct merge_args *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-            merge_usage(stdout);
-            return 1;
-        } else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "kmsconf merge: %s needs a file name\n", s);
-                return -1;
-            }
-            a->out = argv[++i];
-        } else if (!strcmp(s, "--force")) {
-            a->force = true;
-        } else if (!strcmp(s, "--junit-strict")) {
-            a->strict = true;
-        } else if (s[0] == '-' && s[1]) {
-            fprintf(stderr, "kmsconf merge: unknown option '%s' (see --help)\n",
-                    s);
-            return -1;
-        } else {
-            a->files[a->nfiles++] = s;
-        }
-    }
-    if (!a->out || a->nfiles == 0) {
+    int rc = kc_opts_parse("merge", merge_opts, NOPTS, argc, argv, on_opt, a,
+                           &a->files, &a->nfiles);
+    if (rc == 1)
+        merge_usage(stdout);
+    if (rc == 0 && (!a->out || a->nfiles == 0)) {
         fprintf(stderr, "kmsconf merge: need -o OUT.xml and at least one "
                         "report (see --help)\n");
-        return -1;
+        rc = -1;
     }
-    return 0;
+    return rc;
 }
 
 enum kc_exit kc_cmd_merge(int argc, char **argv)
 {
     struct merge_args a = {0};
     struct kc_report **in = calloc((size_t)argc + 1, sizeof(*in));
-    a.files = calloc((size_t)argc + 1, sizeof(*a.files));
     struct kc_report *out = NULL;
     char err[KC_CMD_ERR_MAX];
     enum kc_exit rc = KC_EXIT_USAGE;
     int prc;
-    if (!in || !a.files) {
+    if (!in) {
         fprintf(stderr, "kmsconf merge: out of memory\n");
         goto out;
     }

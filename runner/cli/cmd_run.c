@@ -59,6 +59,7 @@ enum {
     OPT_RETRIES,
     OPT_RATE,
     OPT_MAX_TIME,
+    OPT_COLOR,
 };
 
 static const struct kc_opt run_opts[] = {
@@ -73,18 +74,24 @@ static const struct kc_opt run_opts[] = {
     {"--cases", "DIR", "case folder when no PATH is given", OPT_CASES},
     {"--suite", "DIR", "suite folder (catalog.json, envelopes.json)",
      OPT_SUITE},
-    {"-j", "N", "cases run at once (default 8)", OPT_JOBS},
+    {"-j, --jobs", "N", "cases run at once (default 8)", OPT_JOBS},
     {"--connect-timeout", "SECONDS", "connect timeout (default 10)",
      OPT_CONNECT_TIMEOUT},
     {"--timeout", "SECONDS", "timeout of one exchange (default 30)",
      OPT_TIMEOUT},
     {"--max-time", "SECONDS", "deadline of the whole run (default none)",
      OPT_MAX_TIME},
-    {"-o", "FILE", "JUnit report path (default kmsconf-junit.xml)", OPT_OUTPUT},
+    {"-o, --output", "FILE", "JUnit report path (default kmsconf-junit.xml)",
+     OPT_OUTPUT},
     {"--junit-strict", NULL, "one failure per testcase (Ant JUnit schema)",
      OPT_STRICT},
-    {"-v", NULL, "print every testcase with its transcript", OPT_VERBOSE},
-    {"-q", NULL, "print the summary only", OPT_QUIET},
+    {"-v, --verbose", NULL,
+     "print every testcase (skips too) with its transcript", OPT_VERBOSE},
+    {"-q, --quiet", NULL, "print the summary only", OPT_QUIET},
+    {"--color", "auto|always|never",
+     "colour the outcomes (default auto: on a terminal, unless NO_COLOR is "
+     "set)",
+     OPT_COLOR},
     {"--format", "json|xml|both", "response formats probed (default both)",
      OPT_FORMAT},
     {"--expect", "FILE", "expectation file of known failures", OPT_EXPECT},
@@ -130,7 +137,8 @@ struct run_cfg {
     const char *output;
     bool strict;
     enum kc_verbosity verbosity;
-    int transcripts; /* TRANSCRIPTS_* */
+    enum kc_color color; /* --color */
+    int transcripts;     /* TRANSCRIPTS_* */
     bool json, xml;
     bool no_preflight;
     bool plan;
@@ -212,7 +220,8 @@ static int on_pace_opt(struct run_cfg *cfg, int id, const char *value)
     return 0;
 }
 
-/* --format and --transcripts: what the report holds. */
+/* --format, --transcripts and --color: what the report and the console
+ * hold. */
 static int on_output_opt(struct run_cfg *cfg, int id, const char *value)
 {
     if (id == OPT_FORMAT) {
@@ -220,6 +229,11 @@ static int on_output_opt(struct run_cfg *cfg, int id, const char *value)
         cfg->xml = !strcmp(value, "xml") || !strcmp(value, "both");
         if (!cfg->json && !cfg->xml)
             return bad_value("--format", value, "json, xml or both");
+        return 0;
+    }
+    if (id == OPT_COLOR) {
+        if (kc_console_color_parse(value, &cfg->color))
+            return bad_value("--color", value, "auto, always or never");
         return 0;
     }
     if (strcmp(value, "all") && strcmp(value, "failed"))
@@ -235,7 +249,7 @@ static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
     switch (id) {
     case OPT_JOBS:
         if (parse_uint(value, 1, 256, &v))
-            return bad_value("-j", value, "a number from 1 to 256");
+            return bad_value("--jobs", value, "a number from 1 to 256");
         cfg->jobs = (unsigned)v;
         return 0;
     case OPT_RETRIES:
@@ -257,6 +271,7 @@ static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
         return 0;
     case OPT_FORMAT:
     case OPT_TRANSCRIPTS:
+    case OPT_COLOR:
         return on_output_opt(cfg, id, value);
     case OPT_REFSERVER_ARG:
         if (cfg->nrs_args == MAX_REFSERVER_ARGS)
@@ -768,6 +783,15 @@ static const char *stop_mark(const struct kc_run_stats *st, char *buf,
     return buf;
 }
 
+/* The console of a run of ncases cases (NULL: out of memory). */
+static struct kc_console *new_console(const struct run_cfg *cfg, size_t ncases)
+{
+    struct kc_console_opts co = {.verbosity = cfg->verbosity,
+                                 .color = cfg->color};
+
+    return kc_console_new(stdout, &co, ncases * (size_t)(cfg->json + cfg->xml));
+}
+
 /* Runs the selected cases, writes the report; returns the exit code. */
 static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
                             const struct kc_catalog *cat,
@@ -777,8 +801,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     char err[KC_ERR_MAX];
     struct kc_run_stats st;
     struct kc_report *r = kc_report_new("kmsconf");
-    struct kc_console *con = kc_console_new(
-        stdout, cfg->verbosity, NULL, ncases * (size_t)(cfg->json + cfg->xml));
+    struct kc_console *con = new_console(cfg, ncases);
     struct kc_run_opts o = make_run_opts(cfg, env, cat, con);
     enum kc_exit rc = KC_EXIT_USAGE;
     char run_id[UUID_LEN], label[KC_RUN_LABEL_MAX];
@@ -808,6 +831,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     rc = KC_EXIT_USAGE;
     bool ledger_ok = false;
     o.ledger = open_ledger(cfg, &ledger_ok);
+    kc_console_start(con);
     if (!ledger_ok || run_cases(&o, cfg, r, &st) != 0)
         goto out;
     finished = true;

@@ -28,78 +28,92 @@ struct sweep_args {
     bool dry_run;
 };
 
+enum {
+    OPT_TARGET,
+    OPT_ENDPOINT,
+    OPT_DRY_RUN,
+    OPT_CREDENTIAL,
+    OPT_LABEL,
+    OPT_LEDGER,
+    OPT_INSECURE,
+    OPT_CACERT
+};
+
+static const struct kc_opt sweep_opts[] = {
+    {"--target", "FILE", "target profile (docs/target-profile.md)", OPT_TARGET},
+    {"--endpoint", "URL",
+     "override its endpoint; alone: the short form with "
+     "KMSCONF_ACCESS_KEY_ID/_SECRET",
+     OPT_ENDPOINT},
+    {"--dry-run", NULL, "only print what would be removed", OPT_DRY_RUN},
+    {"--credential", "NAME", "sweep only that credential's account",
+     OPT_CREDENTIAL},
+    {"--label", "LABEL", "only one run's resources (kmsconf-<hex>)", OPT_LABEL},
+    {"--ledger", "FILE",
+     "only what that run ledger holds and does not record removed (also "
+     "after SIGKILL)",
+     OPT_LEDGER},
+    {"--insecure", NULL, "do not verify TLS certificates", OPT_INSECURE},
+    {"--cacert", "FILE", "CA bundle for TLS verification", OPT_CACERT},
+};
+#define NOPTS (sizeof(sweep_opts) / sizeof(sweep_opts[0]))
+
 static void sweep_usage(FILE *out)
 {
-    fprintf(
-        out,
-        "usage: kmsconf sweep (--target FILE | --endpoint URL) [options]\n"
-        "\n"
+    kc_opts_usage(
+        out, "sweep (--target FILE | --endpoint URL) [options]",
         "Finds what interrupted runs left on a target and removes it:\n"
         "aliases named alias/kmsconf-*, and keys whose Description starts\n"
         "with kmsconf- that are not PendingDeletion yet (scheduled for\n"
         "deletion with the shortest window, 7 days). Every credential of\n"
         "the target is swept, one account each.\n"
-        "\n"
-        "  --target FILE      target profile (docs/target-profile.md)\n"
-        "  --endpoint URL     override its endpoint; alone: the short form\n"
-        "                     with KMSCONF_ACCESS_KEY_ID/_SECRET\n"
-        "  --dry-run          only print what would be removed\n"
-        "  --credential NAME  sweep only that credential's account\n"
-        "  --label LABEL      only one run's resources (kmsconf-<hex>)\n"
-        "  --ledger FILE      only what that run ledger holds and does not\n"
-        "                     record removed (also after SIGKILL)\n"
-        "  --insecure         do not verify TLS certificates\n"
-        "  --cacert FILE      CA bundle for TLS verification\n"
-        "\n"
-        "exit: 0 done, 1 a removal failed, 2 usage or target error,\n"
-        "      3 target unreachable\n");
+        "Exit: 0 done, 1 a removal failed, 2 usage or target error,\n"
+        "3 target unreachable.",
+        sweep_opts, NOPTS);
 }
 
-/* Takes the value of option argv[*i]; NULL (and a message) when missing. */
-static const char *opt_value(int argc, char **argv, int *i)
+static int on_opt(void *ctx, int id, const char *value)
 {
-    if (*i + 1 >= argc || !argv[*i + 1][0]) {
-        fprintf(stderr, "kmsconf sweep: %s needs a value\n", argv[*i]);
-        return NULL;
+    struct sweep_args *a = ctx;
+    const char **dst[] = {
+        [OPT_TARGET] = &a->target,         [OPT_ENDPOINT] = &a->endpoint,
+        [OPT_CREDENTIAL] = &a->credential, [OPT_LABEL] = &a->label,
+        [OPT_LEDGER] = &a->ledger,         [OPT_CACERT] = &a->cacert};
+
+    if (id == OPT_DRY_RUN) {
+        a->dry_run = true;
+    } else if (id == OPT_INSECURE) {
+        a->insecure = true;
+    } else if (!value[0]) {
+        fprintf(stderr, "kmsconf sweep: %s needs a value\n",
+                sweep_opts[id].name);
+        return -1;
+    } else {
+        *dst[id] = value;
     }
-    return argv[++*i];
+    return 0;
 }
 
 /* 0 parsed, 1 help shown, -1 usage error (printed): as kc_opts_parse. */
 static int parse_args(int argc, char **argv, struct sweep_args *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        const char **dst = NULL;
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            sweep_usage(stdout);
-            return 1;
-        } else if (!strcmp(o, "--dry-run")) {
-            a->dry_run = true;
-        } else if (!strcmp(o, "--insecure")) {
-            a->insecure = true;
-        } else if (!strcmp(o, "--target")) {
-            dst = &a->target;
-        } else if (!strcmp(o, "--endpoint")) {
-            dst = &a->endpoint;
-        } else if (!strcmp(o, "--credential")) {
-            dst = &a->credential;
-        } else if (!strcmp(o, "--label")) {
-            dst = &a->label;
-        } else if (!strcmp(o, "--ledger")) {
-            dst = &a->ledger;
-        } else if (!strcmp(o, "--cacert")) {
-            dst = &a->cacert;
-        } else {
-            fprintf(stderr,
-                    "kmsconf sweep: unknown option '%s' (see 'kmsconf sweep "
-                    "--help')\n",
-                    o);
-            return -1;
-        }
-        if (dst && !(*dst = opt_value(argc, argv, &i)))
-            return -1;
+    const char **pos = NULL;
+    size_t npos = 0;
+    int rc = kc_opts_parse("sweep", sweep_opts, NOPTS, argc, argv, on_opt, a,
+                           &pos, &npos);
+
+    if (rc == 0 && npos) {
+        fprintf(stderr,
+                "kmsconf sweep: unexpected argument '%s' (see 'kmsconf sweep "
+                "--help')\n",
+                pos[0]);
+        rc = -1;
     }
+    free(pos);
+    if (rc == 1)
+        sweep_usage(stdout);
+    if (rc != 0)
+        return rc;
     if (a->ledger && a->label) {
         fprintf(stderr, "kmsconf sweep: --ledger and --label exclude each "
                         "other (a ledger names its runs)\n");

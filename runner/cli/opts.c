@@ -5,48 +5,118 @@
 #include <unistd.h>
 
 #include "kc/err.h"
+#include "kc/suggest.h"
 #include "locate.h"
 
 #define OPTS_PATH_MAX 4096 /* a folder or file path built here */
+#define KC_OPTS_LEFT  24   /* width of the option column of --help */
 
-static const struct kc_opt *find_opt(const struct kc_opt *opts, size_t nopts,
-                                     const char *arg, size_t n)
+/* The long name of row o ("--jobs" of "-j, --jobs"). */
+static const char *long_name(const struct kc_opt *o)
+{
+    const char *comma = strstr(o->name, ", ");
+    return comma ? comma + 2 : o->name;
+}
+
+/* Whether row o has the short name "-x" (its name starts "-x, "). */
+static bool has_short(const struct kc_opt *o, char x)
+{
+    return o->name[0] == '-' && o->name[1] == x && o->name[2] == ',';
+}
+
+static const struct kc_opt *find_long(const struct kc_opt *opts, size_t nopts,
+                                      const char *arg, size_t n)
 {
     for (size_t i = 0; i < nopts; i++) {
-        if (strlen(opts[i].name) == n && !strncmp(opts[i].name, arg, n))
+        const char *name = long_name(&opts[i]);
+        if (strlen(name) == n && !strncmp(name, arg, n))
             return &opts[i];
     }
     return NULL;
+}
+
+static const struct kc_opt *find_short(const struct kc_opt *opts, size_t nopts,
+                                       char x)
+{
+    for (size_t i = 0; i < nopts; i++) {
+        if (has_short(&opts[i], x))
+            return &opts[i];
+    }
+    return NULL;
+}
+
+/* "kmsconf CMD: unknown option '--jbos' (did you mean '--jobs'?)". */
+static int unknown_opt(const char *cmd, const struct kc_opt *opts, size_t nopts,
+                       const char *arg, size_t n)
+{
+    const char *names[KC_OPTS_MAX + 1];
+    char word[KC_SUGGEST_WORD_MAX + 1];
+    const char *near;
+    size_t k = 0;
+
+    for (size_t i = 0; i < nopts && k < KC_OPTS_MAX; i++)
+        names[k++] = long_name(&opts[i]);
+    names[k++] = "--help";
+    snprintf(word, sizeof(word), "%.*s", (int)n, arg);
+    near = n <= KC_SUGGEST_WORD_MAX ? kc_suggest(word, names, k) : NULL;
+    if (near)
+        fprintf(stderr,
+                "kmsconf %s: unknown option '%.*s' (did you mean '%s'?)\n", cmd,
+                (int)n, arg, near);
+    else
+        fprintf(stderr, "kmsconf %s: unknown option '%.*s' (see --help)\n", cmd,
+                (int)n, arg);
+    return -1;
+}
+
+/* The row argv[*i] names, and its attached value (after '=' of a long
+ * option, after the letter of a short one: "-j3"), NULL when none. */
+static const struct kc_opt *lookup(const char *cmd, const struct kc_opt *opts,
+                                   size_t nopts, const char *arg,
+                                   const char **attached)
+{
+    const struct kc_opt *o;
+    size_t n;
+
+    *attached = NULL;
+    if (arg[1] != '-') { /* "-j", "-j3" */
+        o = find_short(opts, nopts, arg[1]);
+        if (!o)
+            unknown_opt(cmd, opts, nopts, arg, 2);
+        else if (arg[2])
+            *attached = arg + 2;
+        return o;
+    }
+    n = strcspn(arg, "=");
+    o = find_long(opts, nopts, arg, n);
+    if (!o)
+        unknown_opt(cmd, opts, nopts, arg, n);
+    else if (arg[n] == '=')
+        *attached = arg + n + 1;
+    return o;
 }
 
 /* Handles argv[*i] (an option); advances *i past a separate value. */
 static int one_opt(const char *cmd, const struct kc_opt *opts, size_t nopts,
                    int argc, char **argv, int *i, kc_opt_fn fn, void *ctx)
 {
-    const char *arg = argv[*i];
-    const char *eq = strchr(arg, '=');
-    size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-    const struct kc_opt *o = find_opt(opts, nopts, arg, n);
     const char *value = NULL;
+    const struct kc_opt *o = lookup(cmd, opts, nopts, argv[*i], &value);
 
-    if (!o) {
-        fprintf(stderr, "kmsconf %s: unknown option '%.*s' (see --help)\n", cmd,
-                (int)n, arg);
+    if (!o)
+        return -1;
+    if (!o->metavar && value) {
+        fprintf(stderr, "kmsconf %s: option '%s' takes no value\n", cmd,
+                long_name(o));
         return -1;
     }
-    if (o->metavar && eq) {
-        value = eq + 1;
-    } else if (o->metavar) {
+    if (o->metavar && !value) {
         if (*i + 1 >= argc) {
             fprintf(stderr, "kmsconf %s: option '%s' needs a value (%s)\n", cmd,
-                    o->name, o->metavar);
+                    long_name(o), o->metavar);
             return -1;
         }
         value = argv[++*i];
-    } else if (eq) {
-        fprintf(stderr, "kmsconf %s: option '%s' takes no value\n", cmd,
-                o->name);
-        return -1;
     }
     return fn(ctx, o->id, value);
 }
@@ -89,19 +159,65 @@ enum kc_exit kc_opts_parse_exit(int rc)
     return rc == 1 ? KC_EXIT_OK : KC_EXIT_USAGE;
 }
 
+/* Writes the len bytes of text from column col on, wrapped at spaces to
+ * KC_OPTS_WIDTH columns, continuation lines indented to col; ends the
+ * line. */
+static void put_wrapped(FILE *out, const char *text, size_t len, size_t col)
+{
+    const char *end = text + len;
+    size_t at = col;
+
+    while (text < end) {
+        size_t word = 0;
+        while (text + word < end && text[word] != ' ')
+            word++;
+        if (at > col && at + 1 + word > KC_OPTS_WIDTH) {
+            fprintf(out, "\n%*s", (int)col, "");
+            at = col;
+        } else if (at > col) {
+            fputc(' ', out);
+            at++;
+        }
+        fprintf(out, "%.*s", (int)word, text);
+        at += word;
+        text += word;
+        while (text < end && *text == ' ')
+            text++;
+    }
+    fputc('\n', out);
+}
+
+/* The about text, each of its lines wrapped. */
+static void put_about(FILE *out, const char *about)
+{
+    while (*about) {
+        size_t n = strcspn(about, "\n");
+        put_wrapped(out, about, n, 0);
+        about += n + (about[n] == '\n');
+    }
+}
+
 void kc_opts_usage(FILE *out, const char *usage, const char *about,
                    const struct kc_opt *opts, size_t nopts)
 {
     char left[64];
 
-    fprintf(out, "usage: kmsconf %s\n\n%s\n\noptions:\n", usage, about);
+    fprintf(out, "usage: kmsconf %s\n\n", usage);
+    put_about(out, about);
+    fputs("\noptions:\n", out);
     for (size_t i = 0; i < nopts; i++) {
-        snprintf(left, sizeof(left), "%s%s%s", opts[i].name,
-                 opts[i].metavar ? " " : "",
-                 opts[i].metavar ? opts[i].metavar : "");
-        fprintf(out, "  %-22s %s\n", left, opts[i].help);
+        /* a long option alone is indented as if it had a short one */
+        int n = snprintf(left, sizeof(left), "%s%s%s%s",
+                         strchr(opts[i].name, ',') ? "" : "    ", opts[i].name,
+                         opts[i].metavar ? " " : "",
+                         opts[i].metavar ? opts[i].metavar : "");
+        if (n > KC_OPTS_LEFT)
+            fprintf(out, "  %s\n%*s", left, KC_OPTS_LEFT + 3, "");
+        else
+            fprintf(out, "  %-*s ", KC_OPTS_LEFT, left);
+        put_wrapped(out, opts[i].help, strlen(opts[i].help), KC_OPTS_LEFT + 3);
     }
-    fprintf(out, "  %-22s %s\n", "-h, --help", "show this help");
+    fprintf(out, "  %-*s %s\n", KC_OPTS_LEFT, "-h, --help", "show this help");
 }
 
 int kc_opts_select(const char *cmd, struct kc_select *s, int id,

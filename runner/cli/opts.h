@@ -2,14 +2,19 @@
  * kc_opts: the small option parser shared by the kmsconf subcommands, and
  * the suite/case loading every command needs.
  *
- * Options are a table. "--name value" and "--name=value" both work, "--"
- * ends the options, "-h"/"--help" asks for help. Everything that is not an
- * option is positional. Parsing does no I/O except the one-line error.
+ * Options are a table. A row's name is a long option ("--cases") or a short
+ * and a long one ("-j, --jobs"). "--name value", "--name=value", "-j 3" and
+ * "-j3" all work, "--" ends the options, "-h"/"--help" asks for help.
+ * Everything that is not an option is positional. An unknown option is
+ * answered with the nearest known one ("did you mean '--jobs'?"). Parsing
+ * does no I/O except the one-line error. --help text is wrapped to
+ * KC_OPTS_WIDTH columns.
  *
  * Example:
  *   static const struct kc_opt opts[] = {
  *       {"--cases", "DIR", "case folder", OPT_CASES},
  *       {"--json", NULL, "JSON output", OPT_JSON},
+ *       {"-o, --output", "FILE", "where to write", OPT_OUTPUT},
  *   };
  *   int rc = kc_opts_parse("list", opts, 2, argc, argv, on_opt, &cfg,
  *                          &pos, &npos);
@@ -28,8 +33,11 @@
 #include "kc/exit.h"
 #include "kc/select.h"
 
+#define KC_OPTS_WIDTH 80 /* columns of --help */
+#define KC_OPTS_MAX   64 /* rows of one table that "did you mean" knows */
+
 struct kc_opt {
-    const char *name;    /* "--cases" */
+    const char *name;    /* "--cases", or "-o, --output" */
     const char *metavar; /* "DIR"; NULL for a flag without value */
     const char *help;    /* one line */
     int id;              /* handed to the callback */
@@ -56,7 +64,8 @@ int kc_opts_parse(const char *cmd, const struct kc_opt *opts, size_t nopts,
  * KC_EXIT_OK after --help (1), KC_EXIT_USAGE after an error (-1). */
 enum kc_exit kc_opts_parse_exit(int rc);
 
-/* Prints "usage: kmsconf <usage>" then the option table. */
+/* Prints "usage: kmsconf <usage>", about, then the option table, each
+ * help text wrapped to KC_OPTS_WIDTH columns. */
 void kc_opts_usage(FILE *out, const char *usage, const char *about,
                    const struct kc_opt *opts, size_t nopts);
 
