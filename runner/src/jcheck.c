@@ -9,6 +9,7 @@
 
 #include "kc/err.h"
 #include "kc/json.h"
+#include "kc/suggest.h"
 
 int kc_jcheck_fail(struct kc_jcheck *J, const char *path, const char *fmt, ...)
 {
@@ -84,6 +85,7 @@ int kc_jcheck_only_keys(struct kc_jcheck *J, const cJSON *o, const char *base,
     char p[KC_JSON_PATH_MAX];
     const cJSON *unknown = kc_json_unknown_member(o, NULL, known, n);
     const cJSON *rep, *bad;
+    const char *near;
 
     if (kc_jcheck_first_repeat(J, o, base, &rep) != 0)
         return -1;
@@ -91,5 +93,11 @@ int kc_jcheck_only_keys(struct kc_jcheck *J, const cJSON *o, const char *base,
     if (!bad)
         return 0;
     kc_json_path_key(p, sizeof(p), base, bad->string);
-    return kc_jcheck_fail(J, p, "unknown or repeated key");
+    if (bad == rep)
+        return kc_jcheck_fail(J, p, "repeated key");
+    near = kc_suggest(bad->string, known, n);
+    if (near)
+        return kc_jcheck_fail(J, p, "unknown key '%s' (did you mean '%s'?)",
+                              bad->string, near);
+    return kc_jcheck_fail(J, p, "unknown key '%s'", bad->string);
 }

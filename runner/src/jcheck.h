@@ -37,7 +37,8 @@ int kc_jcheck_bool(struct kc_jcheck *J, const cJSON *o, const char *key,
 int kc_jcheck_first_repeat(struct kc_jcheck *J, const cJSON *o,
                            const char *base, const cJSON **rep);
 /* Refuses the first member of o (in file order) whose key is not among
- * known[0..n) or repeats an earlier key: "unknown or repeated key". */
+ * known[0..n) ("unknown key 'endpiont' (did you mean 'endpoint'?)") or
+ * repeats an earlier key ("repeated key"). */
 int kc_jcheck_only_keys(struct kc_jcheck *J, const cJSON *o, const char *base,
                         const char *const *known, size_t n);
 

@@ -124,7 +124,12 @@ static const struct bad_row bad_rows[] = {
     {"{", NULL, "t.json: line 1, column 1: invalid JSON"},
     {"[]", NULL, "t.json: $: expected an object"},
     {"{" BASE "'endpoint':'http://x'," CRED ",'extra':1}", NULL,
-     "t.json: $.extra: unknown or repeated key"},
+     "t.json: $.extra: unknown key 'extra'"},
+    {"{" BASE "'endpiont':'http://x'," CRED "}", NULL,
+     "t.json: $.endpiont: unknown key 'endpiont' (did you mean "
+     "'endpoint'?)"},
+    {"{" BASE "'endpoint':'http://x','region':'r2'," CRED "}", NULL,
+     "t.json: $.region: repeated key"},
     {"{'region':'r','endpoint':'http://x'," CRED "}", NULL,
      "t.json: $.name: missing required key"},
     {"{'name':'n','region':'r'," CRED "}", NULL,
@@ -138,7 +143,9 @@ static const struct bad_row bad_rows[] = {
     {"{" BASE "'endpoint':'http://x','tls':{'verify':'yes'}," CRED "}", NULL,
      "t.json: $.tls.verify: expected true or false"},
     {"{" BASE "'endpoint':'http://x','tls':{'ca':1}," CRED "}", NULL,
-     "t.json: $.tls.ca: unknown or repeated key"},
+     "t.json: $.tls.ca: unknown key 'ca'"},
+    {"{" BASE "'endpoint':'http://x','tls':{'verfiy':true}," CRED "}", NULL,
+     "t.json: $.tls.verfiy: unknown key 'verfiy' (did you mean 'verify'?)"},
     {"{" BASE "'endpoint':'http://x'}", NULL,
      "t.json: $.credentials: missing required key"},
     {"{" BASE "'endpoint':'http://x','credentials':{}}", NULL,
@@ -160,7 +167,7 @@ static const struct bad_row bad_rows[] = {
      "variable KC_T_UNSET_VAR is not set"},
     {"{" BASE "'endpoint':'http://x','credentials':{'default':{'access_key_"
      "id':'i','secret':'s'}}}",
-     NULL, "t.json: $.credentials.default.secret: unknown or repeated key"},
+     NULL, "t.json: $.credentials.default.secret: unknown key 'secret'"},
     {"{" BASE "'endpoint':'http://x','credentials':{'default':{'access_key_"
      "id':'i','access_key_secret_env':'KC_T_SECRET'},'Bad Name':{}}}",
      NULL,
