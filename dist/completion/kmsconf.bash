@@ -2,8 +2,9 @@
 # share/bash-completion/completions/kmsconf).
 _kmsconf_options() {
     case "$1" in
-    run) echo "--target --endpoint --insecure --cacert --cases --suite -j
-        --connect-timeout --timeout --max-time -o --junit-strict -v -q --format --expect --refserver-arg --no-preflight --ledger --plan --transcripts --retries --rate --only --tag
+    run) echo "--target --endpoint --insecure --cacert --cases --suite -j --jobs
+        --connect-timeout --timeout --max-time -o --output --junit-strict -v
+        --verbose -q --quiet --color --format --expect --refserver-arg --no-preflight --ledger --plan --transcripts --retries --rate --only --tag
         --skip-tag --read-only --shard --help" ;;
     lint) echo "--cases --suite --quiet --target --help" ;;
     list) echo "--cases --suite --json --only --tag --skip-tag --read-only
@@ -14,9 +15,9 @@ _kmsconf_options() {
         --insecure --cacert --help" ;;
     doctor) echo "--target --endpoint --insecure --cacert --timeout --help" ;;
     diff) echo "--markdown --json --fail-on --force --allow-partial --help" ;;
-    merge) echo "-o --force --junit-strict --help" ;;
+    merge) echo "-o --output --force --junit-strict --help" ;;
     matrix) echo "--cases --html --catalog --help" ;;
-    expect) echo "--from -o --check --help" ;;
+    expect) echo "--from -o --output --check --help" ;;
     esac
 }
 
@@ -54,7 +55,12 @@ _kmsconf() {
         COMPREPLY=($(compgen -W "all failed" -- "$cur"))
         return
         ;;
-    --target | --cacert | --expect | -o | --html | --catalog | \
+    --color)
+        # shellcheck disable=SC2207
+        COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+        return
+        ;;
+    --target | --cacert | --expect | -o | --output | --html | --catalog | \
         --from | --check | --ledger)
         # shellcheck disable=SC2207
         COMPREPLY=($(compgen -f -- "$cur"))

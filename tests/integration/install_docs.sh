@@ -39,6 +39,11 @@ for c in $cmds; do
             fail "bash completion lacks $c option $o"
     done
 done
+# every --help fits in 80 columns
+for h in help.out ./*.help; do
+    wide=$(awk 'length > 80 {print FILENAME ":" FNR ": " length " columns"; exit}' "$h")
+    [ -z "$wide" ] || fail "--help wider than 80 columns: $wide"
+done
 "$REFSERVER" --help >rs.help
 for o in $(grep -oE -- '--[a-z][a-z-]*' rs.help | sort -u); do
     grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" rs-man.txt ||
@@ -88,4 +93,20 @@ assert_grep "^kmsconf: unknown command 'rnu' \(did you mean 'run'\?\)$" rnu.out
 "$KMSCONF" help mrege >mrege.out 2>&1
 assert_exit 2 $? "kmsconf help mrege"
 assert_grep "did you mean 'merge'" mrege.out
+# options: long forms, attached values, "did you mean" for a flag
+"$KMSCONF" run --jbos 3 >jbos.out 2>&1
+assert_exit 2 $? "kmsconf run --jbos 3"
+assert_grep "^kmsconf run: unknown option '--jbos' \(did you mean '--jobs'\?\)$" jbos.out
+"$KMSCONF" merge --outptu=x.xml a.xml >outptu.out 2>&1
+assert_exit 2 $? "kmsconf merge --outptu=x.xml"
+assert_grep "did you mean '--output'" outptu.out
+for a in "--jobs 3" "--jobs=3" "-j3" "-j 3"; do
+    # shellcheck disable=SC2086 # the option and its value are two words
+    "$KMSCONF" run $a --plan --only parameters/missing-parameter/describe-key-keyid \
+        >plan.out 2>&1
+    assert_exit 0 $? "kmsconf run $a --plan: $(head -1 plan.out)"
+done
+"$KMSCONF" run -j=3 --plan >eq.out 2>&1
+assert_exit 2 $? "kmsconf run -j=3"
+assert_grep "^kmsconf run: --jobs '=3': expected a number from 1 to 256$" eq.out
 echo ok
