@@ -31,6 +31,7 @@ refused() {
 refused "-o $WORK/no-such-folder/r.xml: folder $WORK/no-such-folder does not exist" \
     -o "$WORK/no-such-folder/r.xml"
 refused "-o afolder: is a folder" -o afolder
+refused "-o afolder: is a folder" --output=afolder
 refused "-o '': an empty path" -o ''
 refused "-o dangling.xml: a symlink to nothing" -o dangling.xml
 refused "--ledger no-such-folder/l.jsonl: folder no-such-folder does not exist" \
