@@ -216,8 +216,8 @@ static void print_progress(struct kc_console *c)
     snprintf(failed, sizeof(failed), "%zu failed", c->failed);
     fprintf(c->out, "%s[%zu/%zu] ", CLEAR_LINE, c->done, c->total);
     put_colored(c, c->failed ? SGR_RED : NULL, failed);
-    if (rate > 0)
-        fprintf(c->out, "  %.1f/s", rate);
+    if (rate > 0) /* two decimals below one a second: not "0.0/s" */
+        fprintf(c->out, rate < 1 ? "  %.2f/s" : "  %.1f/s", rate);
     else
         fputs("  -.-/s", c->out);
     fprintf(c->out, "  %s elapsed  ETA %s", clock_text(elapsed, el, sizeof(el)),

@@ -31,7 +31,7 @@ run_tty() {
 
 run_tty tty.out -- "${SEL[@]}" "${DEV[@]}" -o tty.xml
 assert_exit 1 "$RC" "TTY run with a deviating code: $(tail -n 3 tty.out)"
-grep -aEq "\[[0-9]+/[0-9]+\] [0-9]+ failed  [0-9]+\.[0-9]/s  [0-9]+:[0-9]{2} elapsed  ETA [0-9]+:[0-9]{2}" tty.out ||
+grep -aEq "\[[0-9]+/[0-9]+\] [0-9]+ failed  [0-9]+\.[0-9]+/s  [0-9]+:[0-9]{2} elapsed  ETA [0-9]+:[0-9]{2}" tty.out ||
     fail "no live line with rate, elapsed and ETA: $(tr '\r' '\n' <tty.out | grep -a -m1 '^\[')"
 grep -aq "${ESC}\[K" tty.out || fail "the live line is not rewritten in place"
 grep -aq "${ESC}\[31mFAIL${ESC}\[0m  kmsconf.MissingParameter" tty.out ||

@@ -109,7 +109,7 @@ static void live_line_has_rate_elapsed_and_eta(void **state)
     /* the line is cleared before the failure scrolls above it */
     assert_non_null(strstr(text(f), "ETA 0:03\r\033[KFAIL  kmsconf."));
     assert_non_null(strstr(text(f), "      status: got 405, want 404\n"));
-    assert_non_null(strstr(text(f), "[5/10] 1 failed  0.0/s  1:00:02 "
+    assert_non_null(strstr(text(f), "[5/10] 1 failed  0.00/s  1:00:02 "
                                     "elapsed  ETA 1:00:02"));
     assert_null(strstr(text(f), "\033[3")); /* no colour when never */
     kc_console_free(c);
