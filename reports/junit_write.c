@@ -234,6 +234,8 @@ static void w_properties(struct wctx *c, const struct kc_report *r)
 /* The request id and transcript, as the reader expects them. */
 static void put_probe_sections(struct kc_buf *b, const struct kc_testcase *tc)
 {
+    if (tc->level)
+        kc_buf_printf(b, KC_JUNIT_SECTION_LEVEL "%s\n", tc->level);
     if (tc->request_id)
         kc_buf_printf(b, KC_JUNIT_SECTION_REQUEST_ID "%s\n", tc->request_id);
     if (tc->message_template)
@@ -340,7 +342,8 @@ static void w_failure(struct wctx *c, const char *elem,
 
 static void w_system_out(struct wctx *c, const struct kc_testcase *tc)
 {
-    if (!tc->request_id && !tc->transcript && !tc->message_template)
+    if (!tc->level && !tc->request_id && !tc->transcript &&
+        !tc->message_template)
         return;
     struct kc_buf b;
     kc_buf_init(&b, WRITE_TEXT_MAX);

@@ -13,6 +13,26 @@ static bool lower_alnum(char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
+static const char *const level_names[KC_NLEVELS] = {
+    "core",    "key-lifecycle", "aliases",  "import",
+    "account", "faults",        "extension"};
+
+const char *kc_level_name(enum kc_level l)
+{
+    return (unsigned)l < KC_NLEVELS ? level_names[l] : NULL;
+}
+
+int kc_level_parse(const char *name, enum kc_level *out)
+{
+    for (size_t i = 0; name && i < KC_NLEVELS; i++) {
+        if (!strcmp(name, level_names[i])) {
+            *out = (enum kc_level)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 bool kc_case_name_valid(const char *name)
 {
     if (!name || !lower_alnum(name[0]))
@@ -75,6 +95,12 @@ void kc_case_dispose(struct kc_case *c)
     free(c->error);
     free(c->summary);
     free(c->file);
+    for (size_t i = 0; i < c->nsources; i++) {
+        free(c->sources[i].ref);
+        free(c->sources[i].at);
+    }
+    free(c->sources);
+    free(c->extension);
     strs_free(c->tags, c->ntags);
     strs_free(c->req_credentials, c->nreq_credentials);
     strs_free(c->req_capabilities, c->nreq_capabilities);
