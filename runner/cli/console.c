@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kc/levels.h"
+
 struct kc_console {
     FILE *out;
     enum kc_verbosity v;
@@ -184,6 +186,30 @@ static void tally_print(FILE *out, const char *title, const struct tally *t)
         fprintf(out, "  %-40s %zu\n", t->name[i], t->count[i]);
 }
 
+/* One line per level the run holds: its verdict per format. The extension
+ * level (expectations no source documents) is said to stand apart. */
+static void print_levels(FILE *out, const struct kc_report *r)
+{
+    struct kc_levels lv;
+    char json[128], xml[128];
+    bool any = false;
+
+    kc_levels_count(r, &lv);
+    for (size_t l = 0; l < KC_LEVELS_N; l++) {
+        if (!lv.c[l][0].total && !lv.c[l][1].total)
+            continue;
+        if (!any)
+            fprintf(out, "levels (json | xml):\n");
+        any = true;
+        kc_levels_describe(&lv.c[l][0], json, sizeof(json));
+        kc_levels_describe(&lv.c[l][1], xml, sizeof(xml));
+        fprintf(out, "  %-14s %s | %s\n", kc_levels_name(l), json, xml);
+    }
+    if (lv.c[KC_LEVELS_N - 1][0].total || lv.c[KC_LEVELS_N - 1][1].total)
+        fprintf(out, "  (extension: expectations no source documents, "
+                     "apart from conformance)\n");
+}
+
 void kc_console_summary(struct kc_console *c, const struct kc_report *r,
                         const char *report_path, const char *stopped)
 {
@@ -216,6 +242,7 @@ void kc_console_summary(struct kc_console *c, const struct kc_report *r,
                 "throttled: %s answers retried; %zu testcases passed only "
                 "after retries (flaky)\n",
                 retries, flaky);
+    print_levels(c->out, r);
     tally_print(c->out, "failures by check", &by_check);
     tally_print(c->out, "failures by code", &by_code);
     if (report_path)

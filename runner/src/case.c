@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/levels.h"
+
 #define CASESET_FIRST_CAP 64
 
 /* ---- names ---- */
@@ -13,24 +15,22 @@ static bool lower_alnum(char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-static const char *const level_names[KC_NLEVELS] = {
-    "core",    "key-lifecycle", "aliases",  "import",
-    "account", "faults",        "extension"};
+/* The names are kc_levels' (the report tools read them back). */
+_Static_assert(KC_NLEVELS == KC_LEVELS_N, "one level list");
 
 const char *kc_level_name(enum kc_level l)
 {
-    return (unsigned)l < KC_NLEVELS ? level_names[l] : NULL;
+    return kc_levels_name((size_t)l);
 }
 
 int kc_level_parse(const char *name, enum kc_level *out)
 {
-    for (size_t i = 0; name && i < KC_NLEVELS; i++) {
-        if (!strcmp(name, level_names[i])) {
-            *out = (enum kc_level)i;
-            return 0;
-        }
-    }
-    return -1;
+    int i = kc_levels_index(name);
+
+    if (i < 0)
+        return -1;
+    *out = (enum kc_level)i;
+    return 0;
 }
 
 bool kc_case_name_valid(const char *name)
