@@ -189,6 +189,16 @@ static int sec_request_id(struct sections *s, const struct line *l,
     return id ? 0 : -1;
 }
 
+static int sec_level(struct sections *s, const struct line *l, const char *arg,
+                     size_t argn)
+{
+    (void)l;
+    char *level = strndup(arg, argn);
+    free(s->tc->level);
+    s->tc->level = level;
+    return level ? 0 : -1;
+}
+
 static int sec_template(struct sections *s, const struct line *l,
                         const char *arg, size_t argn)
 {
@@ -234,6 +244,8 @@ static const struct section_handler {
      false, false, sec_request_id},
     {KC_JUNIT_SECTION_TEMPLATE, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_TEMPLATE),
      false, false, sec_template},
+    {KC_JUNIT_SECTION_LEVEL, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_LEVEL), false,
+     false, sec_level},
     {KC_JUNIT_SECTION_CHECK, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_CHECK), false,
      true, sec_check},
 };

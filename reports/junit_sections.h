@@ -4,6 +4,7 @@
  * junit_read.c looks for. Private to reports/.
  *
  *   <system-out> (default flavour) and the end of a strict <failure>:
+ *     @@ level: <the case's conformance level>
  *     @@ request-id: <RequestId>
  *     @@ message-template: <where the matched wording is documented>
  *     @@ transcript
@@ -18,6 +19,9 @@
 
 /* Every section line starts with this. */
 #define KC_JUNIT_SECTION_MARK "@@ "
+/* Followed by the case's level ("core", "extension"...), to the end of the
+ * line. */
+#define KC_JUNIT_SECTION_LEVEL "@@ level: "
 /* Followed by the RequestId, to the end of the line. */
 #define KC_JUNIT_SECTION_REQUEST_ID "@@ request-id: "
 /* Followed by the matched template's source, to the end of the line. */

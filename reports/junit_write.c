@@ -21,6 +21,7 @@
 #include "junit_sections.h"
 #include "kc/codec.h"
 #include "kc/err.h"
+#include "kc/levels.h"
 #include "kc/outfile.h"
 
 /* Largest text the writer builds for one element or attribute. */
@@ -198,6 +199,32 @@ static int cmp_prop_ptr(const void *a, const void *b)
     return strcmp((*pa)->name, (*pb)->name);
 }
 
+#define LEVEL_PROP_PREFIX "kmsconf.level."
+
+/* kmsconf.level.<level>.<format>: the verdict of each level and format the
+ * report holds testcases of, counted from the testcases themselves (so a
+ * merged or filtered report states its own). */
+static void w_level_props(struct wctx *c, const struct kc_report *r)
+{
+    struct kc_levels lv;
+    char name[64], value[128];
+
+    kc_levels_count(r, &lv);
+    for (size_t l = 0; l < KC_LEVELS_N; l++) {
+        for (size_t f = 0; f < KC_LEVELS_FORMATS; f++) {
+            if (!lv.c[l][f].total)
+                continue;
+            snprintf(name, sizeof(name), LEVEL_PROP_PREFIX "%s.%s",
+                     kc_levels_name(l), kc_levels_format(f));
+            kc_levels_describe(&lv.c[l][f], value, sizeof(value));
+            w_start(c, "property");
+            w_attr(c, "name", name);
+            w_attr(c, "value", value);
+            w_end(c);
+        }
+    }
+}
+
 static void w_properties(struct wctx *c, const struct kc_report *r)
 {
     w_start(c, "properties");
@@ -217,7 +244,9 @@ static void w_properties(struct wctx *c, const struct kc_report *r)
     }
     size_t n = 0;
     for (size_t i = 0; i < r->nprops; i++) {
-        if (!is_manifest(r->props[i].name) && r->props[i].name[0])
+        if (!is_manifest(r->props[i].name) && r->props[i].name[0] &&
+            strncmp(r->props[i].name, LEVEL_PROP_PREFIX,
+                    KC_JUNIT_LIT_LEN(LEVEL_PROP_PREFIX)) != 0)
             rest[n++] = &r->props[i];
     }
     qsort(rest, n, sizeof(*rest), cmp_prop_ptr);
@@ -228,12 +257,15 @@ static void w_properties(struct wctx *c, const struct kc_report *r)
         w_end(c);
     }
     free(rest);
+    w_level_props(c, r);
     w_end(c);
 }
 
 /* The request id and transcript, as the reader expects them. */
 static void put_probe_sections(struct kc_buf *b, const struct kc_testcase *tc)
 {
+    if (tc->level)
+        kc_buf_printf(b, KC_JUNIT_SECTION_LEVEL "%s\n", tc->level);
     if (tc->request_id)
         kc_buf_printf(b, KC_JUNIT_SECTION_REQUEST_ID "%s\n", tc->request_id);
     if (tc->message_template)
@@ -340,7 +372,8 @@ static void w_failure(struct wctx *c, const char *elem,
 
 static void w_system_out(struct wctx *c, const struct kc_testcase *tc)
 {
-    if (!tc->request_id && !tc->transcript && !tc->message_template)
+    if (!tc->level && !tc->request_id && !tc->transcript &&
+        !tc->message_template)
         return;
     struct kc_buf b;
     kc_buf_init(&b, WRITE_TEXT_MAX);

@@ -54,6 +54,7 @@ static void testcase_free(struct kc_testcase *tc)
     free(tc->skip_reason);
     free(tc->request_id);
     free(tc->message_template);
+    free(tc->level);
     free(tc->transcript);
 }
 
@@ -340,6 +341,7 @@ static int copy_case(struct kc_testcase *d, const struct kc_testcase *s)
         kc_report_setstr(&d->case_id, s->case_id) ||
         kc_report_setstr(&d->format, s->format) ||
         kc_report_setstr(&d->code, s->code) ||
+        kc_report_setstr(&d->level, s->level) ||
         kc_report_setstr(&d->skip_type, s->skip_type) ||
         kc_report_setstr(&d->skip_reason, s->skip_reason) ||
         kc_report_setstr(&d->request_id, s->request_id) ||

@@ -299,7 +299,7 @@ static int step_api(struct ctx *c)
     if (!c->action || !*c->action)
         return stop(c, RS_ERR_MISSING_PARAMETER, "Action");
     if (!rs_ops_known(c->action))
-        return stop(c, RS_ERR_INVALID_ACTION_NOT_FOUND, NULL);
+        return stop(c, RS_ERR_INVALID_API_NOT_FOUND, NULL);
     if (r && !rs_config_region(c->h->cfg, r))
         return stop(c, RS_ERR_INVALID_PARAMETER, "RegionId");
     return GO;
@@ -343,7 +343,9 @@ static int run_checks(struct ctx *c)
         rc = step_v3(c, authz);
     else
         rc = step_v1(c);
-    if (rc || (rc = step_freshness(c)) || (rc = step_throttle(c)) ||
+    /* flow control first: a throttled request consumes no SignatureNonce,
+     * so a client may retry it as it was signed (docs/refserver.md) */
+    if (rc || (rc = step_throttle(c)) || (rc = step_freshness(c)) ||
         (rc = step_account(c)) || (rc = step_api(c)) || (rc = step_call(c)))
         return rc;
     return GO;

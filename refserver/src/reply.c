@@ -141,9 +141,9 @@ static const struct rs_errdef errors[RS_ERR_COUNT] = {
         {"SignatureNonceUsed", 400,
          "Specified signature nonce was used already.",
          false},
-    [RS_ERR_INVALID_ACTION_NOT_FOUND] =
-        {"InvalidAction.NotFound", 404,
-         "Specified api is not found, please check your url and method.",
+    [RS_ERR_INVALID_API_NOT_FOUND] =
+        {"InvalidApi.NotFound", 404,
+         "Specified api is not found,please check your url and method.",
          false},
     [RS_ERR_REQUEST_TOO_LARGE] =
         {"RequestTooLarge", 413,

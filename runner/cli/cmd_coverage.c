@@ -16,44 +16,137 @@ static const struct kc_opt cov_opts[] = {
 static const struct kc_listfmt_cmd cov_cmd = {
     "coverage", cov_opts, sizeof(cov_opts) / sizeof(cov_opts[0]),
     "coverage [options] [PATH...]",
-    "Shows each documented error of the catalog with its cases and their\n"
-    "requirements. Exit 0 when every error has a case, 1 when one has "
-    "none, 2 on bad input."};
+    "Shows each documented error of the catalog (the 32 common ones, then "
+    "the\nfurther documented codes) with the documents its cases cite, "
+    "its cases,\ntheir levels and requirements. Exit 0 when every common "
+    "error has a case,\n1 when one has none, 2 on bad input."};
 
+/* Cases of code: all, and those at level extension. */
 static size_t count_code(const struct kc_case *const *v, size_t n,
-                         const char *code)
+                         const char *code, size_t *extension)
 {
     size_t k = 0;
 
-    for (size_t i = 0; i < n; i++)
-        k += !strcmp(v[i]->error, code);
+    if (extension)
+        *extension = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i]->error, code) != 0)
+            continue;
+        k++;
+        if (extension)
+            *extension += v[i]->level == KC_LEVEL_EXTENSION;
+    }
     return k;
 }
 
-static size_t print_text(const struct kc_catalog *cat,
-                         const struct kc_case *const *v, size_t n)
+/* True when an earlier case of code cites the same document and page (the
+ * part of "at" before its first ": "). */
+static bool page_seen(const struct kc_case *const *v, size_t upto,
+                      const char *code, const struct kc_case_source *src)
 {
-    size_t covered = 0;
+    size_t plen = strcspn(src->at, ":");
 
-    for (size_t e = 0; e < cat->nentries; e++) {
-        const struct kc_catalog_entry *en = &cat->entries[e];
-        size_t k = count_code(v, n, en->code);
-        covered += k > 0;
-        printf("%s (%d): %s", en->code, en->http_status, k ? "" : "NO CASES");
-        if (k)
-            printf("%zu case%s", k, k == 1 ? "" : "s");
-        printf("\n");
-        for (size_t i = 0; i < n; i++) {
-            char req[512];
-            if (strcmp(v[i]->error, en->code) != 0)
-                continue;
-            kc_listfmt_requires(v[i], req, sizeof(req));
-            printf("  %s%s%s\n", v[i]->id, req[0] ? "  " : "", req);
+    for (size_t i = 0; i < upto; i++) {
+        if (strcmp(v[i]->error, code) != 0)
+            continue;
+        for (size_t j = 0; j < v[i]->nsources; j++) {
+            const struct kc_case_source *o = &v[i]->sources[j];
+            if (!strcmp(o->ref, src->ref) && strcspn(o->at, ":") == plen &&
+                !strncmp(o->at, src->at, plen))
+                return true;
         }
     }
-    printf("kmsconf coverage: %zu of %zu documented errors have cases\n",
-           covered, cat->nentries);
+    return false;
+}
+
+/* Every document and page the cases of code cite, once each. */
+static void print_sources(const struct kc_case *const *v, size_t n,
+                          const char *code)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i]->error, code) != 0)
+            continue;
+        for (size_t j = 0; j < v[i]->nsources; j++) {
+            const struct kc_case_source *src = &v[i]->sources[j];
+            if (page_seen(v, i, code, src))
+                continue;
+            /* and not repeated within the same case either */
+            bool dup = false;
+            for (size_t k = 0; k < j && !dup; k++)
+                dup = !strcmp(v[i]->sources[k].ref, src->ref) &&
+                      strcspn(v[i]->sources[k].at, ":") ==
+                          strcspn(src->at, ":") &&
+                      !strncmp(v[i]->sources[k].at, src->at,
+                               strcspn(src->at, ":"));
+            if (!dup)
+                printf("  source %s: %.*s\n", src->ref,
+                       (int)strcspn(src->at, ":"), src->at);
+        }
+    }
+}
+
+static void print_code(const struct kc_catalog_entry *en,
+                       const struct kc_case *const *v, size_t n)
+{
+    size_t ext, k = count_code(v, n, en->code, &ext);
+
+    printf("%s (%d): ", en->code, en->http_status);
+    if (!k)
+        printf("NO CASES");
+    else
+        printf("%zu case%s", k, k == 1 ? "" : "s");
+    if (ext)
+        printf(" (%zu at level extension)", ext);
+    printf("\n");
+    if (en->extra)
+        printf("  documented: %s\n", en->source);
+    print_sources(v, n, en->code);
+    for (size_t i = 0; i < n; i++) {
+        char req[512];
+        if (strcmp(v[i]->error, en->code) != 0)
+            continue;
+        kc_listfmt_requires(v[i], req, sizeof(req));
+        printf("  %s  [%s]%s%s\n", v[i]->id, kc_level_name(v[i]->level),
+               req[0] ? "  " : "", req);
+    }
+}
+
+/* Codes of the table with a case, and with a case outside extension. */
+static size_t covered_codes(const struct kc_catalog_entry *t, size_t nt,
+                            const struct kc_case *const *v, size_t n,
+                            size_t *sourced)
+{
+    size_t covered = 0, ext;
+
+    *sourced = 0;
+    for (size_t e = 0; e < nt; e++) {
+        size_t k = count_code(v, n, t[e].code, &ext);
+        covered += k > 0;
+        *sourced += k > ext;
+    }
     return covered;
+}
+
+static void print_text(const struct kc_catalog *cat,
+                       const struct kc_case *const *v, size_t n)
+{
+    size_t sourced, covered;
+    size_t xsourced, xcovered;
+
+    for (size_t e = 0; e < cat->nentries; e++)
+        print_code(&cat->entries[e], v, n);
+    if (cat->nextras)
+        printf("\nDocumented errors beyond the %zu common ones (the "
+               "catalog's extra table):\n",
+               cat->nentries);
+    for (size_t e = 0; e < cat->nextras; e++)
+        print_code(&cat->extras[e], v, n);
+    covered = covered_codes(cat->entries, cat->nentries, v, n, &sourced);
+    xcovered = covered_codes(cat->extras, cat->nextras, v, n, &xsourced);
+    printf("kmsconf coverage: %zu of %zu documented errors have cases (%zu "
+           "outside level extension); %zu of %zu further documented codes "
+           "have cases\n",
+           covered, cat->nentries, sourced, xcovered, cat->nextras);
 }
 
 static cJSON *code_json(const struct kc_catalog_entry *en,
@@ -63,7 +156,9 @@ static cJSON *code_json(const struct kc_catalog_entry *en,
     cJSON *arr = cJSON_AddArrayToObject(o, "cases");
 
     if (!o || !arr || !cJSON_AddStringToObject(o, "code", en->code) ||
-        !cJSON_AddNumberToObject(o, "http_status", en->http_status))
+        !cJSON_AddNumberToObject(o, "http_status", en->http_status) ||
+        !cJSON_AddBoolToObject(o, "extra", en->extra) ||
+        (en->source && !cJSON_AddStringToObject(o, "source", en->source)))
         goto fail;
     for (size_t i = 0; i < n; i++) {
         cJSON *c;
@@ -88,23 +183,16 @@ static int print_json(const struct kc_catalog *cat,
 
     for (size_t e = 0; arr && e < cat->nentries; e++)
         arr = kc_listfmt_push(arr, code_json(&cat->entries[e], v, n));
+    for (size_t e = 0; arr && e < cat->nextras; e++)
+        arr = kc_listfmt_push(arr, code_json(&cat->extras[e], v, n));
     return kc_listfmt_print(arr);
-}
-
-static size_t covered_codes(const struct kc_catalog *cat,
-                            const struct kc_case *const *v, size_t n)
-{
-    size_t covered = 0;
-
-    for (size_t e = 0; e < cat->nentries; e++)
-        covered += count_code(v, n, cat->entries[e].code) > 0;
-    return covered;
 }
 
 static enum kc_exit report(int json, const struct kc_catalog *cat,
                            const struct kc_case *const *v, size_t n)
 {
-    size_t covered = covered_codes(cat, v, n);
+    size_t sourced;
+    size_t covered = covered_codes(cat->entries, cat->nentries, v, n, &sourced);
 
     if (json) {
         if (print_json(cat, v, n) != 0) {

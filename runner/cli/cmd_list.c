@@ -16,7 +16,8 @@ static const struct kc_opt list_opts[] = {
 static const struct kc_listfmt_cmd list_cmd = {
     "list", list_opts, sizeof(list_opts) / sizeof(list_opts[0]),
     "list [options] [PATH...]",
-    "Lists the cases (id, error code, tags, requirements) after selection."};
+    "Lists the cases (id, error code, level, tags, requirements) after "
+    "selection."};
 
 static void print_table(const struct kc_case *const *v, size_t n)
 {
@@ -27,14 +28,15 @@ static void print_table(const struct kc_case *const *v, size_t n)
         wid = a > wid ? a : wid;
         wcode = b > wcode ? b : wcode;
     }
-    printf("%-*s  %-*s  %s  |  %s\n", wid, "id", wcode, "code", "tags",
-           "requires");
+    printf("%-*s  %-*s  %-13s  %s  |  %s\n", wid, "id", wcode, "code", "level",
+           "tags", "requires");
     for (size_t i = 0; i < n; i++) {
         char tags[512], req[512];
         kc_listfmt_tags(v[i], tags, sizeof(tags));
         kc_listfmt_requires(v[i], req, sizeof(req));
-        printf("%-*s  %-*s  %s  |  %s\n", wid, v[i]->id, wcode, v[i]->error,
-               tags[0] ? tags : "-", req[0] ? req : "-");
+        printf("%-*s  %-*s  %-13s  %s  |  %s\n", wid, v[i]->id, wcode,
+               v[i]->error, kc_level_name(v[i]->level), tags[0] ? tags : "-",
+               req[0] ? req : "-");
     }
 }
 

@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kc/levels.h"
+
 #define TALLY_MAX 128 /* names a summary table counts; more are left out */
 #define CLOCK_MAX 32  /* "h:mm:ss", also of absurd durations */
 
@@ -408,6 +410,30 @@ static void print_retries(FILE *out, const struct kc_report *r)
             retries, flaky);
 }
 
+/* One line per level the run holds: its verdict per format. The extension
+ * level (expectations no source documents) is said to stand apart. */
+static void print_levels(FILE *out, const struct kc_report *r)
+{
+    struct kc_levels lv;
+    char json[128], xml[128];
+    bool any = false;
+
+    kc_levels_count(r, &lv);
+    for (size_t l = 0; l < KC_LEVELS_N; l++) {
+        if (!lv.c[l][0].total && !lv.c[l][1].total)
+            continue;
+        if (!any)
+            fprintf(out, "levels (json | xml):\n");
+        any = true;
+        kc_levels_describe(&lv.c[l][0], json, sizeof(json));
+        kc_levels_describe(&lv.c[l][1], xml, sizeof(xml));
+        fprintf(out, "  %-14s %s | %s\n", kc_levels_name(l), json, xml);
+    }
+    if (lv.c[KC_LEVELS_N - 1][0].total || lv.c[KC_LEVELS_N - 1][1].total)
+        fprintf(out, "  (extension: expectations no source documents, "
+                     "apart from conformance)\n");
+}
+
 void kc_console_summary(struct kc_console *c, const struct kc_report *r,
                         const char *report_path, const char *stopped)
 {
@@ -430,6 +456,7 @@ void kc_console_summary(struct kc_console *c, const struct kc_report *r,
         fputs(CLEAR_LINE, c->out);
     print_counts(c, r, stopped);
     print_retries(c->out, r);
+    print_levels(c->out, r);
     if (t) {
         tally_print(c->out, "failures by check", &t[0]);
         tally_print(c->out, "failures by code", &t[1]);

@@ -75,6 +75,24 @@ static bool add_array(cJSON *o, const char *key, cJSON *arr)
     return false;
 }
 
+/* [{"ref", "at"}, ...] of a case; NULL on out of memory. */
+static cJSON *sources_json(const struct kc_case *c)
+{
+    cJSON *arr = cJSON_CreateArray();
+
+    for (size_t i = 0; arr && i < c->nsources; i++) {
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddStringToObject(o, "ref", c->sources[i].ref) ||
+            !cJSON_AddStringToObject(o, "at", c->sources[i].at) ||
+            !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 cJSON *kc_listfmt_json(const struct kc_case *c)
 {
     const char *creds[MAX_CREDS];
@@ -84,6 +102,10 @@ cJSON *kc_listfmt_json(const struct kc_case *c)
     if (!o || !cJSON_AddStringToObject(o, "id", c->id) ||
         !cJSON_AddStringToObject(o, "error", c->error) ||
         !cJSON_AddStringToObject(o, "summary", c->summary) ||
+        !cJSON_AddStringToObject(o, "level", kc_level_name(c->level)) ||
+        !add_array(o, "sources", sources_json(c)) ||
+        (c->extension &&
+         !cJSON_AddStringToObject(o, "extension", c->extension)) ||
         !cJSON_AddStringToObject(o, "file", c->file) ||
         !add_array(o, "tags",
                    str_array((const char *const *)c->tags, c->ntags)) ||

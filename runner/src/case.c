@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/levels.h"
+
 #define CASESET_FIRST_CAP 64
 
 /* ---- names ---- */
@@ -11,6 +13,24 @@
 static bool lower_alnum(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* The names are kc_levels' (the report tools read them back). */
+_Static_assert(KC_NLEVELS == KC_LEVELS_N, "one level list");
+
+const char *kc_level_name(enum kc_level l)
+{
+    return kc_levels_name((size_t)l);
+}
+
+int kc_level_parse(const char *name, enum kc_level *out)
+{
+    int i = kc_levels_index(name);
+
+    if (i < 0)
+        return -1;
+    *out = (enum kc_level)i;
+    return 0;
 }
 
 bool kc_case_name_valid(const char *name)
@@ -75,6 +95,12 @@ void kc_case_dispose(struct kc_case *c)
     free(c->error);
     free(c->summary);
     free(c->file);
+    for (size_t i = 0; i < c->nsources; i++) {
+        free(c->sources[i].ref);
+        free(c->sources[i].at);
+    }
+    free(c->sources);
+    free(c->extension);
     strs_free(c->tags, c->ntags);
     strs_free(c->req_credentials, c->nreq_credentials);
     strs_free(c->req_capabilities, c->nreq_capabilities);

@@ -622,6 +622,90 @@ static void parse_head(struct parser *L, const cJSON *root)
     get_str_array(L, root, "tags", "$", check_tag, &c->tags, &c->ntags);
 }
 
+/* One of "sources": {"ref": a catalog document, "at": where in it}. */
+static void parse_source(struct parser *L, const cJSON *o, const char *base,
+                         struct kc_case_source *out)
+{
+    static const char *const known[] = {"ref", "at"};
+
+    if (!cJSON_IsObject(o)) {
+        problem(L, base, "expected an object {\"ref\", \"at\"}");
+        return;
+    }
+    check_keys(L, o, base, known, NKEYS(known));
+    if (get_str(L, o, "ref", base, true, &out->ref) == 0 &&
+        !kc_catalog_source_find(L->cat, out->ref))
+        key_problem(L, base, "ref",
+                    "unknown document (not in the catalog's \"sources\")");
+    if (get_str(L, o, "at", base, true, &out->at) == 0 &&
+        (!out->at[0] || strpbrk(out->at, "\r\n")))
+        key_problem(L, base, "at", "expected one non-empty line");
+}
+
+static void parse_sources(struct parser *L, const cJSON *root)
+{
+    struct kc_case *c = L->c;
+    const cJSON *arr = typed_member(L, root, "sources", "$", false, true,
+                                    "expected an array of sources");
+    char p[KC_JSON_PATH_MAX];
+    int n = cJSON_GetArraySize(arr);
+
+    if (!arr && cJSON_HasObjectItem(root, "sources"))
+        return; /* mistyped, reported */
+    if (!arr || n < 1) {
+        if (c->level != KC_LEVEL_EXTENSION)
+            problem(L, "$.sources",
+                    "a case outside level \"extension\" names the documents "
+                    "that say its request gets its error");
+        return;
+    }
+    if (c->level == KC_LEVEL_EXTENSION)
+        problem(L, "$.sources",
+                "a case at level \"extension\" has no source (say why in "
+                "\"extension\")");
+    c->sources = calloc((size_t)n, sizeof(*c->sources));
+    if (!c->sources) {
+        L->oom = true;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        kc_json_path_index(p, sizeof(p), "$.sources", (size_t)i);
+        parse_source(L, cJSON_GetArrayItem(arr, i), p, &c->sources[i]);
+        c->nsources = (size_t)i + 1;
+    }
+}
+
+/* "level", then "extension" (exactly at level extension: why no source
+ * documents the expectation). */
+static void parse_level(struct parser *L, const cJSON *root)
+{
+    struct kc_case *c = L->c;
+    char *name = NULL;
+    bool has_ext = cJSON_HasObjectItem(root, "extension");
+
+    if (get_str(L, root, "level", "$", true, &name) != 0)
+        return;
+    if (kc_level_parse(name, &c->level) != 0) {
+        problem(L, "$.level",
+                "unknown level \"%s\" (core, key-lifecycle, aliases, "
+                "import, account, faults, extension)",
+                name);
+        free(name);
+        return;
+    }
+    free(name);
+    if (c->level == KC_LEVEL_EXTENSION) {
+        if (get_str(L, root, "extension", "$", true, &c->extension) == 0 &&
+            (!c->extension[0] || strpbrk(c->extension, "\r\n")))
+            problem(L, "$.extension", "expected one non-empty line");
+    } else if (has_ext) {
+        problem(L, "$.extension",
+                "only a case at level \"extension\" says why it has no "
+                "source");
+    }
+    parse_sources(L, root);
+}
+
 static void parse_requires(struct parser *L, const cJSON *root)
 {
     static const char *const known[] = {"credentials", "capabilities"};
@@ -650,9 +734,9 @@ static void report_unused(struct parser *L)
 
 static void parse_root(struct parser *L, const cJSON *root)
 {
-    static const char *const known[] = {"id",    "error",    "summary",
-                                        "tags",  "requires", "setup",
-                                        "probe", "teardown"};
+    static const char *const known[] = {
+        "id",   "error",    "summary", "level", "sources", "extension",
+        "tags", "requires", "setup",   "probe", "teardown"};
     struct kc_case *c = L->c;
     const cJSON *probe = cJSON_GetObjectItemCaseSensitive(root, "probe");
 
@@ -662,6 +746,7 @@ static void parse_root(struct parser *L, const cJSON *root)
     }
     check_keys(L, root, "$", known, NKEYS(known));
     parse_head(L, root);
+    parse_level(L, root);
     parse_requires(L, root);
     parse_steps(L, root, "setup", STEP_SETUP, &c->setup, &c->nsetup);
     if (probe)

@@ -28,6 +28,7 @@ static void entry_dispose(struct kc_catalog_entry *e)
         free(e->documented[i].source);
     }
     free(e->documented);
+    free(e->source);
     memset(e, 0, sizeof(*e));
 }
 
@@ -38,6 +39,14 @@ void kc_catalog_free(struct kc_catalog *c)
     for (size_t i = 0; i < c->nentries; i++)
         entry_dispose(&c->entries[i]);
     free(c->entries);
+    for (size_t i = 0; i < c->nextras; i++)
+        entry_dispose(&c->extras[i]);
+    free(c->extras);
+    for (size_t i = 0; i < c->nsources; i++) {
+        free(c->sources[i].name);
+        free(c->sources[i].what);
+    }
+    free(c->sources);
     free(c->path);
     free(c);
 }
@@ -54,7 +63,7 @@ static int check_keys(const cJSON *obj, const char *display, const char *path,
                       char *err, size_t errlen)
 {
     static const char *const known[] = {"code", "http_status", "message",
-                                        "documented"};
+                                        "documented", "source"};
     char p[KC_JSON_PATH_MAX];
     const cJSON *it = kc_json_unknown_member(obj, NULL, known,
                                              sizeof(known) / sizeof(known[0]));
@@ -151,6 +160,28 @@ static int parse_documented(struct kc_catalog_entry *e, const cJSON *arr,
     return 0;
 }
 
+/* "source": required in an extra entry (where the code is documented), not
+ * allowed in a common one (the seed is its source). */
+static int parse_entry_source(struct kc_catalog_entry *e, const cJSON *obj,
+                              const char *display, const char *path, char *err,
+                              size_t errlen)
+{
+    char p[KC_JSON_PATH_MAX];
+    const char *src = NULL;
+    enum kc_json_status st = kc_json_string(obj, "source", &src);
+
+    kc_json_path_key(p, sizeof(p), path, "source");
+    if (!e->extra && st != KC_JSON_ABSENT)
+        return fail(err, errlen, display, p,
+                    "unknown key (a common error's source is the seed)");
+    if (!e->extra)
+        return 0;
+    if (st != KC_JSON_OK || !src[0])
+        return fail(err, errlen, display, p, "expected a non-empty string");
+    e->source = strdup(src);
+    return e->source ? 0 : fail(err, errlen, display, p, "out of memory");
+}
+
 static int parse_entry(struct kc_catalog_entry *e, const cJSON *obj,
                        const char *display, const char *path, char *err,
                        size_t errlen)
@@ -161,7 +192,8 @@ static int parse_entry(struct kc_catalog_entry *e, const cJSON *obj,
 
     if (!cJSON_IsObject(obj))
         return fail(err, errlen, display, path, "expected an object");
-    if (check_keys(obj, display, path, err, errlen) != 0)
+    if (check_keys(obj, display, path, err, errlen) != 0 ||
+        parse_entry_source(e, obj, display, path, err, errlen) != 0)
         return -1;
     kc_json_path_key(p, sizeof(p), path, "code");
     if (kc_json_string(obj, "code", &code) != KC_JSON_OK || !code[0])
@@ -185,31 +217,109 @@ static int parse_entry(struct kc_catalog_entry *e, const cJSON *obj,
                             display, p, err, errlen);
 }
 
-static int parse_entries(struct kc_catalog *c, const cJSON *arr,
-                         const char *display, char *err, size_t errlen)
+/* A table of entries: "$.errors" (required, non-empty) or "$.extra"
+ * (optional, its entries flagged extra). Codes are unique across both. */
+static int parse_table(struct kc_catalog *c, const cJSON *arr, bool extra,
+                       const char *display, char *err, size_t errlen)
 {
+    const char *key = extra ? "$.extra" : "$.errors";
+    struct kc_catalog_entry **list = extra ? &c->extras : &c->entries;
+    size_t *count = extra ? &c->nextras : &c->nentries;
     char p[KC_JSON_PATH_MAX];
     int n = cJSON_GetArraySize(arr);
 
+    if (extra && !arr)
+        return 0;
     if (!cJSON_IsArray(arr) || n < 1)
-        return fail(err, errlen, display, "$.errors",
-                    "expected a non-empty array");
-    c->entries = calloc((size_t)n, sizeof(*c->entries));
-    if (!c->entries)
-        return fail(err, errlen, display, "$.errors", "out of memory");
+        return fail(err, errlen, display, key, "expected a non-empty array");
+    *list = calloc((size_t)n, sizeof(**list));
+    if (!*list)
+        return fail(err, errlen, display, key, "out of memory");
     for (int i = 0; i < n; i++) {
-        kc_json_path_index(p, sizeof(p), "$.errors", (size_t)i);
-        c->nentries++;
-        if (parse_entry(&c->entries[i], cJSON_GetArrayItem(arr, i), display, p,
-                        err, errlen) != 0)
+        struct kc_catalog_entry *e = &(*list)[i];
+        kc_json_path_index(p, sizeof(p), key, (size_t)i);
+        ++*count;
+        e->extra = extra;
+        if (parse_entry(e, cJSON_GetArrayItem(arr, i), display, p, err,
+                        errlen) != 0)
             return -1;
-        if (kc_catalog_find(c, c->entries[i].code) != &c->entries[i]) {
+        if (kc_catalog_find(c, e->code) != e) {
             char q[KC_JSON_PATH_MAX];
             kc_json_path_key(q, sizeof(q), p, "code");
             return fail(err, errlen, display, q, "duplicate code");
         }
     }
     return 0;
+}
+
+static bool source_name_valid(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
+            *s != '-')
+            return false;
+    }
+    return true;
+}
+
+/* The optional "$.sources": {"name": "what it is", ...}, names [a-z0-9-]+;
+ * case files cite them. */
+static int parse_sources(struct kc_catalog *c, const cJSON *obj,
+                         const char *display, char *err, size_t errlen)
+{
+    char p[KC_JSON_PATH_MAX];
+    const cJSON *it;
+    int n = cJSON_GetArraySize(obj);
+
+    if (!obj)
+        return 0;
+    if (!cJSON_IsObject(obj) || n < 1)
+        return fail(err, errlen, display, "$.sources",
+                    "expected a non-empty object of documents");
+    c->sources = calloc((size_t)n, sizeof(*c->sources));
+    if (!c->sources)
+        return fail(err, errlen, display, "$.sources", "out of memory");
+    cJSON_ArrayForEach(it, obj)
+    {
+        struct kc_catalog_source *src = &c->sources[c->nsources];
+        kc_json_path_key(p, sizeof(p), "$.sources", it->string);
+        if (!source_name_valid(it->string))
+            return fail(err, errlen, display, p,
+                        "bad document name (expected [a-z0-9-]+)");
+        if (!cJSON_IsString(it) || !it->valuestring[0] ||
+            strpbrk(it->valuestring, "\r\n"))
+            return fail(err, errlen, display, p, "expected one non-empty line");
+        src->name = strdup(it->string);
+        src->what = strdup(it->valuestring);
+        c->nsources++;
+        if (!src->name || !src->what)
+            return fail(err, errlen, display, p, "out of memory");
+    }
+    return 0;
+}
+
+static int parse_root(struct kc_catalog *c, const cJSON *root,
+                      const char *display, char *err, size_t errlen)
+{
+    static const char *const known[] = {"source", "api_version", "sources",
+                                        "errors", "extra"};
+    const cJSON *it = kc_json_unknown_member(root, NULL, known,
+                                             sizeof(known) / sizeof(known[0]));
+    char p[KC_JSON_PATH_MAX];
+
+    if (it) {
+        kc_json_path_key(p, sizeof(p), "$", it->string);
+        return fail(err, errlen, display, p, "unknown key");
+    }
+    if (parse_sources(c, cJSON_GetObjectItemCaseSensitive(root, "sources"),
+                      display, err, errlen) != 0 ||
+        parse_table(c, cJSON_GetObjectItemCaseSensitive(root, "errors"), false,
+                    display, err, errlen) != 0)
+        return -1;
+    return parse_table(c, cJSON_GetObjectItemCaseSensitive(root, "extra"), true,
+                       display, err, errlen);
 }
 
 int kc_catalog_parse(struct kc_catalog **out, const char *json, size_t len,
@@ -230,8 +340,7 @@ int kc_catalog_parse(struct kc_catalog **out, const char *json, size_t len,
         fail(err, errlen, display, "$", "expected an object");
         goto out;
     }
-    if (parse_entries(c, cJSON_GetObjectItemCaseSensitive(root, "errors"),
-                      display, err, errlen) != 0)
+    if (parse_root(c, root, display, err, errlen) != 0)
         goto out;
     c->path = strdup(display);
     if (!c->path) {
@@ -271,6 +380,20 @@ const struct kc_catalog_entry *kc_catalog_find(const struct kc_catalog *c,
     for (size_t i = 0; i < c->nentries; i++) {
         if (c->entries[i].code && !strcmp(c->entries[i].code, code))
             return &c->entries[i];
+    }
+    for (size_t i = 0; i < c->nextras; i++) {
+        if (c->extras[i].code && !strcmp(c->extras[i].code, code))
+            return &c->extras[i];
+    }
+    return NULL;
+}
+
+const struct kc_catalog_source *
+kc_catalog_source_find(const struct kc_catalog *c, const char *name)
+{
+    for (size_t i = 0; c && name && i < c->nsources; i++) {
+        if (!strcmp(c->sources[i].name, name))
+            return &c->sources[i];
     }
     return NULL;
 }
@@ -382,6 +505,8 @@ void kc_catalog_set_seed_only(struct kc_catalog *c, bool on)
         return;
     for (size_t i = 0; i < c->nentries; i++)
         c->entries[i].seed_only = on;
+    for (size_t i = 0; i < c->nextras; i++)
+        c->extras[i].seed_only = on;
 }
 
 int kc_catalog_match_scoped(const struct kc_catalog_entry *e,

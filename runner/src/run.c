@@ -1102,6 +1102,7 @@ static int emit(struct shared *sh, const struct kc_case *c,
     tc->transcript = d->transcript ? strdup(d->transcript) : NULL;
     if (d->have_res && d->res.tmpl_source)
         tc->message_template = strdup(d->res.tmpl_source);
+    tc->level = strdup(kc_level_name(c->level));
     if (d->outcome == KC_OUTCOME_SKIP) {
         tc->skip_type = strdup(d->type);
         tc->skip_reason = strdup(d->msg);

@@ -55,6 +55,8 @@ rm -rf only && mkdir -p only/left
 cat >only/left/leave.json <<'JSON'
 {"id": "leave", "error": "Forbidden.AliasNotFound",
  "summary": "creates a labelled key and alias and leaves them",
+ "level": "extension",
+ "extension": "a test fixture",
  "setup": [
   {"action": "CreateKey", "params": {"Description": "${run.label}"},
    "save": {"key": "KeyMetadata.KeyId"}},

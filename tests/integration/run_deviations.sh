@@ -112,6 +112,8 @@ mkdir -p setup-cases
 cat >setup-cases/listed.json <<'JSON'
 {"id": "t/setup-list", "error": "Forbidden.KeyNotFound",
  "summary": "a setup step whose answer is not read for variables",
+ "level": "extension",
+ "extension": "a test fixture",
  "setup": [{"action": "ListKeys"}],
  "probe": {"action": "DescribeKey", "params": {"KeyId": "${uuid}"},
            "expect": {"error": "Forbidden.KeyNotFound"}}}
@@ -134,6 +136,8 @@ mkdir -p teardown-cases
 cat >teardown-cases/listed.json <<'JSON'
 {"id": "t/teardown-ids", "error": "Forbidden.KeyNotFound",
  "summary": "two teardown answers, each with its RequestId",
+ "level": "extension",
+ "extension": "a test fixture",
  "probe": {"action": "DescribeKey", "params": {"KeyId": "${uuid}"},
            "expect": {"error": "Forbidden.KeyNotFound"}},
  "teardown": [{"action": "ListKeys"}, {"action": "ListAliases"}]}

@@ -14,6 +14,8 @@ mkdir cases
 cat >cases/stops-early.json <<'JSON'
 {"id": "stops-early", "error": "Forbidden.KeyNotFound",
  "summary": "setup fails after creating two keys and an alias",
+ "level": "extension",
+ "extension": "a test fixture",
  "requires": {"credentials": ["short-token"]},
  "setup": [
   {"action": "CreateKey", "params": {"Description": "${run.label}"},

@@ -13,6 +13,8 @@ case_with_wait() { # id, wait_until value
   "id": "w/$1",
   "error": "Forbidden.KeyNotFound",
   "summary": "DescribeKey of a missing key after a wait_until step",
+  "level": "extension",
+  "extension": "a test fixture",
   "tags": ["read-only"],
   "setup": [{"wait_until": "$2"}],
   "probe": {

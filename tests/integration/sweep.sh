@@ -28,6 +28,8 @@ mkdir -p left keep
 cat >left/leave.json <<'JSON'
 {"id": "leave", "error": "Forbidden.AliasNotFound",
  "summary": "creates a labelled key and alias and leaves them",
+ "level": "extension",
+ "extension": "a test fixture",
  "setup": [
   {"action": "CreateKey", "params": {"Description": "${run.label}"},
    "save": {"key": "KeyMetadata.KeyId"}},
@@ -40,6 +42,8 @@ JSON
 cat >left/leave-other-account.json <<'JSON'
 {"id": "leave-other-account", "error": "Forbidden.KeyNotFound",
  "summary": "leaves a labelled key in the short-token account",
+ "level": "extension",
+ "extension": "a test fixture",
  "requires": {"credentials": ["short-token"]},
  "setup": [{"action": "CreateKey", "credential": "short-token",
             "params": {"Description": "${run.label}"},
@@ -50,6 +54,8 @@ JSON
 cat >left/pending.json <<'JSON'
 {"id": "pending", "error": "Rejected.PendingDeletion",
  "summary": "a labelled key already PendingDeletion: nothing to sweep",
+ "level": "extension",
+ "extension": "a test fixture",
  "setup": [
   {"action": "CreateKey", "params": {"Description": "${run.label}"},
    "save": {"key": "KeyMetadata.KeyId"}},
@@ -62,6 +68,8 @@ JSON
 cat >left/keep.json <<'JSON'
 {"id": "keep", "error": "Forbidden.KeyNotFound",
  "summary": "a key and an alias without the kmsconf label",
+ "level": "extension",
+ "extension": "a test fixture",
  "setup": [
   {"action": "CreateKey", "params": {"Description": "keep-me"},
    "save": {"key": "KeyMetadata.KeyId"}},
@@ -73,6 +81,8 @@ JSON
 cat >keep/still-there.json <<'JSON'
 {"id": "still-there", "error": "AliasAlreadyExists",
  "summary": "alias/keep-me survived the sweep",
+ "level": "extension",
+ "extension": "a test fixture",
  "setup": [{"action": "CreateKey", "params": {"Description": "${run.label}"},
             "save": {"key": "KeyMetadata.KeyId"}}],
  "probe": {"action": "CreateAlias",

@@ -57,7 +57,10 @@ static int parse(struct kc_caseset *set, struct kc_issues *is, const char *s)
     return rc;
 }
 
-#define HEAD "'id':'t/x','error':'Forbidden.KeyNotFound','summary':'s',"
+#define HEAD                                                                   \
+    "'id':'t/"                                                                 \
+    "x','error':'Forbidden.KeyNotFound','summary':'s','level':'extension','"   \
+    "extension':'fixture',"
 
 static void test_valid_model(void **state)
 {
@@ -72,7 +75,9 @@ static void test_valid_model(void **state)
     assert_int_equal(
         parse(&set, &is,
               "{'id':'keys/a-1.b_c','error':'InvalidParameter','summary':"
-              "'s','tags':['read-only','x'],"
+              "'s','level':'key-lifecycle','sources':[{'ref':'docs-head',"
+              "'at':'Responses.md'},{'ref':'api-metadata','at':'apis.X'}],"
+              "'tags':['read-only','x'],"
               "'requires':{'credentials':['in-debt'],'capabilities':['cap-"
               "a']},"
               "'setup':[{'action':'CreateKey','params':{'Description':'${run."
@@ -91,6 +96,12 @@ static void test_valid_model(void **state)
     c = &set.cases[0];
     assert_string_equal(c->id, "keys/a-1.b_c");
     assert_string_equal(c->file, "c.json");
+    assert_int_equal(c->level, KC_LEVEL_KEY_LIFECYCLE);
+    assert_string_equal(kc_level_name(c->level), "key-lifecycle");
+    assert_int_equal(c->nsources, 2);
+    assert_string_equal(c->sources[1].ref, "api-metadata");
+    assert_string_equal(c->sources[1].at, "apis.X");
+    assert_null(c->extension);
     assert_int_equal(c->ntags, 2);
     assert_true(kc_case_has_tag(c, "read-only"));
     assert_false(kc_case_has_tag(c, "read"));
@@ -164,12 +175,58 @@ static const struct lint_row lint_rows[] = {
      "c.json: $.probe.params.K: duplicate key"},
     {"{" HEAD "'summary':'t','probe':{'action':'A'}}",
      "c.json: $.summary: duplicate key"},
+    /* levels and sources */
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'s','probe':{"
+     "'action':'A'}}",
+     "c.json: $.level: missing required key"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'s','level':'gold',"
+     "'extension':'x','probe':{'action':'A'}}",
+     "c.json: $.level: unknown level \"gold\" (core, key-lifecycle, aliases, "
+     "import, account, faults, extension)"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'s','level':'core',"
+     "'probe':{'action':'A'}}",
+     "c.json: $.sources: a case outside level \"extension\" names the "
+     "documents that say its request gets its error"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'s','level':'core',"
+     "'sources':[],'probe':{'action':'A'}}",
+     "c.json: $.sources: a case outside level \"extension\" names the "
+     "documents that say its request gets its error"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'s','level':'core',"
+     "'sources':[{'ref':'blog','at':'x'}],'probe':{'action':'A'}}",
+     "c.json: $.sources[0].ref: unknown document (not in the catalog's "
+     "\"sources\")"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'s','level':'core',"
+     "'sources':[{'ref':'docs-head'}],'probe':{'action':'A'}}",
+     "c.json: $.sources[0].at: missing required key"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'s','level':'core',"
+     "'sources':[{'ref':'docs-head','at':'x','page':2}],'probe':{'action':"
+     "'A'}}",
+     "c.json: $.sources[0].page: unknown key"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'s','level':'core',"
+     "'sources':['docs-head'],'probe':{'action':'A'}}",
+     "c.json: $.sources[0]: expected an object {\"ref\", \"at\"}"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'s','level':'core',"
+     "'sources':[{'ref':'docs-head','at':'x'}],'extension':'y','probe':{"
+     "'action':'A'}}",
+     "c.json: $.extension: only a case at level \"extension\" says why it "
+     "has no source"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'s','level':"
+     "'extension','probe':{'action':'A'}}",
+     "c.json: $.extension: missing required key"},
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'s','level':"
+     "'extension','extension':'y','sources':[{'ref':'docs-head','at':'x'}],"
+     "'probe':{'action':'A'}}",
+     "c.json: $.sources: a case at level \"extension\" has no source (say "
+     "why in \"extension\")"},
     /* missing required keys */
-    {"{'error':'Forbidden.KeyNotFound','summary':'s','probe':{'action':'A'}}",
+    {"{'error':'Forbidden.KeyNotFound','summary':'s','level':'extension','"
+     "extension':'fixture','probe':{'action':'A'}}",
      "c.json: $.id: missing required key"},
-    {"{'id':'a','summary':'s','probe':{'action':'A'}}",
+    {"{'id':'a','summary':'s','level':'extension','extension':'fixture','probe'"
+     ":{'action':'A'}}",
      "c.json: $.error: missing required key"},
-    {"{'id':'a','error':'Forbidden.KeyNotFound','probe':{'action':'A'}}",
+    {"{'id':'a','error':'Forbidden.KeyNotFound','level':'extension',"
+     "'extension':'x','probe':{'action':'A'}}",
      "c.json: $.summary: missing required key"},
     {"{" HEAD "'setup':[]}", "c.json: $.probe: missing required key"},
     {"{" HEAD "'probe':{'params':{}}}",
@@ -185,7 +242,8 @@ static const struct lint_row lint_rows[] = {
      "c.json: $.probe.params.KeyId: expected a string"},
     {"{" HEAD "'probe':{'action':'A','params':['x']}}",
      "c.json: $.probe.params: expected an object of strings"},
-    {"{'id':1,'error':'Forbidden.KeyNotFound','summary':'s','probe':{'action':"
+    {"{'id':1,'error':'Forbidden.KeyNotFound','summary':'s','level':'extension'"
+     ",'extension':'fixture','probe':{'action':"
      "'A'}}",
      "c.json: $.id: expected a string"},
     {"{" HEAD "'tags':'x','probe':{'action':'A'}}",
@@ -206,7 +264,8 @@ static const struct lint_row lint_rows[] = {
     {"{" HEAD "'probe':{'action':'A','omit':'Timestamp'}}",
      "c.json: $.probe.omit: expected an array of strings"},
     /* codes */
-    {"{'id':'a','error':'NoSuch','summary':'s','probe':{'action':'A'}}",
+    {"{'id':'a','error':'NoSuch','summary':'s','level':'extension','extension':"
+     "'fixture','probe':{'action':'A'}}",
      "c.json: $.error: unknown error code \"NoSuch\" (not in the catalog)"},
     {"{" HEAD "'probe':{'action':'A','expect':{'error':'Rejected.Disabled'}}}",
      "c.json: $.probe.expect.error: \"Rejected.Disabled\" differs from the "
@@ -215,7 +274,8 @@ static const struct lint_row lint_rows[] = {
      "'args':{'parameter name':'KeyId'}}}}",
      "c.json: $.probe.expect.args[\"parameter name\"]: no placeholder "
      "<parameter name> in the messages of Forbidden.KeyNotFound"},
-    {"{'id':'a','error':'MissingParameter','summary':'s','probe':{'action':'A',"
+    {"{'id':'a','error':'MissingParameter','summary':'s','level':'extension','"
+     "extension':'fixture','probe':{'action':'A',"
      "'expect':{'error':'MissingParameter','args':{'name':'KeyId'}}}}",
      "c.json: $.probe.expect.args.name: no placeholder <name> in the "
      "messages of MissingParameter"},
@@ -262,13 +322,17 @@ static const struct lint_row lint_rows[] = {
     {"{" HEAD "'probe':{'action':'A','method':'get'}}",
      "c.json: $.probe.method: bad HTTP method \"get\" (expected upper-case "
      "letters)"},
-    {"{'id':'Keys/X','error':'Forbidden.KeyNotFound','summary':'s','probe':{"
+    {"{'id':'Keys/"
+     "X','error':'Forbidden.KeyNotFound','summary':'s','level':'extension','"
+     "extension':'fixture','probe':{"
      "'action':'A'}}",
      "c.json: $.id: bad id \"Keys/X\" (expected [a-z0-9./_-]+)"},
-    {"{'id':'','error':'Forbidden.KeyNotFound','summary':'s','probe':{"
+    {"{'id':'','error':'Forbidden.KeyNotFound','summary':'s','level':'"
+     "extension','extension':'fixture','probe':{"
      "'action':'A'}}",
      "c.json: $.id: bad id \"\" (expected [a-z0-9./_-]+)"},
-    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'two\\nlines',"
+    {"{'id':'a','error':'Forbidden.KeyNotFound','summary':'two\\nlines','level'"
+     ":'extension','extension':'fixture',"
      "'probe':{'action':'A'}}",
      "c.json: $.summary: expected one non-empty line"},
     {"{" HEAD "'setup':[{'action':'A','expect':{'error':'Forbidden."
@@ -355,7 +419,8 @@ static void test_vars_and_many(void **state)
               "id}${run.label}${uuid}${case.id}${target.region}','c':'$x'}}}"),
         0);
     assert_int_equal(parse(&set, &is,
-                           "{'id':'A','error':'X','summary':'','x':1,'probe':{"
+                           "{'id':'A','error':'X','summary':'','level':'"
+                           "extension','extension':'fixture','x':1,'probe':{"
                            "'action':'A','params':{'K':'${k}'}}}"),
                      1);
     assert_int_equal(is.n, 5);
@@ -406,13 +471,16 @@ static void test_load_dir(void **state)
 
     snprintf(path, sizeof(path), "%s/a.json", dir);
     write_file(path, "{'id':'b/z','error':'Forbidden.KeyNotFound','summary':"
-                     "'s','probe':{'action':'A'}}");
+                     "'s','level':'extension','extension':'fixture','probe':{'"
+                     "action':'A'}}");
     snprintf(path, sizeof(path), "%s/b/z.json", dir);
     write_file(path, "{'id':'b/z','error':'Forbidden.KeyNotFound','summary':"
-                     "'s','probe':{'action':'A'}}");
+                     "'s','level':'extension','extension':'fixture','probe':{'"
+                     "action':'A'}}");
     snprintf(path, sizeof(path), "%s/c.json", dir);
     write_file(path, "{'id':'a/c','error':'Forbidden.KeyNotFound','summary':"
-                     "'s','probe':{'action':'A'}}");
+                     "'s','level':'extension','extension':'fixture','probe':{'"
+                     "action':'A'}}");
     kc_caseset_init(&set);
     kc_issues_init(&is);
     assert_int_equal(kc_case_load_paths(&set, paths, 1, cat, &is), 1);
@@ -500,7 +568,9 @@ static void test_real_cases(void **state)
  * deterministic byte flips, give a problem (or, rarely, a valid case). */
 static void test_mutations(void **state)
 {
-    char *json = q("{'id':'k/a','error':'MissingParameter','summary':'s',"
+    char *json = q("{'id':'k/"
+                   "a','error':'MissingParameter','summary':'s','level':'"
+                   "extension','extension':'fixture',"
                    "'tags':['read-only'],'requires':{'credentials':['x']},"
                    "'setup':[{'action':'CreateKey','save':{'k':'A.B.0'}},"
                    "{'wait_ms':10}],'probe':{'action':'Encrypt','params':{"
@@ -569,7 +639,8 @@ static void test_load_loops_and_fifos(void **state)
         snprintf(path, sizeof(path), "%s/d%d/c.json", dir, i);
         snprintf(want, sizeof(want),
                  "{'id':'d/%d','error':'Forbidden.KeyNotFound','summary':"
-                 "'s','probe':{'action':'A'}}",
+                 "'s','level':'extension','extension':'fixture','probe':{'"
+                 "action':'A'}}",
                  i);
         write_file(path, want);
     }
@@ -621,7 +692,8 @@ static char *big_case(const char *extra)
     n = (size_t)snprintf(
         json, cap,
         "{\"id\":\"t/big\",\"error\":\"Forbidden.KeyNotFound\","
-        "\"summary\":\"s\",\"probe\":{\"action\":\"A\","
+        "\"summary\":\"s\",\"level\":\"extension\",\"extension\":\"fixture\","
+        "\"probe\":{\"action\":\"A\","
         "\"params\":{");
     for (int i = 0; i < BIG_NKEYS; i++)
         n += (size_t)snprintf(json + n, cap - n, "%s\"K%06d\":\"v\"",

@@ -54,11 +54,13 @@ static struct kc_report *sample(void)
     kc_report_setstr(&tc->transcript,
                      "> POST / HTTP/1.1\n< HTTP/1.1 405\n< {\"Code\":\"x\"}");
     kc_report_setstr(&tc->message_template, "seed");
+    kc_report_setstr(&tc->level, "core");
     tc = fx_case(r, "Forbidden.KeyNotFound", "keys/describe-missing", "json",
                  KC_OUTCOME_PASS, NULL);
     tc->retries = 2; /* passed after two throttled answers: flaky */
     kc_report_setstr(&tc->message_template,
                      "api-metadata: acs-sdk-php data/kms (DescribeKey)");
+    kc_report_setstr(&tc->level, "extension");
     fx_case(r, "Forbidden.InDebt", "account/in-debt", "json", KC_OUTCOME_SKIP,
             NULL);
     fx_case(r, "InternalFailure", "faults/internal", "json", KC_OUTCOME_ERROR,
@@ -132,7 +134,8 @@ static void test_mapping(void **state)
              "keys/describe-missing\n@@ check status: status check failed for "
              "keys/describe-missing\nexpected X\ngot Y\n@@ check message: "));
     /* the transcript as CDATA too: no entity in the whole document */
-    assert_non_null(strstr(xml, "<system-out><![CDATA[@@ request-id: "));
+    assert_non_null(
+        strstr(xml, "<system-out><![CDATA[@@ level: core\n@@ request-id: "));
     assert_null(strstr(xml, "&lt;"));
     assert_null(strstr(xml, "&gt;"));
     assert_non_null(strstr(xml, "<error type=\"setup\""));
@@ -236,6 +239,14 @@ static void round_trip(bool strict)
             assert_string_equal(back->cases[i].message_template, want);
         else
             assert_null(back->cases[i].message_template);
+        /* so does the case's level */
+        want = r->cases[i].level;
+        if (strict && r->cases[i].outcome != KC_OUTCOME_FAIL)
+            want = NULL;
+        if (want)
+            assert_string_equal(back->cases[i].level, want);
+        else
+            assert_null(back->cases[i].level);
     }
     assert_int_equal(kc_report_count(back, KC_OUTCOME_PASS),
                      kc_report_count(r, KC_OUTCOME_PASS));

@@ -30,14 +30,18 @@ static const char target_json[] =
 static const char *const case_texts[] = {
     /* passes */
     "{\"id\":\"t/not-found\",\"error\":\"Forbidden.KeyNotFound\",\"summary\":"
-    "\"s\",\"probe\":{\"action\":\"DescribeKey\",\"params\":{\"KeyId\":"
+    "\"s\",\"level\":\"extension\",\"extension\":\"fixture\",\"probe\":{"
+    "\"action\":\"DescribeKey\",\"params\":{\"KeyId\":"
     "\"${uuid}\"}}}",
     /* needs a credential the target lacks: skipped */
-    "{\"id\":\"t/skip\",\"error\":\"Forbidden.InDebt\",\"summary\":\"s\","
+    "{\"id\":\"t/"
+    "skip\",\"error\":\"Forbidden.InDebt\",\"summary\":\"s\",\"level\":"
+    "\"extension\",\"extension\":\"fixture\","
     "\"probe\":{\"action\":\"ListKeys\",\"credential\":\"in-debt\"}}",
     /* setup fails: an error, and the teardown still runs */
     "{\"id\":\"t/setup-error\",\"error\":\"Forbidden.KeyNotFound\","
-    "\"summary\":\"s\",\"setup\":[{\"action\":\"CreateKey\",\"params\":"
+    "\"summary\":\"s\",\"level\":\"extension\",\"extension\":\"fixture\","
+    "\"setup\":[{\"action\":\"CreateKey\",\"params\":"
     "{\"Description\":\"${run.label}\"},\"save\":{\"key\":"
     "\"KeyMetadata.KeyId\"}},{\"action\":\"DescribeKey\",\"params\":"
     "{\"KeyId\":\"missing-${uuid}\"}}],\"probe\":{\"action\":\"DescribeKey\","
@@ -46,7 +50,8 @@ static const char *const case_texts[] = {
     "\"PendingWindowInDays\":\"7\"}}]}",
     /* the probe answers another code: a failure */
     "{\"id\":\"t/wrong\",\"error\":\"Forbidden.AliasNotFound\",\"summary\":"
-    "\"s\",\"probe\":{\"action\":\"DescribeKey\",\"params\":{\"KeyId\":"
+    "\"s\",\"level\":\"extension\",\"extension\":\"fixture\",\"probe\":{"
+    "\"action\":\"DescribeKey\",\"params\":{\"KeyId\":"
     "\"${uuid}\"}}}",
 };
 #define NCASES (sizeof(case_texts) / sizeof(case_texts[0]))
@@ -242,7 +247,8 @@ static void test_lazy_transcripts(void **state)
     struct fx *f = *state;
     static const char text[] =
         "{\"id\":\"t/setup-ok\",\"error\":\"Forbidden.KeyNotFound\","
-        "\"summary\":\"s\",\"setup\":[{\"action\":\"CreateKey\",\"params\":"
+        "\"summary\":\"s\",\"level\":\"extension\",\"extension\":\"fixture\","
+        "\"setup\":[{\"action\":\"CreateKey\",\"params\":"
         "{\"Description\":\"${run.label}\"},\"save\":{\"key\":"
         "\"KeyMetadata.KeyId\"}}],\"probe\":{\"action\":\"DescribeKey\","
         "\"params\":{\"KeyId\":\"${uuid}\"}},\"teardown\":[{\"action\":"
@@ -315,7 +321,8 @@ static void test_deviation_fails(void **state)
     struct fx *f = *state;
     static const char text[] =
         "{\"id\":\"t/missing\",\"error\":\"MissingParameter\",\"summary\":"
-        "\"s\",\"probe\":{\"action\":\"DescribeKey\",\"params\":{},"
+        "\"s\",\"level\":\"extension\",\"extension\":\"fixture\",\"probe\":{"
+        "\"action\":\"DescribeKey\",\"params\":{},"
         "\"expect\":{\"error\":\"MissingParameter\",\"args\":{"
         "\"parameter name\":\"KeyId\"}}}}";
     struct kc_caseset set;

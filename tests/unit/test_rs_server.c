@@ -558,7 +558,7 @@ static void test_protocol_errors(void **state)
     probe("testid", "testsecret", "DescribeKey", omit_action, NULL,
           "MissingParameter", "Action");
     probe("testid", "testsecret", "NoSuchAction", NULL, NULL,
-          "InvalidAction.NotFound", NULL);
+          "InvalidApi.NotFound", NULL);
     probe("testid", "testsecret", "DescribeKey", bad_region, NULL,
           "InvalidParameter", "RegionId");
     probe("testid", "testsecret", "DescribeKey", bad_method, NULL,
@@ -622,7 +622,7 @@ static void test_lower_case_format(void **state)
     pset(&p, "Format", "xml");
     sign_v1(&p, "testsecret", "GET");
     send_v1(NULL, "GET", &p, &r);
-    expect_error(&r, true, "InvalidAction.NotFound", NULL);
+    expect_error(&r, true, "InvalidApi.NotFound", NULL);
     resp_dispose(&r);
 }
 
@@ -660,7 +660,7 @@ static void test_nonce_reuse(void **state)
     common(&p, "testid", "NoSuchAction", false);
     sign_v1(&p, "testsecret", "GET");
     send_v1(NULL, "GET", &p, &r);
-    expect_error(&r, false, "InvalidAction.NotFound", NULL);
+    expect_error(&r, false, "InvalidApi.NotFound", NULL);
     resp_dispose(&r);
     send_v1(NULL, "GET", &p, &r);
     expect_error(&r, false, "SignatureNonceUsed", NULL);
@@ -676,7 +676,7 @@ static void test_nonce_reuse(void **state)
     resp_dispose(&r);
     pset(&p, "Signature", good);
     send_v1(NULL, "GET", &p, &r);
-    expect_error(&r, true, "InvalidAction.NotFound", NULL);
+    expect_error(&r, true, "InvalidApi.NotFound", NULL);
     resp_dispose(&r);
 }
 
@@ -875,7 +875,7 @@ static void test_keep_alive(void **state)
         common(&p, "testid", "NoSuchAction", i % 2);
         sign_v1(&p, "testsecret", i % 3 ? "GET" : "POST");
         send_v1(h, i % 3 ? "GET" : "POST", &p, &r);
-        expect_error(&r, i % 2, "InvalidAction.NotFound", NULL);
+        expect_error(&r, i % 2, "InvalidApi.NotFound", NULL);
         curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
         total += connects;
         resp_dispose(&r);

@@ -59,7 +59,7 @@ enum rs_err_code {
     RS_ERR_REJECTED_PENDING_IMPORT,
     /* outside the seed */
     RS_ERR_SIGNATURE_NONCE_USED,
-    RS_ERR_INVALID_ACTION_NOT_FOUND,
+    RS_ERR_INVALID_API_NOT_FOUND,
     RS_ERR_REQUEST_TOO_LARGE,
     RS_ERR_THROTTLING,
     RS_ERR_COUNT /* not a code: one past the last */

@@ -42,6 +42,8 @@ struct kc_testcase {
     char *case_id;   /* "<case id>" */
     char *format;    /* "json" or "xml", NULL when unknown */
     char *code;      /* the expected error code, NULL when unknown */
+    char *level;     /* the case's conformance level ("core", ... "extension"),
+                        NULL when unknown */
     enum kc_outcome outcome;
     double time_s;
     struct kc_failure *failures; /* outcome FAIL: one per failed check;

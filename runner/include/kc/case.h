@@ -59,11 +59,41 @@ struct kc_step {
     size_t nexpect_args;
 };
 
+/* The conformance level a case belongs to (its "level"): what a target
+ * claims and a run reports verdicts for. KC_LEVEL_EXTENSION holds the
+ * expectations no Alibaba source documents; they are reported apart. */
+enum kc_level {
+    KC_LEVEL_CORE,          /* protocol, signatures, parameters, not-found */
+    KC_LEVEL_KEY_LIFECYCLE, /* key states and their transitions */
+    KC_LEVEL_ALIASES,
+    KC_LEVEL_IMPORT, /* bring your own key */
+    KC_LEVEL_ACCOUNT,
+    KC_LEVEL_FAULTS,
+    KC_LEVEL_EXTENSION,
+    KC_NLEVELS
+};
+
+/* "core", "key-lifecycle", ... (static storage); NULL out of range. */
+const char *kc_level_name(enum kc_level l);
+/* 0 and *out set when name is a level's name, else -1. */
+int kc_level_parse(const char *name, enum kc_level *out);
+
+/* A document that says this request gets this error: ref names one of the
+ * catalog's "sources", at says where in it (page, table, field). */
+struct kc_case_source {
+    char *ref;
+    char *at;
+};
+
 struct kc_case {
     char *id;      /* "keys/rejected-disabled" */
     char *error;   /* catalog code */
     char *summary; /* one line */
     char *file;    /* the path it was loaded from, as given */
+    enum kc_level level;
+    struct kc_case_source *sources; /* none at KC_LEVEL_EXTENSION */
+    size_t nsources;
+    char *extension; /* KC_LEVEL_EXTENSION only: why no source applies */
     char **tags;
     size_t ntags;
     char **req_credentials; /* requires.credentials (as written) */

@@ -33,11 +33,23 @@ struct kc_catalog_entry {
     struct kc_catalog_wording *documented; /* other sources' wordings */
     size_t ndocumented;
     bool seed_only; /* match the seed's templates only (strict messages) */
+    bool extra;     /* from the "extra" table: beyond the 32 common errors */
+    char *source;   /* extra entries: where the code is documented */
+};
+
+/* A document that case files cite by name ("api-metadata"). */
+struct kc_catalog_source {
+    char *name; /* "[a-z0-9-]+" */
+    char *what; /* the document and the version read, one line */
 };
 
 struct kc_catalog {
     struct kc_catalog_entry *entries; /* in file order */
     size_t nentries;
+    struct kc_catalog_entry *extras; /* documented codes beyond the 32 */
+    size_t nextras;
+    struct kc_catalog_source *sources; /* the documents cases cite */
+    size_t nsources;
     char sha256[65]; /* lower-case hex SHA-256 of the file bytes */
     char *path;      /* the file it was loaded from */
 };
@@ -62,9 +74,12 @@ int kc_catalog_parse(struct kc_catalog **out, const char *json, size_t len,
                      const char *display, char *err, size_t errlen);
 void kc_catalog_free(struct kc_catalog *c); /* NULL-safe */
 
-/* The entry for code, or NULL. */
+/* The entry for code (common or extra), or NULL. */
 const struct kc_catalog_entry *kc_catalog_find(const struct kc_catalog *c,
                                                const char *code);
+/* The cited document named name, or NULL. */
+const struct kc_catalog_source *
+kc_catalog_source_find(const struct kc_catalog *c, const char *name);
 
 /* Restricts (on) or widens (off) every entry to the seed's templates. */
 void kc_catalog_set_seed_only(struct kc_catalog *c, bool on);

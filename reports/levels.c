@@ -1,0 +1,113 @@
+/* kc_levels: per-level, per-format verdicts of a run. */
+#include "kc/levels.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const level_names[KC_LEVELS_N] = {
+    "core",    "key-lifecycle", "aliases",  "import",
+    "account", "faults",        "extension"};
+
+static const char *const format_names[KC_LEVELS_FORMATS] = {"json", "xml"};
+
+const char *kc_levels_name(size_t i)
+{
+    return i < KC_LEVELS_N ? level_names[i] : NULL;
+}
+
+int kc_levels_index(const char *name)
+{
+    for (size_t i = 0; name && i < KC_LEVELS_N; i++) {
+        if (!strcmp(name, level_names[i]))
+            return (int)i;
+    }
+    return -1;
+}
+
+const char *kc_levels_format(size_t f)
+{
+    return f < KC_LEVELS_FORMATS ? format_names[f] : NULL;
+}
+
+static int format_index(const char *format)
+{
+    for (size_t f = 0; format && f < KC_LEVELS_FORMATS; f++) {
+        if (!strcmp(format, format_names[f]))
+            return (int)f;
+    }
+    return -1;
+}
+
+void kc_levels_count(const struct kc_report *r, struct kc_levels *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < r->ncases; i++) {
+        const struct kc_testcase *tc = &r->cases[i];
+        int l = kc_levels_index(tc->level), f = format_index(tc->format);
+        struct kc_level_count *c;
+        if (l < 0 || f < 0) {
+            out->unknown++;
+            continue;
+        }
+        c = &out->c[l][f];
+        c->total++;
+        if (tc->outcome == KC_OUTCOME_PASS)
+            c->passed++;
+        else if (tc->outcome == KC_OUTCOME_SKIP)
+            c->skipped++;
+        else
+            c->failed++;
+    }
+}
+
+enum kc_level_verdict kc_levels_verdict(const struct kc_level_count *c)
+{
+    if (!c->total)
+        return KC_VERDICT_NOT_RUN;
+    if (c->failed)
+        return KC_VERDICT_FAIL;
+    return c->skipped ? KC_VERDICT_PARTIAL : KC_VERDICT_PASS;
+}
+
+const char *kc_levels_verdict_name(enum kc_level_verdict v)
+{
+    switch (v) {
+    case KC_VERDICT_PASS:
+        return "pass";
+    case KC_VERDICT_PARTIAL:
+        return "partial";
+    case KC_VERDICT_FAIL:
+        return "fail";
+    case KC_VERDICT_NOT_RUN:
+        break;
+    }
+    return "not run";
+}
+
+void kc_levels_describe(const struct kc_level_count *c, char *buf,
+                        size_t buflen)
+{
+    enum kc_level_verdict v = kc_levels_verdict(c);
+    const char *name = kc_levels_verdict_name(v);
+
+    switch (v) {
+    case KC_VERDICT_PASS:
+        snprintf(buf, buflen, "%s (%zu)", name, c->total);
+        break;
+    case KC_VERDICT_PARTIAL:
+        snprintf(buf, buflen, "%s (%zu of %zu skipped)", name, c->skipped,
+                 c->total);
+        break;
+    case KC_VERDICT_FAIL:
+        if (c->skipped)
+            snprintf(buf, buflen, "%s (%zu of %zu failed, %zu skipped)", name,
+                     c->failed, c->total, c->skipped);
+        else
+            snprintf(buf, buflen, "%s (%zu of %zu failed)", name, c->failed,
+                     c->total);
+        break;
+    case KC_VERDICT_NOT_RUN:
+        snprintf(buf, buflen, "%s", name);
+        break;
+    }
+}
