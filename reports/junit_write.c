@@ -176,10 +176,11 @@ static double nonneg(double t)
 /* Properties in a fixed order: the manifest names first, then the rest by
  * name. */
 static const char *const manifest_props[] = {
-    "kmsconf.version",       "kmsconf.catalog_sha256", "kmsconf.target",
-    "kmsconf.endpoint_host", "kmsconf.region",         "kmsconf.signature",
-    "kmsconf.formats",       "kmsconf.envelope",       "kmsconf.started",
-    "kmsconf.interrupted",   "kmsconf.shard",
+    "kmsconf.version",      "kmsconf.suite_version", "kmsconf.catalog_sha256",
+    "kmsconf.cases_sha256", "kmsconf.target",        "kmsconf.endpoint_host",
+    "kmsconf.region",       "kmsconf.signature",     "kmsconf.formats",
+    "kmsconf.envelope",     "kmsconf.started",       "kmsconf.interrupted",
+    "kmsconf.shard",
 };
 #define NMANIFEST (sizeof(manifest_props) / sizeof(manifest_props[0]))
 

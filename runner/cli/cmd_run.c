@@ -121,6 +121,7 @@ static const struct kc_opt run_opts[] = {
 enum { TRANSCRIPTS_DEFAULT, TRANSCRIPTS_ALL, TRANSCRIPTS_FAILED };
 
 struct run_cfg {
+    char cases_sha256[65]; /* the library loaded, before selection */
     const char *target;
     const char *endpoint;
     bool insecure;
@@ -813,6 +814,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     o.run_id = run_id;
     o.cases = cases;
     o.ncases = ncases;
+    o.cases_sha256 = cfg->cases_sha256;
     if (!r || !con) {
         fprintf(stderr, "kmsconf run: out of memory\n");
         goto out;
@@ -854,6 +856,22 @@ out:
     return rc;
 }
 
+/* kc_cases_digest of every case loaded: the same for every shard and
+ * selection of one library. */
+static int library_digest(const struct kc_caseset *set, char out[65])
+{
+    const struct kc_case **v = calloc(set->n ? set->n : 1, sizeof(*v));
+    int rc;
+
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < set->n; i++)
+        v[i] = &set->cases[i];
+    rc = kc_cases_digest(v, set->n, out);
+    free(v);
+    return rc;
+}
+
 static enum kc_exit run_selected(struct run_cfg *cfg, struct kc_catalog *cat,
                                  const struct kc_caseset *set)
 {
@@ -865,7 +883,8 @@ static enum kc_exit run_selected(struct run_cfg *cfg, struct kc_catalog *cat,
     enum kc_exit rc = KC_EXIT_USAGE;
     memset(&env, 0, sizeof(env));
     env.embed.out_fd = env.embed.err_fd = -1;
-    if (kc_select_apply(&cfg->sel, set, &cases, &n)) {
+    if (library_digest(set, cfg->cases_sha256) ||
+        kc_select_apply(&cfg->sel, set, &cases, &n)) {
         fprintf(stderr, "kmsconf run: out of memory\n");
         return KC_EXIT_USAGE;
     }

@@ -1478,9 +1478,18 @@ int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *o,
     const char *formats = o->json && o->xml ? "json,xml"
                           : o->xml          ? "xml"
                                             : "json";
+    char cases_sha[65] = "";
     int rc = 0;
+    if (o->cases_sha256)
+        snprintf(cases_sha, sizeof(cases_sha), "%s", o->cases_sha256);
+    else
+        rc = kc_cases_digest(o->cases, o->ncases, cases_sha);
     rc |= kc_report_set_prop(r, "kmsconf.version", KC_VERSION);
+    rc |= kc_report_set_prop(
+        r, "kmsconf.suite_version",
+        o->catalog->suite_version ? o->catalog->suite_version : "unversioned");
     rc |= kc_report_set_prop(r, "kmsconf.catalog_sha256", o->catalog->sha256);
+    rc |= kc_report_set_prop(r, "kmsconf.cases_sha256", cases_sha);
     rc |= kc_report_set_prop(r, "kmsconf.target", t->name);
     rc |= kc_report_set_prop(r, "kmsconf.endpoint_host", host);
     rc |= kc_report_set_prop(r, "kmsconf.region", t->region);
