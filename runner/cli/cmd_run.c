@@ -526,6 +526,7 @@ static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
     struct kc_run_opts o = {
         .target = env->target,
         .catalog = cat,
+        .cases_sha256 = cfg->cases_sha256,
         .envelope = env->envelope,
         .json = cfg->json,
         .xml = cfg->xml,
@@ -814,7 +815,6 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     o.run_id = run_id;
     o.cases = cases;
     o.ncases = ncases;
-    o.cases_sha256 = cfg->cases_sha256;
     if (!r || !con) {
         fprintf(stderr, "kmsconf run: out of memory\n");
         goto out;

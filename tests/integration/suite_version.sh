@@ -40,6 +40,7 @@ done
 echo "ok: suite version and hashes, the same for every selection"
 
 # one byte more in one case file: another library
+rm -rf lib
 cp -r "$KC_SOURCE_DIR/cases" lib
 chmod -R u+w lib
 f=$(find lib -name '*.json' | LC_ALL=C sort | head -n 1)
