@@ -334,6 +334,7 @@ static const char run_css[] =
     "gap:.6em}\n"
     "ul.totals li{padding:.3em .7em;border-radius:.3em}\n"
     "ul.totals b{font-size:130%}\n"
+    "td a{color:inherit}\n"
     "td.num{text-align:right}\n"
     "td.zero{color:#999}\n"
     "thead th{position:sticky;top:0;z-index:2}\n"
@@ -411,8 +412,6 @@ static void code_row(FILE *f, const struct run_page *p, size_t lo, size_t hi)
         if (t[o] && o != OUT_PASS)
             worst = (enum out)o;
     }
-    if (!t[OUT_PASS] && worst == OUT_PASS)
-        worst = OUT_SKIP;
     const char *code = code_of(p->idx[lo]);
     fputs("<tr class=\"code\" data-code=\"", f);
     kc_html_text(f, code);

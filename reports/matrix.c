@@ -589,10 +589,13 @@ static void html_score(FILE *f, const struct model *m, size_t c)
             passed, ncodes, passed, ncodes);
 }
 
+/* Longest metadata value shown in the targets table. */
+#define META_VALUE_MAX 1024
+
 /* One row per report: label, score and the run metadata it carries. */
 static void html_targets(FILE *f, const struct model *m)
 {
-    char v[1024];
+    char v[META_VALUE_MAX];
     fputs("<table id=\"targets\">\n<thead><tr><th>Target</th><th>score</th>",
           f);
     for (int k = 0; k < KC_HTML_META_COUNT; k++)
