@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # kmsconf matrix --html rendered by headless Chromium: the page shows one
 # row per documented code (plus case rows), the filter and "only failures"
-# toggle (driven through location.hash) hide the right rows, and a failing
-# cell's diagnosis opens. Fails when Chromium is not installed.
+# toggle (driven through location.hash) hide the right rows, a failing
+# cell's diagnosis opens in the side panel, and the page reads at a glance:
+# a legend, solid state colours, a score per target equal to the Markdown
+# table's, a metadata row per target, sticky header and first column.
+# Fails when Chromium is not installed.
 . "$(dirname "$0")/lib.sh"
 
 chromium_find
