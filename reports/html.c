@@ -7,6 +7,7 @@
 
 #include "kc/codec.h"
 #include "kc/junit.h"
+#include "kc/levels.h"
 
 /* ------------------------------------------------------------------ */
 /* Shared pieces                                                        */
@@ -396,6 +397,59 @@ static void run_totals(FILE *f, const struct run_page *p)
     fputs("</section>\n", f);
 }
 
+/* The colour class of a level's verdict: partial (skips, no failure)
+ * reads as a skip, not as a pass. */
+static const char *verdict_class(enum kc_level_verdict v)
+{
+    switch (v) {
+    case KC_VERDICT_PASS:
+        return "pass";
+    case KC_VERDICT_PARTIAL:
+        return "skip";
+    case KC_VERDICT_FAIL:
+        return "fail";
+    case KC_VERDICT_NOT_RUN:
+        break;
+    }
+    return "none";
+}
+
+/* Longest verdict text ("fail (3 of 95 failed, 2 skipped)"). */
+#define VERDICT_MAX 128
+
+/* The verdict of each level the run holds testcases of, per format
+ * (kc_levels, the kmsconf.level.* properties of the writer). */
+static void run_levels(FILE *f, const struct kc_report *r)
+{
+    struct kc_levels lv;
+    char v[VERDICT_MAX];
+    kc_levels_count(r, &lv);
+    fputs("<section id=\"levels\">\n<h2>Levels</h2>\n<table id=\"level-table\">"
+          "<thead><tr><th>Level</th>",
+          f);
+    for (size_t k = 0; k < KC_LEVELS_FORMATS; k++)
+        fprintf(f, "<th>%s</th>", kc_levels_format(k));
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t l = 0; l < KC_LEVELS_N; l++) {
+        size_t total = 0;
+        for (size_t k = 0; k < KC_LEVELS_FORMATS; k++)
+            total += lv.c[l][k].total;
+        if (!total)
+            continue;
+        fprintf(f, "<tr class=\"level\"><td>%s</td>", kc_levels_name(l));
+        for (size_t k = 0; k < KC_LEVELS_FORMATS; k++) {
+            kc_levels_describe(&lv.c[l][k], v, sizeof(v));
+            fprintf(f, "<td class=\"%s\" data-level=\"%s\" data-format=\"%s\">",
+                    verdict_class(kc_levels_verdict(&lv.c[l][k])),
+                    kc_levels_name(l), kc_levels_format(k));
+            kc_html_text(f, v);
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n</section>\n", f);
+}
+
 static void num_cell(FILE *f, size_t v, const char *cls)
 {
     fprintf(f, "<td class=\"num %s\">%zu</td>", v ? cls : "zero", v);
@@ -675,6 +729,7 @@ int kc_html_run(FILE *f, const struct kc_report *r)
     kc_html_begin(f, title, run_css);
     run_header(f, r);
     run_totals(f, &p);
+    run_levels(f, r);
     run_by_code(f, &p);
     run_by_check(f, &p);
     run_testcases(f, &p);

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # kmsconf report --html rendered by headless Chromium: the page's counts
-# (totals, failure entries, rows by code and by check) are the JUnit file's,
-# its metadata are the report's properties, the text and outcome filters
-# (driven through location.hash) hide the right testcases, and hostile text
-# of a report (a RequestId, a transcript, the target name holding markup)
-# comes out inert, while the same page unescaped is caught by the same
-# check. Fails when Chromium is not installed.
+# (totals, failure entries, rows by code and by check, the levels) are the
+# JUnit file's, its metadata are the report's properties, the text and
+# outcome filters (driven through location.hash) hide the right testcases,
+# and hostile text of a report (a RequestId, a transcript, the target name
+# holding markup) comes out inert, while the same page unescaped is caught
+# by the same check. Fails when Chromium is not installed.
 . "$(dirname "$0")/lib.sh"
 
 chromium_find
@@ -88,6 +88,15 @@ for r in clean dev known; do
     done
     assert_grep "<dd data-meta=\"date\">$(prop "$r.xml" kmsconf.started)</dd>" "$r-dom.html"
     assert_grep '<ul class="legend" id="legend">' "$r-dom.html"
+    # the levels table says what the report's kmsconf.level.* properties say
+    nlev=$(grep -c '<property name="kmsconf\.level\.' "$r.xml")
+    [ "$nlev" -gt 0 ] || fail "$r: the report states no level"
+    [ "$(grep -o '<td class="[a-z]*" data-level=' "$r-dom.html" | wc -l)" = "$nlev" ] ||
+        fail "$r: not one level cell per kmsconf.level property ($nlev)"
+    while read -r lev fmt val; do
+        grep -qF "data-level=\"$lev\" data-format=\"$fmt\">$val</td>" "$r-dom.html" ||
+            fail "$r: level $lev $fmt is not '$val'"
+    done < <(sed -n 's/.*<property name="kmsconf\.level\.\([a-z-]*\)\.\([a-z]*\)" value="\([^"]*\)".*/\1 \2 \3/p' "$r.xml")
     echo "ok: $r: $want, $ncodes code rows, metadata"
 done
 

@@ -166,6 +166,33 @@ static void test_run_page(void **state)
     kc_report_free(r);
 }
 
+/* The levels table: one row per level the run holds, a verdict per format
+ * in its colour (a partial level is not green). */
+static void test_run_levels(void **state)
+{
+    (void)state;
+    struct kc_report *r = hostile_report();
+    for (size_t i = 0; i < r->ncases; i++) {
+        const char *code = r->cases[i].code;
+        kc_report_setstr(&r->cases[i].level, !strcmp(code, "Forbidden.InDebt")
+                                                 ? "account"
+                                                 : "core");
+    }
+    char *h = render_run(r);
+    assert_int_equal(count(h, "<tr class=\"level\">"), 2);
+    assert_non_null(strstr(h, "<tr class=\"level\"><td>core</td><td "
+                              "class=\"fail\" data-level=\"core\" "
+                              "data-format=\"json\">fail (1 of 2 failed)</td>"
+                              "<td class=\"fail\" data-level=\"core\" "
+                              "data-format=\"xml\">fail (1 of 1 failed)</td>"
+                              "</tr>"));
+    assert_non_null(strstr(h, "<td class=\"skip\" data-level=\"account\" "
+                              "data-format=\"json\">partial (1 of 1 "
+                              "skipped)</td>"));
+    free(h);
+    kc_report_free(r);
+}
+
 static void test_run_tables(void **state)
 {
     (void)state;
@@ -221,10 +248,10 @@ static void test_run_empty(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_escape),    cmocka_unit_test(test_cut),
-        cmocka_unit_test(test_host),      cmocka_unit_test(test_meta),
-        cmocka_unit_test(test_run_page),  cmocka_unit_test(test_run_tables),
-        cmocka_unit_test(test_run_empty),
+        cmocka_unit_test(test_escape),     cmocka_unit_test(test_cut),
+        cmocka_unit_test(test_host),       cmocka_unit_test(test_meta),
+        cmocka_unit_test(test_run_page),   cmocka_unit_test(test_run_tables),
+        cmocka_unit_test(test_run_levels), cmocka_unit_test(test_run_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,9 +79,10 @@ const char *kc_html_meta_value(const struct kc_report *r, enum kc_html_meta m,
  * out, so that no credential or query string reaches a page. */
 void kc_html_host(const char *endpoint, char *out, size_t len);
 
-/* The page of one run on f: metadata, totals, tables by code and by check,
- * every testcase (failing ones first, each failure with its checks and its
- * transcript in a collapsible <details>), a text filter and an outcome
+/* The page of one run on f: metadata, totals, the verdict of each level
+ * per format (kc_levels), tables by code and by check, every testcase
+ * (failing ones first, each failure with its checks and its transcript in
+ * a collapsible <details>), a text filter and an outcome
  * filter, both also read from location.hash: "#filter=Alias&outcome=fail"
  * (outcomes: all, problem = failed or error, fail, error, known, skip,
  * pass); "#open=<Code>" (or "#open=all") opens those testcases. 0, or -1
