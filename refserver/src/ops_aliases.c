@@ -139,7 +139,8 @@ static int alias_page(struct rs_op *o, const char *key_id, long page, long size)
 int rs_ops_aliases_list(struct rs_op *o)
 {
     long page = 0, size = 0;
-    if (rs_op_paging(o, &page, &size))
+    /* docs Key/ListAliases.md and the metadata: 0 to 100. */
+    if (rs_op_paging(o, 0, 100, &page, &size))
         return 0;
     return alias_page(o, NULL, page, size);
 }
@@ -148,7 +149,8 @@ int rs_ops_aliases_list_by_key_id(struct rs_op *o)
 {
     long page = 0, size = 0;
     struct rs_key *k = NULL;
-    if (rs_op_paged_key(o, &page, &size, &k))
+    /* "the ID or the ARN" (metadata): no alias. */
+    if (rs_op_paged_key(o, false, &page, &size, &k))
         return 0;
     return alias_page(o, k->id, page, size);
 }

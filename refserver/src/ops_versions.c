@@ -33,7 +33,7 @@ int rs_ops_versions_list(struct rs_op *o)
 {
     long page = 0, size = 0;
     struct rs_key *k = NULL;
-    if (rs_op_paged_key(o, &page, &size, &k))
+    if (rs_op_paged_key(o, false, &page, &size, &k))
         return 0;
     cJSON *items = cJSON_CreateArray();
     for (size_t i = 0; items && i < k->nversions; i++) {

@@ -1167,6 +1167,53 @@ static void import_errors(void **state)
     cJSON_Delete(p3);
 }
 
+/* The number of items of a list answer and its PageSize. */
+static void assert_page(cJSON *b, const char *outer, const char *inner,
+                        int items, double size)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(b, outer), inner);
+    assert_true(cJSON_IsArray(list));
+    assert_int_equal(cJSON_GetArraySize(list), items);
+    assert_true(cJSON_GetObjectItemCaseSensitive(b, "PageSize")->valuedouble ==
+                size);
+    cJSON_Delete(b);
+}
+
+/* Default PageSize 10 and each list's documented range: ListKeys 1-100,
+ * ListAliases 0-100, ListKeyVersions and ListAliasesByKeyId 0-101. */
+static void documented_paging(void **state)
+{
+    struct rs_store *st = *state;
+    struct id k = {0};
+    for (int i = 0; i < 12; i++) {
+        char name[32];
+        k = create_key(st, "Aliyun_KMS");
+        snprintf(name, sizeof(name), "alias/p%d", i);
+        OKF(call(st, "CreateAlias", "AliasName", name, "KeyId", k.s, NULL));
+    }
+    const char *I = "InvalidParameter";
+    assert_page(OK(call(st, "ListKeys", NULL)), "Keys", "Key", 10, 10);
+    assert_page(OK(call(st, "ListAliases", NULL)), "Aliases", "Alias", 10, 10);
+    assert_page(OK(call(st, "ListAliases", "PageSize", "0", NULL)), "Aliases",
+                "Alias", 0, 0);
+    ERR(call(st, "ListAliases", "PageSize", "101", NULL), I, "PageSize");
+    ERR(call(st, "ListAliases", "PageSize", "-1", NULL), I, "PageSize");
+    assert_page(
+        OK(call(st, "ListKeyVersions", "KeyId", k.s, "PageSize", "101", NULL)),
+        "KeyVersions", "KeyVersion", 1, 101);
+    assert_page(
+        OK(call(st, "ListKeyVersions", "KeyId", k.s, "PageSize", "0", NULL)),
+        "KeyVersions", "KeyVersion", 0, 0);
+    ERR(call(st, "ListKeyVersions", "KeyId", k.s, "PageSize", "102", NULL), I,
+        "PageSize");
+    assert_page(OK(call(st, "ListAliasesByKeyId", "KeyId", k.s, "PageSize",
+                        "101", NULL)),
+                "Aliases", "Alias", 1, 101);
+    ERR(call(st, "ListAliasesByKeyId", "KeyId", k.s, "PageSize", "102", NULL),
+        I, "PageSize");
+}
+
 static void list_paging(void **state)
 {
     struct rs_store *st = *state;
@@ -1330,29 +1377,18 @@ static void dispatch_table_sorted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(create_and_describe),
-        T(external_key_lifecycle),
-        T(material_expiry),
-        T(deletion_by_the_clock),
-        T(encrypt_decrypt),
-        T(tampered_blob),
-        T(generate_data_key),
-        T(more_operations),
-        T(state_matrix),
-        T(missing_parameters),
-        T(parse_exceptions),
-        T(invalid_parameters),
-        T(alias_names),
-        T(aliases),
-        T(unsupported_alias),
-        T(not_found),
-        T(origin_and_protection),
-        T(quota),
-        T(import_errors),
-        T(list_paging),
-        T(unknown_actions),
-        T(concurrency),
-        cmocka_unit_test(dispatch_table_sorted),
+        T(create_and_describe),   T(external_key_lifecycle),
+        T(material_expiry),       T(deletion_by_the_clock),
+        T(encrypt_decrypt),       T(tampered_blob),
+        T(generate_data_key),     T(more_operations),
+        T(state_matrix),          T(missing_parameters),
+        T(parse_exceptions),      T(invalid_parameters),
+        T(alias_names),           T(aliases),
+        T(unsupported_alias),     T(not_found),
+        T(origin_and_protection), T(quota),
+        T(import_errors),         T(list_paging),
+        T(documented_paging),     T(unknown_actions),
+        T(concurrency),           cmocka_unit_test(dispatch_table_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
