@@ -972,14 +972,41 @@ static void aliases(void **state)
         "Rejected.LimitExceeded", "");
 }
 
+/* DescribeKeyVersion and ListKeyVersions take an alias or an alias ARN
+ * (their metadata says so); the key key_id has the alias alias/u. */
+static void version_ops_by_alias(struct rs_store *st, const char *key_id)
+{
+    cJSON *b = OK(call(st, "DescribeKey", "KeyId", key_id, NULL));
+    struct id v = copy_field(b, "KeyMetadata.PrimaryKeyVersion");
+    cJSON_Delete(b);
+    static const char *const refs[] = {"alias/u", "acs:kms:" REGION ":" ACCOUNT
+                                                  ":alias/u"};
+    for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+        b = OK(call(st, "DescribeKeyVersion", "KeyId", refs[i], "KeyVersionId",
+                    v.s, NULL));
+        assert_string_equal(field(b, "KeyVersion.KeyId"), key_id);
+        assert_string_equal(field(b, "KeyVersion.KeyVersionId"), v.s);
+        cJSON_Delete(b);
+        b = OK(call(st, "ListKeyVersions", "KeyId", refs[i], NULL));
+        assert_int_equal(
+            cJSON_GetObjectItemCaseSensitive(b, "TotalCount")->valuedouble, 1);
+        cJSON_Delete(b);
+    }
+    ERR(call(st, "DescribeKeyVersion", "KeyId", "alias/none", "KeyVersionId",
+             v.s, NULL),
+        "Forbidden.AliasNotFound", "");
+    ERR(call(st, "ListKeyVersions", "KeyId", "alias/none", NULL),
+        "Forbidden.AliasNotFound", "");
+}
+
 static void unsupported_alias(void **state)
 {
     struct rs_store *st = *state;
     struct id k = create_key(st, "EXTERNAL");
     OKF(call(st, "CreateAlias", "AliasName", "alias/u", "KeyId", k.s, NULL));
     static const char *const only_ids[] = {
-        "EnableKey",       "DisableKey",        "CancelKeyDeletion",
-        "ListKeyVersions", "DeleteKeyMaterial",
+        "EnableKey",         "DisableKey",         "CancelKeyDeletion",
+        "DeleteKeyMaterial", "ListAliasesByKeyId",
     };
     for (size_t i = 0; i < sizeof(only_ids) / sizeof(only_ids[0]); i++) {
         ERR(call(st, only_ids[i], "KeyId", "alias/u", NULL),
@@ -990,9 +1017,6 @@ static void unsupported_alias(void **state)
     }
     ERR(call(st, "ScheduleKeyDeletion", "KeyId", "alias/u",
              "PendingWindowInDays", "7", NULL),
-        "Unsupported.Alias", "");
-    ERR(call(st, "DescribeKeyVersion", "KeyId", "alias/u", "KeyVersionId", "x",
-             NULL),
         "Unsupported.Alias", "");
     ERR(call(st, "UpdateAlias", "AliasName", "alias/u", "KeyId", "alias/u",
              NULL),
@@ -1008,6 +1032,7 @@ static void unsupported_alias(void **state)
         "Rejected.PendingImport", "");
     ERR(call(st, "GenerateDataKey", "KeyId", "alias/u", NULL),
         "Rejected.PendingImport", "");
+    version_ops_by_alias(st, k.s);
 }
 
 static void not_found(void **state)
