@@ -4,7 +4,9 @@
 
 #include <string.h>
 
-/* Alias names: "alias/" + 1..255 of [a-zA-Z0-9:/_-], not "alias/acs...". */
+/* Alias names: "alias/" + 1..255 of [a-zA-Z0-9/_-] (the user guide's
+ * "Create an alias": letters, digits, _, - and /), not "alias/acs..." (the
+ * metadata's reserved prefix). */
 static bool alias_name_valid(const char *s)
 {
     size_t n = strlen(s);
@@ -15,8 +17,7 @@ static bool alias_name_valid(const char *s)
     for (size_t i = 6; i < n; i++) {
         char c = s[i];
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  (c >= '0' && c <= '9') || c == ':' || c == '/' || c == '_' ||
-                  c == '-';
+                  (c >= '0' && c <= '9') || c == '/' || c == '_' || c == '-';
         if (!ok)
             return false;
     }
