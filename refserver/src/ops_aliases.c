@@ -72,7 +72,7 @@ int rs_ops_aliases_create(struct rs_op *o)
         return 0;
     if (rs_scope_alias(o->sc, name))
         return rs_op_fail(o, RS_ERR_ALIAS_ALREADY_EXISTS, "");
-    if (rs_scope_alias_count(o->sc, k->id) >= RS_ALIASES_PER_KEY)
+    if (o->sc->naliases >= RS_ALIASES_PER_SCOPE)
         return rs_op_fail(o, RS_ERR_REJECTED_LIMIT_EXCEEDED, "");
     if (rs_scope_add_alias(o->sc, name, k->id) != 0)
         return -1;

@@ -961,15 +961,19 @@ static void aliases(void **state)
         "Forbidden.AliasNotFound", "");
     ERR(call(st, "Encrypt", "KeyId", "alias/a", "Plaintext", "aGk=", NULL),
         "Forbidden.AliasNotFound", "");
-    /* At most 50 aliases per key. */
-    for (int i = 0; i < 50; i++) {
+    /* At most 300 aliases per account and region (the limits page), all of
+     * them on one key if need be: no limit per key. */
+    for (int i = 0; i < 300; i++) {
         char name[32];
         snprintf(name, sizeof(name), "alias/many-%d", i);
         OKF(call(st, "CreateAlias", "AliasName", name, "KeyId", k1.s, NULL));
     }
-    ERR(call(st, "CreateAlias", "AliasName", "alias/one-more", "KeyId", k1.s,
+    ERR(call(st, "CreateAlias", "AliasName", "alias/one-more", "KeyId", k2.s,
              NULL),
         "Rejected.LimitExceeded", "");
+    OKF(call(st, "DeleteAlias", "AliasName", "alias/many-0", NULL));
+    OKF(call(st, "CreateAlias", "AliasName", "alias/one-more", "KeyId", k2.s,
+             NULL));
 }
 
 /* DescribeKeyVersion and ListKeyVersions take an alias or an alias ARN
