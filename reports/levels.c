@@ -111,3 +111,32 @@ void kc_levels_describe(const struct kc_level_count *c, char *buf,
         break;
     }
 }
+
+void kc_levels_print_changes(FILE *f, const struct kc_report *base,
+                             const struct kc_report *cur, bool markdown)
+{
+    struct kc_levels a, b;
+    char va[128], vb[128];
+    size_t n = 0;
+
+    kc_levels_count(base, &a);
+    kc_levels_count(cur, &b);
+    for (size_t l = 0; l < KC_LEVELS_N; l++) {
+        for (size_t fm = 0; fm < KC_LEVELS_FORMATS; fm++) {
+            kc_levels_describe(&a.c[l][fm], va, sizeof(va));
+            kc_levels_describe(&b.c[l][fm], vb, sizeof(vb));
+            if (!strcmp(va, vb))
+                continue;
+            if (!n++)
+                fputs(markdown ? "\n| Level | Format | Base | New |\n"
+                                 "|---|---|---|---|\n"
+                               : "\nlevels:\n",
+                      f);
+            fprintf(
+                f, markdown ? "| %s | %s | %s | %s |\n" : "  %s %s: %s -> %s\n",
+                kc_levels_name(l), kc_levels_format(fm), va, vb);
+        }
+    }
+    if (!n)
+        fputs(markdown ? "\nLevels: unchanged.\n" : "\nlevels: unchanged\n", f);
+}

@@ -6,6 +6,7 @@
 
 #include "kc/codec.h"
 #include "kc/html.h"
+#include "kc/levels.h"
 
 enum cell { CELL_NONE = 0, CELL_SKIP, CELL_PASS, CELL_ERROR, CELL_FAIL };
 
@@ -306,6 +307,100 @@ static void md_text(FILE *f, const char *s)
     }
 }
 
+/* ---- levels: a row per level, a cell per target ---- */
+
+/* True when one of the reports holds a testcase of level l. */
+static bool level_seen(const struct kc_levels *lv, size_t nreports, size_t l)
+{
+    for (size_t c = 0; c < nreports; c++) {
+        for (size_t fm = 0; fm < KC_LEVELS_FORMATS; fm++) {
+            if (lv[c].c[l][fm].total)
+                return true;
+        }
+    }
+    return false;
+}
+
+static bool any_level(const struct kc_levels *lv, size_t nreports)
+{
+    for (size_t l = 0; l < KC_LEVELS_N; l++) {
+        if (level_seen(lv, nreports, l))
+            return true;
+    }
+    return false;
+}
+
+/* "json pass (97) / xml pass (97)", then ", claimed" when the report's
+ * manifest claims the level. */
+static void level_cell(char *buf, size_t n, const struct kc_levels *lv,
+                       size_t l, const struct kc_report *r)
+{
+    char v[KC_LEVELS_FORMATS][128];
+    const char *claims = kc_report_prop(r, "kmsconf.claims.levels");
+    const char *name = kc_levels_name(l);
+    size_t nl = strlen(name);
+    bool claimed = false;
+
+    for (const char *p = claims; p && *p && !claimed;) {
+        size_t k = strcspn(p, ",");
+        claimed = k == nl && !strncmp(p, name, nl);
+        p += k + (p[k] == ',');
+    }
+    for (size_t fm = 0; fm < KC_LEVELS_FORMATS; fm++)
+        kc_levels_describe(&lv->c[l][fm], v[fm], sizeof(v[fm]));
+    snprintf(buf, n, "%s %s / %s %s%s", kc_levels_format(0), v[0],
+             kc_levels_format(1), v[1], claimed ? ", claimed" : "");
+}
+
+/* Counts the levels of every report into a new array (caller frees), or
+ * NULL when out of memory. */
+static struct kc_levels *count_levels(const struct kc_matrix_input *in)
+{
+    struct kc_levels *lv = calloc(in->nreports ? in->nreports : 1, sizeof(*lv));
+
+    for (size_t c = 0; lv && c < in->nreports; c++)
+        kc_levels_count(in->reports[c], &lv[c]);
+    return lv;
+}
+
+static int md_levels(FILE *f, const struct model *m)
+{
+    const struct kc_matrix_input *in = m->in;
+    struct kc_levels *lv = count_levels(in);
+    char cell[320];
+
+    if (!lv)
+        return -1;
+    if (!any_level(lv, in->nreports)) { /* other producers' reports */
+        free(lv);
+        return 0;
+    }
+    fputs("\n| Level |", f);
+    for (size_t c = 0; c < in->nreports; c++) {
+        fputc(' ', f);
+        md_text(f, m->labels[c]);
+        fputs(" |", f);
+    }
+    fputs("\n|---|", f);
+    for (size_t c = 0; c < in->nreports; c++)
+        fputs("---|", f);
+    fputc('\n', f);
+    for (size_t l = 0; l < KC_LEVELS_N; l++) {
+        if (!level_seen(lv, in->nreports, l))
+            continue;
+        fprintf(f, "| %s |", kc_levels_name(l));
+        for (size_t c = 0; c < in->nreports; c++) {
+            level_cell(cell, sizeof(cell), &lv[c], l, in->reports[c]);
+            fputc(' ', f);
+            md_text(f, cell);
+            fputs(" |", f);
+        }
+        fputc('\n', f);
+    }
+    free(lv);
+    return 0;
+}
+
 int kc_matrix_markdown(FILE *f, const struct kc_matrix_input *in)
 {
     struct model m;
@@ -337,7 +432,7 @@ int kc_matrix_markdown(FILE *f, const struct kc_matrix_input *in)
         }
         fputc('\n', f);
     }
-    rc = 0;
+    rc = md_levels(f, &m);
 out:
     model_dispose(&m);
     return rc;
@@ -620,6 +715,50 @@ static void html_targets(FILE *f, const struct model *m)
     fputs("</tbody>\n</table>\n", f);
 }
 
+/* The levels table: a row per level, a cell per target whose class is the
+ * worse verdict of its formats. */
+static int html_levels(FILE *f, const struct model *m)
+{
+    static const char *const verdict_class[] = {"none", "pass", "skip", "fail"};
+    const struct kc_matrix_input *in = m->in;
+    struct kc_levels *lv = count_levels(in);
+    char cell[320];
+
+    if (!lv)
+        return -1;
+    if (!any_level(lv, in->nreports)) {
+        free(lv);
+        return 0;
+    }
+    fputs("<table id=\"levels\">\n<thead><tr><th>Level</th>", f);
+    for (size_t c = 0; c < in->nreports; c++) {
+        fputs("<th>", f);
+        kc_html_text(f, m->labels[c]);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t l = 0; l < KC_LEVELS_N; l++) {
+        if (!level_seen(lv, in->nreports, l))
+            continue;
+        fprintf(f, "<tr data-level=\"%s\"><th>%s</th>", kc_levels_name(l),
+                kc_levels_name(l));
+        for (size_t c = 0; c < in->nreports; c++) {
+            enum kc_level_verdict v = kc_levels_verdict(&lv[c].c[l][0]);
+            enum kc_level_verdict x = kc_levels_verdict(&lv[c].c[l][1]);
+            level_cell(cell, sizeof(cell), &lv[c], l, in->reports[c]);
+            fprintf(f, "<td class=\"%s\" data-verdict=\"%s\">",
+                    verdict_class[v > x ? v : x],
+                    kc_levels_verdict_name(v > x ? v : x));
+            kc_html_text(f, cell);
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n", f);
+    free(lv);
+    return 0;
+}
+
 static void html_table(FILE *f, const struct model *m)
 {
     fputs("<table id=\"matrix\">\n<thead><tr><th>Code</th>", f);
@@ -647,6 +786,8 @@ int kc_matrix_html(FILE *f, const struct kc_matrix_input *in)
     kc_html_begin(f, "kmsconf conformance matrix", matrix_css);
     fputs("<h1>kmsconf conformance matrix</h1>\n", f);
     html_targets(f, &m);
+    if (html_levels(f, &m))
+        goto out;
     kc_html_legend(f, cell_states, sizeof(cell_states) / sizeof(*cell_states));
     fputs(html_controls, f);
     fprintf(f,

@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "kc/diff.h"
+#include "kc/levels.h"
 #include "kc/junit.h"
 #include "opts.h"
 
@@ -154,6 +155,8 @@ enum kc_exit kc_cmd_diff(int argc, char **argv)
         kc_diff_print_json(stdout, d, a.files[0], a.files[1], a.mask);
     else
         kc_diff_print_text(stdout, d, a.files[0], a.files[1]);
+    if (a.fmt != FMT_JSON)
+        kc_levels_print_changes(stdout, base, cur, a.fmt == FMT_MARKDOWN);
     rc = kc_diff_fails(d, a.mask) ? KC_EXIT_NONCONFORMANT : KC_EXIT_OK;
     if (fflush(stdout)) {
         fprintf(stderr, "kmsconf diff: cannot write to stdout\n");

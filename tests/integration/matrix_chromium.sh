@@ -27,9 +27,16 @@ jq -r '.errors[].code' "$KC_SOURCE_DIR/suite/catalog.json" >common.txt
 nextra=$(grep -o 'classname="kmsconf\.[^"]*"' clean.xml | sort -u |
     sed -e 's/^classname="kmsconf\.//' -e 's/"$//' | grep -cvxFf common.txt)
 ncodes=$(($(wc -l <common.txt) + nextra))
-# Markdown: header, separator, one row per code and per case
-[ "$(grep -c '^| [A-Z]' matrix.md)" = "$((ncodes + 1))" ] ||
+# Markdown: header, separator, one row per code and per case; then the
+# levels table (a row per level the runs hold)
+sed '/^$/,$d' matrix.md >codes.md
+[ "$(grep -c '^| [A-Z]' codes.md)" = "$((ncodes + 1))" ] ||
     fail "markdown has not $ncodes code rows"
+assert_grep '^\| Level \| ' matrix.md
+assert_grep '^\| core \| json pass \([0-9]+\) / xml pass \([0-9]+\) \| json fail \([0-9]+ of [0-9]+ failed\) / xml fail \([0-9]+ of [0-9]+ failed\) \|$' matrix.md
+assert_grep '<table id="levels">' matrix.html
+assert_grep '<tr data-level="core"><th>core</th><td class="pass" data-verdict="pass">' matrix.html
+assert_grep 'data-verdict="fail">json fail' matrix.html
 assert_grep '^\| Forbidden.AliasNotFound \| json pass / xml pass \| json FAIL / xml FAIL \|$' matrix.md
 assert_no_grep '<script src' matrix.html
 assert_no_grep '<link ' matrix.html
@@ -112,7 +119,7 @@ grep -q '^#matrix td:first-child{position:sticky;left:0' all.html ||
 score_md() {
     awk -F'|' -v col="$1" 'NR > 2 && $2 !~ /^ &nbsp;/ {
         n++; c = $(col + 2); if (c ~ /pass/ && c !~ /FAIL|ERROR/) p++ }
-        END { print p + 0 "/" n " codes" }' matrix.md
+        END { print p + 0 "/" n " codes" }' codes.md
 }
 scores=$(grep -Eo '<th data-label="[^"]*">[^<]*<br><span class="score"[^>]*>[^<]*' all.html |
     sed 's/.*>//')
@@ -129,7 +136,7 @@ for m in version endpoint signature envelope; do
 done
 assert_grep "<td data-meta=\"date\">$(prop dev.xml kmsconf.started)</td>" all.html
 # every failing cell of the deviating column is a red one
-nfail=$(awk -F'|' 'NR > 2 && $4 ~ /FAIL/' matrix.md | wc -l)
+nfail=$(awk -F'|' 'NR > 2 && $4 ~ /FAIL/' codes.md | wc -l)
 [ "$(grep -c '<td class="cell fail"' all.html)" = "$nfail" ] ||
     fail "$(grep -c '<td class="cell fail"' all.html) red cells, want $nfail"
 echo "ok: legend, colours, scores ($scores), metadata, sticky header"

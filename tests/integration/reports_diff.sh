@@ -26,12 +26,17 @@ n=$(grep -c '<testcase ' clean1.xml)
 "$KMSCONF" diff clean1.xml clean2.xml >same.txt 2>&1
 assert_exit 0 $? "diff of two clean runs: $(cat same.txt)"
 assert_grep "^unchanged: $n, regression: 0," same.txt
+assert_grep '^levels: unchanged$' same.txt
 echo "ok: two clean runs are equal ($n testcases)"
 
 "$KMSCONF" diff clean1.xml dev.xml >reg.txt 2>&1
 assert_exit 1 $? "diff clean -> deviating"
 assert_grep "^Regressions \($n\):" reg.txt
 assert_grep "pass -> fail  failing checks: status" reg.txt
+# every read-only level fails the status check now, in both formats
+assert_grep '^levels:$' reg.txt
+assert_grep '^  core json: pass \([0-9]+\) -> fail \([0-9]+ of [0-9]+ failed\)$' reg.txt
+assert_grep '^  core xml: pass \([0-9]+\) -> fail \([0-9]+ of [0-9]+ failed\)$' reg.txt
 echo "ok: regressions named, exit 1"
 
 "$KMSCONF" diff dev.xml clean1.xml >fix.txt 2>&1
@@ -44,6 +49,7 @@ assert_exit 1 $? "--fail-on fix"
 assert_exit 1 $? "diff --markdown"
 assert_grep "^#### Regressions \($n\)" reg.md
 assert_grep "^\| regression \| $n \|" reg.md
+assert_grep '^\| core \| json \| pass \([0-9]+\) \| fail \([0-9]+ of [0-9]+ failed\) \|$' reg.md
 
 "$KMSCONF" diff --json clean1.xml dev.xml >reg.json 2>diff.err
 assert_exit 1 $? "diff --json"

@@ -13,7 +13,9 @@
 #ifndef KC_LEVELS_H
 #define KC_LEVELS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "kc/report.h"
 
@@ -58,5 +60,11 @@ const char *kc_levels_verdict_name(enum kc_level_verdict v);
  * "fail (3 of 95 failed)", "fail (3 of 95 failed, 2 skipped)", "not run". */
 void kc_levels_describe(const struct kc_level_count *c, char *buf,
                         size_t buflen);
+
+/* The level verdicts that differ between base and cur, one line each
+ * ("  core xml: pass (97) -> fail (3 of 97 failed)") under a "levels:"
+ * heading, or "levels: unchanged"; markdown writes a table instead. */
+void kc_levels_print_changes(FILE *f, const struct kc_report *base,
+                             const struct kc_report *cur, bool markdown);
 
 #endif
