@@ -7,12 +7,15 @@
 # with suite/targets/refserver.json (envelope kms, or relaxed for the
 # gateway's shape).
 #  - documented modes (0 failing testcases, the rewrite seen in the report):
-#    wordings (three runs shifting the round-robin, which together use
-#    every documented wording of every code the suite meets), gateway
+#    wordings (one run per wording a code has beyond its first, turning
+#    each probe's wording: together they send every documented wording to
+#    every probe whose code has one), gateway
 #    (relaxed), nopermission, seed;
+#    wordings also with V3 signatures and with GET;
 #  - controls (the run fails, with the expected check only): the final
-#    period dropped where no source drops it; the gateway's wordings under
-#    the kms rule set; the gateway's shape under the kms rule set;
+#    period dropped where no source drops it (kms and relaxed); the
+#    gateway's wordings under the kms rule set; the gateway's shape under
+#    the kms rule set;
 #  - every --deviate NAME (the names of deviate.c and checkname.c) and two
 #    --deviate-code, through the proxy in mode wordings.
 . "$(dirname "$0")/lib.sh"
@@ -93,7 +96,12 @@ stop_both() {
 
 # shellcheck disable=SC2119 # no options
 start_refserver
-for off in 0 1 2; do
+# A probe's wording turns with the offset: as many runs as a code has other
+# wordings send each probe all of them.
+turns=$(jq '[.errors[] | (.message | length) - 1 +
+    ([.documented[]? | select(.scope == "kms")] | length)] | max' "$CATALOG")
+[ "$turns" -ge 3 ] || fail "catalog: at most $turns other wordings per code"
+for off in $(seq 0 $((turns - 1))); do
     start_proxy wordings --offset "$off" --log "wordings-$off.log"
     through "wordings-$off" "$TARGET" --transcripts all
     green "wordings-$off"
@@ -101,18 +109,35 @@ for off in 0 1 2; do
 done
 # Every wording of scope kms of every code the runs rewrote was sent.
 python3 "$PROXY" --catalog "$CATALOG" --mode wordings \
-    --coverage wordings-0.log wordings-1.log wordings-2.log >coverage.out ||
+    --coverage wordings-[0-9].log >coverage.out ||
     fail "wordings never sent: $(tr '\n' ';' <coverage.out)"
+# One run alone cannot send them all (a code met by one probe gets one
+# wording per run): the coverage check says which.
+python3 "$PROXY" --catalog "$CATALOG" --mode wordings \
+    --coverage wordings-0.log >coverage-0.out
+assert_exit 1 $? "coverage of one run"
+grep -q '^not used: ' coverage-0.out || fail "coverage of one run: $(cat coverage-0.out)"
 [ "$(cut -f1 wordings-*.log | sort -u | wc -l)" -ge 10 ] ||
     fail "wordings: fewer than 10 codes rewritten"
-cat wordings-[012].xml >wordings-all.xml
+cat wordings-[0-9].xml >wordings-all.xml
 assert_grep 'message-template: api-metadata: ' wordings-all.xml
 assert_grep 'The parameter  [A-Za-z]+  needed but no provided\.' wordings-all.xml
 assert_grep 'This operation for acs:kms:cn-hangzhou:[0-9]+:key/' wordings-all.xml
 echo "ok: wordings: $(sort -u wordings-*.log | wc -l) wordings of" \
     "$(cut -f1 wordings-*.log | sort -u | wc -l) codes"
+# The same with V3 signatures and with GET (the probe pairs and the string
+# to sign are read from the query then).
+jq '.signature = "v3"' "$TARGET" >v3.json || fail "jq v3.json"
+jq '.method = "GET"' "$TARGET" >get.json || fail "jq get.json"
+start_proxy wordings --log wordings-v3get.log
+for variant in v3 get; do
+    through "wordings-$variant" "$variant.json"
+    green "wordings-$variant"
+done
+kill -TERM "$PX_PID"
 
-start_proxy gateway --log gateway.log
+SAMPLES=$KC_SOURCE_DIR/tests/data/real-answers
+start_proxy gateway --log gateway.log --samples "$SAMPLES"
 through gateway relaxed.json --transcripts all
 green gateway
 python3 "$PROXY" --catalog "$CATALOG" --mode gateway --coverage gateway.log \
@@ -122,7 +147,12 @@ assert_grep '"HostId":"kms.cn-hangzhou.aliyuncs.com"' gateway.xml
 assert_grep '^< x-acs-request-id: [0-9A-F]{8}-' gateway.xml
 assert_grep 'Specified access key is not found\.' gateway.xml
 assert_grep 'server string to sign is: POST&amp;%2F&amp;AccessKeyId%3D' gateway.xml
+assert_grep '^< Content-Type: application/json; charset=UTF-8' gateway.xml
+assert_grep '<Error><RequestId>[0-9A-F-]{36}</RequestId><HostId>dns.aliyuncs.com</HostId><Code>IllegalTimestamp</Code>' gateway.xml
+assert_grep '"Message":"This operation for acs:kms:[^"]*","AccessDeniedDetail":\{' gateway.xml
+assert_grep '<AccessDeniedDetail><AuthAction>kms:' gateway.xml
 assert_no_grep '{"HttpStatus"' gateway.xml
+assert_no_grep '<HttpStatus>' gateway.xml
 echo "ok: gateway shape and wordings"
 kill -TERM "$PX_PID"
 
@@ -136,8 +166,7 @@ assert_grep 'This operation for acs:kms:cn-hangzhou:[0-9]+:key/' nopermission.xm
 echo "ok: nopermission, $(wc -l <nopermission.log) answers"
 kill -TERM "$PX_PID"
 
-start_proxy seed --log seed.log \
-    --samples "$KC_SOURCE_DIR/tests/data/real-answers"
+start_proxy seed --log seed.log --samples "$SAMPLES"
 through seed "$TARGET" --transcripts all
 green seed
 [ -s seed.log ] || fail "seed: no IllegalTimestamp answer replaced"
@@ -154,6 +183,9 @@ through control "$TARGET"
 fails_only control "message "
 assert_grep 'The specified Key is not found[^.]' control.xml
 echo "ok: control: $(grep -c '<failure ' control.xml) testcases fail message"
+through control-relaxed relaxed.json
+fails_only control-relaxed "message "
+echo "ok: control: the relaxed rule set refuses it too"
 kill -TERM "$PX_PID"
 
 start_proxy gateway-kms
@@ -162,11 +194,13 @@ fails_only gateway-kms "message "
 echo "ok: gateway wordings refused by the kms rule set"
 kill -TERM "$PX_PID"
 
-start_proxy gateway
+start_proxy gateway --samples "$SAMPLES"
 through gateway-shape "$TARGET"
 assert_exit 1 "$RC" "gateway shape, kms rule set"
 assert_grep '<failure type="envelope"' gateway-shape.xml
 assert_grep '<failure type="format"' gateway-shape.xml
+[ "$(grep -c '<failure ' gateway-shape.xml)" -eq $((2 * ncases)) ] ||
+    fail "gateway shape, kms rule set: not every testcase fails"
 echo "ok: gateway shape refused by the kms rule set"
 stop_both
 

@@ -11,16 +11,20 @@ back unchanged. Error answers (HTTP status 400 and above) of a code in
 
   wordings      the Message becomes another wording of the same code
                 (suite/catalog.json: the seed's other template, or a
-                "documented" one of scope kms), round-robin per code, its
-                placeholders filled from the original Message or, for
-                <resource> and <string to sign>, from the request; only
-                the bytes of the Message change, so whatever else the
-                upstream bent (kms-refserver --deviate) reaches the client
+                "documented" one of scope kms), chosen per probe and
+                turned by --offset, its placeholders filled from the
+                original Message or, for <resource> and <string to sign>,
+                from the request; only the bytes of the Message change,
+                so whatever else the upstream bent (kms-refserver
+                --deviate) reaches the client
   gateway       the POP gateway's shape: no HttpStatus, HostId and
                 Recommend, upper-case RequestId (header too), XML root
-                <Error> without declaration, key order varied, and the
-                gateway's wordings where a code has one (judged with the
-                relaxed envelope)
+                <Error> without declaration, key order varied, the
+                Content-Type of fog/fog-aliyun#32, and the gateway's
+                wordings where a code has one; IllegalTimestamp as its
+                captures show it (in XML the capture's bytes, --samples),
+                Forbidden.NoPermission naming its resource with an
+                AccessDeniedDetail (judged with the relaxed envelope)
   gateway-kms   the gateway's wordings alone, in the kms shape (a control:
                 the kms rule set does not take them)
   nopermission  Forbidden.NoPermission names its resource (the key's ARN)
@@ -34,10 +38,13 @@ back unchanged. Error answers (HTTP status 400 and above) of a code in
 
 A wording is kept for both formats of one probe: JSON and XML answers to
 requests that differ only in Format, Timestamp, SignatureNonce, Signature
-and UUIDs get the same one (the parity check compares them). --offset
-shifts the round-robin; --log appends "code<TAB>template" for every
-rewritten Message, which --coverage LOG... reads back: it lists each
-wording of a code seen that no rewrite used, and exits 1 if there is one.
+and values with digits (UUIDs, ids and tokens made in the run) get the
+same one, which the parity check compares. It is a hash of the request
+plus --offset, modulo the number of wordings: runs with offsets 0 to n-1
+send each probe every wording in turn. --log appends "code<TAB>template"
+for every rewritten Message; --coverage LOG... reads such logs back, lists
+each wording of a code seen that no rewrite used, and exits 1 if there is
+one.
 """
 
 import argparse
@@ -55,13 +62,11 @@ from xml.sax.saxutils import unescape as xml_unescape
 
 BODY_CAP = 1 << 20  # bytes of one request or answer read at most
 UPSTREAM_TIMEOUT_S = 30
-PAIRS_MAX = 100000  # remembered probe keys before the table is cleared
 REGION = "cn-hangzhou"
 ACCOUNT = "1234567890123456"
 HOST_ID = "kms.cn-hangzhou.aliyuncs.com"
 VOLATILE = {"Signature", "SignatureNonce", "Timestamp", "Format"}
-UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                     r"[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+LITERAL_RE = re.compile(r"[A-Za-z_./ -]{0,40}\Z")  # a case's own words
 PLACEHOLDER_RE = re.compile(r"<([A-Za-z0-9 _-]+)>")
 JSON_MESSAGE_RE = re.compile(rb'"Message"\s*:\s*("(?:[^"\\]|\\.)*")')
 XML_FIELD = r"<{0}>(.*?)</{0}>"
@@ -76,8 +81,17 @@ RECOMMEND = (
     "https://api.aliyun.com/troubleshoot?q={code}&product=Kms"
     "&requestId={rid}",
 )
-# The samples of the KMS Responses page, in --samples (SOURCES.md there)
-SEED_SAMPLES = {False: "IllegalTimestamp-2.json", True: "IllegalTimestamp-3.xml"}
+# The samples of the KMS Responses page and the gateway's XML capture, in
+# --samples (SOURCES.md there)
+SAMPLES = {False: "IllegalTimestamp-2.json", True: "IllegalTimestamp-3.xml",
+           "gateway": "IllegalTimestamp-1.xml"}
+GATEWAY_TIMESTAMP = ('The input parameter "Timestamp" that is mandatory for '
+                     'processing this request is not supplied.')
+NOPERM_RESOURCE = ("This operation for <resource> is forbidden by permission "
+                   "system.")
+# fog/fog-aliyun#32 shows the JSON one; the XML one follows it
+CT_GATEWAY = {False: "application/json; charset=UTF-8",
+              True: "text/xml; charset=UTF-8"}
 SAMPLE_ID_RE = {False: re.compile(rb'("RequestId":\s*")[^"]*(")'),
                 True: re.compile(rb"(<RequestId>)[^<]*(</RequestId>)")}
 
@@ -96,7 +110,7 @@ def template_regex(tmpl):
 
 def fill(tmpl, values):
     """tmpl with each placeholder replaced by values[name]; None when a
-    value is missing or cannot be one token of the catalog's matcher."""
+    value is missing."""
     def one(m):
         v = values.get(m.group(1))
         if v is None:
@@ -162,9 +176,11 @@ class Request:
         return None
 
     def pair_key(self, code):
-        """Equal for the JSON and the XML probe of one case."""
-        kept = sorted((k, UUID_RE.sub("<uuid>", v)) for k, v in self.params
-                      if k not in VOLATILE)
+        """Equal for the JSON and the XML probe of one case, and from one
+        run to the next: a value with a digit in it (ids, tokens, blobs
+        and labels made in the run) counts by its name only."""
+        kept = sorted((k, v if LITERAL_RE.match(v) else "*")
+                      for k, v in self.params if k not in VOLATILE)
         return (code, self.method, self.action_header, tuple(kept))
 
     def string_to_sign(self):
@@ -236,17 +252,16 @@ class Answer:
             rx = JSON_MESSAGE_RE
             new = json.dumps(message).encode()
         m = rx.search(self.body)
+        if not m:
+            return self.body
         return self.body[:m.start(1)] + new + self.body[m.end(1):]
-
-    def header(self, name):
-        for k, v in self.headers:
-            if k.lower() == name.lower():
-                return v
-        return None
 
 
 def xml_elements(pairs):
-    return "".join("<%s>%s</%s>" % (k, xml_escape(str(v), XML_ESC), k)
+    """Elements in order; a dict value becomes child elements."""
+    return "".join("<%s>%s</%s>" % (k, xml_elements(v.items()) if
+                                    isinstance(v, dict) else
+                                    xml_escape(str(v), XML_ESC), k)
                    for k, v in pairs)
 
 
@@ -260,21 +275,16 @@ class Rewriter:
         self.offset = offset
         self.log = log
         self.lock = threading.Lock()
-        self.turn = {}  # code -> next round-robin index
-        self.pairs = {}  # pair key -> chosen index
         self.count = 0
 
     def choose(self, req, code, n):
-        """The index of the wording (of n) for this request's probe."""
-        key = req.pair_key(code)
-        with self.lock:
-            if key not in self.pairs:
-                if len(self.pairs) >= PAIRS_MAX:
-                    self.pairs.clear()
-                t = self.turn.get(code, 0)
-                self.turn[code] = t + 1
-                self.pairs[key] = (t + self.offset) % n
-            return self.pairs[key]
+        """The index of the wording (of n) for this request's probe: a
+        hash of the probe's request, so that it does not depend on the
+        order in which answers come, plus the offset, so that runs with
+        offsets 0 to n-1 send each probe every wording."""
+        key = repr(req.pair_key(code)).encode()
+        return (int(hashlib.sha256(key).hexdigest()[:8], 16) +
+                self.offset) % n
 
     def next_count(self):
         with self.lock:
@@ -333,22 +343,30 @@ class Rewriter:
         return ans.headers, ans.with_message(ans.message.rstrip()[:-1])
 
     def mode_gateway(self, req, ans):
-        msg = self.reword(req, ans, ("gateway",)) or ans.message
         rid = (ans.request_id or "").upper()
+        if ans.code == "IllegalTimestamp" and ans.xml:
+            # the gateway's capture, byte for byte but the RequestId
+            return self.headers_with(ans, CT_GATEWAY[True], rid), \
+                SAMPLE_ID_RE[True].sub(lambda m: m.group(1) + rid.encode() +
+                                       m.group(2), self.samples["gateway"], 1)
+        msg = self.reword(req, ans, ("gateway",)) or ans.message
+        if ans.code == "IllegalTimestamp":  # what its captures say
+            msg = GATEWAY_TIMESTAMP
         n = self.next_count()
         rec = RECOMMEND[n % len(RECOMMEND)].format(code=ans.code, rid=rid)
         fields = [("RequestId", rid), ("HostId", HOST_ID),
                   ("Code", ans.code), ("Message", msg)]
+        if ans.code == "Forbidden.NoPermission":  # as ECS's 403 shows it
+            fields[3] = ("Message", self.resource_message(req))
+            fields.append(("AccessDeniedDetail", self.denied(req)))
         # the captures of 2018-2019 put Recommend first, later ones last
         fields = ([("Recommend", rec)] + fields if n % 2
                   else fields + [("Recommend", rec)])
         if ans.xml:
             body = "<Error>" + xml_elements(fields) + "</Error>"
-            ctype = "text/xml;charset=UTF-8"
         else:
             body = json.dumps(dict(fields), separators=(",", ":"))
-            ctype = "application/json;charset=UTF-8"
-        return self.headers_with(ans, ctype, rid), body.encode()
+        return self.headers_with(ans, CT_GATEWAY[ans.xml], rid), body.encode()
 
     def headers_with(self, ans, ctype, rid):
         out = []
@@ -360,32 +378,37 @@ class Rewriter:
             out.append((k, v))
         return out
 
-    def mode_nopermission(self, req, ans):
-        if ans.code != "Forbidden.NoPermission":
-            return None
-        tmpl = "This operation for <resource> is forbidden by permission " \
-            "system."
-        msg = fill(tmpl, req.values({}))
-        self.note(ans.code, tmpl)
-        body = ans.with_message(msg)
+    def resource_message(self, req):
+        self.note("Forbidden.NoPermission", NOPERM_RESOURCE)
+        return fill(NOPERM_RESOURCE, req.values({}))
+
+    @staticmethod
+    def denied(req):
+        """An AccessDeniedDetail object, with the fields the SDK models
+        read."""
         action = req.get("Action") or req.action_header or "Unknown"
-        detail = [
+        return dict([
             ("AuthAction", "kms:" + action),
             ("AuthPrincipalType", "SubUser"),
             ("AuthPrincipalOwnerId", ACCOUNT),
             ("AuthPrincipalDisplayName", req.get("AccessKeyId") or "user"),
             ("NoPermissionType", "ImplicitDeny"),
             ("PolicyType", "AccountLevelIdentityBasedPolicy"),
-            ("EncodedDiagnosticMessage", hashlib.sha256(
-                msg.encode()).hexdigest()),
-        ]
+            ("EncodedDiagnosticMessage",
+             hashlib.sha256(action.encode()).hexdigest()),
+        ])
+
+    def mode_nopermission(self, req, ans):
+        if ans.code != "Forbidden.NoPermission":
+            return None
+        body = ans.with_message(self.resource_message(req))
+        detail = self.denied(req)
         if ans.xml:
-            extra = ("<AccessDeniedDetail>" + xml_elements(detail) +
-                     "</AccessDeniedDetail>").encode()
+            extra = xml_elements([("AccessDeniedDetail", detail)]).encode()
             at = body.rindex(b"</")
         else:
             extra = (',"AccessDeniedDetail":' +
-                     json.dumps(dict(detail), separators=(",", ":"))).encode()
+                     json.dumps(detail, separators=(",", ":"))).encode()
             at = body.rindex(b"}")
         return ans.headers, body[:at] + extra + body[at:]
 
@@ -442,9 +465,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return resp.status, resp.reason, resp.getheaders(), data
 
     def handle_any(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        if n > BODY_CAP or "Transfer-Encoding" in self.headers:
-            self.send_error(413 if n > BODY_CAP else 501)
+        try:
+            n = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            n = -1
+        if not 0 <= n <= BODY_CAP or "Transfer-Encoding" in self.headers:
+            self.send_error(501 if 0 <= n <= BODY_CAP else 413)
             return
         body = self.rfile.read(n)
         try:
@@ -513,8 +539,8 @@ def main():
     srv.daemon_threads = True
     srv.upstream = (up.hostname, up.port)
     samples = {}
-    for xml, name in SEED_SAMPLES.items():
-        if a.mode == "seed":
+    for xml, name in SAMPLES.items():
+        if a.mode in ("seed", "gateway"):
             with open(os.path.join(a.samples, name), "rb") as f:
                 samples[xml] = f.read(BODY_CAP)
     srv.rewriter = Rewriter(catalog, a.mode, a.offset, a.log, samples)
