@@ -3,9 +3,11 @@
 only.
 
 It binds 127.0.0.1 port 0, prints its URL on its first line of stdout and
-forwards every request, byte for byte (request line, headers in their order
-and case, body), to the kms-refserver at --upstream. Success answers come
-back unchanged. Error answers (HTTP status 400 and above) of a code in
+forwards every request to the kms-refserver at --upstream unchanged: the
+same request line, the same headers (names, values, order; written as
+"Name: value", without Expect, which the proxy answers itself) and the
+same body bytes, so that a V1 or V3 signature still holds. Success answers
+come back unchanged. Error answers (HTTP status 400 and above) of a code in
 --catalog are rewritten into one of the real forms Alibaba sources document
 (docs/sources.md), or, in mode control, into a form no source shows:
 
