@@ -13,7 +13,8 @@
 #    (relaxed), nopermission, seed;
 #    wordings also with V3 signatures and with GET;
 #  - controls (the run fails, with the expected check only): the final
-#    period dropped where no source drops it (kms and relaxed); the
+#    period dropped where no source drops it (kms and relaxed), the case
+#    of the first letter changed where no source writes it so; the
 #    gateway's wordings under the kms rule set; the gateway's shape under
 #    the kms rule set;
 #  - every --deviate NAME (the names of deviate.c and checkname.c) and two
@@ -188,6 +189,13 @@ echo "ok: control: $(grep -c '<failure ' control.xml) testcases fail message"
 through control-relaxed relaxed.json
 fails_only control-relaxed "message "
 echo "ok: control: the relaxed rule set refuses it too"
+kill -TERM "$PX_PID"
+
+start_proxy control-case
+through control-case "$TARGET"
+fails_only control-case "message "
+assert_grep 'the specified Key is not found\.' control-case.xml
+echo "ok: control-case: $(grep -c '<failure ' control-case.xml) testcases fail message"
 kill -TERM "$PX_PID"
 
 start_proxy gateway-kms

@@ -9,7 +9,8 @@ same request line, the same headers (names, values, order; written as
 same body bytes, so that a V1 or V3 signature still holds. Success answers
 come back unchanged. Error answers (HTTP status 400 and above) of a code in
 --catalog are rewritten into one of the real forms Alibaba sources document
-(docs/sources.md), or, in mode control, into a form no source shows:
+(docs/sources.md), or, in the control modes, into a form no source
+shows:
 
   wordings      the Message becomes another wording of the same code
                 (suite/catalog.json: the seed's other template, or a
@@ -37,6 +38,8 @@ come back unchanged. Error answers (HTTP status 400 and above) of a code in
                 their RequestId; other errors are laid out like them
   control       the final period of the Message dropped where no source
                 drops it (the run must fail)
+  control-case  the case of the Message's first letter changed where no
+                source writes it so (the run must fail)
 
 A wording is kept for both formats of one probe: JSON and XML answers to
 requests that differ only in Format, Timestamp, SignatureNonce, Signature
@@ -74,7 +77,7 @@ JSON_MESSAGE_RE = re.compile(rb'"Message"\s*:\s*("(?:[^"\\]|\\.)*")')
 XML_FIELD = r"<{0}>(.*?)</{0}>"
 XML_ESC = {'"': "&quot;"}
 MODES = ("wordings", "gateway", "gateway-kms", "nopermission", "seed",
-         "control")
+         "control", "control-case")
 # Recommend URLs of the gateway, in the three forms seen over time
 RECOMMEND = (
     "https://error-center.aliyun.com/status/search?Keyword={code}"
@@ -343,6 +346,16 @@ class Rewriter:
         if any(t == cut for t, _ in self.catalog.templates(ans.code)):
             return None  # a source drops this period: not undocumented
         return ans.headers, ans.with_message(ans.message.rstrip()[:-1])
+
+    def mode_control_case(self, req, ans):
+        if not self.catalog.read(ans.code, ans.message):
+            return None
+        msg = ans.message.lstrip()
+        msg = msg[:1].swapcase() + msg[1:]
+        if any(template_regex(t)[0].match(msg)
+               for t, _ in self.catalog.templates(ans.code)):
+            return None  # a source writes it so: not undocumented
+        return ans.headers, ans.with_message(msg)
 
     def mode_gateway(self, req, ans):
         rid = (ans.request_id or "").upper()
