@@ -133,14 +133,17 @@ class Catalog:
     def __init__(self, path):
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
-        self.entries = {e["code"]: e for e in data["errors"]}
+        # the 32 common errors and the documented codes beyond them
+        self.entries = {e["code"]: e for e in
+                        data["errors"] + data.get("extra", [])}
 
     def templates(self, code):
-        """Every wording of code: (template, scope), the seed's first."""
+        """Every wording of code: (template, scope), the catalog's
+        "message" ones (scope "message": the seed's, for the 32) first."""
         e = self.entries.get(code)
         if not e:
             return []
-        out = [(t, "seed") for t in e["message"]]
+        out = [(t, "message") for t in e["message"]]
         out += [(w["template"], w["scope"]) for w in e.get("documented", [])]
         return out
 
@@ -331,7 +334,7 @@ class Rewriter:
         return getattr(self, "mode_" + self.mode.replace("-", "_"))(req, ans)
 
     def mode_wordings(self, req, ans):
-        msg = self.reword(req, ans, ("seed", "kms"))
+        msg = self.reword(req, ans, ("message", "kms"))
         return (ans.headers, ans.with_message(msg)) if msg else None
 
     def mode_gateway_kms(self, req, ans):
@@ -520,12 +523,11 @@ def coverage(catalog, mode, logs):
             for line in f:
                 code, tmpl = line.rstrip("\n").split("\t", 1)
                 used.add((code, json.loads(tmpl)))
-    scopes = ("gateway",) if mode.startswith("gateway") else ("seed", "kms")
+    scopes = ("gateway",) if mode.startswith("gateway") else ("kms",)
     missing = []
     for code in sorted({c for c, _ in used}):
         for tmpl, scope in catalog.templates(code):
-            if scope in scopes and scope != "seed" and \
-                    (code, tmpl) not in used:
+            if scope in scopes and (code, tmpl) not in used:
                 missing.append("%s: %s" % (code, tmpl))
     return missing
 
