@@ -19,16 +19,19 @@
 #    requests/s and socket errors (BENCH_WRK_SECONDS each, default 10).
 # 4. The report tools (diff, merge, matrix, expect) on reports of 10k, 100k
 #    and 1M testcases: bench/scale.sh, against BENCH_OLD_KMSCONF too when
-#    set (a kmsconf built from an older commit). Peak RSS of `kmsconf run`
-#    at 10x and 100x the case library is not measured: run has no way to
-#    repeat the library.
+#    set (a kmsconf built from an older commit).
+# 5. Peak RSS of `kmsconf run` at 1x, 10x and 100x the read-only case
+#    library (copies under prefixed ids: kms-refserver's per-account
+#    quotas and the shared low-quota account keep the key-creating cases
+#    from repeating), against one kms-refserver: KiB per testcase, and the
+#    growth beyond the results themselves (the report's bytes).
 # BENCH_SECTIONS=2,3 runs only those sections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 wrk_secs=${BENCH_WRK_SECONDS:-10}
-# BENCH_SECTIONS: the sections to run, comma-separated (default all: 1,2,3,4)
-sections=",${BENCH_SECTIONS:-1,2,3,4},"
+# BENCH_SECTIONS: the sections to run, comma-separated (default all)
+sections=",${BENCH_SECTIONS:-1,2,3,4,5},"
 want() { [[ $sections == *",$1,"* ]]; }
 kmsconf=$build/runner/cli/kmsconf
 refserver=$build/refserver/kms-refserver
@@ -189,3 +192,40 @@ if want 4; then
 echo "== 4. report tools on large reports (bench/scale.sh)"
 bench/scale.sh "$build" "${BENCH_OLD_KMSCONF:-}"
 fi
+echo
+if want 5; then
+echo "== 5. peak RSS of kmsconf run at 1x, 10x and 100x the read-only library"
+# copies K: the read-only cases K times over, ids prefixed "kN/"
+copies() {
+  python3 - "$1" "$work/lib$1" <<'PY'
+import json, pathlib, sys
+k, out = int(sys.argv[1]), pathlib.Path(sys.argv[2])
+cases = [p for p in pathlib.Path("cases").rglob("*.json")
+         if "read-only" in json.loads(p.read_text()).get("tags", [])]
+for i in range(k):
+    for p in cases:
+        # a value made unique per run (a replayed nonce) stays unique per copy
+        d = json.loads(p.read_text().replace("${run.id}", "${run.id}-k%d" % i))
+        d["id"] = f"k{i}/{d['id']}"
+        q = out / f"k{i}" / p.relative_to("cases")
+        q.parent.mkdir(parents=True, exist_ok=True)
+        q.write_text(json.dumps(d))
+PY
+}
+start_server
+printf '%-6s %10s %10s %12s %12s %12s\n' copies testcases seconds \
+  "peak KiB" "KiB/testcase" "report KiB"
+for k in 1 10 100; do
+  copies "$k"
+  read -r secs kb rc < <(measure "$kmsconf" run -q -j 8 --target "$target" \
+    --endpoint "$url" -o "$work/rss$k.xml" "$work/lib$k")
+  n=$(grep -c '<testcase ' "$work/rss$k.xml" || true)
+  rep=$(( $(stat -c %s "$work/rss$k.xml") / 1024 ))
+  printf '%-6s %10s %10s %12s %12s %12s%s\n' "${k}x" "$n" "$secs" "$kb" \
+    "$(awk -v a="$kb" -v b="$n" 'BEGIN { printf "%.2f", (b ? a / b : 0) }')" \
+    "$rep" "$([ "$rc" = 0 ] || echo "  (exit $rc)")"
+  rm -rf "$work/lib$k"
+done
+stop_server
+fi
+
