@@ -482,6 +482,13 @@ static int check_files(const struct run_cfg *cfg, struct kc_expect **e)
     *e = NULL;
     if (strcmp(cfg->output, "-") && check_output("-o", cfg->output, false))
         return -1;
+    if (cfg->results && !strcmp(cfg->results, cfg->output)) {
+        fprintf(stderr,
+                "kmsconf run: --results '%s': the path of the JUnit "
+                "report (-o) too\n",
+                cfg->results);
+        return -1;
+    }
     if (cfg->results && strcmp(cfg->results, "-") &&
         check_output("--results", cfg->results, false))
         return -1;

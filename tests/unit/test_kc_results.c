@@ -488,6 +488,38 @@ static void test_files_and_read_any(void **state)
     kc_report_free(r);
 }
 
+/* A pipe: read_any reads both formats from a stream it opens once. */
+static void read_pipe(const char *text, size_t want_cases)
+{
+    int fds[2];
+    char path[64], err[KC_ERR_MAX] = "";
+    struct kc_report *r = NULL;
+    assert_int_equal(pipe(fds), 0);
+    /* small enough for the pipe's buffer: no writer process needed */
+    assert_int_equal(write(fds[1], text, strlen(text)), (ssize_t)strlen(text));
+    close(fds[1]);
+    snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
+    if (kc_results_read_any(path, 0, &r, err, sizeof(err)))
+        fail_msg("%s", err);
+    close(fds[0]);
+    assert_int_equal(r->ncases, want_cases);
+    kc_report_free(r);
+}
+
+static void test_read_any_pipe(void **state)
+{
+    (void)state;
+    struct kc_report *r = fx_report(NULL);
+    char *xml = NULL, err[KC_ERR_MAX];
+    fx_case(r, "C", "a", "json", KC_OUTCOME_PASS, NULL);
+    fx_case(r, "C", "a", "xml", KC_OUTCOME_FAIL, "status");
+    assert_int_equal(kc_junit_write_mem(r, false, &xml, err, sizeof(err)), 0);
+    read_pipe("\n" DOC_OK, 1);
+    read_pipe(xml, 2);
+    free(xml);
+    kc_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -500,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_ceilings),
         cmocka_unit_test(test_files_and_read_any),
+        cmocka_unit_test(test_read_any_pipe),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
