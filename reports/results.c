@@ -195,16 +195,15 @@ static size_t count_flaky(const struct kc_report *r)
 
 static void put_totals(struct kc_buf *b, const struct kc_report *r)
 {
-    bool first = false;
     kc_buf_printf(b,
                   "{\"tests\": %zu, \"passed\": %zu, \"failed\": %zu, "
-                  "\"errors\": %zu, \"skipped\": %zu, \"flaky\": %zu",
+                  "\"errors\": %zu, \"skipped\": %zu, \"flaky\": %zu, "
+                  "\"time_s\": %.3f}",
                   r->ncases, kc_report_count(r, KC_OUTCOME_PASS),
                   kc_report_count(r, KC_OUTCOME_FAIL),
                   kc_report_count(r, KC_OUTCOME_ERROR),
-                  kc_report_count(r, KC_OUTCOME_SKIP), count_flaky(r));
-    put_time(b, 4, &first, r->time_s);
-    kc_buf_puts(b, "\n  }");
+                  kc_report_count(r, KC_OUTCOME_SKIP), count_flaky(r),
+                  nonneg(r->time_s));
 }
 
 static void put_checks(struct kc_buf *b, const struct kc_testcase *tc)
