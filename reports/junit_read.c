@@ -195,6 +195,16 @@ static int sec_level(struct sections *s, const struct line *l, const char *arg,
     return level ? 0 : -1;
 }
 
+static int sec_action(struct sections *s, const struct line *l, const char *arg,
+                      size_t argn)
+{
+    (void)l;
+    char *action = strndup(arg, argn);
+    free(s->tc->action);
+    s->tc->action = action;
+    return action ? 0 : -1;
+}
+
 static int sec_template(struct sections *s, const struct line *l,
                         const char *arg, size_t argn)
 {
@@ -242,6 +252,8 @@ static const struct section_handler {
      false, false, sec_template},
     {KC_JUNIT_SECTION_LEVEL, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_LEVEL), false,
      false, sec_level},
+    {KC_JUNIT_SECTION_ACTION, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_ACTION), false,
+     false, sec_action},
     {KC_JUNIT_SECTION_CHECK, KC_JUNIT_LIT_LEN(KC_JUNIT_SECTION_CHECK), false,
      true, sec_check},
 };

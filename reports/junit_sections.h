@@ -5,6 +5,7 @@
  *
  *   <system-out> (default flavour) and the end of a strict <failure>:
  *     @@ level: <the case's conformance level>
+ *     @@ action: <the probe's API action>
  *     @@ request-id: <RequestId>
  *     @@ message-template: <where the matched wording is documented>
  *     @@ transcript
@@ -22,6 +23,8 @@
 /* Followed by the case's level ("core", "extension"...), to the end of the
  * line. */
 #define KC_JUNIT_SECTION_LEVEL "@@ level: "
+/* Followed by the probe's API action, to the end of the line. */
+#define KC_JUNIT_SECTION_ACTION "@@ action: "
 /* Followed by the RequestId, to the end of the line. */
 #define KC_JUNIT_SECTION_REQUEST_ID "@@ request-id: "
 /* Followed by the matched template's source, to the end of the line. */

@@ -19,6 +19,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "junit_sections.h"
+#include "kc/claims.h"
 #include "kc/codec.h"
 #include "kc/err.h"
 #include "kc/levels.h"
@@ -176,10 +177,11 @@ static double nonneg(double t)
 /* Properties in a fixed order: the manifest names first, then the rest by
  * name. */
 static const char *const manifest_props[] = {
-    "kmsconf.version",       "kmsconf.catalog_sha256", "kmsconf.target",
-    "kmsconf.endpoint_host", "kmsconf.region",         "kmsconf.signature",
-    "kmsconf.formats",       "kmsconf.envelope",       "kmsconf.started",
-    "kmsconf.interrupted",   "kmsconf.shard",
+    "kmsconf.version",      "kmsconf.suite_version", "kmsconf.catalog_sha256",
+    "kmsconf.cases_sha256", "kmsconf.target",        "kmsconf.endpoint_host",
+    "kmsconf.region",       "kmsconf.signature",     "kmsconf.formats",
+    "kmsconf.envelope",     "kmsconf.started",       "kmsconf.interrupted",
+    "kmsconf.shard",
 };
 #define NMANIFEST (sizeof(manifest_props) / sizeof(manifest_props[0]))
 
@@ -225,6 +227,34 @@ static void w_level_props(struct wctx *c, const struct kc_report *r)
     }
 }
 
+#define CLAIM_PROP_PREFIX "kmsconf.claim."
+
+/* kmsconf.claim.level.<level> and kmsconf.claim.action.<action>: the
+ * claims compared with the testcases, when the report states a manifest. */
+static void w_claim_row(void *ctx, const struct kc_claim_row *row)
+{
+    struct wctx *c = ctx;
+    char name[128], counts[128], value[256];
+
+    snprintf(name, sizeof(name), CLAIM_PROP_PREFIX "%s.%s",
+             row->is_action ? "action" : "level", row->name);
+    kc_levels_describe(&row->count, counts, sizeof(counts));
+    snprintf(value, sizeof(value), "%s: %s", kc_claims_state_name(row->state),
+             counts);
+    w_start(c, "property");
+    w_attr(c, "name", name);
+    w_attr(c, "value", value);
+    w_end(c);
+}
+
+static bool is_derived(const char *name)
+{
+    return !strncmp(name, LEVEL_PROP_PREFIX,
+                    KC_JUNIT_LIT_LEN(LEVEL_PROP_PREFIX)) ||
+           !strncmp(name, CLAIM_PROP_PREFIX,
+                    KC_JUNIT_LIT_LEN(CLAIM_PROP_PREFIX));
+}
+
 static void w_properties(struct wctx *c, const struct kc_report *r)
 {
     w_start(c, "properties");
@@ -245,8 +275,7 @@ static void w_properties(struct wctx *c, const struct kc_report *r)
     size_t n = 0;
     for (size_t i = 0; i < r->nprops; i++) {
         if (!is_manifest(r->props[i].name) && r->props[i].name[0] &&
-            strncmp(r->props[i].name, LEVEL_PROP_PREFIX,
-                    KC_JUNIT_LIT_LEN(LEVEL_PROP_PREFIX)) != 0)
+            !is_derived(r->props[i].name))
             rest[n++] = &r->props[i];
     }
     qsort(rest, n, sizeof(*rest), cmp_prop_ptr);
@@ -258,6 +287,8 @@ static void w_properties(struct wctx *c, const struct kc_report *r)
     }
     free(rest);
     w_level_props(c, r);
+    if (kc_claims_present(r))
+        kc_claims_compare(r, w_claim_row, c);
     w_end(c);
 }
 
@@ -266,6 +297,8 @@ static void put_probe_sections(struct kc_buf *b, const struct kc_testcase *tc)
 {
     if (tc->level)
         kc_buf_printf(b, KC_JUNIT_SECTION_LEVEL "%s\n", tc->level);
+    if (tc->action)
+        kc_buf_printf(b, KC_JUNIT_SECTION_ACTION "%s\n", tc->action);
     if (tc->request_id)
         kc_buf_printf(b, KC_JUNIT_SECTION_REQUEST_ID "%s\n", tc->request_id);
     if (tc->message_template)
@@ -372,7 +405,7 @@ static void w_failure(struct wctx *c, const char *elem,
 
 static void w_system_out(struct wctx *c, const struct kc_testcase *tc)
 {
-    if (!tc->level && !tc->request_id && !tc->transcript &&
+    if (!tc->level && !tc->action && !tc->request_id && !tc->transcript &&
         !tc->message_template)
         return;
     struct kc_buf b;

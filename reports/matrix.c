@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kc/junit.h"
 #include "kc/codec.h"
+#include "kc/html.h"
 
 enum cell { CELL_NONE = 0, CELL_SKIP, CELL_PASS, CELL_ERROR, CELL_FAIL };
 
@@ -346,33 +346,7 @@ out:
 /* ------------------------------------------------------------------ */
 /* HTML                                                                */
 
-static void html_text(FILE *f, const char *s)
-{
-    char *clean = kc_junit_clean(s ? s : "", false);
-    for (const char *p = clean ? clean : ""; *p; p++) {
-        switch (*p) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*p, f);
-        }
-    }
-    free(clean);
-}
-
+/* Longest diagnosis text of one failed check shown in a cell. */
 #define DETAIL_MAX 4000
 
 /* The diagnosis of the row's failing testcases of report c. */
@@ -386,21 +360,17 @@ static void html_diag(FILE *f, const struct model *m, size_t c,
         if (tc->outcome != KC_OUTCOME_FAIL && tc->outcome != KC_OUTCOME_ERROR)
             continue;
         fputs("<h4>", f);
-        html_text(f, tc->name);
+        kc_html_text(f, tc->name);
         fputs("</h4><ul>", f);
         for (size_t k = 0; k < tc->nfailures; k++) {
             const struct kc_failure *x = &tc->failures[k];
             fputs("<li><b>", f);
-            html_text(f, x->check);
+            kc_html_text(f, x->check);
             fputs("</b>: ", f);
-            html_text(f, x->message);
+            kc_html_text(f, x->message);
             if (x->detail) {
-                char cut[DETAIL_MAX + 1];
-                snprintf(cut, sizeof(cut), "%s", x->detail);
                 fputs("<pre>", f);
-                html_text(f, cut);
-                if (strlen(x->detail) > DETAIL_MAX)
-                    fputs("\n[...]", f);
+                kc_html_text_cut(f, x->detail, DETAIL_MAX);
                 fputs("</pre>", f);
             }
             fputs("</li>", f);
@@ -408,30 +378,39 @@ static void html_diag(FILE *f, const struct model *m, size_t c,
         fputs("</ul>", f);
         if (tc->request_id) {
             fputs("<p>RequestId: <code>", f);
-            html_text(f, tc->request_id);
+            kc_html_text(f, tc->request_id);
             fputs("</code></p>", f);
         }
     }
     fputs("</div>", f);
 }
 
-static void html_cell(FILE *f, const struct model *m, size_t c,
-                      const struct row *row)
+/* Worst state of the row in report c over all formats. */
+static enum cell row_state(const struct model *m, size_t c,
+                           const struct row *row)
 {
     enum cell worst = CELL_NONE;
     for (size_t k = 0; k < m->nformats; k++) {
         enum cell st = cell_state(m, c, row, m->formats[k]);
         worst = st > worst ? st : worst;
     }
+    return worst;
+}
+
+static void html_cell(FILE *f, const struct model *m, size_t c,
+                      const struct row *row)
+{
+    enum cell worst = row_state(m, c, row);
     bool bad = worst == CELL_FAIL || worst == CELL_ERROR;
     fprintf(f, "<td class=\"cell %s\"%s>", cell_class[worst],
             bad ? " tabindex=\"0\" title=\"click for the diagnosis\"" : "");
     for (size_t k = 0; k < m->nformats; k++) {
         enum cell st = cell_state(m, c, row, m->formats[k]);
-        fprintf(f, "<span class=\"st %s\" data-format=\"", cell_class[st]);
-        html_text(f, m->formats[k]);
+        fprintf(f, "<span class=\"st\" data-state=\"%s\" data-format=\"",
+                cell_class[st]);
+        kc_html_text(f, m->formats[k]);
         fputs("\">", f);
-        html_text(f, m->formats[k]);
+        kc_html_text(f, m->formats[k]);
         fprintf(f, " %s</span> ", cell_md[st]);
     }
     if (bad)
@@ -442,35 +421,63 @@ static void html_cell(FILE *f, const struct model *m, size_t c,
 static bool row_fails(const struct model *m, const struct row *row)
 {
     for (size_t c = 0; c < m->in->nreports; c++) {
-        for (size_t k = 0; k < m->nformats; k++) {
-            enum cell st = cell_state(m, c, row, m->formats[k]);
-            if (st == CELL_FAIL || st == CELL_ERROR)
-                return true;
-        }
+        enum cell st = row_state(m, c, row);
+        if (st == CELL_FAIL || st == CELL_ERROR)
+            return true;
     }
     return false;
 }
 
-static const char html_head[] =
-    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-    "<title>kmsconf conformance matrix</title>\n<style>\n"
-    "body{font-family:sans-serif;margin:1em}\n"
-    "table{border-collapse:collapse}\n"
-    "th,td{border:1px solid #bbb;padding:.2em .5em;vertical-align:top}\n"
+/* Report c's score: the code rows whose cell passes (every testcase that
+ * ran passed, at least one ran), of *ncodes code rows. */
+static size_t score_of(const struct model *m, size_t c, size_t *ncodes)
+{
+    size_t passed = 0;
+    *ncodes = 0;
+    for (size_t i = 0; i < m->nrows; i++) {
+        if (m->rows[i].case_id)
+            continue;
+        ++*ncodes;
+        passed += row_state(m, c, &m->rows[i]) == CELL_PASS;
+    }
+    return passed;
+}
+
+static const struct kc_html_state cell_states[] = {
+    {"pass", "pass", "every testcase of the cell passed"},
+    {"fail", "FAIL", "a check of the answer failed"},
+    {"error", "ERROR", "a case could not be carried out (setup, transport)"},
+    {"skip", "skip", "skipped: missing credential or capability"},
+    {"none", "–", "no testcase"},
+};
+
+static const char matrix_css[] =
+    "#matrix thead th{position:sticky;top:0;z-index:2}\n"
+    "#matrix td:first-child{position:sticky;left:0;z-index:1;"
+    "background:#fff}\n"
+    "#matrix thead th:first-child{left:0;z-index:3}\n"
     "tr.case td:first-child{padding-left:2em;font-family:monospace}\n"
+    "tr.code td:first-child{font-weight:bold}\n"
     ".st{white-space:nowrap;margin-right:.4em}\n"
-    ".st.pass{color:#176f2c}.st.fail{color:#b00020;font-weight:bold}\n"
-    ".st.error{color:#a05a00;font-weight:bold}.st.skip{color:#777}\n"
-    ".st.none{color:#bbb}\n"
-    "td.fail,td.error{background:#fde8ea;cursor:pointer}\n"
-    ".diag{text-align:left;max-width:60em;background:#fff;border:1px solid"
-    " #b00020;padding:.3em;margin-top:.3em}\n"
-    ".diag pre{white-space:pre-wrap;font-size:85%}\n"
-    "</style>\n</head>\n<body>\n<h1>kmsconf conformance matrix</h1>\n"
-    "<p><label>Filter <input id=\"filter\" type=\"search\" "
+    "td.fail,td.error{cursor:pointer}\n"
+    "td.cell.sel{outline:3px solid #000;outline-offset:-3px}\n"
+    ".score{font-weight:normal;font-size:90%}\n"
+    "#panel{position:fixed;top:0;right:0;bottom:0;width:min(40em,45vw);"
+    "overflow:auto;background:#fff;border-left:4px solid #c62828;"
+    "box-shadow:-2px 0 8px rgba(0,0,0,.3);padding:.5em 1em;z-index:10}\n"
+    "#panel .diag{border-bottom:1px solid #ddd;margin-bottom:.5em}\n"
+    "#panel h3{margin:.6em 0 .2em}\n"
+    "#panel pre{white-space:pre-wrap;font-size:85%}\n";
+
+static const char html_controls[] =
+    "<p class=\"filters\"><label>Filter <input id=\"filter\" type=\"search\" "
     "placeholder=\"code or case\"></label>\n"
     "<label><input id=\"only-failures\" type=\"checkbox\"> only "
     "failures</label>\n";
+
+static const char html_panel[] =
+    "<aside id=\"panel\" hidden><button id=\"panel-close\" type=\"button\">"
+    "close</button><div id=\"panel-body\"></div></aside>\n";
 
 static const char html_script[] =
     "<script>\n"
@@ -479,6 +486,9 @@ static const char html_script[] =
     "  var only = document.getElementById('only-failures');\n"
     "  var cases = document.getElementById('show-cases');\n"
     "  var shown = document.getElementById('shown');\n"
+    "  var panel = document.getElementById('panel');\n"
+    "  var body = document.getElementById('panel-body');\n"
+    "  var heads = document.querySelectorAll('#matrix thead th');\n"
     "  var rows = Array.prototype.slice.call(\n"
     "    document.querySelectorAll('#matrix tbody tr'));\n"
     "  function apply() {\n"
@@ -496,31 +506,52 @@ static const char html_script[] =
     "  function fromHash() {\n"
     "    var h = location.hash.replace(/^#/, '').split('&');\n"
     "    h.forEach(function (kv) {\n"
-    "      var i = kv.indexOf('=');\n"
+    "      var i = kv.indexOf('='), v = '';\n"
     "      var k = i < 0 ? kv : kv.slice(0, i);\n"
-    "      var v = i < 0 ? '' : decodeURIComponent(kv.slice(i + 1));\n"
+    "      try { v = i < 0 ? '' : decodeURIComponent(kv.slice(i + 1)); }\n"
+    "      catch (e) { v = ''; }\n"
     "      if (k === 'filter') filter.value = v;\n"
     "      if (k === 'failures') only.checked = v === '1' || v === 'true';\n"
     "      if (k === 'cases') cases.checked = v === '1' || v === 'true';\n"
     "      if (k === 'open') openAll(v);\n"
     "    });\n"
     "  }\n"
-    "  function toggle(td) {\n"
+    "  function clear() {\n"
+    "    body.textContent = '';\n"
+    "    document.querySelectorAll('#matrix td.sel').forEach(function (td) {\n"
+    "      td.classList.remove('sel'); });\n"
+    "  }\n"
+    "  function add(td) {\n"
     "    var d = td.querySelector('.diag');\n"
-    "    if (d) d.hidden = !d.hidden;\n"
+    "    if (!d) return;\n"
+    "    var h = document.createElement('h3');\n"
+    "    var th = heads[td.cellIndex];\n"
+    "    h.textContent = td.parentNode.firstElementChild.textContent +\n"
+    "      ' \\u2014 ' + (th ? th.getAttribute('data-label') : '');\n"
+    "    var copy = d.cloneNode(true);\n"
+    "    copy.hidden = false;\n"
+    "    body.appendChild(h);\n"
+    "    body.appendChild(copy);\n"
+    "    td.classList.add('sel');\n"
+    "    panel.hidden = false;\n"
     "  }\n"
     "  function openAll(code) {\n"
+    "    clear();\n"
     "    rows.forEach(function (tr) {\n"
     "      if (tr.getAttribute('data-code') !== code) return;\n"
-    "      tr.querySelectorAll('td.fail,td.error').forEach(toggle);\n"
+    "      tr.querySelectorAll('td.fail,td.error').forEach(add);\n"
     "    });\n"
     "  }\n"
     "  document.getElementById('matrix').addEventListener('click',\n"
     "    function (ev) {\n"
-    "      if (ev.target.closest('.diag')) return;\n"
     "      var td = ev.target.closest('td.fail,td.error');\n"
-    "      if (td) toggle(td);\n"
+    "      if (!td) return;\n"
+    "      var again = td.classList.contains('sel');\n"
+    "      clear();\n"
+    "      if (again) panel.hidden = true; else add(td);\n"
     "    });\n"
+    "  document.getElementById('panel-close').addEventListener('click',\n"
+    "    function () { clear(); panel.hidden = true; });\n"
     "  filter.addEventListener('input', apply);\n"
     "  only.addEventListener('change', apply);\n"
     "  cases.addEventListener('change', apply);\n"
@@ -531,33 +562,80 @@ static const char html_script[] =
     "})();\n"
     "</script>\n";
 
-static void html_lower(FILE *f, const char *s)
-{
-    char *low = strdup(s ? s : "");
-    for (char *p = low; p && *p; p++) {
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    }
-    html_text(f, low ? low : "");
-    free(low);
-}
-
 static void html_row(FILE *f, const struct model *m, const struct row *row)
 {
     fprintf(f, "<tr class=\"%s\" data-code=\"", row->case_id ? "case" : "code");
-    html_text(f, row->code);
+    kc_html_text(f, row->code);
     fputs("\" data-text=\"", f);
-    html_lower(f, row->code);
+    kc_html_lower(f, row->code);
     if (row->case_id) {
         fputc(' ', f);
-        html_lower(f, row->case_id);
+        kc_html_lower(f, row->case_id);
     }
     fprintf(f, "\" data-fail=\"%d\"><td>", row_fails(m, row) ? 1 : 0);
-    html_text(f, row->case_id ? row->case_id : row->code);
+    kc_html_text(f, row->case_id ? row->case_id : row->code);
     fputs("</td>", f);
     for (size_t c = 0; c < m->in->nreports; c++)
         html_cell(f, m, c, row);
     fputs("</tr>\n", f);
+}
+
+static void html_score(FILE *f, const struct model *m, size_t c)
+{
+    size_t ncodes, passed = score_of(m, c, &ncodes);
+    fprintf(f,
+            "<span class=\"score\" data-passed=\"%zu\" data-codes=\"%zu\">"
+            "%zu/%zu codes</span>",
+            passed, ncodes, passed, ncodes);
+}
+
+/* Longest metadata value shown in the targets table. */
+#define META_VALUE_MAX 1024
+
+/* One row per report: label, score and the run metadata it carries. */
+static void html_targets(FILE *f, const struct model *m)
+{
+    char v[META_VALUE_MAX];
+    fputs("<table id=\"targets\">\n<thead><tr><th>Target</th><th>score</th>",
+          f);
+    for (int k = 0; k < KC_HTML_META_COUNT; k++)
+        fprintf(f, "<th>%s</th>", kc_html_meta_label((enum kc_html_meta)k));
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t c = 0; c < m->in->nreports; c++) {
+        fputs("<tr class=\"target\"><td>", f);
+        kc_html_text(f, m->labels[c]);
+        fputs("</td><td>", f);
+        html_score(f, m, c);
+        fputs("</td>", f);
+        for (int k = 0; k < KC_HTML_META_COUNT; k++) {
+            const char *s = kc_html_meta_value(
+                m->in->reports[c], (enum kc_html_meta)k, v, sizeof(v));
+            fprintf(f, "<td data-meta=\"%s\">",
+                    kc_html_meta_label((enum kc_html_meta)k));
+            kc_html_text(f, s ? s : "–");
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n", f);
+}
+
+static void html_table(FILE *f, const struct model *m)
+{
+    fputs("<table id=\"matrix\">\n<thead><tr><th>Code</th>", f);
+    for (size_t c = 0; c < m->in->nreports; c++) {
+        fputs("<th data-label=\"", f);
+        kc_html_text(f, m->labels[c]);
+        fputs("\">", f);
+        kc_html_text(f, m->labels[c]);
+        fputs("<br>", f);
+        html_score(f, m, c);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t i = 0; i < m->nrows; i++)
+        html_row(f, m, &m->rows[i]);
+    fputs("</tbody>\n</table>\n", f);
 }
 
 int kc_matrix_html(FILE *f, const struct kc_matrix_input *in)
@@ -566,23 +644,18 @@ int kc_matrix_html(FILE *f, const struct kc_matrix_input *in)
     int rc = -1;
     if (model_build(&m, in, true)) /* the page hides case rows itself */
         goto out;
-    fputs(html_head, f);
+    kc_html_begin(f, "kmsconf conformance matrix", matrix_css);
+    fputs("<h1>kmsconf conformance matrix</h1>\n", f);
+    html_targets(f, &m);
+    kc_html_legend(f, cell_states, sizeof(cell_states) / sizeof(*cell_states));
+    fputs(html_controls, f);
     fprintf(f,
             "<label><input id=\"show-cases\" type=\"checkbox\"%s> "
             "cases</label>\n<span id=\"shown\"></span></p>\n",
             in->cases ? " checked" : "");
-    fputs("<table id=\"matrix\">\n<thead><tr><th>Code</th>", f);
-    for (size_t c = 0; c < in->nreports; c++) {
-        fputs("<th>", f);
-        html_text(f, m.labels[c]);
-        fputs("</th>", f);
-    }
-    fputs("</tr></thead>\n<tbody>\n", f);
-    for (size_t i = 0; i < m.nrows; i++)
-        html_row(f, &m, &m.rows[i]);
-    fputs("</tbody>\n</table>\n", f);
-    fputs(html_script, f);
-    fputs("</body>\n</html>\n", f);
+    html_table(f, &m);
+    fputs(html_panel, f);
+    kc_html_end(f, html_script);
     rc = ferror(f) ? -1 : 0;
 out:
     model_dispose(&m);

@@ -53,9 +53,9 @@ static int check_catalogs(struct kc_report *const *in, const char *const *names,
 
 /* Appends v to the ","-joined list in b unless it is already there (an
  * empty value only to an empty list). */
-static void append_distinct(struct kc_buf *b, const char *v)
+/* Appends the element v[0..vl) unless b holds it already. */
+static void append_element(struct kc_buf *b, const char *v, size_t vl)
 {
-    size_t vl = strlen(v);
     for (const char *p = kc_buf_str(b); *p;) {
         size_t l = strcspn(p, ",");
         if (l == vl && !strncmp(p, v, l))
@@ -63,7 +63,18 @@ static void append_distinct(struct kc_buf *b, const char *v)
         p += l + (p[l] == ',');
     }
     if (!(vl == 0 && b->len))
-        kc_buf_printf(b, "%s%s", b->len ? "," : "", v);
+        kc_buf_printf(b, "%s%.*s", b->len ? "," : "", (int)vl, v);
+}
+
+/* Appends each comma-separated element of v that b lacks: values that are
+ * lists (kmsconf.claims.levels) merge into their union. */
+static void append_distinct(struct kc_buf *b, const char *v)
+{
+    do {
+        size_t l = strcspn(v, ",");
+        append_element(b, v, l);
+        v += l + (v[l] == ',');
+    } while (*v);
 }
 
 /* Of two kmsconf.interrupted values, the one to keep: "true" wins. */

@@ -55,6 +55,7 @@ static void testcase_free(struct kc_testcase *tc)
     free(tc->request_id);
     free(tc->message_template);
     free(tc->level);
+    free(tc->action);
     free(tc->transcript);
 }
 
@@ -342,6 +343,7 @@ static int copy_case(struct kc_testcase *d, const struct kc_testcase *s)
         kc_report_setstr(&d->format, s->format) ||
         kc_report_setstr(&d->code, s->code) ||
         kc_report_setstr(&d->level, s->level) ||
+        kc_report_setstr(&d->action, s->action) ||
         kc_report_setstr(&d->skip_type, s->skip_type) ||
         kc_report_setstr(&d->skip_reason, s->skip_reason) ||
         kc_report_setstr(&d->request_id, s->request_id) ||

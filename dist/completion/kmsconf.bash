@@ -17,14 +17,15 @@ _kmsconf_options() {
     diff) echo "--markdown --json --fail-on --force --allow-partial --help" ;;
     merge) echo "-o --output --force --junit-strict --help" ;;
     matrix) echo "--cases --html --catalog --help" ;;
+    report) echo "--html --help" ;;
     expect) echo "--from -o --output --check --help" ;;
     esac
 }
 
 _kmsconf() {
     local cur prev cmd
-    local commands="run lint list coverage sweep doctor diff merge matrix expect
-        help version"
+    local commands="run lint list coverage sweep doctor diff merge matrix report
+        expect help version"
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()

@@ -1,6 +1,6 @@
 # fish completion for kmsconf and kms-refserver (installed in
 # share/fish/vendor_completions.d).
-set -l cmds run lint list coverage sweep doctor diff merge matrix expect help version
+set -l cmds run lint list coverage sweep doctor diff merge matrix report expect help version
 complete -c kmsconf -f
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run the cases against a target'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a lint -d 'validate case files'
@@ -11,6 +11,7 @@ complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a doctor -d 'che
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a diff -d 'compare two reports'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a merge -d 'combine shard reports'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a matrix -d 'conformance matrix'
+complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a report -d 'one run\'s totals and HTML page'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a expect -d 'expectation file from a report'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a help -d 'describe a command'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a version -d 'print the version'
@@ -84,6 +85,8 @@ complete -c kmsconf -n "__fish_seen_subcommand_from merge matrix" -F
 complete -c kmsconf -n "__fish_seen_subcommand_from matrix" -l cases -d 'one row per case'
 complete -c kmsconf -n "__fish_seen_subcommand_from matrix" -l html -r -F -d 'HTML page'
 complete -c kmsconf -n "__fish_seen_subcommand_from matrix" -l catalog -r -F -d 'catalog'
+complete -c kmsconf -n "__fish_seen_subcommand_from report" -F
+complete -c kmsconf -n "__fish_seen_subcommand_from report" -l html -r -F -d 'HTML page of the run'
 complete -c kmsconf -n "__fish_seen_subcommand_from expect" -l from -r -F -d 'report'
 complete -c kmsconf -n "__fish_seen_subcommand_from expect" -s o -l output -r -F -d 'output'
 complete -c kmsconf -n "__fish_seen_subcommand_from expect" -l check -r -F -d 'expectation file'

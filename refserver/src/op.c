@@ -10,8 +10,7 @@
 #include "rs/crypto.h"
 
 #define MAX_CONTEXT       8192 /* bytes of an EncryptionContext */
-#define PAGE_SIZE_DEFAULT 20
-#define PAGE_SIZE_MAX     100
+#define PAGE_SIZE_DEFAULT 10   /* every List* page and the metadata say 10 */
 
 int rs_op_fail(struct rs_op *o, enum rs_err_code code, const char *arg)
 {
@@ -106,7 +105,8 @@ int rs_op_opt_long(struct rs_op *o, const char *name, long *v, bool *present)
     return 0;
 }
 
-int rs_op_paging(struct rs_op *o, long *page, long *size)
+int rs_op_paging(struct rs_op *o, long size_min, long size_max, long *page,
+                 long *size)
 {
     bool has = false;
     *page = 1;
@@ -116,7 +116,7 @@ int rs_op_paging(struct rs_op *o, long *page, long *size)
         return 1;
     if (*page < 1)
         return rs_op_reject(o, RS_ERR_INVALID_PARAMETER, "PageNumber");
-    if (*size < 1 || *size > PAGE_SIZE_MAX)
+    if (*size < size_min || *size > size_max)
         return rs_op_reject(o, RS_ERR_INVALID_PARAMETER, "PageSize");
     return 0;
 }
@@ -290,9 +290,12 @@ int rs_op_empty(struct rs_op *o)
     return rs_op_succeed(o, cJSON_CreateObject());
 }
 
-int rs_op_paged_key(struct rs_op *o, long *page, long *size, struct rs_key **k)
+int rs_op_paged_key(struct rs_op *o, bool aliases, long *page, long *size,
+                    struct rs_key **k)
 {
     if (!rs_op_param(o, "KeyId"))
         return rs_op_reject(o, RS_ERR_MISSING_PARAMETER, "KeyId");
-    return rs_op_paging(o, page, size) || rs_op_key_param(o, false, k);
+    /* Both pages say 0 to 101 (docs ListAliasesByKeyId, metadata both). */
+    return rs_op_paging(o, 0, 101, page, size) ||
+           rs_op_key_param(o, aliases, k);
 }

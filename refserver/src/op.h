@@ -66,9 +66,11 @@ bool rs_op_one_of(const char *s, const char *const *set);
 /* Optional integer parameter: 0 absent or parsed (*present tells), 1 when
  * the error is recorded. */
 int rs_op_opt_long(struct rs_op *o, const char *name, long *v, bool *present);
-/* PageNumber (default 1, >= 1) and PageSize (default 20, 1..100); 0 or
- * 1. */
-int rs_op_paging(struct rs_op *o, long *page, long *size);
+/* PageNumber (default 1, >= 1) and PageSize (default 10, size_min to
+ * size_max, the range the operation's page documents); 0 or 1. A PageSize
+ * of 0 gives an empty page. */
+int rs_op_paging(struct rs_op *o, long size_min, long size_max, long *page,
+                 long *size);
 /* Optional EncryptionContext in canonical form into *out (caller frees;
  * NULL when absent): the documented JSON string, or else the flattened
  * form EncryptionContext.<k>=<v> of older SDKs. 0, 1 when the error is
@@ -84,8 +86,10 @@ int rs_op_resolve(struct rs_op *o, const char *ref, bool aliases,
 /* The required KeyId, resolved. 0 or 1. */
 int rs_op_key_param(struct rs_op *o, bool aliases, struct rs_key **k);
 /* ListKeyVersions/ListAliasesByKeyId: KeyId must be given, then the
- * paging and the key are checked. 0 or 1. */
-int rs_op_paged_key(struct rs_op *o, long *page, long *size, struct rs_key **k);
+ * paging (PageSize 0..101) and the key (an alias too when aliases is true)
+ * are checked. 0 or 1. */
+int rs_op_paged_key(struct rs_op *o, bool aliases, long *page, long *size,
+                    struct rs_key **k);
 /* Encrypt/Decrypt/GenerateDataKey need an Enabled key. 0 or 1. */
 int rs_op_usable(struct rs_op *o, const struct rs_key *k);
 /* acs:kms:<region>:<account>:<kind><name>, truncated to cap. */

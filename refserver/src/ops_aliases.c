@@ -4,7 +4,9 @@
 
 #include <string.h>
 
-/* Alias names: "alias/" + 1..255 of [a-zA-Z0-9:/_-], not "alias/acs...". */
+/* Alias names: "alias/" + 1..255 of [a-zA-Z0-9/_-] (the user guide's
+ * "Create an alias": letters, digits, _, - and /), not "alias/acs..." (the
+ * metadata's reserved prefix). */
 static bool alias_name_valid(const char *s)
 {
     size_t n = strlen(s);
@@ -15,8 +17,7 @@ static bool alias_name_valid(const char *s)
     for (size_t i = 6; i < n; i++) {
         char c = s[i];
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  (c >= '0' && c <= '9') || c == ':' || c == '/' || c == '_' ||
-                  c == '-';
+                  (c >= '0' && c <= '9') || c == '/' || c == '_' || c == '-';
         if (!ok)
             return false;
     }
@@ -71,7 +72,7 @@ int rs_ops_aliases_create(struct rs_op *o)
         return 0;
     if (rs_scope_alias(o->sc, name))
         return rs_op_fail(o, RS_ERR_ALIAS_ALREADY_EXISTS, "");
-    if (rs_scope_alias_count(o->sc, k->id) >= RS_ALIASES_PER_KEY)
+    if (o->sc->naliases >= RS_ALIASES_PER_SCOPE)
         return rs_op_fail(o, RS_ERR_REJECTED_LIMIT_EXCEEDED, "");
     if (rs_scope_add_alias(o->sc, name, k->id) != 0)
         return -1;
@@ -139,7 +140,8 @@ static int alias_page(struct rs_op *o, const char *key_id, long page, long size)
 int rs_ops_aliases_list(struct rs_op *o)
 {
     long page = 0, size = 0;
-    if (rs_op_paging(o, &page, &size))
+    /* docs Key/ListAliases.md and the metadata: 0 to 100. */
+    if (rs_op_paging(o, 0, 100, &page, &size))
         return 0;
     return alias_page(o, NULL, page, size);
 }
@@ -148,7 +150,8 @@ int rs_ops_aliases_list_by_key_id(struct rs_op *o)
 {
     long page = 0, size = 0;
     struct rs_key *k = NULL;
-    if (rs_op_paged_key(o, &page, &size, &k))
+    /* "the ID or the ARN" (metadata): no alias. */
+    if (rs_op_paged_key(o, false, &page, &size, &k))
         return 0;
     return alias_page(o, k->id, page, size);
 }

@@ -9,7 +9,8 @@
 
 #include "op.h"
 
-/* CreateAlias: at most RS_ALIASES_PER_KEY per key. */
+/* CreateAlias: at most RS_ALIASES_PER_SCOPE per (account, region), no
+ * limit per key. */
 int rs_ops_aliases_create(struct rs_op *o);
 /* UpdateAlias: points an existing alias at another key. */
 int rs_ops_aliases_update(struct rs_op *o);

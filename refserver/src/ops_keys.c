@@ -217,7 +217,9 @@ int rs_ops_keys_describe(struct rs_op *o)
 int rs_ops_keys_list(struct rs_op *o)
 {
     long page = 0, size = 0;
-    if (rs_op_paging(o, &page, &size))
+    /* metadata and docs cn.zh-CN Key/ListKeys.md: 1 to 100 (the older API
+     * list page's "no more than 101" is superseded). */
+    if (rs_op_paging(o, 1, 100, &page, &size))
         return 0;
     cJSON *items = cJSON_CreateArray();
     for (size_t i = 0; items && i < o->sc->nkeys; i++) {

@@ -1,4 +1,6 @@
-/* rs_ops_versions: DescribeKeyVersion, ListKeyVersions. */
+/* rs_ops_versions: DescribeKeyVersion, ListKeyVersions. Both take an alias
+ * or an ARN as KeyId: the API metadata describes their KeyId as the key's
+ * id, an alias or an ARN (the 2021 pages only mention the key id). */
 #include "ops_versions.h"
 
 static cJSON *version_item(const struct rs_key *k, const struct rs_version *v)
@@ -19,7 +21,7 @@ int rs_ops_versions_describe(struct rs_op *o)
         return rs_op_fail(o, RS_ERR_MISSING_PARAMETER, "KeyId");
     if (!vid)
         return rs_op_fail(o, RS_ERR_MISSING_PARAMETER, "KeyVersionId");
-    if (rs_op_resolve(o, ref, false, &k))
+    if (rs_op_resolve(o, ref, true, &k))
         return 0;
     const struct rs_version *v = rs_key_version(k, vid);
     if (!v)
@@ -33,7 +35,7 @@ int rs_ops_versions_list(struct rs_op *o)
 {
     long page = 0, size = 0;
     struct rs_key *k = NULL;
-    if (rs_op_paged_key(o, &page, &size, &k))
+    if (rs_op_paged_key(o, true, &page, &size, &k))
         return 0;
     cJSON *items = cJSON_CreateArray();
     for (size_t i = 0; items && i < k->nversions; i++) {

@@ -21,6 +21,7 @@ enum kc_exit kc_cmd_sweep(int argc, char **argv);
 enum kc_exit kc_cmd_diff(int argc, char **argv);
 enum kc_exit kc_cmd_merge(int argc, char **argv);
 enum kc_exit kc_cmd_matrix(int argc, char **argv);
+enum kc_exit kc_cmd_report(int argc, char **argv);
 enum kc_exit kc_cmd_expect(int argc, char **argv);
 enum kc_exit kc_cmd_doctor(int argc, char **argv);
 

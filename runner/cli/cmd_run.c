@@ -125,6 +125,7 @@ static const struct kc_opt run_opts[] = {
 enum { TRANSCRIPTS_DEFAULT, TRANSCRIPTS_ALL, TRANSCRIPTS_FAILED };
 
 struct run_cfg {
+    char cases_sha256[65]; /* the library loaded, before selection */
     const char *target;
     const char *endpoint;
     bool insecure;
@@ -560,6 +561,7 @@ static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
     struct kc_run_opts o = {
         .target = env->target,
         .catalog = cat,
+        .cases_sha256 = cfg->cases_sha256,
         .envelope = env->envelope,
         .json = cfg->json,
         .xml = cfg->xml,
@@ -886,6 +888,22 @@ out:
     return rc;
 }
 
+/* kc_cases_digest of every case loaded: the same for every shard and
+ * selection of one library. */
+static int library_digest(const struct kc_caseset *set, char out[65])
+{
+    const struct kc_case **v = calloc(set->n ? set->n : 1, sizeof(*v));
+    int rc;
+
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < set->n; i++)
+        v[i] = &set->cases[i];
+    rc = kc_cases_digest(v, set->n, out);
+    free(v);
+    return rc;
+}
+
 static enum kc_exit run_selected(struct run_cfg *cfg, struct kc_catalog *cat,
                                  const struct kc_caseset *set)
 {
@@ -897,7 +915,8 @@ static enum kc_exit run_selected(struct run_cfg *cfg, struct kc_catalog *cat,
     enum kc_exit rc = KC_EXIT_USAGE;
     memset(&env, 0, sizeof(env));
     env.embed.out_fd = env.embed.err_fd = -1;
-    if (kc_select_apply(&cfg->sel, set, &cases, &n)) {
+    if (library_digest(set, cfg->cases_sha256) ||
+        kc_select_apply(&cfg->sel, set, &cases, &n)) {
         fprintf(stderr, "kmsconf run: out of memory\n");
         return KC_EXIT_USAGE;
     }

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kc/claims.h"
 #include "kc/levels.h"
 
 #define TALLY_MAX 128 /* names a summary table counts; more are left out */
@@ -434,6 +435,50 @@ static void print_levels(FILE *out, const struct kc_report *r)
                      "apart from conformance)\n");
 }
 
+/* Claimed rows one per line; what passes unclaimed, levels and actions
+ * gathered on one line each (the first pass prints the claims). */
+struct claim_print {
+    FILE *out;
+    int pass; /* 0: claimed rows, 1: unclaimed levels, 2: actions */
+    size_t n;
+};
+
+static void print_claim(void *ctx, const struct kc_claim_row *row)
+{
+    struct claim_print *p = ctx;
+    bool unclaimed = row->state == KC_CLAIM_UNCLAIMED_PASSING;
+    char counts[128];
+
+    if (p->pass == 0 && !unclaimed) {
+        kc_levels_describe(&row->count, counts, sizeof(counts));
+        fprintf(p->out, "  %s %s: %s: %s\n",
+                row->is_action ? "action" : "level", row->name,
+                kc_claims_state_name(row->state), counts);
+    } else if (p->pass > 0 && unclaimed && row->is_action == (p->pass == 2)) {
+        fprintf(p->out, "%s%s", p->n++ ? ", " : "", row->name);
+    }
+}
+
+/* The target's claims against the results, when its profile has a
+ * manifest. */
+static void print_claims(FILE *out, const struct kc_report *r)
+{
+    static const char *const heads[] = {"", "levels", "actions"};
+    const char *who = kc_report_prop(r, "kmsconf.product");
+    struct claim_print p = {out, 0, 0};
+
+    if (!kc_claims_present(r))
+        return;
+    fprintf(out, "claims%s%s:\n", who ? " of " : "", who ? who : "");
+    kc_claims_compare(r, print_claim, &p);
+    for (p.pass = 1; p.pass <= 2; p.pass++) {
+        p.n = 0;
+        fprintf(out, "  passing but not claimed, %s: ", heads[p.pass]);
+        kc_claims_compare(r, print_claim, &p);
+        fprintf(out, "%s\n", p.n ? "" : "none");
+    }
+}
+
 void kc_console_summary(struct kc_console *c, const struct kc_report *r,
                         const char *report_path, const char *stopped)
 {
@@ -457,6 +502,7 @@ void kc_console_summary(struct kc_console *c, const struct kc_report *r,
     print_counts(c, r, stopped);
     print_retries(c->out, r);
     print_levels(c->out, r);
+    print_claims(c->out, r);
     if (t) {
         tally_print(c->out, "failures by check", &t[0]);
         tally_print(c->out, "failures by code", &t[1]);

@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"diff", kc_cmd_diff, "compare two reports"},
     {"merge", kc_cmd_merge, "combine shard reports into one"},
     {"matrix", kc_cmd_matrix, "conformance matrix of several reports"},
+    {"report", kc_cmd_report, "one run's totals and its HTML page"},
     {"expect", kc_cmd_expect, "write an expectation file from a report"},
 };
 

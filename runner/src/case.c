@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/codec.h"
 #include "kc/levels.h"
 
 #define CASESET_FIRST_CAP 64
@@ -185,6 +186,36 @@ const struct kc_case *kc_caseset_find(const struct kc_caseset *set,
             lo = mid + 1;
     }
     return NULL;
+}
+
+static int cmp_case_ptr(const void *a, const void *b)
+{
+    const struct kc_case *const *x = a;
+    const struct kc_case *const *y = b;
+    return strcmp((*x)->id, (*y)->id);
+}
+
+int kc_cases_digest(const struct kc_case *const *v, size_t n, char out[65])
+{
+    const struct kc_case **sorted = calloc(n ? n : 1, sizeof(*sorted));
+    struct kc_buf b;
+    int rc = -1;
+
+    kc_buf_init(&b, 0);
+    if (!sorted)
+        goto out;
+    memcpy(sorted, v, n * sizeof(*sorted));
+    qsort(sorted, n, sizeof(*sorted), cmp_case_ptr);
+    for (size_t i = 0; i < n; i++)
+        kc_buf_printf(&b, "%s %s\n", sorted[i]->id, sorted[i]->sha256);
+    if (b.failed)
+        goto out;
+    kc_sha256_hex(b.len ? kc_buf_str(&b) : "", b.len, out);
+    rc = 0;
+out:
+    kc_buf_dispose(&b);
+    free(sorted);
+    return rc;
 }
 
 bool kc_case_has_tag(const struct kc_case *c, const char *tag)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/codec.h"
 #include "kc/err.h"
 #include "kc/json.h"
 #include "kc/vars.h"
@@ -793,6 +794,7 @@ int kc_case_parse(struct kc_caseset *set, const char *json, size_t len,
     rc = parse_tree(&c, root, display, cat, issues);
     cJSON_Delete(root);
     if (rc == 0) {
+        kc_sha256_hex(json, len, c.sha256);
         c.file = strdup(display);
         if (!c.file || kc_caseset_add(set, &c) != 0)
             rc = -1;

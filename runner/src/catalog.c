@@ -47,6 +47,7 @@ void kc_catalog_free(struct kc_catalog *c)
         free(c->sources[i].what);
     }
     free(c->sources);
+    free(c->suite_version);
     free(c->path);
     free(c);
 }
@@ -300,11 +301,34 @@ static int parse_sources(struct kc_catalog *c, const cJSON *obj,
     return 0;
 }
 
+/* The optional "suite_version": [0-9A-Za-z.+-]{1,64}. */
+static int parse_suite_version(struct kc_catalog *c, const cJSON *root,
+                               const char *display, char *err, size_t errlen)
+{
+    const char *v = NULL;
+    enum kc_json_status st = kc_json_string(root, "suite_version", &v);
+    size_t n;
+
+    if (st == KC_JSON_ABSENT)
+        return 0;
+    n = st == KC_JSON_OK ? strlen(v) : 0;
+    if (!n || n > 64 ||
+        strspn(v, "0123456789abcdefghijklmnopqrstuvwxyz"
+                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ.+-") != n)
+        return fail(err, errlen, display, "$.suite_version",
+                    "expected a version such as \"1.2.0\" ([0-9A-Za-z.+-], "
+                    "at most 64)");
+    c->suite_version = strdup(v);
+    return c->suite_version
+               ? 0
+               : fail(err, errlen, display, "$.suite_version", "out of memory");
+}
+
 static int parse_root(struct kc_catalog *c, const cJSON *root,
                       const char *display, char *err, size_t errlen)
 {
-    static const char *const known[] = {"source", "api_version", "sources",
-                                        "errors", "extra"};
+    static const char *const known[] = {
+        "source", "api_version", "suite_version", "sources", "errors", "extra"};
     const cJSON *it = kc_json_unknown_member(root, NULL, known,
                                              sizeof(known) / sizeof(known[0]));
     char p[KC_JSON_PATH_MAX];
@@ -313,7 +337,8 @@ static int parse_root(struct kc_catalog *c, const cJSON *root,
         kc_json_path_key(p, sizeof(p), "$", it->string);
         return fail(err, errlen, display, p, "unknown key");
     }
-    if (parse_sources(c, cJSON_GetObjectItemCaseSensitive(root, "sources"),
+    if (parse_suite_version(c, root, display, err, errlen) != 0 ||
+        parse_sources(c, cJSON_GetObjectItemCaseSensitive(root, "sources"),
                       display, err, errlen) != 0 ||
         parse_table(c, cJSON_GetObjectItemCaseSensitive(root, "errors"), false,
                     display, err, errlen) != 0)

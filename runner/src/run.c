@@ -1103,6 +1103,10 @@ static int emit(struct shared *sh, const struct kc_case *c,
     if (d->have_res && d->res.tmpl_source)
         tc->message_template = strdup(d->res.tmpl_source);
     tc->level = strdup(kc_level_name(c->level));
+    /* an unknown action on purpose (InvalidApi.NotFound) is no API action
+     * a target could claim */
+    if (c->probe.action && strcmp(c->error, "InvalidApi.NotFound") != 0)
+        tc->action = strdup(c->probe.action);
     if (d->outcome == KC_OUTCOME_SKIP) {
         tc->skip_type = strdup(d->type);
         tc->skip_reason = strdup(d->msg);
@@ -1469,6 +1473,31 @@ out_free:
     return rc;
 }
 
+/* The target's manifest and claims, those it states (docs/reports.md,
+ * "Claims"). */
+static int manifest_props(struct kc_report *r, const struct kc_manifest *m)
+{
+    static const char *const names[] = {
+        "kmsconf.vendor",  "kmsconf.product",       "kmsconf.product_version",
+        "kmsconf.contact", "kmsconf.claims.levels", "kmsconf.claims.actions"};
+    const char *values[6];
+    int rc = 0;
+
+    if (!m)
+        return 0;
+    values[0] = m->vendor;
+    values[1] = m->product;
+    values[2] = m->version;
+    values[3] = m->contact;
+    values[4] = m->levels;
+    values[5] = m->actions;
+    for (size_t i = 0; i < 6; i++) {
+        if (values[i])
+            rc |= kc_report_set_prop(r, names[i], values[i]);
+    }
+    return rc;
+}
+
 int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *o,
                     const char *started, const char *shard, bool interrupted)
 {
@@ -1478,9 +1507,18 @@ int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *o,
     const char *formats = o->json && o->xml ? "json,xml"
                           : o->xml          ? "xml"
                                             : "json";
+    char cases_sha[65] = "";
     int rc = 0;
+    if (o->cases_sha256)
+        snprintf(cases_sha, sizeof(cases_sha), "%s", o->cases_sha256);
+    else
+        rc = kc_cases_digest(o->cases, o->ncases, cases_sha);
     rc |= kc_report_set_prop(r, "kmsconf.version", KC_VERSION);
+    rc |= kc_report_set_prop(
+        r, "kmsconf.suite_version",
+        o->catalog->suite_version ? o->catalog->suite_version : "unversioned");
     rc |= kc_report_set_prop(r, "kmsconf.catalog_sha256", o->catalog->sha256);
+    rc |= kc_report_set_prop(r, "kmsconf.cases_sha256", cases_sha);
     rc |= kc_report_set_prop(r, "kmsconf.target", t->name);
     rc |= kc_report_set_prop(r, "kmsconf.endpoint_host", host);
     rc |= kc_report_set_prop(r, "kmsconf.region", t->region);
@@ -1494,6 +1532,7 @@ int kc_run_manifest(struct kc_report *r, const struct kc_run_opts *o,
     rc |= kc_report_set_prop(r, "kmsconf.interrupted",
                              interrupted ? "true" : "false");
     rc |= kc_report_set_prop(r, "kmsconf.shard", shard ? shard : "1/1");
+    rc |= manifest_props(r, t->manifest);
     return rc ? -1 : 0;
 }
 

@@ -39,6 +39,7 @@ void kc_target_free(struct kc_target *t)
     free(t->method);
     free(t->envelope);
     free(t->tls_cacert);
+    kc_manifest_free(t->manifest);
     for (size_t i = 0; i < t->ncreds; i++) {
         free(t->creds[i].name);
         free(t->creds[i].access_key_id);
@@ -343,7 +344,8 @@ static int parse_profile(struct kc_jcheck *J, struct kc_target *t,
     static const char *const known[] = {
         "name",        "endpoint",     "region",      "signature",
         "method",      "envelope",     "tls",         "allow_inline_secrets",
-        "credentials", "capabilities", "description", "strict_messages"};
+        "credentials", "capabilities", "description", "strict_messages",
+        "manifest"};
 
     if (!cJSON_IsObject(root))
         return kc_jcheck_fail(J, "$", "expected an object");
@@ -359,7 +361,11 @@ static int parse_profile(struct kc_jcheck *J, struct kc_target *t,
                        &t->allow_inline_secrets) ||
         kc_jcheck_bool(J, root, "strict_messages", "$", false,
                        &t->strict_messages) ||
-        parse_credentials(J, t, root) || parse_capabilities(J, t, root))
+        parse_credentials(J, t, root) || parse_capabilities(J, t, root) ||
+        (cJSON_GetObjectItemCaseSensitive(root, "manifest") &&
+         kc_manifest_parse(J,
+                           cJSON_GetObjectItemCaseSensitive(root, "manifest"),
+                           &t->manifest)))
         return -1;
     return 0;
 }

@@ -147,3 +147,33 @@ assert_nothing_live() {
     grep -q '^sweep: 0 aliases and 0 keys would be removed' "$WORK/live.out" ||
         fail "left behind: $(grep ' would ' "$WORK/live.out" | head -n 3 | tr '\n' ' ')"
 }
+
+# chromium_find: sets CHROMIUM to the headless browser; fails (never skips)
+# when none is installed (scripts/install-deps.sh --all installs it).
+chromium_find() {
+    local c
+    CHROMIUM=
+    for c in chromium chromium-browser google-chrome; do
+        if command -v "$c" >/dev/null; then
+            CHROMIUM=$(command -v "$c")
+            return 0
+        fi
+    done
+    fail "chromium is not installed (scripts/install-deps.sh --all)"
+}
+
+# chromium_dump PAGE FRAGMENT OUT: the DOM of $WORK/PAGE opened with the URL
+# fragment FRAGMENT ("" or "#..."), after its script ran, into OUT. Own
+# profile, no network services; fails when Chromium fails or dumps nothing.
+chromium_dump() {
+    local profile
+    profile=$(mktemp -d "$WORK/chromium.XXXXXX")
+    timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+        --disable-background-networking --disable-component-update \
+        --disable-sync --no-first-run --user-data-dir="$profile" \
+        --virtual-time-budget=5000 \
+        --dump-dom "file://$WORK/$1$2" >"$3" 2>"$3.err" ||
+        fail "chromium failed on $1$2: $(tail -n 3 "$3.err")"
+    grep -q '</html>' "$3" ||
+        fail "chromium dumped no page for $1$2: $(tail -n 3 "$3.err")"
+}

@@ -1,19 +1,14 @@
 #!/usr/bin/env bash
 # kmsconf matrix --html rendered by headless Chromium: the page shows one
 # row per documented code (plus case rows), the filter and "only failures"
-# toggle (driven through location.hash) hide the right rows, and a failing
-# cell's diagnosis opens. Fails when Chromium is not installed.
+# toggle (driven through location.hash) hide the right rows, a failing
+# cell's diagnosis opens in the side panel, and the page reads at a glance:
+# a legend, solid state colours, a score per target equal to the Markdown
+# table's, a metadata row per target, sticky header and first column.
+# Fails when Chromium is not installed.
 . "$(dirname "$0")/lib.sh"
 
-CHROMIUM=
-for c in chromium chromium-browser google-chrome; do
-    if command -v "$c" >/dev/null; then
-        CHROMIUM=$(command -v "$c")
-        break
-    fi
-done
-[ -n "$CHROMIUM" ] ||
-    fail "chromium is not installed (scripts/install-deps.sh --all)"
+chromium_find
 
 "$KMSCONF" run -q -j 4 --tag read-only -o clean.xml >clean.out 2>&1
 assert_exit 0 $? "clean run: $(tail -n 3 clean.out)"
@@ -46,14 +41,7 @@ dump() {
         page=$1
         shift
     fi
-    local profile
-    profile=$(mktemp -d "$WORK/chromium.XXXXXX")
-    timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
-        --disable-background-networking --disable-component-update \
-        --disable-sync --no-first-run --user-data-dir="$profile" \
-        --dump-dom "file://$WORK/$page$1" >"$2" 2>"$2.err" ||
-        fail "chromium failed: $(tail -n 3 "$2.err")"
-    grep -q '</html>' "$2" || fail "chromium dumped no page: $(tail -n 3 "$2.err")"
+    chromium_dump "$page" "$1" "$2"
 }
 shown() { sed -n 's/.*data-shown="\([0-9]*\)".*/\1/p' "$1" | head -n 1; }
 visible() { grep -Eo '<tr class="(code|case)"[^>]*>' "$1" | grep -vc ' hidden'; }
@@ -106,3 +94,52 @@ dump plain.html "#cases=1" plain-expanded.html
 [ "$(shown plain-expanded.html)" = "$rows" ] ||
     fail "cases=1 expands to $(shown plain-expanded.html) rows, want $rows"
 echo "ok: codes expand into their cases and collapse again"
+
+# readable at a glance: a legend of the five cell states, solid colours per
+# state, a score per target equal to the Markdown table's passing code rows,
+# a metadata row per target, sticky header and first column
+[ "$(grep -Eo '<li data-state="[a-z]+"' all.html | sort -u | wc -l)" = 5 ] ||
+    fail "the legend does not show the five cell states"
+for st in pass fail error skip none; do
+    grep -q "^\.$st{background:#[0-9a-f]\{6\};" all.html ||
+        fail "no solid colour for cells in state $st"
+done
+grep -q '^#matrix thead th{position:sticky;top:0' all.html ||
+    fail "the header row is not sticky"
+grep -q '^#matrix td:first-child{position:sticky;left:0' all.html ||
+    fail "the first column is not sticky"
+# score_md COLUMN: "P/N codes" from the Markdown table's code rows
+score_md() {
+    awk -F'|' -v col="$1" 'NR > 2 && $2 !~ /^ &nbsp;/ {
+        n++; c = $(col + 2); if (c ~ /pass/ && c !~ /FAIL|ERROR/) p++ }
+        END { print p + 0 "/" n " codes" }' matrix.md
+}
+scores=$(grep -Eo '<th data-label="[^"]*">[^<]*<br><span class="score"[^>]*>[^<]*' all.html |
+    sed 's/.*>//')
+want="$(score_md 1)
+$(score_md 2)"
+[ "$scores" = "$want" ] || fail "scores '$scores', want '$want'"
+[ "$(score_md 1)" != "$(score_md 2)" ] || fail "the deviation did not lower a score"
+[ "$(grep -c '<tr class="target">' all.html)" = 2 ] || fail "not one metadata row per target"
+for m in version endpoint signature envelope; do
+    p=$m
+    [ $m = endpoint ] && p=endpoint_host
+    [ "$(grep -c "<td data-meta=\"$m\">$(prop dev.xml "kmsconf.$p")</td>" all.html)" = 2 ] ||
+        fail "metadata $m is not the reports' kmsconf.$p"
+done
+assert_grep "<td data-meta=\"date\">$(prop dev.xml kmsconf.started)</td>" all.html
+# every failing cell of the deviating column is a red one
+nfail=$(awk -F'|' 'NR > 2 && $4 ~ /FAIL/' matrix.md | wc -l)
+[ "$(grep -c '<td class="cell fail"' all.html)" = "$nfail" ] ||
+    fail "$(grep -c '<td class="cell fail"' all.html) red cells, want $nfail"
+echo "ok: legend, colours, scores ($scores), metadata, sticky header"
+
+# diagnoses go to the side panel: hidden and empty until a cell is opened
+grep -q '<aside id="panel" hidden="">' all.html || fail "panel shown before a click"
+grep -q '<aside id="panel">' open.html || fail "panel hidden after #open"
+panel=$(sed -n '/<aside id="panel">/,/<\/aside>/p' open.html)
+[ "$(echo "$panel" | grep -o '<div class="diag">' | wc -l)" = "$alias_rows" ] ||
+    fail "the panel does not hold the $alias_rows diagnoses"
+[ "$(echo "$panel" | grep -o '<h3>[^<]*kms-refserver #2</h3>' | wc -l)" = "$alias_rows" ] ||
+    fail "the panel's diagnoses do not name their code and target"
+echo "ok: the side panel holds the opened diagnoses"

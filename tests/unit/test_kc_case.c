@@ -15,6 +15,7 @@
 #include "kc/case_load.h"
 #include "kc/case_parse.h"
 #include "kc/catalog.h"
+#include "kc/codec.h"
 
 static struct kc_catalog *cat;
 
@@ -727,6 +728,49 @@ static void test_many_keys(void **state)
     free(rep);
 }
 
+/* The library digest: one "<id> <file sha256>" line per case in id order,
+ * whatever the order given; the file hash is that of the bytes parsed. */
+static void test_digest(void **state)
+{
+    struct kc_caseset set;
+    struct kc_issues is;
+    const char *a = "{\"id\":\"a/1\",\"error\":\"Forbidden.KeyNotFound\","
+                    "\"summary\":\"s\",\"level\":\"extension\","
+                    "\"extension\":\"x\",\"probe\":{\"action\":\"A\"}}";
+    const char *b = "{\"id\":\"b/1\",\"error\":\"Forbidden.KeyNotFound\","
+                    "\"summary\":\"s\",\"level\":\"extension\","
+                    "\"extension\":\"x\",\"probe\":{\"action\":\"B\"}}";
+    char ha[65], hb[65], lines[256], want[65], got[65], again[65];
+    const struct kc_case *v[2];
+
+    (void)state;
+    kc_caseset_init(&set);
+    kc_issues_init(&is);
+    assert_int_equal(kc_case_parse(&set, b, strlen(b), "b.json", cat, &is), 0);
+    assert_int_equal(kc_case_parse(&set, a, strlen(a), "a.json", cat, &is), 0);
+    kc_sha256_hex(a, strlen(a), ha);
+    kc_sha256_hex(b, strlen(b), hb);
+    assert_string_equal(set.cases[1].sha256, ha);
+    snprintf(lines, sizeof(lines), "a/1 %s\nb/1 %s\n", ha, hb);
+    kc_sha256_hex(lines, strlen(lines), want);
+    v[0] = &set.cases[0]; /* b/1 first */
+    v[1] = &set.cases[1];
+    assert_int_equal(kc_cases_digest(v, 2, got), 0);
+    assert_string_equal(got, want);
+    v[0] = &set.cases[1];
+    v[1] = &set.cases[0];
+    assert_int_equal(kc_cases_digest(v, 2, again), 0);
+    assert_string_equal(again, want);
+    /* one case less: another digest; none: the hash of nothing */
+    assert_int_equal(kc_cases_digest(v, 1, got), 0);
+    assert_string_not_equal(got, want);
+    assert_int_equal(kc_cases_digest(v, 0, got), 0);
+    kc_sha256_hex("", 0, want);
+    assert_string_equal(got, want);
+    kc_caseset_dispose(&set);
+    kc_issues_dispose(&is);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -740,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_load_loops_and_fifos),
         cmocka_unit_test(test_many_keys),
         cmocka_unit_test(test_real_cases),
+        cmocka_unit_test(test_digest),
     };
     return cmocka_run_group_tests(tests, setup_cat, teardown_cat);
 }

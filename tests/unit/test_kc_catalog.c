@@ -25,6 +25,16 @@ static void test_load_real(void **state)
     assert_int_equal(kc_catalog_load(&c, CATALOG, err, sizeof(err)), 0);
     assert_non_null(c);
     assert_int_equal(c->nentries, 32);
+    /* the extra table: found like a common code, flagged, with a source */
+    assert_true(c->nextras >= 30);
+    e = kc_catalog_find(c, "SignatureNonceUsed");
+    assert_non_null(e);
+    assert_true(e->extra);
+    assert_non_null(e->source);
+    assert_false(kc_catalog_find(c, "Forbidden.KeyNotFound")->extra);
+    assert_non_null(kc_catalog_source_find(c, "docs-head"));
+    assert_null(kc_catalog_source_find(c, "a-blog"));
+    assert_non_null(c->suite_version);
     e = kc_catalog_find(c, "Forbidden.KeyNotFound");
     assert_non_null(e);
     assert_int_equal(e->http_status, 404);
@@ -211,6 +221,8 @@ struct bad_row {
     const char *err;
 };
 
+#define E1 "{\"code\": \"A\", \"http_status\": 400, \"message\": [\"m\"]}"
+
 static const struct bad_row bad_rows[] = {
     {"", "t.json: invalid JSON (empty file)"},
     {"{\"errors\": [", "t.json: line 1, column 12: invalid JSON"},
@@ -251,6 +263,32 @@ static const struct bad_row bad_rows[] = {
      "[\"m\"], \"documented\": [{\"template\": \"n\", \"scope\": "
      "\"kms\", \"source\": \"s\", \"y\": 1}]}]}",
      "t.json: $.errors[0].documented[0].y: unknown key"},
+    /* the root: suite version, cited documents, the extra table */
+    {"{\"errors\": [" E1 "], \"z\": 1}", "t.json: $.z: unknown key"},
+    {"{\"suite_version\": \"1 0\", \"errors\": [" E1 "]}",
+     "t.json: $.suite_version: expected a version such as \"1.2.0\" "
+     "([0-9A-Za-z.+-], at most 64)"},
+    {"{\"suite_version\": 1, \"errors\": [" E1 "]}",
+     "t.json: $.suite_version: expected a version such as \"1.2.0\" "
+     "([0-9A-Za-z.+-], at most 64)"},
+    {"{\"sources\": {}, \"errors\": [" E1 "]}",
+     "t.json: $.sources: expected a non-empty object of documents"},
+    {"{\"sources\": {\"Docs\": \"x\"}, \"errors\": [" E1 "]}",
+     "t.json: $.sources.Docs: bad document name (expected [a-z0-9-]+)"},
+    {"{\"sources\": {\"docs\": \"two\\nlines\"}, \"errors\": [" E1 "]}",
+     "t.json: $.sources.docs: expected one non-empty line"},
+    {"{\"errors\": [{\"code\": \"A\", \"http_status\": 400, "
+     "\"message\": [\"m\"], \"source\": \"s\"}]}",
+     "t.json: $.errors[0].source: unknown key (a common error's source is "
+     "the seed)"},
+    {"{\"errors\": [" E1 "], \"extra\": [{\"code\": \"B\", \"http_status\": "
+     "400, \"message\": [\"m\"]}]}",
+     "t.json: $.extra[0].source: expected a non-empty string"},
+    {"{\"errors\": [" E1 "], \"extra\": [{\"code\": \"A\", \"http_status\": "
+     "400, \"message\": [\"m\"], \"source\": \"s\"}]}",
+     "t.json: $.extra[0].code: duplicate code"},
+    {"{\"errors\": [" E1 "], \"extra\": []}",
+     "t.json: $.extra: expected a non-empty array"},
 };
 
 static void test_bad_catalogs(void **state)

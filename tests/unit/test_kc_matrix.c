@@ -103,8 +103,25 @@ static void test_html(void **state)
     char *h = render(true, true);
     char *h2 = render(true, true);
     assert_string_equal(h, h2); /* deterministic */
-    assert_non_null(strstr(h, "<th>kms-refserver</th><th>vendor-x</th>"
-                              "<th>c.xml</th>"));
+    /* each target's column: its label and its score, the code rows whose
+     * cell passes of the 4 (three documented, Vendor.Extra): kms-refserver
+     * has no InDebt nor Vendor.Extra testcase, vendor-x fails KeyNotFound,
+     * c.xml skips InDebt and has no KeyNotFound */
+    assert_non_null(strstr(h, "<th data-label=\"kms-refserver\">kms-refserver"
+                              "<br><span class=\"score\" data-passed=\"2\" "
+                              "data-codes=\"4\">2/4 codes</span></th>"));
+    assert_non_null(strstr(h, "<th data-label=\"vendor-x\">vendor-x<br><span "
+                              "class=\"score\" data-passed=\"1\" "
+                              "data-codes=\"4\">1/4 codes</span></th>"));
+    assert_non_null(strstr(h, ">c.xml<br><span class=\"score\" "
+                              "data-passed=\"2\" data-codes=\"4\">"));
+    /* the legend, the metadata row of each target, the side panel */
+    assert_non_null(strstr(h, "<ul class=\"legend\" id=\"legend\">"));
+    assert_non_null(strstr(h, "<tr class=\"target\"><td>vendor-x</td>"));
+    assert_non_null(strstr(h, "<td data-meta=\"version\">0.1.0</td>"));
+    assert_non_null(strstr(h, "<aside id=\"panel\" hidden>"));
+    assert_non_null(strstr(h, "<td class=\"cell fail\" tabindex"));
+    assert_non_null(strstr(h, "position:sticky"));
     assert_non_null(strstr(h, "id=\"filter\""));
     assert_non_null(strstr(h, "id=\"only-failures\""));
     /* the diagnosis is escaped and hidden until clicked */

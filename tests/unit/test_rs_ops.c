@@ -900,9 +900,9 @@ static void alias_names(void **state)
     longest[261] = '\0';
     memset(too_long + 6, 'a', 256);
     too_long[262] = '\0';
-    static const char *const bad[] = {"noprefix",     "alias/",    "alias/acs",
-                                      "alias/acsfoo", "alias/a b", "alias/é",
-                                      "Alias/x",      "alias/x*"};
+    static const char *const bad[] = {
+        "noprefix", "alias/",  "alias/acs", "alias/acsfoo", "alias/a b",
+        "alias/é",  "Alias/x", "alias/x*",  "alias/a:b",    "alias/x.y"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ERR(call(st, "CreateAlias", "AliasName", bad[i], "KeyId", k.s, NULL),
             "InvalidParameter", "AliasName");
@@ -912,7 +912,7 @@ static void alias_names(void **state)
     ERR(call(st, "CreateAlias", "AliasName", too_long, "KeyId", k.s, NULL),
         "InvalidParameter", "AliasName");
     OKF(call(st, "CreateAlias", "AliasName", longest, "KeyId", k.s, NULL));
-    OKF(call(st, "CreateAlias", "AliasName", "alias/A-z_0:9/x", "KeyId", k.s,
+    OKF(call(st, "CreateAlias", "AliasName", "alias/A-z_09/x", "KeyId", k.s,
              NULL));
     OKF(call(st, "CreateAlias", "AliasName", "alias/ac", "KeyId", k.s, NULL));
 }
@@ -961,15 +961,46 @@ static void aliases(void **state)
         "Forbidden.AliasNotFound", "");
     ERR(call(st, "Encrypt", "KeyId", "alias/a", "Plaintext", "aGk=", NULL),
         "Forbidden.AliasNotFound", "");
-    /* At most 50 aliases per key. */
-    for (int i = 0; i < 50; i++) {
+    /* At most 300 aliases per account and region (the limits page), all of
+     * them on one key if need be: no limit per key. */
+    for (int i = 0; i < 300; i++) {
         char name[32];
         snprintf(name, sizeof(name), "alias/many-%d", i);
         OKF(call(st, "CreateAlias", "AliasName", name, "KeyId", k1.s, NULL));
     }
-    ERR(call(st, "CreateAlias", "AliasName", "alias/one-more", "KeyId", k1.s,
+    ERR(call(st, "CreateAlias", "AliasName", "alias/one-more", "KeyId", k2.s,
              NULL),
         "Rejected.LimitExceeded", "");
+    OKF(call(st, "DeleteAlias", "AliasName", "alias/many-0", NULL));
+    OKF(call(st, "CreateAlias", "AliasName", "alias/one-more", "KeyId", k2.s,
+             NULL));
+}
+
+/* DescribeKeyVersion and ListKeyVersions take an alias or an alias ARN
+ * (their metadata says so); the key key_id has the alias alias/u. */
+static void version_ops_by_alias(struct rs_store *st, const char *key_id)
+{
+    cJSON *b = OK(call(st, "DescribeKey", "KeyId", key_id, NULL));
+    struct id v = copy_field(b, "KeyMetadata.PrimaryKeyVersion");
+    cJSON_Delete(b);
+    static const char *const refs[] = {"alias/u", "acs:kms:" REGION ":" ACCOUNT
+                                                  ":alias/u"};
+    for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+        b = OK(call(st, "DescribeKeyVersion", "KeyId", refs[i], "KeyVersionId",
+                    v.s, NULL));
+        assert_string_equal(field(b, "KeyVersion.KeyId"), key_id);
+        assert_string_equal(field(b, "KeyVersion.KeyVersionId"), v.s);
+        cJSON_Delete(b);
+        b = OK(call(st, "ListKeyVersions", "KeyId", refs[i], NULL));
+        assert_int_equal(
+            cJSON_GetObjectItemCaseSensitive(b, "TotalCount")->valuedouble, 1);
+        cJSON_Delete(b);
+    }
+    ERR(call(st, "DescribeKeyVersion", "KeyId", "alias/none", "KeyVersionId",
+             v.s, NULL),
+        "Forbidden.AliasNotFound", "");
+    ERR(call(st, "ListKeyVersions", "KeyId", "alias/none", NULL),
+        "Forbidden.AliasNotFound", "");
 }
 
 static void unsupported_alias(void **state)
@@ -978,8 +1009,8 @@ static void unsupported_alias(void **state)
     struct id k = create_key(st, "EXTERNAL");
     OKF(call(st, "CreateAlias", "AliasName", "alias/u", "KeyId", k.s, NULL));
     static const char *const only_ids[] = {
-        "EnableKey",       "DisableKey",        "CancelKeyDeletion",
-        "ListKeyVersions", "DeleteKeyMaterial",
+        "EnableKey",         "DisableKey",         "CancelKeyDeletion",
+        "DeleteKeyMaterial", "ListAliasesByKeyId",
     };
     for (size_t i = 0; i < sizeof(only_ids) / sizeof(only_ids[0]); i++) {
         ERR(call(st, only_ids[i], "KeyId", "alias/u", NULL),
@@ -990,9 +1021,6 @@ static void unsupported_alias(void **state)
     }
     ERR(call(st, "ScheduleKeyDeletion", "KeyId", "alias/u",
              "PendingWindowInDays", "7", NULL),
-        "Unsupported.Alias", "");
-    ERR(call(st, "DescribeKeyVersion", "KeyId", "alias/u", "KeyVersionId", "x",
-             NULL),
         "Unsupported.Alias", "");
     ERR(call(st, "UpdateAlias", "AliasName", "alias/u", "KeyId", "alias/u",
              NULL),
@@ -1008,6 +1036,7 @@ static void unsupported_alias(void **state)
         "Rejected.PendingImport", "");
     ERR(call(st, "GenerateDataKey", "KeyId", "alias/u", NULL),
         "Rejected.PendingImport", "");
+    version_ops_by_alias(st, k.s);
 }
 
 static void not_found(void **state)
@@ -1165,6 +1194,53 @@ static void import_errors(void **state)
         "ExpiredImportToken", "");
     free(w);
     cJSON_Delete(p3);
+}
+
+/* The number of items of a list answer and its PageSize. */
+static void assert_page(cJSON *b, const char *outer, const char *inner,
+                        int items, double size)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(b, outer), inner);
+    assert_true(cJSON_IsArray(list));
+    assert_int_equal(cJSON_GetArraySize(list), items);
+    assert_true(cJSON_GetObjectItemCaseSensitive(b, "PageSize")->valuedouble ==
+                size);
+    cJSON_Delete(b);
+}
+
+/* Default PageSize 10 and each list's documented range: ListKeys 1-100,
+ * ListAliases 0-100, ListKeyVersions and ListAliasesByKeyId 0-101. */
+static void documented_paging(void **state)
+{
+    struct rs_store *st = *state;
+    struct id k = {0};
+    for (int i = 0; i < 12; i++) {
+        char name[32];
+        k = create_key(st, "Aliyun_KMS");
+        snprintf(name, sizeof(name), "alias/p%d", i);
+        OKF(call(st, "CreateAlias", "AliasName", name, "KeyId", k.s, NULL));
+    }
+    const char *I = "InvalidParameter";
+    assert_page(OK(call(st, "ListKeys", NULL)), "Keys", "Key", 10, 10);
+    assert_page(OK(call(st, "ListAliases", NULL)), "Aliases", "Alias", 10, 10);
+    assert_page(OK(call(st, "ListAliases", "PageSize", "0", NULL)), "Aliases",
+                "Alias", 0, 0);
+    ERR(call(st, "ListAliases", "PageSize", "101", NULL), I, "PageSize");
+    ERR(call(st, "ListAliases", "PageSize", "-1", NULL), I, "PageSize");
+    assert_page(
+        OK(call(st, "ListKeyVersions", "KeyId", k.s, "PageSize", "101", NULL)),
+        "KeyVersions", "KeyVersion", 1, 101);
+    assert_page(
+        OK(call(st, "ListKeyVersions", "KeyId", k.s, "PageSize", "0", NULL)),
+        "KeyVersions", "KeyVersion", 0, 0);
+    ERR(call(st, "ListKeyVersions", "KeyId", k.s, "PageSize", "102", NULL), I,
+        "PageSize");
+    assert_page(OK(call(st, "ListAliasesByKeyId", "KeyId", k.s, "PageSize",
+                        "101", NULL)),
+                "Aliases", "Alias", 1, 101);
+    ERR(call(st, "ListAliasesByKeyId", "KeyId", k.s, "PageSize", "102", NULL),
+        I, "PageSize");
 }
 
 static void list_paging(void **state)
@@ -1330,29 +1406,18 @@ static void dispatch_table_sorted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(create_and_describe),
-        T(external_key_lifecycle),
-        T(material_expiry),
-        T(deletion_by_the_clock),
-        T(encrypt_decrypt),
-        T(tampered_blob),
-        T(generate_data_key),
-        T(more_operations),
-        T(state_matrix),
-        T(missing_parameters),
-        T(parse_exceptions),
-        T(invalid_parameters),
-        T(alias_names),
-        T(aliases),
-        T(unsupported_alias),
-        T(not_found),
-        T(origin_and_protection),
-        T(quota),
-        T(import_errors),
-        T(list_paging),
-        T(unknown_actions),
-        T(concurrency),
-        cmocka_unit_test(dispatch_table_sorted),
+        T(create_and_describe),   T(external_key_lifecycle),
+        T(material_expiry),       T(deletion_by_the_clock),
+        T(encrypt_decrypt),       T(tampered_blob),
+        T(generate_data_key),     T(more_operations),
+        T(state_matrix),          T(missing_parameters),
+        T(parse_exceptions),      T(invalid_parameters),
+        T(alias_names),           T(aliases),
+        T(unsupported_alias),     T(not_found),
+        T(origin_and_protection), T(quota),
+        T(import_errors),         T(list_paging),
+        T(documented_paging),     T(unknown_actions),
+        T(concurrency),           cmocka_unit_test(dispatch_table_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,13 +25,14 @@
 #include "rs/ops.h"
 
 /* "key-" + 21 lower-case alphanumerics. */
-#define RS_KEY_ID_LEN       25
-#define RS_ALIAS_NAME_MAX   261 /* "alias/" + 255 */
-#define RS_TOKENS_PER_KEY   8
-#define RS_ALIASES_PER_KEY  50
-#define RS_VERSIONS_PER_KEY 16
-#define RS_WRAP_POOL        4
-#define RS_FINGERPRINT_LEN  32 /* SHA-256 of imported material */
+#define RS_KEY_ID_LEN     25
+#define RS_ALIAS_NAME_MAX 261 /* "alias/" + 255 */
+#define RS_TOKENS_PER_KEY 8
+/* Aliases per (account, region): the default quota of the limits page. */
+#define RS_ALIASES_PER_SCOPE 300
+#define RS_VERSIONS_PER_KEY  16
+#define RS_WRAP_POOL         4
+#define RS_FINGERPRINT_LEN   32 /* SHA-256 of imported material */
 
 enum rs_key_state {
     RS_ENABLED,

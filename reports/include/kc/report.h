@@ -44,6 +44,7 @@ struct kc_testcase {
     char *code;      /* the expected error code, NULL when unknown */
     char *level;     /* the case's conformance level ("core", ... "extension"),
                         NULL when unknown */
+    char *action;    /* the probe's API action ("Encrypt"), NULL when unknown */
     enum kc_outcome outcome;
     double time_s;
     struct kc_failure *failures; /* outcome FAIL: one per failed check;

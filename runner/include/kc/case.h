@@ -94,6 +94,7 @@ struct kc_case {
     struct kc_case_source *sources; /* none at KC_LEVEL_EXTENSION */
     size_t nsources;
     char *extension; /* KC_LEVEL_EXTENSION only: why no source applies */
+    char sha256[65]; /* lower-case hex SHA-256 of the case file's bytes */
     char **tags;
     size_t ntags;
     char **req_credentials; /* requires.credentials (as written) */
@@ -123,6 +124,14 @@ int kc_caseset_add(struct kc_caseset *set, struct kc_case *c);
  * it. */
 void kc_case_dispose(struct kc_case *c);
 void kc_case_step_dispose(struct kc_step *s);
+
+/*
+ * The digest of a library: lower-case hex SHA-256 of one line "<id>
+ * <sha256 of the file>\n" per case, in id order whatever the order of v,
+ * into out. Two runs with the same digest ran the same case files. 0, or
+ * -1 on out of memory.
+ */
+int kc_cases_digest(const struct kc_case *const *v, size_t n, char out[65]);
 
 /*
  * Finishes a set after loading: reports duplicate ids (naming both files),

@@ -50,8 +50,9 @@ struct kc_catalog {
     size_t nextras;
     struct kc_catalog_source *sources; /* the documents cases cite */
     size_t nsources;
-    char sha256[65]; /* lower-case hex SHA-256 of the file bytes */
-    char *path;      /* the file it was loaded from */
+    char *suite_version; /* "suite_version": the suite release, or NULL */
+    char sha256[65];     /* lower-case hex SHA-256 of the file bytes */
+    char *path;          /* the file it was loaded from */
 };
 
 /* A placeholder binding, e.g. {"parameter name", "KeyId"}. Not owned. */

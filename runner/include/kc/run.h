@@ -75,6 +75,9 @@ struct kc_run_opts {
     const struct kc_envelope *envelope; /* NULL: no envelope check */
     const struct kc_case *const *cases;
     size_t ncases;
+    /* kc_cases_digest of the library the cases were selected from (the
+     * manifest's kmsconf.cases_sha256); NULL: the digest of cases. */
+    const char *cases_sha256;
     bool json;     /* probe with Format=JSON */
     bool xml;      /* probe with Format=XML */
     unsigned jobs; /* worker threads, >= 1 */

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "kc/case.h"
+#include "kc/manifest.h"
 
 enum kc_sigver {
     KC_SIGVER_V1 = 1, /* HMAC-SHA1, SignatureVersion 1.0 */
@@ -53,6 +54,7 @@ struct kc_target {
                                    a capability set to false is absent */
     size_t ncaps;
     char *source; /* the profile path, or "--endpoint" for the short form */
+    struct kc_manifest *manifest; /* "manifest", or NULL */
 };
 
 /*

@@ -1,0 +1,163 @@
+/* kc_claims: a target's claims against its results. */
+#include "kc/claims.h"
+
+#include <string.h>
+
+#define MAX_ACTIONS 256 /* distinct probe actions a report is read for */
+
+bool kc_claims_present(const struct kc_report *r)
+{
+    return kc_report_prop(r, "kmsconf.vendor") ||
+           kc_report_prop(r, "kmsconf.product") ||
+           kc_report_prop(r, "kmsconf.claims.levels") ||
+           kc_report_prop(r, "kmsconf.claims.actions");
+}
+
+const char *kc_claims_state_name(enum kc_claim_state s)
+{
+    switch (s) {
+    case KC_CLAIM_PASSING:
+        return "claimed, passing";
+    case KC_CLAIM_PARTIAL:
+        return "claimed but partial (skipped testcases)";
+    case KC_CLAIM_FAILING:
+        return "claimed but failing";
+    case KC_CLAIM_NOT_RUN:
+        return "claimed but not run";
+    case KC_CLAIM_UNCLAIMED_PASSING:
+        break;
+    }
+    return "passing but not claimed";
+}
+
+/* True when name is an element of the comma list (NULL: empty). */
+static bool listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (const char *p = list; p && *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && !strncmp(p, name, n))
+            return true;
+        p += k + (p[k] == ',');
+    }
+    return false;
+}
+
+static void add(struct kc_level_count *c, const struct kc_testcase *tc)
+{
+    c->total++;
+    if (tc->outcome == KC_OUTCOME_PASS)
+        c->passed++;
+    else if (tc->outcome == KC_OUTCOME_SKIP)
+        c->skipped++;
+    else
+        c->failed++;
+}
+
+/* The testcases of one action, every format, extension left out. */
+static struct kc_level_count action_count(const struct kc_report *r,
+                                          const char *action)
+{
+    struct kc_level_count c = {0};
+
+    for (size_t i = 0; i < r->ncases; i++) {
+        const struct kc_testcase *tc = &r->cases[i];
+        if (tc->action && !strcmp(tc->action, action) &&
+            !(tc->level && !strcmp(tc->level, "extension")))
+            add(&c, tc);
+    }
+    return c;
+}
+
+static struct kc_level_count level_count(const struct kc_levels *lv, size_t l)
+{
+    struct kc_level_count c = {0};
+
+    for (size_t f = 0; f < KC_LEVELS_FORMATS; f++) {
+        c.total += lv->c[l][f].total;
+        c.passed += lv->c[l][f].passed;
+        c.failed += lv->c[l][f].failed;
+        c.skipped += lv->c[l][f].skipped;
+    }
+    return c;
+}
+
+static enum kc_claim_state state_of(const struct kc_level_count *c,
+                                    bool claimed)
+{
+    enum kc_level_verdict v = kc_levels_verdict(c);
+
+    if (!claimed)
+        return KC_CLAIM_UNCLAIMED_PASSING;
+    if (v == KC_VERDICT_PASS)
+        return KC_CLAIM_PASSING;
+    if (v == KC_VERDICT_PARTIAL)
+        return KC_CLAIM_PARTIAL;
+    return v == KC_VERDICT_FAIL ? KC_CLAIM_FAILING : KC_CLAIM_NOT_RUN;
+}
+
+static void emit(kc_claim_fn fn, void *ctx, bool is_action, const char *name,
+                 struct kc_level_count c, bool claimed)
+{
+    struct kc_claim_row row = {is_action, name, state_of(&c, claimed), c};
+
+    if (claimed || kc_levels_verdict(&c) == KC_VERDICT_PASS)
+        fn(ctx, &row);
+}
+
+/* The probe actions of the report, once each, in first-seen order. */
+static size_t report_actions(const struct kc_report *r, const char **out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->ncases; i++) {
+        const char *a = r->cases[i].action;
+        bool seen = !a;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = !strcmp(out[k], a);
+        if (!seen && n < MAX_ACTIONS)
+            out[n++] = a;
+    }
+    return n;
+}
+
+static void unclaimed_actions(const struct kc_report *r, const char *claims,
+                              kc_claim_fn fn, void *ctx)
+{
+    const char *acts[MAX_ACTIONS];
+    size_t n = report_actions(r, acts);
+
+    for (size_t k = 0; k < n; k++) {
+        if (!listed(claims, acts[k]))
+            emit(fn, ctx, true, acts[k], action_count(r, acts[k]), false);
+    }
+}
+
+void kc_claims_compare(const struct kc_report *r, kc_claim_fn fn, void *ctx)
+{
+    const char *levels = kc_report_prop(r, "kmsconf.claims.levels");
+    const char *actions = kc_report_prop(r, "kmsconf.claims.actions");
+    struct kc_levels lv;
+
+    kc_levels_count(r, &lv);
+    for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
+        if (listed(levels, kc_levels_name(l)))
+            emit(fn, ctx, false, kc_levels_name(l), level_count(&lv, l), true);
+    }
+    for (const char *p = actions; p && *p;) {
+        size_t k = strcspn(p, ",");
+        char name[64];
+        if (k < sizeof(name)) {
+            memcpy(name, p, k);
+            name[k] = '\0';
+            emit(fn, ctx, true, name, action_count(r, name), true);
+        }
+        p += k + (p[k] == ',');
+    }
+    for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
+        if (!listed(levels, kc_levels_name(l)))
+            emit(fn, ctx, false, kc_levels_name(l), level_count(&lv, l), false);
+    }
+    unclaimed_actions(r, actions, fn, ctx);
+}
