@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/claims.h"
 #include "kc/codec.h"
 #include "kc/err.h"
 #include "kc/file.h"
@@ -24,8 +25,9 @@
 
 /* The largest document the writer builds: what the reader accepts. */
 #define WRITE_MAX KC_RESULTS_MAX_BYTES
-/* The manifest properties the "levels" object replaces. */
+/* The manifest properties the "levels" and "claims" members replace. */
 #define LEVEL_PROP_PREFIX "kmsconf.level."
+#define CLAIM_PROP_PREFIX "kmsconf.claim."
 /* Room for a level's one-line description ("fail (3 of 95 failed, ...)"). */
 #define LEVEL_DESC_MAX 128
 
@@ -134,8 +136,9 @@ static void put_manifest(struct kc_buf *b, const struct kc_report *r)
         return;
     }
     for (size_t i = 0; i < r->nprops; i++) {
-        if (strncmp(r->props[i].name, LEVEL_PROP_PREFIX,
-                    strlen(LEVEL_PROP_PREFIX)) != 0)
+        const char *name = r->props[i].name;
+        if (strncmp(name, LEVEL_PROP_PREFIX, strlen(LEVEL_PROP_PREFIX)) &&
+            strncmp(name, CLAIM_PROP_PREFIX, strlen(CLAIM_PROP_PREFIX)))
             p[n++] = &r->props[i];
     }
     qsort(p, n, sizeof(*p), cmp_prop_ptr);
@@ -183,6 +186,46 @@ static void put_levels(struct kc_buf *b, const struct kc_report *r)
             kc_buf_puts(b, "\n    }");
     }
     kc_buf_puts(b, first ? "}" : "\n  }");
+}
+
+/* One "claims" entry per row of kc_claims_compare. */
+struct claims_out {
+    struct kc_buf *b;
+    bool first;
+};
+
+static void put_claim_row(void *ctx, const struct kc_claim_row *row)
+{
+    struct claims_out *o = ctx;
+    char desc[LEVEL_DESC_MAX];
+    kc_levels_describe(&row->count, desc, sizeof(desc));
+    kc_buf_puts(o->b, o->first ? "\n    {\"kind\": " : ",\n    {\"kind\": ");
+    o->first = false;
+    put_str(o->b, row->is_action ? "action" : "level");
+    kc_buf_puts(o->b, ", \"name\": ");
+    put_str(o->b, row->name);
+    kc_buf_puts(o->b, ", \"state\": ");
+    put_str(o->b, kc_claims_state_name(row->state));
+    kc_buf_puts(o->b, ", \"summary\": ");
+    put_str(o->b, desc);
+    kc_buf_printf(o->b,
+                  ", \"total\": %zu, \"passed\": %zu, \"failed\": %zu, "
+                  "\"skipped\": %zu}",
+                  row->count.total, row->count.passed, row->count.failed,
+                  row->count.skipped);
+}
+
+/* The target's claims against the testcases, when it states a manifest
+ * (the kmsconf.claim.* properties of the JUnit report). */
+static void put_claims(struct kc_buf *b, const struct kc_report *r, bool *first)
+{
+    struct claims_out o = {.b = b, .first = true};
+    if (!kc_claims_present(r))
+        return;
+    put_key(b, 2, first, "claims");
+    kc_buf_puts(b, "[");
+    kc_claims_compare(r, put_claim_row, &o);
+    kc_buf_puts(b, o.first ? "]" : "\n  ]");
 }
 
 static size_t count_flaky(const struct kc_report *r)
@@ -264,6 +307,7 @@ static void put_testcase(struct kc_buf *b, const struct kc_testcase *tc)
     put_member(b, 6, &first, "format", tc->format);
     put_member(b, 6, &first, "code", tc->code);
     put_member(b, 6, &first, "level", tc->level);
+    put_member(b, 6, &first, "action", tc->action);
     put_junit_names(b, tc, &first);
     put_member(b, 6, &first, "outcome", kc_outcome_name(tc->outcome));
     put_time(b, 6, &first, tc->time_s);
@@ -349,6 +393,7 @@ int kc_results_write_mem(const struct kc_report *r, char **out, char *err,
     put_manifest(&b, r);
     put_key(&b, 2, &first, "levels");
     put_levels(&b, r);
+    put_claims(&b, r, &first);
     put_key(&b, 2, &first, "totals");
     put_totals(&b, r);
     put_key(&b, 2, &first, "testcases");
@@ -553,16 +598,19 @@ static int check_strings(const struct rd *c, const cJSON *obj, const char *path)
     return 0;
 }
 
-/* "suite" (optional; it repeats manifest properties) and "levels"
- * (optional; computed from the testcases again by whoever needs it) are
- * only checked for their type; "manifest" becomes the properties. */
+/* "suite" (optional; it repeats manifest properties), "levels" and
+ * "claims" (optional; computed from the testcases again by whoever needs
+ * them) are only checked for their type; "manifest" becomes the
+ * properties. */
 static int rd_manifest(const struct rd *c, const cJSON *root)
 {
-    const cJSON *suite, *levels, *man, *it;
+    const cJSON *suite, *levels, *claims, *man, *it;
     size_t n = 0;
     if (get_object(c, root, "$", "suite", false, &suite) ||
         (suite && check_strings(c, suite, "$.suite")) ||
         get_object(c, root, "$", "levels", false, &levels) ||
+        judge(c, kc_json_array(root, "claims", &claims), "$", "claims", false,
+              "an array") < 0 ||
         get_object(c, root, "$", "manifest", true, &man) ||
         check_strings(c, man, "$.manifest"))
         return -1;
@@ -671,6 +719,7 @@ enum {
     TS_FORMAT,
     TS_CODE,
     TS_LEVEL,
+    TS_ACTION,
     TS_CLASSNAME,
     TS_NAME,
     TS_REQUEST_ID,
@@ -681,10 +730,10 @@ enum {
 };
 
 static const char *const tc_keys[TS_N] = {
-    "id",         "format",           "code",
-    "level",      "junit_classname",  "junit_name",
-    "request_id", "message_template", "transcript",
-    "outcome",
+    "id",         "format",     "code",
+    "level",      "action",     "junit_classname",
+    "junit_name", "request_id", "message_template",
+    "transcript", "outcome",
 };
 
 /* The identity and the strings of s into tc. 0, or -1 (out of memory). */
@@ -700,6 +749,7 @@ static int fill_testcase(struct kc_testcase *tc, const char *const *s,
     const char *transcript =
         (flags & KC_JUNIT_READ_NO_TRANSCRIPT) ? NULL : s[TS_TRANSCRIPT];
     if (kc_report_setstr(&tc->level, s[TS_LEVEL]) ||
+        kc_report_setstr(&tc->action, s[TS_ACTION]) ||
         kc_report_setstr(&tc->request_id, s[TS_REQUEST_ID]) ||
         kc_report_setstr(&tc->message_template, s[TS_TEMPLATE]) ||
         kc_report_setstr(&tc->transcript, transcript))

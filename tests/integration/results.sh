@@ -41,7 +41,20 @@ for s in 1 2; do
         -o "x/dev$s" --results "j/dev$s" >"dev$s.out" 2>&1
     assert_exit 1 $? "deviating shard $s: $(tail -n 3 "dev$s.out")"
 done
-validate j/green j/dev1 j/dev2 || fail "a results file is not valid"
+# A target that states a manifest and claims: the "claims" member.
+need jq
+jq '.name = "claims" | .manifest = {"vendor": "Example", "levels": ["core",
+    "key-lifecycle"], "actions": ["Encrypt"]}' \
+    "$KC_SOURCE_DIR/suite/targets/refserver.json" >claims.json
+start_refserver --allow-deviations --deviate-code Rejected.Disabled
+"$KMSCONF" run -q -j 4 --target claims.json --endpoint "$RS_URL" \
+    -o x/claims --results j/claims >claims.out 2>&1
+assert_exit 1 $? "claims run: $(tail -n 3 claims.out)"
+stop_refservers
+assert_grep '"kind": "level", "name": "key-lifecycle", "state": "claimed but failing"' j/claims
+assert_grep '"kind": "action", "name": "Encrypt", "state": "claimed but failing"' j/claims
+assert_grep '"action": "Encrypt"' j/claims
+validate j/green j/dev1 j/dev2 j/claims || fail "a results file is not valid"
 grep -q '"verdict": "fail"' j/dev1 || fail "dev1: no failed check listed"
 grep -q '"schema": "kmsconf-results/1"' j/green || fail "green: no schema"
 echo "ok: runs, schema"
@@ -82,6 +95,16 @@ same_in j m -- diff green dev1
 same_in j m -- diff --json green dev1
 same_in j m -- diff --markdown --fail-on all dev1 green
 same_in j m -- matrix green dev1 dev2
+same_in j -- diff green claims
+same_in j m -- report dev1
+# The page shows the transcripts: JUnit drops a transcript's final newline,
+# the results file keeps it, and that is all that differs.
+same_in j -- report --html page.html claims
+for d in x j; do
+    perl -0pe 's/\n<\/pre>/<\/pre>/g' "$d/page.html" >"page-$d.norm"
+done
+cmp -s page-x.norm page-j.norm ||
+    fail "report --html differs: $(diff page-x.norm page-j.norm | head -n 5)"
 same_in j m -- matrix --cases green dev2
 same_in j m -- expect --from dev1 -o -
 grep -q "^exit 1" x.out && fail "expect: $(head -n 3 x.out)"

@@ -53,6 +53,7 @@ static struct kc_report *full_report(void)
         fx_case(r, "Forbidden.KeyNotFound", "not-found/describe", "json",
                 KC_OUTCOME_FAIL, "status,code");
     kc_report_setstr(&tc->level, "core");
+    kc_report_setstr(&tc->action, "DescribeKey");
     kc_report_setstr(&tc->request_id, "11111111-2222-3333-4444-555555555555");
     kc_report_setstr(&tc->transcript, "> POST /\n< HTTP/1.1 404\n");
     kc_report_setstr(&tc->message_template, "seed");
@@ -95,6 +96,7 @@ static void assert_case_same(const struct kc_testcase *a,
     assert_str_same(a->format, b->format);
     assert_str_same(a->code, b->code);
     assert_str_same(a->level, b->level);
+    assert_str_same(a->action, b->action);
     assert_int_equal(a->outcome, b->outcome);
     assert_true(a->time_s == b->time_s);
     assert_int_equal(a->nfailures, b->nfailures);
@@ -161,17 +163,46 @@ static void test_round_trip(void **state)
     kc_report_free(r);
 }
 
-/* The level properties are the "levels" object, not manifest entries. */
-static void test_level_props_left_out(void **state)
+/* The level and claim properties are the "levels" and "claims" members,
+ * not manifest entries; without a target manifest there is no "claims". */
+static void test_derived_props_left_out(void **state)
 {
     (void)state;
     struct kc_report *r = fx_report(NULL);
     kc_report_set_prop(r, "kmsconf.level.core.json", "pass (1)");
+    kc_report_set_prop(r, "kmsconf.claim.level.core", "claimed, passing");
     char *text = NULL;
     struct kc_report *back = round_trip(r, &text);
     assert_null(strstr(text, "kmsconf.level."));
+    assert_null(strstr(text, "kmsconf.claim."));
+    assert_null(strstr(text, "\"claims\""));
     assert_null(kc_report_prop(back, "kmsconf.level.core.json"));
-    assert_int_equal(back->nprops, r->nprops - 1);
+    assert_int_equal(back->nprops, r->nprops - 2);
+    free(text);
+    kc_report_free(back);
+    kc_report_free(r);
+}
+
+/* A target that states claims: each claim against the testcases. */
+static void test_claims(void **state)
+{
+    (void)state;
+    struct kc_report *r = full_report();
+    kc_report_set_prop(r, "kmsconf.vendor", "Example");
+    kc_report_set_prop(r, "kmsconf.claims.levels", "core,account");
+    kc_report_set_prop(r, "kmsconf.claims.actions", "DescribeKey");
+    char *text = NULL;
+    struct kc_report *back = round_trip(r, &text);
+    assert_non_null(strstr(text, "{\"kind\": \"level\", \"name\": \"core\", "
+                                 "\"state\": \"claimed but failing\""));
+    assert_non_null(strstr(text, "{\"kind\": \"level\", \"name\": "
+                                 "\"account\", \"state\": \"claimed but "
+                                 "partial (skipped testcases)\""));
+    assert_non_null(strstr(text, "{\"kind\": \"action\", \"name\": "
+                                 "\"DescribeKey\", \"state\": \"claimed "
+                                 "but failing\""));
+    assert_string_equal(kc_report_prop(back, "kmsconf.claims.levels"),
+                        "core,account");
     free(text);
     kc_report_free(back);
     kc_report_free(r);
@@ -346,6 +377,8 @@ static const struct bad bad_docs[] = {
      "m.json: $.suite.version: expected a string"},
     {DOC_HEAD "\"levels\": [], " DOC_TOTALS ", \"testcases\": [" DOC_CASE "]}",
      "m.json: $.levels: expected an object"},
+    {DOC_HEAD "\"claims\": {}, " DOC_TOTALS ", \"testcases\": [" DOC_CASE "]}",
+     "m.json: $.claims: expected an array"},
     {"", "m.json: invalid JSON (empty file)"},
 };
 
@@ -524,7 +557,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_level_props_left_out),
+        cmocka_unit_test(test_derived_props_left_out),
+        cmocka_unit_test(test_claims),
         cmocka_unit_test(test_no_transcript),
         cmocka_unit_test(test_hostile_strings),
         cmocka_unit_test(test_malformed),
