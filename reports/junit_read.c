@@ -28,10 +28,6 @@
 /* Deepest nesting of <testsuite>/<testsuites> the reader follows. */
 #define READ_MAX_SUITE_DEPTH 32
 
-/* How much of a file is read first to check its prolog for a DOCTYPE (the
- * parser also refuses one it meets later). */
-#define READ_PREFIX_BYTES ((size_t)64 * 1024)
-
 /* Size of the buffer holding the first schema violation. */
 #define VALIDATE_MSG_MAX 512
 #define READ_MAX_RETRIES 1000u /* retries read from <flakyFailure>, at most */
@@ -855,11 +851,22 @@ int kc_junit_read(const char *path, struct kc_report **out, char *err,
     return kc_junit_read_flags(path, 0, out, err, errlen);
 }
 
+int kc_junit_read_stream(FILE *f, const char *head, size_t n, const char *name,
+                         unsigned flags, struct kc_report **out, char *err,
+                         size_t errlen)
+{
+    *out = NULL;
+    if (precheck(head, n, name, err, errlen))
+        return -1;
+    struct rsrc src = {.mem = head, .len = n, .f = f};
+    return read_stream(&src, name, flags, out, err, errlen);
+}
+
 int kc_junit_read_flags(const char *path, unsigned flags,
                         struct kc_report **out, char *err, size_t errlen)
 {
     int rc = -1;
-    char *head = malloc(READ_PREFIX_BYTES);
+    char *head = malloc(KC_JUNIT_HEAD_BYTES);
     *out = NULL;
     FILE *f = head ? kc_file_open(path, 0, err, errlen) : NULL;
     if (!head)
@@ -868,15 +875,12 @@ int kc_junit_read_flags(const char *path, unsigned flags,
         goto out;
     /* the prolog is checked on the first bytes; the parser gets them and
      * then the rest of the stream */
-    size_t n = fread(head, 1, READ_PREFIX_BYTES, f);
+    size_t n = fread(head, 1, KC_JUNIT_HEAD_BYTES, f);
     if (n == 0 && ferror(f)) {
         kc_err_set(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         goto out;
     }
-    if (precheck(head, n, path, err, errlen))
-        goto out;
-    struct rsrc src = {.mem = head, .len = n, .f = f};
-    rc = read_stream(&src, path, flags, out, err, errlen);
+    rc = kc_junit_read_stream(f, head, n, path, flags, out, err, errlen);
 out:
     if (f)
         fclose(f);

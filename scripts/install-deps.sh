@@ -4,7 +4,8 @@
 # clang-tidy, pmccabe, groff for the man pages, dpkg-dev for the .deb,
 # python3 and openssl for the hostile-server tests, python3-h2 for the
 # HTTP/2 endpoint of tests/integration/http2.sh, python3-junitparser
-# for the consumers test) and, with --all, clang with libFuzzer, Chromium
+# for the consumers test, python3-jsonschema for the results-file schema
+# test) and, with --all, clang with libFuzzer, Chromium
 # (page tests) and Node.js with the official Alibaba Cloud SDKs (interop
 # tests) and the JUnit consumers of tests/consumers (consumers test). A test whose tool is missing fails;
 # none is skipped. Idempotent; run as root or with sudo available.
@@ -19,7 +20,7 @@ fi
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev
   libxml2-dev libxml2-utils libssl-dev libmicrohttpd-dev libcmocka-dev jq
   clang-format clang-tidy pmccabe groff-base dpkg-dev binutils wrk valgrind
-  python3 openssl python3-junitparser python3-h2)
+  python3 openssl python3-junitparser python3-h2 python3-jsonschema)
 if [ "${1:-}" = "--all" ]; then
   packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

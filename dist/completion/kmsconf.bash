@@ -3,7 +3,7 @@
 _kmsconf_options() {
     case "$1" in
     run) echo "--target --endpoint --insecure --cacert --cases --suite -j --jobs
-        --connect-timeout --timeout --max-time -o --output --junit-strict -v
+        --connect-timeout --timeout --max-time -o --output --results --junit-strict -v
         --verbose -q --quiet --color --format --expect --refserver-arg --no-preflight --ledger --plan --transcripts --retries --rate --only --tag
         --skip-tag --read-only --shard --help" ;;
     lint) echo "--cases --suite --quiet --target --help" ;;

@@ -8,6 +8,7 @@
 #include "kc/diff.h"
 #include "kc/levels.h"
 #include "kc/junit.h"
+#include "kc/results.h"
 #include "opts.h"
 
 enum { OPT_MARKDOWN, OPT_JSON, OPT_FAIL_ON, OPT_FORCE, OPT_ALLOW_PARTIAL };
@@ -30,7 +31,8 @@ static void diff_usage(FILE *f)
 {
     kc_opts_usage(
         f, "diff [options] BASE.xml NEW.xml",
-        "Compares two reports testcase by testcase. The categories of\n"
+        "Compares two reports (JUnit XML or results JSON, either one)\n"
+        "testcase by testcase. The categories of\n"
         "--fail-on: regression, fix, changed, new-failing, new-passing,\n"
         "added, removed, skipped, unskipped, skip-reason, new, skip, all,\n"
         "none. Exit: 0 nothing in the --fail-on categories, 1 something,\n"
@@ -120,9 +122,9 @@ enum kc_exit kc_cmd_diff(int argc, char **argv)
     char err[KC_CMD_ERR_MAX];
     struct kc_report *base = NULL, *cur = NULL;
     struct kc_diff *d = NULL;
-    if (kc_junit_read_flags(a.files[0], KC_JUNIT_READ_NO_TRANSCRIPT, &base, err,
+    if (kc_results_read_any(a.files[0], KC_JUNIT_READ_NO_TRANSCRIPT, &base, err,
                             sizeof(err)) ||
-        kc_junit_read_flags(a.files[1], KC_JUNIT_READ_NO_TRANSCRIPT, &cur, err,
+        kc_results_read_any(a.files[1], KC_JUNIT_READ_NO_TRANSCRIPT, &cur, err,
                             sizeof(err))) {
         fprintf(stderr, "kmsconf diff: %s\n", err);
         goto out;

@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "kc/expect.h"
 #include "kc/junit.h"
+#include "kc/results.h"
 #include "kc/outfile.h"
 #include "opts.h"
 
@@ -26,7 +27,8 @@ static void expect_usage(FILE *f)
     kc_opts_usage(f,
                   "expect --from REPORT.xml [-o FILE]\n"
                   "       kmsconf expect --check FILE",
-                  "Writes an expectation file from a report, or checks one.\n"
+                  "Writes an expectation file from a report (JUnit XML or\n"
+                  "results JSON), or checks one.\n"
                   "Exit: 0 done, 2 usage, unreadable report or invalid file.",
                   expect_opts, NOPTS);
 }
@@ -80,7 +82,7 @@ static enum kc_exit do_from(const char *report, const char *out)
     struct kc_report *r = NULL;
     char *text = NULL;
     enum kc_exit rc = KC_EXIT_USAGE;
-    if (kc_junit_read_flags(report, KC_JUNIT_READ_NO_TRANSCRIPT, &r, err,
+    if (kc_results_read_any(report, KC_JUNIT_READ_NO_TRANSCRIPT, &r, err,
                             sizeof(err))) {
         fprintf(stderr, "kmsconf expect: %s\n", err);
         goto out;

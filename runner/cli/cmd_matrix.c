@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "kc/junit.h"
+#include "kc/results.h"
 #include "kc/catalog.h"
 #include "kc/matrix.h"
 #include "kc/outfile.h"
@@ -31,7 +32,8 @@ static const struct kc_opt matrix_opts[] = {
 static void matrix_usage(FILE *f)
 {
     kc_opts_usage(f, "matrix [options] R1.xml [R2.xml ...]",
-                  "The conformance matrix of the reports: codes by targets.\n"
+                  "The conformance matrix of the reports (JUnit XML or "
+                  "results\nJSON): codes by targets. "
                   "Markdown goes to stdout. Exit: 0 written, 2 usage or "
                   "unreadable input.",
                   matrix_opts, NOPTS);
@@ -124,7 +126,7 @@ static int read_reports(const struct matrix_args *a, struct kc_report **in,
 
     for (size_t i = 0; i < a->nfiles; i++) {
         labels[i] = base_name(a->files[i]);
-        if (kc_junit_read_flags(a->files[i], KC_JUNIT_READ_NO_TRANSCRIPT,
+        if (kc_results_read_any(a->files[i], KC_JUNIT_READ_NO_TRANSCRIPT,
                                 &in[i], err, sizeof(err))) {
             fprintf(stderr, "kmsconf matrix: %s\n", err);
             return -1;

@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "kc/junit.h"
+#include "kc/results.h"
 #include "kc/merge.h"
 #include "opts.h"
 
@@ -20,11 +21,13 @@ static const struct kc_opt merge_opts[] = {
 
 static void merge_usage(FILE *f)
 {
-    kc_opts_usage(f, "merge [--force] [--junit-strict] -o OUT.xml A.xml ...",
-                  "Combines shard reports into one. Exit: 0 merged, 2 usage,\n"
-                  "unreadable input, conflicting testcases or different "
-                  "catalogs.",
-                  merge_opts, NOPTS);
+    kc_opts_usage(
+        f, "merge [--force] [--junit-strict] -o OUT.xml A.xml ...",
+        "Combines shard reports (JUnit XML or results JSON) into one\n"
+        "JUnit report. Exit: 0 merged, 2 usage,\n"
+        "unreadable input, conflicting testcases or different "
+        "catalogs.",
+        merge_opts, NOPTS);
 }
 
 struct merge_args {
@@ -81,7 +84,7 @@ enum kc_exit kc_cmd_merge(int argc, char **argv)
         goto out;
     }
     for (size_t i = 0; i < a.nfiles; i++) {
-        if (kc_junit_read(a.files[i], &in[i], err, sizeof(err))) {
+        if (kc_results_read_any(a.files[i], 0, &in[i], err, sizeof(err))) {
             fprintf(stderr, "kmsconf merge: %s\n", err);
             goto out;
         }

@@ -9,6 +9,7 @@
 #include "kc/html.h"
 #include "kc/junit.h"
 #include "kc/outfile.h"
+#include "kc/results.h"
 #include "opts.h"
 
 enum { OPT_HTML };
@@ -22,7 +23,8 @@ static const struct kc_opt report_opts[] = {
 static void report_usage(FILE *f)
 {
     kc_opts_usage(f, "report [options] REPORT.xml",
-                  "The totals of one run's report on stdout, and its page.\n"
+                  "The totals of one run's report (JUnit XML or results "
+                  "JSON) on\nstdout, and its page.\n"
                   "Exit: 0 written, 2 usage or unreadable input.",
                   report_opts, NOPTS);
 }
@@ -117,7 +119,7 @@ enum kc_exit kc_cmd_report(int argc, char **argv)
         fprintf(stderr, "kmsconf report: %s\n", err);
         goto out;
     }
-    if (kc_junit_read(a.files[0], &r, err, sizeof(err))) {
+    if (kc_results_read_any(a.files[0], 0, &r, err, sizeof(err))) {
         fprintf(stderr, "kmsconf report: %s\n", err);
         goto out;
     }

@@ -15,6 +15,7 @@
 #include "kc/ledger.h"
 #include "kc/pace.h"
 #include "kc/outfile.h"
+#include "kc/results.h"
 #include "kc/plan.h"
 #include "kc/preflight.h"
 #include "kc/url.h"
@@ -46,6 +47,7 @@ enum {
     OPT_CONNECT_TIMEOUT,
     OPT_TIMEOUT,
     OPT_OUTPUT,
+    OPT_RESULTS,
     OPT_STRICT,
     OPT_VERBOSE,
     OPT_QUIET,
@@ -83,6 +85,8 @@ static const struct kc_opt run_opts[] = {
      OPT_MAX_TIME},
     {"-o, --output", "FILE", "JUnit report path (default kmsconf-junit.xml)",
      OPT_OUTPUT},
+    {"--results", "FILE",
+     "also write the results as JSON there (kmsconf-results/1)", OPT_RESULTS},
     {"--junit-strict", NULL, "one failure per testcase (Ant JUnit schema)",
      OPT_STRICT},
     {"-v, --verbose", NULL,
@@ -136,6 +140,7 @@ struct run_cfg {
     long max_time_ms;   /* 0: no deadline */
     struct timespec t0; /* when the command started (CLOCK_MONOTONIC) */
     const char *output;
+    const char *results; /* --results, NULL: none */
     bool strict;
     enum kc_verbosity verbosity;
     enum kc_color color; /* --color */
@@ -313,6 +318,9 @@ static int on_opt(void *ctx, int id, const char *value)
     case OPT_OUTPUT:
         cfg->output = value;
         break;
+    case OPT_RESULTS:
+        cfg->results = value;
+        break;
     case OPT_STRICT:
         cfg->strict = true;
         break;
@@ -475,6 +483,16 @@ static int check_files(const struct run_cfg *cfg, struct kc_expect **e)
     *e = NULL;
     if (strcmp(cfg->output, "-") && check_output("-o", cfg->output, false))
         return -1;
+    if (cfg->results && !strcmp(cfg->results, cfg->output)) {
+        fprintf(stderr,
+                "kmsconf run: --results '%s': the path of the JUnit "
+                "report (-o) too\n",
+                cfg->results);
+        return -1;
+    }
+    if (cfg->results && strcmp(cfg->results, "-") &&
+        check_output("--results", cfg->results, false))
+        return -1;
     if (cfg->ledger && check_output("--ledger", cfg->ledger, true))
         return -1;
     if (cfg->expect && kc_expect_load(cfg->expect, e, err, sizeof(err))) {
@@ -485,6 +503,23 @@ static int check_files(const struct run_cfg *cfg, struct kc_expect **e)
         return -1;
     }
     return 0;
+}
+
+/* The JUnit report and, with --results, the results file. 0, or -1
+ * printed. */
+static int write_reports(const struct run_cfg *cfg, const struct kc_report *r)
+{
+    char err[KC_ERR_MAX];
+    int rc = 0;
+    if (kc_junit_write(r, cfg->output, cfg->strict, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf run: %s\n", err);
+        rc = -1;
+    }
+    if (cfg->results && kc_results_write(r, cfg->results, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf run: --results %s\n", err);
+        rc = -1;
+    }
+    return rc;
 }
 
 static void env_dispose(struct run_env *env)
@@ -800,7 +835,6 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
                             const struct kc_expect *expect,
                             const struct kc_case *const *cases, size_t ncases)
 {
-    char err[KC_ERR_MAX];
     struct kc_run_stats st;
     struct kc_report *r = kc_report_new("kmsconf");
     struct kc_console *con = new_console(cfg, ncases);
@@ -838,10 +872,8 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
         goto out;
     finished = true;
     rc = judge(cfg, expect, r, &st);
-    if (kc_junit_write(r, cfg->output, cfg->strict, err, sizeof(err))) {
-        fprintf(stderr, "kmsconf run: %s\n", err);
+    if (write_reports(cfg, r))
         rc = KC_EXIT_USAGE;
-    }
     kc_console_summary(con, r,
                        rc == KC_EXIT_USAGE && !st.interrupted && !st.aborted
                            ? NULL

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "kc/report.h"
 
@@ -69,6 +70,18 @@ enum kc_junit_read_flags {
 /* kc_junit_read with flags (enum kc_junit_read_flags; 0: keep all). */
 int kc_junit_read_flags(const char *path, unsigned flags,
                         struct kc_report **out, char *err, size_t errlen);
+
+/* How much of a file the reader takes first, to check its prolog for a
+ * DOCTYPE (the parser also refuses one it meets later). */
+#define KC_JUNIT_HEAD_BYTES ((size_t)64 * 1024)
+
+/* kc_junit_read_flags on a stream that the caller opened (kc_file_open)
+ * and closes, of which it already read the first n bytes into head: the
+ * parser gets them, then the rest of f. n is less than KC_JUNIT_HEAD_BYTES
+ * only when f ended there. name is used in error messages. */
+int kc_junit_read_stream(FILE *f, const char *head, size_t n, const char *name,
+                         unsigned flags, struct kc_report **out, char *err,
+                         size_t errlen);
 
 /* Same on a buffer; name is used in error messages. */
 int kc_junit_read_mem(const char *data, size_t len, const char *name,
