@@ -39,20 +39,30 @@ static size_t count_code(const struct kc_case *const *v, size_t n,
     return k;
 }
 
-/* True when an earlier case of code cites the same document and page (the
- * part of "at" before its first ": "). */
-static bool page_seen(const struct kc_case *const *v, size_t upto,
-                      const char *code, const struct kc_case_source *src)
+/* Two citations name the same document and page: the same ref and the
+ * same "at" up to its first ':' (the page, before the row or field). */
+static bool same_page(const struct kc_case_source *a,
+                      const struct kc_case_source *b)
 {
-    size_t plen = strcspn(src->at, ":");
+    size_t n = strcspn(a->at, ":");
 
-    for (size_t i = 0; i < upto; i++) {
-        if (strcmp(v[i]->error, code) != 0)
+    return !strcmp(a->ref, b->ref) && strcspn(b->at, ":") == n &&
+           !strncmp(a->at, b->at, n);
+}
+
+/* True when a citation before source j of case i (among the cases of
+ * code) names the same page. */
+static bool page_seen(const struct kc_case *const *v, size_t i, size_t j,
+                      const char *code)
+{
+    const struct kc_case_source *src = &v[i]->sources[j];
+
+    for (size_t k = 0; k <= i; k++) {
+        size_t upto = k == i ? j : v[k]->nsources;
+        if (strcmp(v[k]->error, code) != 0)
             continue;
-        for (size_t j = 0; j < v[i]->nsources; j++) {
-            const struct kc_case_source *o = &v[i]->sources[j];
-            if (!strcmp(o->ref, src->ref) && strcspn(o->at, ":") == plen &&
-                !strncmp(o->at, src->at, plen))
+        for (size_t m = 0; m < upto; m++) {
+            if (same_page(&v[k]->sources[m], src))
                 return true;
         }
     }
@@ -68,17 +78,7 @@ static void print_sources(const struct kc_case *const *v, size_t n,
             continue;
         for (size_t j = 0; j < v[i]->nsources; j++) {
             const struct kc_case_source *src = &v[i]->sources[j];
-            if (page_seen(v, i, code, src))
-                continue;
-            /* and not repeated within the same case either */
-            bool dup = false;
-            for (size_t k = 0; k < j && !dup; k++)
-                dup = !strcmp(v[i]->sources[k].ref, src->ref) &&
-                      strcspn(v[i]->sources[k].at, ":") ==
-                          strcspn(src->at, ":") &&
-                      !strncmp(v[i]->sources[k].at, src->at,
-                               strcspn(src->at, ":"));
-            if (!dup)
+            if (!page_seen(v, i, j, code))
                 printf("  source %s: %.*s\n", src->ref,
                        (int)strcspn(src->at, ":"), src->at);
         }

@@ -120,6 +120,20 @@ echo "list: $ncases ids, 3 shards partition them, $ro read-only"
 expect_rc 0 "coverage" "$KMSCONF" coverage --suite "$SUITE" --cases "$CASES"
 tail -n 1 "$WORK/out.txt" | grep -q 'kmsconf coverage: 32 of 32' ||
     fail "coverage summary: $(tail -n 1 "$WORK/out.txt")"
+# each code lists the pages its cases cite (once each), its extension cases
+# are counted apart, and the extra table comes after the 32
+cp "$WORK/out.txt" "$WORK/cov.txt"
+sed -n '/^Rejected.Disabled (409)/,/^[A-Z]/p' "$WORK/cov.txt" >"$WORK/cov-disabled.txt"
+grep -q '^  source docs-head: intl.en-US/API Reference/Impact of CMK states on API call.md$' \
+    "$WORK/cov-disabled.txt" || fail "coverage: Rejected.Disabled without its key-state table"
+[ "$(grep -c '^  source docs-head: intl.en-US/API Reference/Calling method/Responses.md$' \
+    "$WORK/cov-disabled.txt")" = 1 ] || fail "coverage: a page listed twice"
+grep -Eq '^Forbidden.KeyNotFound \(404\): [0-9]+ cases \([0-9]+ at level extension\)$' \
+    "$WORK/cov.txt" || fail "coverage: extension cases not counted apart"
+grep -q '^Documented errors beyond the 32 common ones' "$WORK/cov.txt" ||
+    fail "coverage: no extra table"
+grep -A1 '^SignatureNonceUsed (400): 1 case$' "$WORK/cov.txt" | grep -q '^  documented: ' ||
+    fail "coverage: an extra code without its source"
 expect_rc 1 "coverage gaps" "$KMSCONF" coverage --suite "$SUITE" \
     "$FIXTURES/duplicate-ids/keys"
 grep -q '^InternalFailure (500): NO CASES$' "$WORK/out.txt" || fail "coverage gap text"
