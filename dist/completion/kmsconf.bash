@@ -4,7 +4,8 @@ _kmsconf_options() {
     case "$1" in
     run) echo "--target --endpoint --insecure --cacert --cases --suite -j --jobs
         --connect-timeout --timeout --max-time -o --output --results --junit-strict -v
-        --verbose -q --quiet --color --format --expect --refserver-arg --no-preflight --ledger --plan --transcripts --retries --rate --only --tag
+        --verbose -q --quiet --color --format --expect --refserver-arg --no-preflight --ledger --plan --transcripts --retries --rate --bundle
+        --sign-key --only --tag
         --skip-tag --read-only --shard --help" ;;
     lint) echo "--cases --suite --quiet --target --help" ;;
     list) echo "--cases --suite --json --only --tag --skip-tag --read-only
@@ -19,13 +20,14 @@ _kmsconf_options() {
     matrix) echo "--cases --html --catalog --help" ;;
     report) echo "--html --help" ;;
     expect) echo "--from -o --output --check --help" ;;
+    verify) echo "--key --help" ;;
     esac
 }
 
 _kmsconf() {
     local cur prev cmd
-    local commands="run lint list coverage sweep doctor diff merge matrix report
-        expect help version"
+    local commands="run lint list coverage sweep doctor verify diff merge matrix
+        report expect help version"
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()

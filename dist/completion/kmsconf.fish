@@ -1,6 +1,6 @@
 # fish completion for kmsconf and kms-refserver (installed in
 # share/fish/vendor_completions.d).
-set -l cmds run lint list coverage sweep doctor diff merge matrix report expect help version
+set -l cmds run lint list coverage sweep doctor verify diff merge matrix report expect help version
 complete -c kmsconf -f
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run the cases against a target'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a lint -d 'validate case files'
@@ -8,6 +8,7 @@ complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a list -d 'list 
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a coverage -d 'each documented error with its cases'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a sweep -d 'remove keys and aliases left by runs'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a doctor -d 'check a target\'s endpoint and credentials'
+complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a verify -d 're-check an evidence bundle offline'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a diff -d 'compare two reports'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a merge -d 'combine shard reports'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a matrix -d 'conformance matrix'
@@ -53,6 +54,9 @@ complete -c kmsconf -n $r -l ledger -r -F -d 'ledger of created resources'
 complete -c kmsconf -n $r -l transcripts -r -a 'all failed' -d 'whose transcripts the report keeps'
 complete -c kmsconf -n $r -l retries -r -d 'retries of a throttled answer'
 complete -c kmsconf -n $r -l rate -r -d 'requests per second at most'
+complete -c kmsconf -n $r -l bundle -r -F -d 'evidence bundle folder'
+complete -c kmsconf -n $r -l sign-key -r -F -d 'Ed25519 private key to sign the bundle'
+complete -c kmsconf -n "__fish_seen_subcommand_from verify" -l key -r -F -d 'Ed25519 public key of the signature'
 complete -c kmsconf -n "__fish_seen_subcommand_from lint" -l quiet -d 'problems only'
 complete -c kmsconf -n "__fish_seen_subcommand_from lint" -l target -r -F -d 'target profile'
 complete -c kmsconf -n "__fish_seen_subcommand_from list coverage" -l json -d 'JSON output'

@@ -24,5 +24,6 @@ enum kc_exit kc_cmd_matrix(int argc, char **argv);
 enum kc_exit kc_cmd_report(int argc, char **argv);
 enum kc_exit kc_cmd_expect(int argc, char **argv);
 enum kc_exit kc_cmd_doctor(int argc, char **argv);
+enum kc_exit kc_cmd_verify(int argc, char **argv);
 
 #endif

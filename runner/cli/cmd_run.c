@@ -1,5 +1,6 @@
 /* kmsconf run: run the cases against a target and write JUnit XML
  * (docs/exit-codes.md for the exit codes). */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "kc/plan.h"
 #include "kc/preflight.h"
 #include "kc/url.h"
+#include "kc/bundle.h"
 #include "kc/codec.h"
 #include "kc/envelope.h"
 #include "kc/err.h"
@@ -62,6 +64,8 @@ enum {
     OPT_RATE,
     OPT_MAX_TIME,
     OPT_COLOR,
+    OPT_BUNDLE,
+    OPT_SIGN_KEY,
 };
 
 static const struct kc_opt run_opts[] = {
@@ -117,6 +121,11 @@ static const struct kc_opt run_opts[] = {
     {"--rate", "QPS",
      "requests per second at most, all workers together (default: no limit)",
      OPT_RATE},
+    {"--bundle", "DIR",
+     "also write an evidence bundle there (a new or empty folder)", OPT_BUNDLE},
+    {"--sign-key", "FILE",
+     "sign the bundle's SHA256SUMS with this Ed25519 private key (PEM)",
+     OPT_SIGN_KEY},
     KC_OPTS_SELECT_ROWS,
 };
 #define NOPTS (sizeof(run_opts) / sizeof(run_opts[0]))
@@ -150,6 +159,8 @@ struct run_cfg {
     bool plan;
     const char *expect;
     const char *ledger;
+    const char *bundle;   /* --bundle DIR */
+    const char *sign_key; /* --sign-key FILE */
     const char *shard;
     const char *rs_args[MAX_REFSERVER_ARGS];
     size_t nrs_args;
@@ -226,10 +237,14 @@ static int on_pace_opt(struct run_cfg *cfg, int id, const char *value)
     return 0;
 }
 
-/* --format, --transcripts and --color: what the report and the console
- * hold. */
+/* --format, --transcripts, --color, --bundle and --sign-key: what the
+ * report, the bundle and the console hold. */
 static int on_output_opt(struct run_cfg *cfg, int id, const char *value)
 {
+    if (id == OPT_BUNDLE || id == OPT_SIGN_KEY) {
+        *(id == OPT_BUNDLE ? &cfg->bundle : &cfg->sign_key) = value;
+        return 0;
+    }
     if (id == OPT_FORMAT) {
         cfg->json = !strcmp(value, "json") || !strcmp(value, "both");
         cfg->xml = !strcmp(value, "xml") || !strcmp(value, "both");
@@ -278,6 +293,8 @@ static int on_value_opt(struct run_cfg *cfg, int id, const char *value)
     case OPT_FORMAT:
     case OPT_TRANSCRIPTS:
     case OPT_COLOR:
+    case OPT_BUNDLE:
+    case OPT_SIGN_KEY:
         return on_output_opt(cfg, id, value);
     case OPT_REFSERVER_ARG:
         if (cfg->nrs_args == MAX_REFSERVER_ARGS)
@@ -355,6 +372,7 @@ static int on_opt(void *ctx, int id, const char *value)
 struct run_env {
     struct kc_target *target;
     struct kc_envelope *envelope;
+    struct kc_bundle *bundle; /* --bundle */
     struct kc_redactor *redactor;
     struct kc_embed embed;
     struct kc_pace *pace; /* --rate and the adaptive concurrency */
@@ -529,6 +547,7 @@ static void env_dispose(struct run_env *env)
     kc_redactor_free(env->redactor);
     kc_pace_free(env->pace);
     kc_envelope_free(env->envelope);
+    kc_bundle_free(env->bundle);
     kc_target_free(env->target);
 }
 
@@ -577,6 +596,7 @@ static struct kc_run_opts make_run_opts(const struct run_cfg *cfg,
                   .retried = &env->retried},
         .max_time_ms = cfg->max_time_ms,
         .passing_transcripts = keeps_passing_transcripts(cfg),
+        .bundle = env->bundle,
     };
     return o;
 }
@@ -829,6 +849,57 @@ static struct kc_console *new_console(const struct run_cfg *cfg, size_t ncases)
     return kc_console_new(stdout, &co, ncases * (size_t)(cfg->json + cfg->xml));
 }
 
+/* Completes the evidence bundle (docs/bundles.md): the report as the run
+ * judged it (before --expect), the suite files it used, SHA256SUMS and
+ * its signature. 0, or -1 (printed). */
+static int finish_bundle(const struct run_cfg *cfg, struct run_env *env,
+                         const struct kc_report *r,
+                         const struct kc_run_stats *st)
+{
+    char err[KC_ERR_MAX], path[SUITE_PATH_MAX];
+    char *xml = NULL;
+    int rc = -1;
+    const char *suite = kc_opts_suite_dir(cfg->suite);
+    if (st->bundle_errors) {
+        fprintf(stderr, "kmsconf run: --bundle: %zu answers not written: %s\n",
+                st->bundle_errors, st->bundle_error);
+        return -1;
+    }
+    if (kc_junit_write_mem(r, false, &xml, err, sizeof(err)))
+        goto out;
+    if (kc_bundle_add_file(env->bundle, "report.xml", xml, strlen(xml), err,
+                           sizeof(err)))
+        goto out;
+    snprintf(path, sizeof(path), "%s/catalog.json", suite);
+    if (kc_bundle_copy_file(env->bundle, "suite/catalog.json", path, err,
+                            sizeof(err)))
+        goto out;
+    snprintf(path, sizeof(path), "%s/envelopes.json", suite);
+    if (kc_bundle_copy_file(env->bundle, "suite/envelopes.json", path, err,
+                            sizeof(err)) ||
+        kc_bundle_close(env->bundle, cfg->sign_key, err, sizeof(err)))
+        goto out;
+    rc = 0;
+out:
+    if (rc)
+        fprintf(stderr, "kmsconf run: --bundle: %s\n", err);
+    free(xml);
+    return rc;
+}
+
+/* judge, after the bundle is completed: KC_EXIT_USAGE when it could not
+ * be. */
+static enum kc_exit judge_bundled(const struct run_cfg *cfg,
+                                  struct run_env *env,
+                                  const struct kc_expect *e,
+                                  struct kc_report *r,
+                                  const struct kc_run_stats *st)
+{
+    bool ok = !env->bundle || finish_bundle(cfg, env, r, st) == 0;
+    enum kc_exit rc = judge(cfg, e, r, st);
+    return ok ? rc : KC_EXIT_USAGE;
+}
+
 /* Runs the selected cases, writes the report; returns the exit code. */
 static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
                             const struct kc_catalog *cat,
@@ -871,7 +942,7 @@ static enum kc_exit execute(struct run_cfg *cfg, struct run_env *env,
     if (!ledger_ok || run_cases(&o, cfg, r, &st) != 0)
         goto out;
     finished = true;
-    rc = judge(cfg, expect, r, &st);
+    rc = judge_bundled(cfg, env, expect, r, &st);
     if (write_reports(cfg, r))
         rc = KC_EXIT_USAGE;
     kc_console_summary(con, r,
@@ -904,6 +975,28 @@ static int library_digest(const struct kc_caseset *set, char out[65])
     return rc;
 }
 
+/* --bundle and --sign-key, before the first request: the folder is made
+ * (new or empty), the key readable. 0, or -1 (printed). */
+static int open_bundle(const struct run_cfg *cfg, struct run_env *env)
+{
+    char err[KC_ERR_MAX];
+    if (cfg->sign_key && !cfg->bundle) {
+        fprintf(stderr, "kmsconf run: --sign-key needs --bundle\n");
+        return -1;
+    }
+    if (cfg->sign_key && access(cfg->sign_key, R_OK) != 0) {
+        fprintf(stderr, "kmsconf run: --sign-key: %s: cannot read: %s\n",
+                cfg->sign_key, strerror(errno));
+        return -1;
+    }
+    if (!cfg->bundle)
+        return 0;
+    env->bundle = kc_bundle_open(cfg->bundle, err, sizeof(err));
+    if (!env->bundle)
+        fprintf(stderr, "kmsconf run: --bundle: %s\n", err);
+    return env->bundle ? 0 : -1;
+}
+
 static enum kc_exit run_selected(struct run_cfg *cfg, struct kc_catalog *cat,
                                  const struct kc_caseset *set)
 {
@@ -924,7 +1017,7 @@ static enum kc_exit run_selected(struct run_cfg *cfg, struct kc_catalog *cat,
         fprintf(stderr, "kmsconf run: no case matches the selection\n");
         goto out;
     }
-    if (!cfg->plan && check_files(cfg, &expect))
+    if (!cfg->plan && (check_files(cfg, &expect) || open_bundle(cfg, &env)))
         goto out;
     install_signals();
     if (prepare(cfg, &env, cases, n, err, sizeof(err))) {

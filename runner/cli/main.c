@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"coverage", kc_cmd_coverage, "show each documented error's cases"},
     {"sweep", kc_cmd_sweep, "remove keys and aliases left by runs"},
     {"doctor", kc_cmd_doctor, "check a target's endpoint and credentials"},
+    {"verify", kc_cmd_verify, "re-check an evidence bundle offline"},
     {"diff", kc_cmd_diff, "compare two reports"},
     {"merge", kc_cmd_merge, "combine shard reports into one"},
     {"matrix", kc_cmd_matrix, "conformance matrix of several reports"},

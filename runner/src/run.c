@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "kc/bundle.h"
 #include "kc/client.h"
 #include "kc/codec.h"
 #include "kc/err.h"
@@ -1018,6 +1019,34 @@ static void run_cleanup(struct case_ctx *cx)
 
 /* ---- testcases ---- */
 
+/* A probe answer kept for the evidence bundle, redacted (owned). */
+struct recorded {
+    bool have;
+    unsigned long seq; /* its record number (kc_bundle_check_error) */
+    size_t nown;       /* failures of the checks; later ones are carried */
+    long status;
+    char *body; /* its strings redacted, owned */
+    size_t body_len;
+    char *content_type;
+    char *rid_header;
+    unsigned content_type_count, request_id_count;
+    struct kc_arg *args; /* names borrowed from the case, values: vals */
+    char **vals;
+    size_t nargs;
+};
+
+static void recorded_dispose(struct recorded *r)
+{
+    free(r->body);
+    free(r->content_type);
+    free(r->rid_header);
+    for (size_t i = 0; i < r->nargs; i++)
+        free(r->vals[i]);
+    free(r->vals);
+    free(r->args);
+    memset(r, 0, sizeof(*r));
+}
+
 struct tc_draft {
     bool xml;
     enum kc_outcome outcome;
@@ -1028,7 +1057,8 @@ struct tc_draft {
     char *transcript; /* redacted, owned */
     char *request_id;
     double time_s;
-    unsigned retries; /* the probe's throttled answers retried */
+    unsigned retries;    /* the probe's throttled answers retried */
+    struct recorded ans; /* for the bundle (kc_run_opts.bundle) */
 };
 
 static char *failure_detail(const struct tc_draft *d)
@@ -1169,6 +1199,83 @@ static void probe_transcript(struct case_ctx *cx, struct exchange *x,
     pthread_mutex_unlock(&cx->sh->lock);
 }
 
+/* Keeps the answer a of x for the bundle, redacted: its body, its
+ * headers, the arguments of its expected error. */
+static void keep_answer(struct shared *sh, struct exchange *x,
+                        const struct kc_expected_error *ex,
+                        const struct kc_answer *a, struct tc_draft *d)
+{
+    struct recorded *r = &d->ans;
+    bool ok = true;
+    r->nown = d->res.nfailures;
+    r->status = a->status;
+    r->content_type_count = a->content_type_count;
+    r->request_id_count = a->request_id_count;
+    r->body = redact_x(sh, x, a->body);
+    r->body_len = r->body ? strlen(r->body) : 0;
+    r->content_type = a->content_type ? redact_x(sh, x, a->content_type) : NULL;
+    r->rid_header =
+        a->header_request_id ? redact_x(sh, x, a->header_request_id) : NULL;
+    ok = r->body && (!a->content_type || r->content_type) &&
+         (!a->header_request_id || r->rid_header);
+    if (ex->nargs) {
+        r->args = calloc(ex->nargs, sizeof(*r->args));
+        r->vals = calloc(ex->nargs, sizeof(*r->vals));
+        ok = ok && r->args && r->vals;
+    }
+    for (size_t i = 0; ok && i < ex->nargs; i++) {
+        r->vals[i] = redact(sh, ex->args[i].value);
+        r->args[i].name = ex->args[i].name;
+        r->args[i].value = r->vals[i] ? r->vals[i] : "";
+        r->nargs = i + 1;
+        ok = r->vals[i] != NULL;
+    }
+    r->have = ok;
+}
+
+/* Writes the recorded answers of a case's testcases into the bundle, with
+ * the failures carried into their results after the checks (setup and
+ * teardown RequestId problems; parity is re-derived, not carried). */
+static void bundle_answers(struct case_ctx *cx, const struct tc_draft *d,
+                           size_t n)
+{
+    const struct kc_run_opts *o = cx->sh->o;
+    char err[KC_ERR_MAX];
+    for (size_t i = 0; o->bundle && i < n; i++) {
+        const struct recorded *r = &d[i].ans;
+        struct kc_check_failure carried[KC_CHECK_FAILURES_MAX];
+        size_t nc = 0;
+        if (!r->have)
+            continue;
+        for (size_t k = r->nown; k < d[i].res.nfailures; k++)
+            if (d[i].res.failures[k].check != KC_CHECK_PARITY)
+                carried[nc++] = d[i].res.failures[k];
+        struct kc_bundle_answer b = {cx->c->id,
+                                     d[i].xml,
+                                     cx->c->error,
+                                     r->args,
+                                     r->nargs,
+                                     o->envelope ? o->envelope->name : NULL,
+                                     o->target->strict_messages,
+                                     r->status,
+                                     r->content_type,
+                                     r->content_type_count,
+                                     r->rid_header,
+                                     r->request_id_count,
+                                     r->body,
+                                     r->body_len,
+                                     carried,
+                                     nc};
+        if (kc_bundle_add_answer(o->bundle, r->seq, &b, err, sizeof(err))) {
+            pthread_mutex_lock(&cx->sh->lock);
+            if (!cx->sh->st->bundle_errors++)
+                snprintf(cx->sh->st->bundle_error,
+                         sizeof(cx->sh->st->bundle_error), "%.200s", err);
+            pthread_mutex_unlock(&cx->sh->lock);
+        }
+    }
+}
+
 static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
                       struct tc_draft *d)
 {
@@ -1199,7 +1306,13 @@ static void probe_one(struct case_ctx *cx, const struct kc_expected_error *ex,
     }
     struct kc_answer a;
     answer_of(&x, d->xml, &a);
-    kc_check_error(ex, &a, cx->sh->rids, &d->res);
+    if (cx->sh->o->bundle) {
+        d->ans.seq = kc_bundle_check_error(cx->sh->o->bundle, ex, &a,
+                                           cx->sh->rids, &d->res);
+        keep_answer(cx->sh, &x, ex, &a, d);
+    } else {
+        kc_check_error(ex, &a, cx->sh->rids, &d->res);
+    }
     d->have_res = true;
     redact_result(cx->sh, &x, &d->res);
     if (d->res.request_id)
@@ -1335,9 +1448,11 @@ static void run_case(struct shared *sh, struct kc_http *http,
                 if (!d[i].transcript)
                     d[i].transcript = strdup(kc_buf_str(&cx.log));
     }
+    bundle_answers(&cx, d, n);
     publish(&cx, d, n);
 out:
     for (size_t i = 0; i < n; i++) {
+        recorded_dispose(&d[i].ans);
         kc_check_result_dispose(&d[i].res);
         free(d[i].transcript);
         free(d[i].request_id);

@@ -55,6 +55,7 @@
 #include "kc/report.h"
 
 struct kc_redactor;
+struct kc_bundle;
 
 /*
  * Who is told about the run as it goes (the CLI's console). Either function
@@ -96,6 +97,9 @@ struct kc_run_opts {
     /* Build the transcripts of passing probes too (--transcripts all);
      * otherwise only a failing, erroring or retried probe's is built. */
     bool passing_transcripts;
+    /* The evidence bundle the probe answers are recorded in (kc/bundle.h);
+     * NULL: none. */
+    struct kc_bundle *bundle;
 };
 
 /* The circuit breaker's bound, per worker thread (docs/exit-codes.md). */
@@ -128,6 +132,9 @@ struct kc_run_stats {
                               passing_transcripts), plus the setup, teardown and
                               clean-up steps of a case whose setup failed
                               (the only ones written) */
+    size_t bundle_errors;  /* answers that could not be written to the
+                              bundle */
+    char bundle_error[KC_RUN_ERROR_MAX]; /* the first's reason */
     char first_transport_error[KC_RUN_ERROR_MAX];
     char abort_reason[KC_RUN_ERROR_MAX]; /* one line when aborted */
 };
