@@ -406,9 +406,16 @@ int kc_bverify_run(const char *dir, const char *key, kc_bundle_problem_fn fn,
     struct verifier v = {.dir = dir, .fn = fn, .ctx = ctx, .st = st};
     int rc = -1;
     memset(st, 0, sizeof(*st));
-    if (kc_bundle_check_files(dir, key, problem_fwd, &v, err, errlen) < 0 ||
-        load_suite(&v, err, errlen) || load_recs(&v, err, errlen))
+    if (kc_bundle_check_files(dir, key, problem_fwd, &v, err, errlen) < 0)
         goto out;
+    if (load_suite(&v, err, errlen) || load_recs(&v, err, errlen)) {
+        /* a bundle that does not load after a file was changed: tampered */
+        if (st->files_problems) {
+            fn(ctx, err);
+            rc = 1;
+        }
+        goto out;
+    }
     judge_all(&v);
     for (size_t i = 0; i < v.nrecs; i++)
         if (v.recs[i].judged)
