@@ -350,7 +350,8 @@ int kc_bundle_sums_parse(const char *text, size_t len,
     const char *why = NULL;
     *out = NULL;
     *n = 0;
-    for (size_t pos = 0; pos < len && !why; line++) {
+    for (size_t pos = 0; pos < len && !why;) {
+        line++;
         const char *nl = memchr(text + pos, '\n', len - pos);
         if (!nl) {
             why = "no newline at the end";
@@ -375,7 +376,7 @@ int kc_bundle_sums_parse(const char *text, size_t len,
         pos = (size_t)(nl - text) + 1;
     }
     if (why) {
-        kc_err_set(err, errlen, SUMS_NAME ": line %zu: %s", line + 1, why);
+        kc_err_set(err, errlen, SUMS_NAME ": line %zu: %s", line, why);
         free(v);
         *n = 0;
         return -1;
