@@ -25,12 +25,20 @@
 #define SUMS_NAME "SHA256SUMS"
 #define SIG_NAME  "SHA256SUMS.sig"
 
+/* A success answer's RequestId and its record number. */
+struct rid_rec {
+    unsigned long seq;
+    char *rid;
+};
+
 struct kc_bundle {
     char *dir;
-    pthread_mutex_t lock; /* guards seq, ents, n, cap */
+    pthread_mutex_t lock; /* guards seq, ents, n, cap, rids, nrids, ridcap */
     unsigned long seq;
     struct kc_bundle_entry *ents;
     size_t n, cap;
+    struct rid_rec *rids;
+    size_t nrids, ridcap;
 };
 
 /* 0 when dir is absent (then made) or an empty folder. */
@@ -89,6 +97,9 @@ void kc_bundle_free(struct kc_bundle *b)
     if (!b)
         return;
     pthread_mutex_destroy(&b->lock);
+    for (size_t i = 0; i < b->nrids; i++)
+        free(b->rids[i].rid);
+    free(b->rids);
     free(b->ents);
     free(b->dir);
     free(b);
@@ -105,6 +116,71 @@ unsigned long kc_bundle_check_error(struct kc_bundle *b,
     kc_check_error(ex, a, rids, res);
     pthread_mutex_unlock(&b->lock);
     return seq;
+}
+
+unsigned long kc_bundle_check_success(struct kc_bundle *b,
+                                      const struct kc_answer *a,
+                                      struct kc_ridset *rids,
+                                      struct kc_check_result *res)
+{
+    pthread_mutex_lock(&b->lock);
+    unsigned long seq = ++b->seq;
+    kc_check_success(a, rids, res);
+    pthread_mutex_unlock(&b->lock);
+    return seq;
+}
+
+int kc_bundle_add_rid(struct kc_bundle *b, unsigned long seq, const char *rid)
+{
+    int rc = -1;
+    char *copy = strdup(rid);
+    pthread_mutex_lock(&b->lock);
+    if (copy && b->nrids == b->ridcap && b->ridcap < KC_BUNDLE_FILES_MAX) {
+        size_t cap = b->ridcap ? 2 * b->ridcap : 64;
+        struct rid_rec *v = realloc(b->rids, cap * sizeof(*v));
+        if (v) {
+            b->rids = v;
+            b->ridcap = cap;
+        }
+    }
+    if (copy && b->nrids < b->ridcap) {
+        b->rids[b->nrids].seq = seq;
+        b->rids[b->nrids++].rid = copy;
+        copy = NULL;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&b->lock);
+    free(copy);
+    return rc;
+}
+
+static int rid_cmp(const void *x, const void *y)
+{
+    const struct rid_rec *a = x, *b = y;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* rids.json: {"success_request_ids": [[seq, "id"], ...]} in seq order. */
+static int write_rids(struct kc_bundle *b, char *err, size_t errlen)
+{
+    struct kc_buf j;
+    int rc = -1;
+    kc_buf_init(&j, KC_BUNDLE_ANSWER_MAX);
+    qsort(b->rids, b->nrids, sizeof(*b->rids), rid_cmp);
+    kc_buf_puts(&j, "{\"success_request_ids\": [");
+    for (size_t i = 0; i < b->nrids; i++) {
+        kc_buf_printf(&j, "%s\n  [%lu, ", i ? "," : "", b->rids[i].seq);
+        kc_buf_put_json_string(&j, b->rids[i].rid);
+        kc_buf_puts(&j, "]");
+    }
+    kc_buf_puts(&j, "\n]}\n");
+    if (j.failed)
+        kc_err_set(err, errlen, "rids.json: too large");
+    else
+        rc = kc_bundle_add_file(b, "rids.json", kc_buf_str(&j), j.len, err,
+                                errlen);
+    kc_buf_dispose(&j);
+    return rc;
 }
 
 static int add_entry(struct kc_bundle *b, const char *path, const char *hex)
@@ -285,6 +361,8 @@ int kc_bundle_close(struct kc_bundle *b, const char *sign_key, char *err,
     char full[FULL_MAX];
     struct kc_buf s;
     int rc = -1;
+    if (write_rids(b, err, errlen))
+        return -1;
     kc_buf_init(&s, KC_BUNDLE_SUMS_MAX);
     qsort(b->ents, b->n, sizeof(*b->ents), entry_cmp);
     for (size_t i = 0; i < b->n; i++)

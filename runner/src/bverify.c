@@ -45,6 +45,8 @@ struct verifier {
     struct rec *recs;
     size_t nrecs;
     struct kc_ridset *rids;
+    cJSON *success_rids; /* rids.json's array, in record order */
+    cJSON *rids_doc;
     struct kc_bverify_stats *st;
 };
 
@@ -209,14 +211,35 @@ static int load_recs(struct verifier *v, char *err, size_t errlen)
     return v->recs ? 0 : -1;
 }
 
+/* Puts the RequestIds of the success answers recorded before seq into the
+ * set (*next: the first not yet put). */
+static void put_success_rids(struct verifier *v, unsigned long seq,
+                             const cJSON **next)
+{
+    for (; *next; *next = (*next)->next) {
+        const cJSON *n = cJSON_GetArrayItem(*next, 0);
+        const cJSON *id = cJSON_GetArrayItem(*next, 1);
+        if (!cJSON_IsNumber(n) || !cJSON_IsString(id)) {
+            differ(v, "rids.json", "an entry is not [number, \"RequestId\"]");
+            continue;
+        }
+        if (n->valuedouble >= (double)seq)
+            return;
+        kc_ridset_insert(v->rids, id->valuestring);
+    }
+}
+
 /* Judges the answers in their record order, so that request-id-unique
- * meets each RequestId in the order the run did. */
+ * meets each RequestId in the order the run did (the setup and teardown
+ * answers' among them). */
 static void judge_all(struct verifier *v)
 {
     char want[KC_BUNDLE_PATH_MAX];
+    const cJSON *next = v->success_rids ? v->success_rids->child : NULL;
     qsort(v->recs, v->nrecs, sizeof(*v->recs), seq_cmp);
     for (size_t i = 0; i < v->nrecs; i++) {
         struct rec *r = &v->recs[i];
+        put_success_rids(v, r->seq, &next);
         snprintf(want, sizeof(want), "answers/%06lu.json", r->seq);
         if (strcmp(want, r->file) != 0 || (i && r->seq == v->recs[i - 1].seq))
             differ(v, r->file, "its name does not match its record number");
@@ -378,6 +401,17 @@ static int load_suite(struct verifier *v, char *err, size_t errlen)
     snprintf(path, sizeof(path), "%s/%s", v->dir, REPORT_NAME);
     if (kc_junit_read(path, &v->report, err, errlen))
         return -1;
+    snprintf(path, sizeof(path), "%s/rids.json", v->dir);
+    v->rids_doc = kc_json_load(path, KC_BUNDLE_ANSWER_MAX, err, errlen);
+    if (!v->rids_doc)
+        return -1;
+    v->success_rids =
+        cJSON_GetObjectItemCaseSensitive(v->rids_doc, "success_request_ids");
+    if (!cJSON_IsArray(v->success_rids)) {
+        kc_err_set(err, errlen, "%s: $.success_request_ids: not an array",
+                   path);
+        return -1;
+    }
     v->rids = kc_ridset_new();
     if (!v->rids)
         kc_err_set(err, errlen, "out of memory");
@@ -395,6 +429,7 @@ static void verifier_dispose(struct verifier *v)
     for (size_t i = 0; i < v->nenvs; i++)
         kc_envelope_free(v->envs[i]);
     kc_ridset_free(v->rids);
+    cJSON_Delete(v->rids_doc);
     kc_report_free(v->report);
     kc_catalog_free(v->cat);
 }

@@ -758,6 +758,25 @@ struct setup_result {
     size_t nrid_fail;
 };
 
+/* kc_check_success through the bundle: the RequestId the answer put into
+ * the run's set is kept, redacted, with its record number. */
+static void keep_success_rid(struct shared *sh, struct exchange *x,
+                             const struct kc_answer *a,
+                             struct kc_check_result *res)
+{
+    struct kc_bundle *b = sh->o->bundle;
+    unsigned long seq = kc_bundle_check_success(b, a, sh->rids, res);
+    char *rid = res->request_id ? redact_x(sh, x, res->request_id) : NULL;
+    if (res->request_id && (!rid || kc_bundle_add_rid(b, seq, rid))) {
+        pthread_mutex_lock(&sh->lock);
+        if (!sh->st->bundle_errors++)
+            snprintf(sh->st->bundle_error, sizeof(sh->st->bundle_error),
+                     "out of memory keeping a RequestId");
+        pthread_mutex_unlock(&sh->lock);
+    }
+    free(rid);
+}
+
 /*
  * Checks the answer of setup or teardown step idx (phase names which)
  * like a success answer: its RequestId problems go to sr->rid_fail as
@@ -773,7 +792,10 @@ static bool note_success_checks(struct case_ctx *cx, const char *phase,
     struct kc_check_result res;
     bool ok = true;
     answer_of(x, false, &a);
-    kc_check_success(&a, cx->sh->rids, &res);
+    if (cx->sh->o->bundle)
+        keep_success_rid(cx->sh, x, &a, &res);
+    else
+        kc_check_success(&a, cx->sh->rids, &res);
     for (size_t i = 0; i < res.nfailures; i++) {
         const struct kc_check_failure *r = &res.failures[i];
         if (r->check == KC_CHECK_FORMAT || r->check == KC_CHECK_ENVELOPE) {

@@ -107,6 +107,26 @@ verify_fails t "forged answer, re-hashed" \
 grep -q 'file problems' vf.out && ! grep -q ', 0 file problems' vf.out &&
     fail "the forged bundle's files should all match SHA256SUMS"
 
+# rids.json orders the setup and teardown RequestIds among the answers: one
+# moved before an answer with the same RequestId (and re-hashed) makes that
+# answer's request-id-unique fail
+rm -rf t && cp -r green t && python3 - t "answers/$answer" <<'PY'
+import hashlib, json, os, sys
+d, name = sys.argv[1], sys.argv[2]
+rid = json.load(open(os.path.join(d, name)))["request_id_header"]
+p = os.path.join(d, "rids.json")
+r = json.load(open(p))
+r["success_request_ids"].insert(0, [0, rid])
+open(p, "w").write(json.dumps(r) + "\n")
+h = hashlib.sha256(open(p, "rb").read()).hexdigest()
+s = os.path.join(d, "SHA256SUMS")
+lines = [h + "  rids.json" if l.endswith("  rids.json") else l
+         for l in open(s).read().splitlines()]
+open(s, "w").write("\n".join(lines) + "\n")
+PY
+verify_fails t "a setup RequestId before an answer's" \
+    'the report says pass, the answer gives fail: request-id-unique'
+
 # 4. signatures
 openssl genpkey -algorithm ed25519 -out k1.pem 2>/dev/null &&
     openssl pkey -in k1.pem -pubout -out k1.pub &&

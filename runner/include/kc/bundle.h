@@ -3,7 +3,9 @@
  *
  * A bundle is a folder: report.xml (the JUnit report), suite/catalog.json
  * and suite/envelopes.json (copies of what the run used), answers/<n>.json
- * (one per probe answer, redacted, n its record order) and SHA256SUMS
+ * (one per probe answer, redacted, n its record order), rids.json (the
+ * RequestIds of the setup and teardown answers with their record numbers)
+ * and SHA256SUMS
  * ("<hex>  <path>" lines, sorted, of every other file), written last;
  * optionally SHA256SUMS.sig, a raw Ed25519 signature of SHA256SUMS.
  *
@@ -62,6 +64,17 @@ unsigned long kc_bundle_check_error(struct kc_bundle *b,
                                     struct kc_ridset *rids,
                                     struct kc_check_result *res);
 
+/* kc_check_success under the bundle's lock (setup and teardown answers,
+ * whose RequestIds meet the same set); returns its record number. */
+unsigned long kc_bundle_check_success(struct kc_bundle *b,
+                                      const struct kc_answer *a,
+                                      struct kc_ridset *rids,
+                                      struct kc_check_result *res);
+/* Keeps the RequestId (redacted) a success answer numbered seq put into
+ * the run's set; kc_bundle_close writes them all to rids.json. 0 or -1
+ * (out of memory). */
+int kc_bundle_add_rid(struct kc_bundle *b, unsigned long seq, const char *rid);
+
 /* Writes answers/<seq>.json. 0 or -1 with err. */
 int kc_bundle_add_answer(struct kc_bundle *b, unsigned long seq,
                          const struct kc_bundle_answer *ans, char *err,
@@ -72,8 +85,8 @@ int kc_bundle_add_file(struct kc_bundle *b, const char *path, const char *data,
 /* Copies the file at src into the bundle as path. 0 or -1 with err. */
 int kc_bundle_copy_file(struct kc_bundle *b, const char *path, const char *src,
                         char *err, size_t errlen);
-/* Writes SHA256SUMS and, with sign_key (a PEM Ed25519 private key file),
- * SHA256SUMS.sig. No file may be added after. 0 or -1 with err. */
+/* Writes rids.json, SHA256SUMS and, with sign_key (a PEM Ed25519 private key
+ * file), SHA256SUMS.sig. No file may be added after. 0 or -1 with err. */
 int kc_bundle_close(struct kc_bundle *b, const char *sign_key, char *err,
                     size_t errlen);
 
