@@ -849,8 +849,9 @@ static struct kc_console *new_console(const struct run_cfg *cfg, size_t ncases)
     return kc_console_new(stdout, &co, ncases * (size_t)(cfg->json + cfg->xml));
 }
 
-/* Completes the evidence bundle (docs/bundles.md): the report as the run
- * judged it (before --expect), the suite files it used, SHA256SUMS and
+/* Completes the evidence bundle (docs/bundles.md): the report and the
+ * results file as the run judged them (before --expect), the suite files
+ * it used, SHA256SUMS and
  * its signature. 0, or -1 (printed). */
 static int finish_bundle(const struct run_cfg *cfg, struct run_env *env,
                          const struct kc_report *r,
@@ -868,6 +869,12 @@ static int finish_bundle(const struct run_cfg *cfg, struct run_env *env,
     if (kc_junit_write_mem(r, false, &xml, err, sizeof(err)))
         goto out;
     if (kc_bundle_add_file(env->bundle, "report.xml", xml, strlen(xml), err,
+                           sizeof(err)))
+        goto out;
+    free(xml);
+    xml = NULL;
+    if (kc_results_write_mem(r, &xml, err, sizeof(err)) ||
+        kc_bundle_add_file(env->bundle, "results.json", xml, strlen(xml), err,
                            sizeof(err)))
         goto out;
     snprintf(path, sizeof(path), "%s/catalog.json", suite);

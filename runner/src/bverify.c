@@ -15,12 +15,14 @@
 #include "kc/json.h"
 #include "kc/junit.h"
 #include "kc/report.h"
+#include "kc/results.h"
 
 #define FULL_MAX      4096
 #define ENVELOPES_MAX 8 /* distinct envelope rule sets in one bundle */
 #define ARGS_MAX      32
 #define LINE_MAX_     512
 #define REPORT_NAME   "report.xml"
+#define RESULTS_NAME  "results.json"
 
 /* One recorded answer and its re-derived verdict. */
 struct rec {
@@ -41,7 +43,8 @@ struct verifier {
     struct kc_catalog *cat;
     struct kc_envelope *envs[ENVELOPES_MAX];
     size_t nenvs;
-    struct kc_report *report;
+    struct kc_report *report;  /* report.xml */
+    struct kc_report *results; /* results.json */
     struct rec *recs;
     size_t nrecs;
     struct kc_ridset *rids;
@@ -333,20 +336,32 @@ static void verdict_text(const char **names, size_t n, char *out, size_t size)
         snprintf(out + len, size - len, "%s %s", i ? "," : "", names[i]);
 }
 
-static void compare_one(struct verifier *v, struct rec *r, bool *seen)
+/* Where a difference of rep is: "<case> [fmt]" for the report,
+ * "results.json: <case> [fmt]" for the results file. */
+static void where_of(const struct verifier *v, const struct kc_report *rep,
+                     const char *name, char *out, size_t size)
+{
+    snprintf(out, size, "%s%s%s", rep == v->report ? "" : RESULTS_NAME,
+             rep == v->report ? "" : ": ", name);
+}
+
+static void compare_one(struct verifier *v, const struct kc_report *rep,
+                        struct rec *r, bool *seen)
 {
     const char *mine[KC_CHECK_FAILURES_MAX], *theirs[KC_CHECK_FAILURES_MAX];
     char cls[LINE_MAX_], name[LINE_MAX_], a[LINE_MAX_], b[LINE_MAX_];
+    char where[LINE_MAX_ + 32];
     size_t n = 0;
     snprintf(cls, sizeof(cls), "kmsconf.%s", r->code);
     snprintf(name, sizeof(name), "%s [%s]", r->case_id,
              r->xml ? "xml" : "json");
-    const struct kc_testcase *tc = kc_report_find(v->report, cls, name);
+    const struct kc_testcase *tc = kc_report_find(rep, cls, name);
+    where_of(v, rep, name, where, sizeof(where));
     if (!tc) {
-        differ(v, name, "recorded, but not in the report");
+        differ(v, where, "recorded, but not in the report");
         return;
     }
-    seen[tc - v->report->cases] = true;
+    seen[tc - rep->cases] = true;
     for (size_t i = 0; i < r->res.nfailures; i++)
         mine[i] = kc_check_name(r->res.failures[i].check);
     verdict_text(mine, r->res.nfailures, a, sizeof(a));
@@ -357,29 +372,34 @@ static void compare_one(struct verifier *v, struct rec *r, bool *seen)
     } else {
         snprintf(b, sizeof(b), "%s", kc_outcome_name(tc->outcome));
     }
-    v->st->testcases++;
+    v->st->testcases += rep == v->report;
     if (strcmp(a, b) != 0) {
         char both[2 * LINE_MAX_ + 64];
         snprintf(both, sizeof(both), "the report says %s, the answer gives %s",
                  b, a);
-        differ(v, name, both);
+        differ(v, where, both);
     }
 }
 
-static int compare_all(struct verifier *v)
+/* Compares the verdicts of rep (report.xml or results.json) with the
+ * answers'. */
+static int compare_all(struct verifier *v, const struct kc_report *rep)
 {
-    bool *seen = calloc(v->report->ncases + 1, sizeof(*seen));
+    char where[LINE_MAX_ + 32];
+    bool *seen = calloc(rep->ncases + 1, sizeof(*seen));
     if (!seen)
         return -1;
     for (size_t i = 0; i < v->nrecs; i++)
         if (v->recs[i].judged)
-            compare_one(v, &v->recs[i], seen);
-    for (size_t i = 0; i < v->report->ncases; i++) {
-        const struct kc_testcase *tc = &v->report->cases[i];
-        if (!seen[i] &&
-            (tc->outcome == KC_OUTCOME_PASS || tc->outcome == KC_OUTCOME_FAIL))
-            differ(v, tc->name ? tc->name : "(unnamed)",
-                   "judged in the report, but no answer is recorded");
+            compare_one(v, rep, &v->recs[i], seen);
+    for (size_t i = 0; i < rep->ncases; i++) {
+        const struct kc_testcase *tc = &rep->cases[i];
+        if (seen[i] ||
+            (tc->outcome != KC_OUTCOME_PASS && tc->outcome != KC_OUTCOME_FAIL))
+            continue;
+        where_of(v, rep, tc->name ? tc->name : "(unnamed)", where,
+                 sizeof(where));
+        differ(v, where, "judged in the report, but no answer is recorded");
     }
     free(seen);
     return 0;
@@ -400,6 +420,9 @@ static int load_suite(struct verifier *v, char *err, size_t errlen)
         return -1;
     snprintf(path, sizeof(path), "%s/%s", v->dir, REPORT_NAME);
     if (kc_junit_read(path, &v->report, err, errlen))
+        return -1;
+    snprintf(path, sizeof(path), "%s/%s", v->dir, RESULTS_NAME);
+    if (kc_results_read(path, 0, &v->results, err, errlen))
         return -1;
     snprintf(path, sizeof(path), "%s/rids.json", v->dir);
     v->rids_doc = kc_json_load(path, KC_BUNDLE_ANSWER_MAX, err, errlen);
@@ -431,6 +454,7 @@ static void verifier_dispose(struct verifier *v)
     kc_ridset_free(v->rids);
     cJSON_Delete(v->rids_doc);
     kc_report_free(v->report);
+    kc_report_free(v->results);
     kc_catalog_free(v->cat);
 }
 
@@ -455,7 +479,8 @@ int kc_bverify_run(const char *dir, const char *key, kc_bundle_problem_fn fn,
     for (size_t i = 0; i < v.nrecs; i++)
         if (v.recs[i].judged)
             add_carried(&v, &v.recs[i]);
-    if (parity_all(&v) || compare_all(&v)) {
+    if (parity_all(&v) || compare_all(&v, v.report) ||
+        compare_all(&v, v.results)) {
         kc_err_set(err, errlen, "out of memory");
         goto out;
     }

@@ -62,6 +62,7 @@ assert_exit 1 $? "--deviate status run"
 assert_exit 1 $? "--deviate-code run"
 for b in green status code; do
     [ -s "$b/SHA256SUMS" ] && [ -s "$b/report.xml" ] &&
+        [ -s "$b/results.json" ] && [ -s "$b/rids.json" ] &&
         [ -s "$b/suite/catalog.json" ] && [ -s "$b/suite/envelopes.json" ] ||
         fail "$b: a bundle file is missing"
     "$KMSCONF" verify "$b" >"v-$b.out" 2>&1
@@ -86,8 +87,8 @@ echo "ok: --bundle refuses a folder that is not empty"
 
 # 2. one byte changed in a copy: verify exits 1 naming the file
 answer=$(cd green && ls answers | head -n 3 | tail -n 1)
-for f in "answers/$answer" report.xml suite/catalog.json \
-    suite/envelopes.json; do
+for f in "answers/$answer" report.xml results.json rids.json \
+    suite/catalog.json suite/envelopes.json; do
     rm -rf t && cp -r green t && flip "t/$f" 40
     verify_fails t "byte flipped in $f" "^$f: its SHA-256 differs"
 done
@@ -104,6 +105,7 @@ verify_fails t "file removed" "^answers/$answer: listed but missing"
 rm -rf t && cp -r green t && forge t "answers/$answer"
 verify_fails t "forged answer, re-hashed" \
     'the report says pass, the answer gives fail: code'
+assert_grep '^results.json: .* the report says pass, the answer gives fail: code' vf.out
 grep -q 'file problems' vf.out && ! grep -q ', 0 file problems' vf.out &&
     fail "the forged bundle's files should all match SHA256SUMS"
 
