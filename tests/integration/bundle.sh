@@ -76,6 +76,25 @@ assert_grep '<failure type="status"' status/report.xml
     fail "status: not one answer per testcase"
 echo "ok: three bundles verified"
 
+# no secret of the profile and no signature value reaches a bundle (the
+# bodies are checked decoded too)
+profile=$KC_SOURCE_DIR/suite/targets/refserver.json
+secrets=$(sed -n 's/.*"access_key_secret": *"\([^"]*\)".*/\1/p' "$profile")
+[ -n "$secrets" ] || fail "no secret found in $profile"
+python3 - green status code >decoded.txt <<'PY'
+import base64, glob, json, sys
+for d in sys.argv[1:]:
+    for p in glob.glob(d + "/answers/*.json"):
+        print(base64.b64decode(json.load(open(p))["body_b64"]).decode("latin-1"))
+PY
+for s in $secrets; do
+    grep -rqF -- "$s" green status code decoded.txt &&
+        fail "secret $s in a bundle"
+done
+grep -rqE 'Signature=[^*&", ]' green status code decoded.txt &&
+    fail "a Signature value in a bundle"
+echo "ok: no secret in the bundles"
+
 # the folder must be new or empty, checked before any request
 mkdir full && touch full/x
 "$KMSCONF" run -q --only 'h4/*' "$H4_CASES" --bundle full -o full.xml \
