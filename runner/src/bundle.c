@@ -547,6 +547,8 @@ static void walk(struct checker *c, const char *rel, int depth)
         else if (!S_ISREG(st.st_mode) || !listed(c, sub))
             problem(c, sub, "not listed in " SUMS_NAME);
     }
+    if (c->seen > 2 * KC_BUNDLE_FILES_MAX)
+        problem(c, *rel ? rel : ".", "holds too many files");
     closedir(d);
 }
 

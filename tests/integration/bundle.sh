@@ -160,6 +160,9 @@ assert_exit 0 $? "signed run: $(tail -n 3 signed.out)"
 "$KMSCONF" verify --key k1.pub signed >vs.out 2>&1
 assert_exit 0 $? "verify --key: $(cat vs.out)"
 assert_grep 'signature valid$' vs.out
+"$KMSCONF" verify signed >vs0.out 2>&1
+assert_exit 0 $? "verify of a signed bundle without --key"
+assert_grep ', signature not checked \(no --key\)$' vs0.out
 verify_fails signed "another key" \
     '^SHA256SUMS.sig: not a valid signature of SHA256SUMS by this key$' \
     --key k2.pub
