@@ -514,9 +514,36 @@ static bool listed(const struct checker *c, const char *rel)
 
 /* Every file below rel (a folder of the bundle, "" for its top) that
  * SHA256SUMS does not list is a problem. */
-static void walk(struct checker *c, const char *rel, int depth)
+static void walk(struct checker *c, const char *rel, int depth);
+
+/* The entry name of the folder rel: a folder is walked, a file must be
+ * listed. */
+static void walk_entry(struct checker *c, const char *rel, const char *name,
+                       int depth)
 {
     char full[FULL_MAX], sub[KC_BUNDLE_PATH_MAX];
+    struct stat st;
+    if (!strcmp(name, ".") || !strcmp(name, "..") ||
+        (!*rel && (!strcmp(name, SUMS_NAME) || !strcmp(name, SIG_NAME))))
+        return;
+    int k = snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", name);
+    if (k < 0 || (size_t)k >= sizeof(sub)) {
+        problem(c, *rel ? rel : ".", "holds a file whose path is too long");
+        return;
+    }
+    if (snprintf(full, sizeof(full), "%s/%s", c->dir, sub) >= (int)sizeof(full))
+        return;
+    if (lstat(full, &st) != 0)
+        problem(c, sub, "cannot be read");
+    else if (S_ISDIR(st.st_mode) && depth < DEPTH_MAX)
+        walk(c, sub, depth + 1);
+    else if (!S_ISREG(st.st_mode) || !listed(c, sub))
+        problem(c, sub, "not listed in " SUMS_NAME);
+}
+
+static void walk(struct checker *c, const char *rel, int depth)
+{
+    char full[FULL_MAX];
     snprintf(full, sizeof(full), "%s%s%s", c->dir, *rel ? "/" : "", rel);
     DIR *d = opendir(full);
     const struct dirent *e;
@@ -524,29 +551,8 @@ static void walk(struct checker *c, const char *rel, int depth)
         problem(c, *rel ? rel : ".", "cannot read the folder");
         return;
     }
-    while ((e = readdir(d)) != NULL && c->seen++ < 2 * KC_BUNDLE_FILES_MAX) {
-        struct stat st;
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        int k = snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "",
-                         e->d_name);
-        if (k < 0 || (size_t)k >= sizeof(sub)) {
-            problem(c, rel, "holds a file whose path is too long");
-            continue;
-        }
-        if (!*rel &&
-            (!strcmp(e->d_name, SUMS_NAME) || !strcmp(e->d_name, SIG_NAME)))
-            continue;
-        if (snprintf(full, sizeof(full), "%s/%s", c->dir, sub) >=
-            (int)sizeof(full))
-            continue;
-        if (lstat(full, &st) != 0)
-            problem(c, sub, "cannot be read");
-        else if (S_ISDIR(st.st_mode) && depth < DEPTH_MAX)
-            walk(c, sub, depth + 1);
-        else if (!S_ISREG(st.st_mode) || !listed(c, sub))
-            problem(c, sub, "not listed in " SUMS_NAME);
-    }
+    while ((e = readdir(d)) != NULL && c->seen++ < 2 * KC_BUNDLE_FILES_MAX)
+        walk_entry(c, rel, e->d_name, depth);
     if (c->seen > 2 * KC_BUNDLE_FILES_MAX)
         problem(c, *rel ? rel : ".", "holds too many files");
     closedir(d);
