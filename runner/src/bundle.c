@@ -166,7 +166,8 @@ static int write_rids(struct kc_bundle *b, char *err, size_t errlen)
     struct kc_buf j;
     int rc = -1;
     kc_buf_init(&j, KC_BUNDLE_ANSWER_MAX);
-    qsort(b->rids, b->nrids, sizeof(*b->rids), rid_cmp);
+    if (b->nrids) /* qsort takes no NULL array, even of 0 elements */
+        qsort(b->rids, b->nrids, sizeof(*b->rids), rid_cmp);
     kc_buf_puts(&j, "{\"success_request_ids\": [");
     for (size_t i = 0; i < b->nrids; i++) {
         kc_buf_printf(&j, "%s\n  [%lu, ", i ? "," : "", b->rids[i].seq);
@@ -364,7 +365,8 @@ int kc_bundle_close(struct kc_bundle *b, const char *sign_key, char *err,
     if (write_rids(b, err, errlen))
         return -1;
     kc_buf_init(&s, KC_BUNDLE_SUMS_MAX);
-    qsort(b->ents, b->n, sizeof(*b->ents), entry_cmp);
+    if (b->n)
+        qsort(b->ents, b->n, sizeof(*b->ents), entry_cmp);
     for (size_t i = 0; i < b->n; i++)
         kc_buf_printf(&s, "%s  %s\n", b->ents[i].hex, b->ents[i].path);
     snprintf(full, sizeof(full), "%s/%s", b->dir, SUMS_NAME);
@@ -506,7 +508,7 @@ static bool listed(const struct checker *c, const char *rel)
 {
     struct kc_bundle_entry key;
     size_t n = strlen(rel);
-    if (n >= sizeof(key.path))
+    if (!c->n || n >= sizeof(key.path))
         return false;
     memcpy(key.path, rel, n + 1);
     return bsearch(&key, c->ents, c->n, sizeof(key), entry_cmp) != NULL;
