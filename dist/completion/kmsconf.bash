@@ -19,6 +19,7 @@ _kmsconf_options() {
     merge) echo "-o --output --force --junit-strict --help" ;;
     matrix) echo "--cases --html --catalog --help" ;;
     report) echo "--html --help" ;;
+    site) echo "--catalog --help" ;;
     expect) echo "--from -o --output --check --help" ;;
     verify) echo "--key --help" ;;
     esac
@@ -27,7 +28,7 @@ _kmsconf_options() {
 _kmsconf() {
     local cur prev cmd
     local commands="run lint list coverage sweep doctor verify diff merge matrix
-        report expect help version"
+        report site expect help version"
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()

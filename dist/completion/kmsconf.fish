@@ -1,6 +1,6 @@
 # fish completion for kmsconf and kms-refserver (installed in
 # share/fish/vendor_completions.d).
-set -l cmds run lint list coverage sweep doctor verify diff merge matrix report expect help version
+set -l cmds run lint list coverage sweep doctor verify diff merge matrix report site expect help version
 complete -c kmsconf -f
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run the cases against a target'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a lint -d 'validate case files'
@@ -13,6 +13,7 @@ complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a diff -d 'compa
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a merge -d 'combine shard reports'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a matrix -d 'conformance matrix'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a report -d 'one run\'s totals and HTML page'
+complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a site -d 'static results site from many runs'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a expect -d 'expectation file from a report'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a help -d 'describe a command'
 complete -c kmsconf -n "not __fish_seen_subcommand_from $cmds" -a version -d 'print the version'
@@ -91,6 +92,8 @@ complete -c kmsconf -n "__fish_seen_subcommand_from matrix" -l html -r -F -d 'HT
 complete -c kmsconf -n "__fish_seen_subcommand_from matrix" -l catalog -r -F -d 'catalog'
 complete -c kmsconf -n "__fish_seen_subcommand_from report" -F
 complete -c kmsconf -n "__fish_seen_subcommand_from report" -l html -r -F -d 'HTML page of the run'
+complete -c kmsconf -n "__fish_seen_subcommand_from site" -F
+complete -c kmsconf -n "__fish_seen_subcommand_from site" -l catalog -r -F -d 'catalog whose codes get pages'
 complete -c kmsconf -n "__fish_seen_subcommand_from expect" -l from -r -F -d 'report'
 complete -c kmsconf -n "__fish_seen_subcommand_from expect" -s o -l output -r -F -d 'output'
 complete -c kmsconf -n "__fish_seen_subcommand_from expect" -l check -r -F -d 'expectation file'

@@ -25,5 +25,6 @@ enum kc_exit kc_cmd_report(int argc, char **argv);
 enum kc_exit kc_cmd_expect(int argc, char **argv);
 enum kc_exit kc_cmd_doctor(int argc, char **argv);
 enum kc_exit kc_cmd_verify(int argc, char **argv);
+enum kc_exit kc_cmd_site(int argc, char **argv);
 
 #endif

@@ -146,28 +146,6 @@ static int write_matrix(const struct matrix_args *a,
     return a->html ? write_html(a->html, mi) : 0;
 }
 
-/* --catalog, else the located suite's catalog.json (into buf); NULL after
- * printing where the suite was looked for. */
-static const char *catalog_path(const struct matrix_args *a, char *buf,
-                                size_t len)
-{
-    char looked[KC_LOCATE_LOOKED_MAX];
-    const char *suite;
-
-    if (a->catalog)
-        return a->catalog;
-    suite = kc_locate(KC_LOCATE_SUITE, looked, sizeof(looked));
-    if (!suite) {
-        fprintf(stderr,
-                "kmsconf matrix: no suite folder with catalog.json found "
-                "(looked in %s)\n",
-                looked);
-        return NULL;
-    }
-    snprintf(buf, len, "%s/catalog.json", suite);
-    return buf;
-}
-
 enum kc_exit kc_cmd_matrix(int argc, char **argv)
 {
     char catalog[CATALOG_PATH_MAX];
@@ -188,7 +166,8 @@ enum kc_exit kc_cmd_matrix(int argc, char **argv)
         rc = kc_opts_parse_exit(prc);
         goto out;
     }
-    catalog_file = catalog_path(&a, catalog, sizeof(catalog));
+    catalog_file =
+        kc_locate_catalog(a.catalog, "matrix", catalog, sizeof(catalog));
     if (!catalog_file)
         goto out;
     if (kc_catalog_load(&cat, catalog_file, err, sizeof(err))) {

@@ -128,3 +128,23 @@ const char *kc_locate(enum kc_locate_item item, char *looked, size_t len)
     }
     return NULL;
 }
+
+const char *kc_locate_catalog(const char *given, const char *cmd, char *buf,
+                              size_t len)
+{
+    char looked[KC_LOCATE_LOOKED_MAX];
+    const char *suite;
+
+    if (given)
+        return given;
+    suite = kc_locate(KC_LOCATE_SUITE, looked, sizeof(looked));
+    if (!suite) {
+        fprintf(stderr,
+                "kmsconf %s: no suite folder with catalog.json found "
+                "(looked in %s)\n",
+                cmd, looked);
+        return NULL;
+    }
+    snprintf(buf, len, "%s/catalog.json", suite);
+    return buf;
+}

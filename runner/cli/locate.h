@@ -42,6 +42,13 @@ enum kc_locate_item {
  */
 const char *kc_locate(enum kc_locate_item item, char *looked, size_t len);
 
+/* The catalog a report tool reads: given (--catalog) when not NULL, else
+ * catalog.json of the located suite, written into buf. NULL after printing
+ * "kmsconf <cmd>: no suite folder with catalog.json found (looked in ...)"
+ * on stderr. */
+const char *kc_locate_catalog(const char *given, const char *cmd, char *buf,
+                              size_t len);
+
 /* The environment variable that names item ("KMSCONF_SUITE_DIR", ...). */
 const char *kc_locate_env_name(enum kc_locate_item item);
 

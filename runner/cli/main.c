@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"merge", kc_cmd_merge, "combine shard reports into one"},
     {"matrix", kc_cmd_matrix, "conformance matrix of several reports"},
     {"report", kc_cmd_report, "one run's totals and its HTML page"},
+    {"site", kc_cmd_site, "a static results site from many runs"},
     {"expect", kc_cmd_expect, "write an expectation file from a report"},
 };
 

@@ -1,0 +1,586 @@
+/* kc_site: the static results site of many reports. */
+#include "kc/site.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "kc/claims.h"
+#include "kc/err.h"
+#include "kc/html.h"
+#include "kc/levels.h"
+
+#define SLUG_MAX      64
+#define SITE_PATH_MAX 4096
+
+/* One target: its runs (indices into the input), oldest first. */
+struct target {
+    const char *name;
+    char slug[SLUG_MAX];
+    size_t *runs;
+    size_t nruns;
+};
+
+struct site {
+    const struct kc_site_input *in;
+    struct target *t;
+    size_t nt;
+    const char *out;
+    char *err;
+    size_t errlen;
+    int rc;
+};
+
+static const char site_css[] =
+    "table{border-collapse:collapse}td,th{border:1px solid #999;"
+    "padding:2px 6px}th{background:#eee}.n{text-align:right}\n";
+
+static const char *target_of(const struct kc_site_input *in, size_t i)
+{
+    const char *t = kc_report_prop(in->reports[i], "kmsconf.target");
+    return t ? t : in->labels[i];
+}
+
+static const char *started_of(const struct kc_report *r)
+{
+    const char *s = kc_report_prop(r, "kmsconf.started");
+    return s ? s : (r->timestamp ? r->timestamp : "");
+}
+
+/* [a-z0-9-] from name, other characters as '-', "x" when empty. */
+static void slugify(const char *name, char *out, size_t len)
+{
+    size_t n = 0;
+
+    for (; *name && n + 1 < len; name++) {
+        char c = *name;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        out[n++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '-';
+    }
+    if (!n)
+        out[n++] = 'x';
+    out[n] = '\0';
+}
+
+static struct target *find_target(struct site *s, const char *name)
+{
+    for (size_t k = 0; k < s->nt; k++) {
+        if (!strcmp(s->t[k].name, name))
+            return &s->t[k];
+    }
+    return NULL;
+}
+
+/* A slug no other target has: the name's, then "-2", "-3"... */
+static void unique_slug(struct site *s, struct target *t)
+{
+    char base[SLUG_MAX - 8];
+
+    slugify(t->name, base, sizeof(base));
+    snprintf(t->slug, sizeof(t->slug), "%s", base);
+    for (unsigned k = 2;; k++) {
+        bool taken = false;
+        for (size_t j = 0; j < s->nt && !taken; j++)
+            taken = &s->t[j] != t && !strcmp(s->t[j].slug, t->slug);
+        if (!taken)
+            return;
+        snprintf(t->slug, sizeof(t->slug), "%s-%u", base, k);
+    }
+}
+
+static int group(struct site *s)
+{
+    const struct kc_site_input *in = s->in;
+
+    s->t = calloc(in->nreports ? in->nreports : 1, sizeof(*s->t));
+    if (!s->t)
+        return -1;
+    for (size_t i = 0; i < in->nreports; i++) {
+        struct target *t = find_target(s, target_of(in, i));
+        if (!t) {
+            t = &s->t[s->nt++];
+            t->name = target_of(in, i);
+            t->runs = calloc(in->nreports, sizeof(*t->runs));
+            if (!t->runs)
+                return -1;
+            unique_slug(s, t);
+        }
+        size_t k = t->nruns++;
+        /* insertion by start time: the runs stay oldest first */
+        while (k > 0 && strcmp(started_of(in->reports[t->runs[k - 1]]),
+                               started_of(in->reports[i])) > 0) {
+            t->runs[k] = t->runs[k - 1];
+            k--;
+        }
+        t->runs[k] = i;
+    }
+    return 0;
+}
+
+static const struct kc_report *latest(const struct site *s,
+                                      const struct target *t)
+{
+    return s->in->reports[t->runs[t->nruns - 1]];
+}
+
+/* The code's testcases of r: all passed (1), one failed or erred (-1),
+ * none ran or all skipped (0). */
+static int code_state(const struct kc_report *r, const char *code)
+{
+    int st = 0;
+
+    for (size_t i = 0; i < r->ncases; i++) {
+        const struct kc_testcase *tc = &r->cases[i];
+        if (!tc->code || strcmp(tc->code, code) != 0)
+            continue;
+        if (tc->outcome == KC_OUTCOME_FAIL || tc->outcome == KC_OUTCOME_ERROR)
+            return -1;
+        if (tc->outcome == KC_OUTCOME_PASS)
+            st = 1;
+    }
+    return st;
+}
+
+/* Documented codes whose testcases all passed in r. */
+static size_t score(const struct site *s, const struct kc_report *r)
+{
+    size_t n = 0;
+
+    for (size_t c = 0; c < s->in->ncodes; c++)
+        n += code_state(r, s->in->codes[c]) == 1;
+    return n;
+}
+
+/* "JSON+XML", "JSON" or "XML" from kmsconf.formats. */
+static const char *formats_label(const struct kc_report *r)
+{
+    const char *f = kc_report_prop(r, "kmsconf.formats");
+
+    if (!f || !strcmp(f, "json,xml"))
+        return "JSON+XML";
+    return strcmp(f, "xml") ? "JSON" : "XML";
+}
+
+static FILE *open_in(struct site *s, const char *sub, const char *name)
+{
+    char path[SITE_PATH_MAX];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s%s%s", s->out, sub, *sub ? "/" : "",
+             name);
+    f = fopen(path, "w");
+    if (!f && !s->rc) {
+        kc_err_set(s->err, s->errlen, "%s: %s", path, strerror(errno));
+        s->rc = -1;
+    }
+    return f;
+}
+
+static void close_file(struct site *s, FILE *f, const char *name)
+{
+    if ((ferror(f) | fclose(f)) && !s->rc) {
+        kc_err_set(s->err, s->errlen, "%s/%s: cannot write", s->out, name);
+        s->rc = -1;
+    }
+}
+
+/* ---- pages ---- */
+
+static const char filter_script[] =
+    "<script>(function(){var q=document.getElementById('filter');"
+    "function apply(){var t=q.value.toLowerCase(),n=0;"
+    "document.querySelectorAll('tr.row').forEach(function(r){"
+    "var show=r.getAttribute('data-text').indexOf(t)>=0;"
+    "r.style.display=show?'':'none';n+=show?1:0;});"
+    "document.getElementById('shown').textContent=n+' shown';}"
+    "var m=/filter=([^&]*)/.exec(location.hash);"
+    "if(m)q.value=decodeURIComponent(m[1]);"
+    "q.addEventListener('input',function(){location.hash='filter='+"
+    "encodeURIComponent(q.value);apply();});apply();})();</script>\n";
+
+static void filter_box(FILE *f)
+{
+    fputs("<p><input id=\"filter\" placeholder=\"filter\"> <span "
+          "id=\"shown\"></span></p>\n",
+          f);
+}
+
+/* The verdict of level l in r, both formats: "pass (97) | pass (97)". */
+static void level_cell(FILE *f, const struct kc_levels *lv, size_t l)
+{
+    static const char *const cls[] = {"none", "pass", "skip", "fail"};
+    enum kc_level_verdict a = kc_levels_verdict(&lv->c[l][0]);
+    enum kc_level_verdict b = kc_levels_verdict(&lv->c[l][1]);
+    char va[128], vb[128];
+
+    kc_levels_describe(&lv->c[l][0], va, sizeof(va));
+    kc_levels_describe(&lv->c[l][1], vb, sizeof(vb));
+    fprintf(f, "<td class=\"%s\" data-level=\"%s\">json %s | xml %s</td>",
+            cls[a > b ? a : b], kc_levels_name(l), va, vb);
+}
+
+static void index_row(FILE *f, const struct site *s, const struct target *t)
+{
+    const struct kc_report *r = latest(s, t);
+    struct kc_levels lv;
+
+    kc_levels_count(r, &lv);
+    fputs("<tr class=\"row target\" data-text=\"", f);
+    kc_html_lower(f, t->name);
+    fprintf(f, "\" id=\"t-%s\"><td><a href=\"targets/%s.html\">", t->slug,
+            t->slug);
+    kc_html_text(f, t->name);
+    fprintf(f, "</a></td><td class=\"score\">%zu/%zu</td><td>%s</td>",
+            score(s, r), s->in->ncodes, formats_label(r));
+    for (size_t l = 0; l < KC_LEVELS_N; l++)
+        level_cell(f, &lv, l);
+    fputs("<td>", f);
+    kc_html_text(f, started_of(r));
+    fprintf(f,
+            "</td><td class=\"n runs\">%zu</td><td><img alt=\"badge\" "
+            "src=\"badges/%s.svg\"></td></tr>\n",
+            t->nruns, t->slug);
+}
+
+static void write_index(struct site *s)
+{
+    FILE *f = open_in(s, "", "index.html");
+
+    if (!f)
+        return;
+    kc_html_begin(f, "kmsconf results", site_css);
+    fprintf(f,
+            "<h1>kmsconf results</h1>\n<p>%zu targets, %zu runs, %zu "
+            "documented codes (<a href=\"api.json\">api.json</a>)</p>\n",
+            s->nt, s->in->nreports, s->in->ncodes);
+    filter_box(f);
+    fputs("<table id=\"targets\"><thead><tr><th>Target</th><th>codes</th>"
+          "<th>formats</th>",
+          f);
+    for (size_t l = 0; l < KC_LEVELS_N; l++)
+        fprintf(f, "<th>%s</th>", kc_levels_name(l));
+    fputs("<th>latest run</th><th>runs</th><th>badge</th></tr></thead>"
+          "<tbody>\n",
+          f);
+    for (size_t k = 0; k < s->nt; k++)
+        index_row(f, s, &s->t[k]);
+    fputs("</tbody></table>\n<h2>Codes</h2>\n<ul id=\"codes\">\n", f);
+    for (size_t c = 0; c < s->in->ncodes; c++) {
+        char slug[SLUG_MAX];
+        slugify(s->in->codes[c], slug, sizeof(slug));
+        fprintf(f, "<li><a href=\"codes/%s.html\">", slug);
+        kc_html_text(f, s->in->codes[c]);
+        fputs("</a></li>\n", f);
+    }
+    fputs("</ul>\n", f);
+    kc_html_end(f, filter_script);
+    close_file(s, f, "index.html");
+}
+
+static void claim_row(void *ctx, const struct kc_claim_row *row)
+{
+    FILE *f = ctx;
+    char counts[128];
+
+    kc_levels_describe(&row->count, counts, sizeof(counts));
+    fprintf(f, "<tr class=\"claim\"><td>%s</td><td>",
+            row->is_action ? "action" : "level");
+    kc_html_text(f, row->name);
+    fprintf(f, "</td><td>%s</td><td>%s</td></tr>\n",
+            kc_claims_state_name(row->state), counts);
+}
+
+static void history_row(FILE *f, const struct site *s,
+                        const struct kc_report *r)
+{
+    const char *v = kc_report_prop(r, "kmsconf.version");
+    const char *sv = kc_report_prop(r, "kmsconf.suite_version");
+
+    fputs("<tr class=\"run\"><td>", f);
+    kc_html_text(f, started_of(r));
+    fputs("</td><td>", f);
+    kc_html_text(f, v ? v : "–");
+    fputs("</td><td>", f);
+    kc_html_text(f, sv ? sv : "–");
+    fprintf(f,
+            "</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
+            "<td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
+            "<td class=\"score\">%zu/%zu</td></tr>\n",
+            r->ncases, kc_report_count(r, KC_OUTCOME_PASS),
+            kc_report_count(r, KC_OUTCOME_FAIL) +
+                kc_report_count(r, KC_OUTCOME_ERROR),
+            kc_report_count(r, KC_OUTCOME_SKIP), score(s, r), s->in->ncodes);
+}
+
+static void target_meta(FILE *f, const struct kc_report *r)
+{
+    char v[256];
+
+    fputs("<table id=\"meta\">\n", f);
+    for (int k = 0; k < KC_HTML_META_COUNT; k++) {
+        const char *s =
+            kc_html_meta_value(r, (enum kc_html_meta)k, v, sizeof(v));
+        fprintf(f, "<tr><th>%s</th><td>",
+                kc_html_meta_label((enum kc_html_meta)k));
+        kc_html_text(f, s ? s : "–");
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+static void target_levels(FILE *f, const struct kc_report *r)
+{
+    struct kc_levels lv;
+
+    kc_levels_count(r, &lv);
+    fputs("<h2>Levels (latest run)</h2>\n<table id=\"levels\"><tbody>\n", f);
+    for (size_t l = 0; l < KC_LEVELS_N; l++) {
+        fprintf(f, "<tr><th>%s</th>", kc_levels_name(l));
+        level_cell(f, &lv, l);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
+static void write_target(struct site *s, const struct target *t)
+{
+    char name[SLUG_MAX + 8];
+    const struct kc_report *r = latest(s, t);
+    FILE *f;
+
+    snprintf(name, sizeof(name), "%s.html", t->slug);
+    f = open_in(s, "targets", name);
+    if (!f)
+        return;
+    kc_html_begin(f, t->name, site_css);
+    fputs("<p><a href=\"../index.html\">all targets</a></p>\n<h1>", f);
+    kc_html_text(f, t->name);
+    fprintf(f,
+            "</h1>\n<p><img alt=\"badge\" src=\"../badges/%s.svg\"> "
+            "<span id=\"score\">%zu/%zu</span> documented codes pass</p>\n",
+            t->slug, score(s, r), s->in->ncodes);
+    target_meta(f, r);
+    target_levels(f, r);
+    fputs("<h2>Claims</h2>\n<table id=\"claims\"><tbody>\n", f);
+    if (kc_claims_present(r))
+        kc_claims_compare(r, claim_row, f);
+    fputs("</tbody></table>\n<h2>Runs</h2>\n<table id=\"history\"><thead>"
+          "<tr><th>started</th><th>kmsconf</th><th>suite</th><th>tests</th>"
+          "<th>passed</th><th>failed</th><th>skipped</th><th>codes</th>"
+          "</tr></thead><tbody>\n",
+          f);
+    for (size_t k = t->nruns; k-- > 0;)
+        history_row(f, s, s->in->reports[t->runs[k]]);
+    fputs("</tbody></table>\n", f);
+    kc_html_end(f, NULL);
+    close_file(s, f, name);
+}
+
+/* One target's testcases of code in its latest run: outcome per testcase
+ * and the first failure's message. */
+static void code_row(FILE *f, const struct site *s, const struct target *t,
+                     const char *code)
+{
+    static const char *const word[] = {"pass", "FAIL", "ERROR", "skip"};
+    const struct kc_report *r = latest(s, t);
+    int st = code_state(r, code);
+
+    fputs("<tr class=\"row\" data-text=\"", f);
+    kc_html_lower(f, t->name);
+    fprintf(f, "\"><td><a href=\"../targets/%s.html\">", t->slug);
+    kc_html_text(f, t->name);
+    fprintf(f, "</a></td><td class=\"%s\">%s</td><td><ul>",
+            st > 0   ? "pass"
+            : st < 0 ? "fail"
+                     : "none",
+            st > 0   ? "pass"
+            : st < 0 ? "FAIL"
+                     : "not run");
+    for (size_t i = 0; i < r->ncases; i++) {
+        const struct kc_testcase *tc = &r->cases[i];
+        if (!tc->code || strcmp(tc->code, code) != 0)
+            continue;
+        fputs("<li>", f);
+        kc_html_text(f, tc->name);
+        fprintf(f, ": %s", word[tc->outcome]);
+        if (tc->nfailures) {
+            fputs(" &mdash; ", f);
+            kc_html_text_cut(f, tc->failures[0].message, 512);
+        }
+        fputs("</li>", f);
+    }
+    fputs("</ul></td></tr>\n", f);
+}
+
+static void write_code(struct site *s, const char *code)
+{
+    char slug[SLUG_MAX], name[SLUG_MAX + 8];
+    FILE *f;
+
+    slugify(code, slug, sizeof(slug));
+    snprintf(name, sizeof(name), "%s.html", slug);
+    f = open_in(s, "codes", name);
+    if (!f)
+        return;
+    kc_html_begin(f, code, site_css);
+    fputs("<p><a href=\"../index.html\">all targets</a></p>\n<h1>", f);
+    kc_html_text(f, code);
+    fputs("</h1>\n", f);
+    filter_box(f);
+    fputs("<table id=\"answers\"><thead><tr><th>Target</th><th>verdict</th>"
+          "<th>testcases (latest run)</th></tr></thead><tbody>\n",
+          f);
+    for (size_t k = 0; k < s->nt; k++)
+        code_row(f, s, &s->t[k], code);
+    fputs("</tbody></table>\n", f);
+    kc_html_end(f, filter_script);
+    close_file(s, f, name);
+}
+
+/* A shields-style badge: "KMS errors" | "31/32 · JSON+XML", green when
+ * every documented code passes, red otherwise. Text widths are estimated
+ * at 7 px a character (the badge needs no font metrics to stay legible). */
+static void write_badge(struct site *s, const struct target *t)
+{
+    char name[SLUG_MAX + 8], value[64];
+    const struct kc_report *r = latest(s, t);
+    size_t sc = score(s, r);
+    int lw = 10 * 7 + 10, rw;
+    FILE *f;
+
+    snprintf(value, sizeof(value), "%zu/%zu \xc2\xb7 %s", sc, s->in->ncodes,
+             formats_label(r));
+    rw = (int)strlen(value) * 7 + 4;
+    snprintf(name, sizeof(name), "%s.svg", t->slug);
+    f = open_in(s, "badges", name);
+    if (!f)
+        return;
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+            "height=\"20\" role=\"img\" aria-label=\"KMS errors: %s\">"
+            "<rect width=\"%d\" height=\"20\" fill=\"#555\"/>"
+            "<rect x=\"%d\" width=\"%d\" height=\"20\" fill=\"%s\"/>"
+            "<g fill=\"#fff\" font-family=\"Verdana,sans-serif\" "
+            "font-size=\"11\"><text x=\"6\" y=\"14\">KMS errors</text>"
+            "<text x=\"%d\" y=\"14\">%s</text></g></svg>\n",
+            lw + rw, value, lw, lw, rw,
+            sc == s->in->ncodes ? "#2e7d32" : "#c62828", lw + 4, value);
+    close_file(s, f, name);
+}
+
+static cJSON *levels_json(const struct kc_report *r)
+{
+    struct kc_levels lv;
+    cJSON *o = cJSON_CreateObject();
+    char v[128];
+
+    kc_levels_count(r, &lv);
+    for (size_t l = 0; o && l < KC_LEVELS_N; l++) {
+        cJSON *lo = cJSON_AddObjectToObject(o, kc_levels_name(l));
+        for (size_t fm = 0; lo && fm < KC_LEVELS_FORMATS; fm++) {
+            kc_levels_describe(&lv.c[l][fm], v, sizeof(v));
+            cJSON_AddStringToObject(lo, kc_levels_format(fm), v);
+        }
+    }
+    return o;
+}
+
+static cJSON *run_json(const struct site *s, const struct kc_report *r)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "started", started_of(r));
+    cJSON_AddNumberToObject(o, "tests", (double)r->ncases);
+    cJSON_AddNumberToObject(o, "passed",
+                            (double)kc_report_count(r, KC_OUTCOME_PASS));
+    cJSON_AddNumberToObject(o, "failed",
+                            (double)(kc_report_count(r, KC_OUTCOME_FAIL) +
+                                     kc_report_count(r, KC_OUTCOME_ERROR)));
+    cJSON_AddNumberToObject(o, "skipped",
+                            (double)kc_report_count(r, KC_OUTCOME_SKIP));
+    cJSON_AddNumberToObject(o, "codes_passing", (double)score(s, r));
+    cJSON_AddItemToObject(o, "levels", levels_json(r));
+    return o;
+}
+
+static void write_api(struct site *s)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *ts = cJSON_AddArrayToObject(root, "targets");
+    char *text;
+    FILE *f;
+
+    cJSON_AddStringToObject(root, "schema", "kmsconf-site/1");
+    cJSON_AddNumberToObject(root, "codes", (double)s->in->ncodes);
+    for (size_t k = 0; ts && k < s->nt; k++) {
+        const struct target *t = &s->t[k];
+        cJSON *o = cJSON_CreateObject();
+        cJSON *runs = cJSON_AddArrayToObject(o, "runs");
+        cJSON_AddStringToObject(o, "name", t->name);
+        cJSON_AddStringToObject(o, "slug", t->slug);
+        for (size_t i = t->nruns; runs && i-- > 0;)
+            cJSON_AddItemToArray(runs, run_json(s, s->in->reports[t->runs[i]]));
+        cJSON_AddItemToArray(ts, o);
+    }
+    text = cJSON_Print(root);
+    cJSON_Delete(root);
+    f = text ? open_in(s, "", "api.json") : NULL;
+    if (f) {
+        fprintf(f, "%s\n", text);
+        close_file(s, f, "api.json");
+    }
+    if (!text && !s->rc) {
+        kc_err_set(s->err, s->errlen, "out of memory");
+        s->rc = -1;
+    }
+    free(text);
+}
+
+static int make_dirs(struct site *s)
+{
+    static const char *const subs[] = {"", "/targets", "/codes", "/badges"};
+    char path[SITE_PATH_MAX];
+
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+        snprintf(path, sizeof(path), "%s%s", s->out, subs[i]);
+        if (mkdir(path, 0755) && errno != EEXIST) {
+            kc_err_set(s->err, s->errlen, "%s: %s", path, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int kc_site_write(const char *out, const struct kc_site_input *in, char *err,
+                  size_t errlen)
+{
+    struct site s = {in, NULL, 0, out, err, errlen, 0};
+
+    if (make_dirs(&s))
+        return -1;
+    if (group(&s)) {
+        kc_err_set(err, errlen, "out of memory");
+        s.rc = -1;
+        goto out;
+    }
+    write_index(&s);
+    for (size_t k = 0; k < s.nt && !s.rc; k++) {
+        write_target(&s, &s.t[k]);
+        write_badge(&s, &s.t[k]);
+    }
+    for (size_t c = 0; c < in->ncodes && !s.rc; c++)
+        write_code(&s, in->codes[c]);
+    if (!s.rc)
+        write_api(&s);
+out:
+    for (size_t k = 0; k < s.nt; k++)
+        free(s.t[k].runs);
+    free(s.t);
+    return s.rc;
+}
