@@ -1,6 +1,7 @@
 /* kc_site: the static results site of many reports. */
 #include "kc/site.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -58,10 +59,11 @@ static void slugify(const char *name, char *out, size_t len)
     size_t n = 0;
 
     for (; *name && n + 1 < len; name++) {
-        char c = *name;
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        out[n++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '-';
+        char c = (char)tolower((unsigned char)*name);
+        bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        out[n++] = c;
+        if (!keep)
+            out[n - 1] = '-';
     }
     if (!n)
         out[n++] = 'x';
