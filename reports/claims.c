@@ -30,8 +30,7 @@ const char *kc_claims_state_name(enum kc_claim_state s)
     return "passing but not claimed";
 }
 
-/* True when name is an element of the comma list (NULL: empty). */
-static bool listed(const char *list, const char *name)
+bool kc_claims_listed(const char *list, const char *name)
 {
     size_t n = strlen(name);
 
@@ -44,17 +43,6 @@ static bool listed(const char *list, const char *name)
     return false;
 }
 
-static void add(struct kc_level_count *c, const struct kc_testcase *tc)
-{
-    c->total++;
-    if (tc->outcome == KC_OUTCOME_PASS)
-        c->passed++;
-    else if (tc->outcome == KC_OUTCOME_SKIP)
-        c->skipped++;
-    else
-        c->failed++;
-}
-
 /* The testcases of one action, every format, extension left out. */
 static struct kc_level_count action_count(const struct kc_report *r,
                                           const char *action)
@@ -65,7 +53,7 @@ static struct kc_level_count action_count(const struct kc_report *r,
         const struct kc_testcase *tc = &r->cases[i];
         if (tc->action && !strcmp(tc->action, action) &&
             !(tc->level && !strcmp(tc->level, "extension")))
-            add(&c, tc);
+            kc_levels_add(&c, tc);
     }
     return c;
 }
@@ -129,7 +117,7 @@ static void unclaimed_actions(const struct kc_report *r, const char *claims,
     size_t n = report_actions(r, acts);
 
     for (size_t k = 0; k < n; k++) {
-        if (!listed(claims, acts[k]))
+        if (!kc_claims_listed(claims, acts[k]))
             emit(fn, ctx, true, acts[k], action_count(r, acts[k]), false);
     }
 }
@@ -142,7 +130,7 @@ void kc_claims_compare(const struct kc_report *r, kc_claim_fn fn, void *ctx)
 
     kc_levels_count(r, &lv);
     for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
-        if (listed(levels, kc_levels_name(l)))
+        if (kc_claims_listed(levels, kc_levels_name(l)))
             emit(fn, ctx, false, kc_levels_name(l), level_count(&lv, l), true);
     }
     for (const char *p = actions; p && *p;) {
@@ -156,7 +144,7 @@ void kc_claims_compare(const struct kc_report *r, kc_claim_fn fn, void *ctx)
         p += k + (p[k] == ',');
     }
     for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
-        if (!listed(levels, kc_levels_name(l)))
+        if (!kc_claims_listed(levels, kc_levels_name(l)))
             emit(fn, ctx, false, kc_levels_name(l), level_count(&lv, l), false);
     }
     unclaimed_actions(r, actions, fn, ctx);

@@ -38,25 +38,28 @@ static int format_index(const char *format)
     return -1;
 }
 
+void kc_levels_add(struct kc_level_count *c, const struct kc_testcase *tc)
+{
+    c->total++;
+    if (tc->outcome == KC_OUTCOME_PASS)
+        c->passed++;
+    else if (tc->outcome == KC_OUTCOME_SKIP)
+        c->skipped++;
+    else
+        c->failed++;
+}
+
 void kc_levels_count(const struct kc_report *r, struct kc_levels *out)
 {
     memset(out, 0, sizeof(*out));
     for (size_t i = 0; i < r->ncases; i++) {
         const struct kc_testcase *tc = &r->cases[i];
         int l = kc_levels_index(tc->level), f = format_index(tc->format);
-        struct kc_level_count *c;
         if (l < 0 || f < 0) {
             out->unknown++;
             continue;
         }
-        c = &out->c[l][f];
-        c->total++;
-        if (tc->outcome == KC_OUTCOME_PASS)
-            c->passed++;
-        else if (tc->outcome == KC_OUTCOME_SKIP)
-            c->skipped++;
-        else
-            c->failed++;
+        kc_levels_add(&out->c[l][f], tc);
     }
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/claims.h"
 #include "kc/codec.h"
 #include "kc/html.h"
 #include "kc/levels.h"
@@ -336,16 +337,8 @@ static void level_cell(char *buf, size_t n, const struct kc_levels *lv,
                        size_t l, const struct kc_report *r)
 {
     char v[KC_LEVELS_FORMATS][128];
-    const char *claims = kc_report_prop(r, "kmsconf.claims.levels");
-    const char *name = kc_levels_name(l);
-    size_t nl = strlen(name);
-    bool claimed = false;
-
-    for (const char *p = claims; p && *p && !claimed;) {
-        size_t k = strcspn(p, ",");
-        claimed = k == nl && !strncmp(p, name, nl);
-        p += k + (p[k] == ',');
-    }
+    bool claimed = kc_claims_listed(kc_report_prop(r, "kmsconf.claims.levels"),
+                                    kc_levels_name(l));
     for (size_t fm = 0; fm < KC_LEVELS_FORMATS; fm++)
         kc_levels_describe(&lv->c[l][fm], v[fm], sizeof(v[fm]));
     snprintf(buf, n, "%s %s / %s %s%s", kc_levels_format(0), v[0],

@@ -49,6 +49,10 @@ assert_grep '^claims of Example KMS:$' claims.out
 assert_grep '^  level key-lifecycle: claimed but failing: fail \(8 of [0-9]+ failed\)$' claims.out
 assert_grep '^  action AsymmetricSign: claimed but not run: not run$' claims.out
 assert_grep '^  passing but not claimed, levels: aliases, import, faults$' claims.out
+# the matrix marks the claimed levels
+"$KMSCONF" matrix claims.xml >claims.md 2>&1 || fail "matrix: $(head -n 1 claims.md)"
+assert_grep '^\| key-lifecycle \| json fail \([0-9]+ of [0-9]+ failed\) / xml fail \([0-9]+ of [0-9]+ failed\), claimed \|$' claims.md
+assert_grep '^\| aliases \| json pass \([0-9]+\) / xml pass \([0-9]+\) \|$' claims.md
 echo "ok: claimed but failing, claimed and passing, not run, not claimed"
 
 # a claimed level with skips is partial, never passing: no low-quota

@@ -43,6 +43,9 @@ bool kc_claims_present(const struct kc_report *r);
 /* Calls fn for every claimed level (in level order), every claimed action
  * (in claim order), then every passing level and action not claimed. */
 void kc_claims_compare(const struct kc_report *r, kc_claim_fn fn, void *ctx);
+/* True when name is an element of the comma-separated list (NULL: none),
+ * as kmsconf.claims.levels holds them. */
+bool kc_claims_listed(const char *list, const char *name);
 /* "claimed, passing", "claimed but failing", ... (static storage). */
 const char *kc_claims_state_name(enum kc_claim_state s);
 
