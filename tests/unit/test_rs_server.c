@@ -681,15 +681,22 @@ static void test_nonce_reuse(void **state)
     resp_dispose(&r);
 }
 
-/* "Format=XML&Pad=aaa...", n bytes; caller frees. */
-static char *padded_query(size_t n)
+/* prefix, then 'a' up to n bytes in all; caller frees. */
+static char *padded(const char *prefix, size_t n)
 {
+    size_t plen = strlen(prefix);
     char *q = malloc(n + 1);
     assert_non_null(q);
-    memcpy(q, "Format=XML&Pad=", 15);
-    memset(q + 15, 'a', n - 15);
+    assert_true(plen <= n);
+    memset(q, 'a', n);
     q[n] = '\0';
+    memcpy(q, prefix, plen);
     return q;
+}
+
+static char *padded_query(size_t n)
+{
+    return padded("Format=XML&Pad=", n);
 }
 
 /* A query at RS_QUERY_MAX is read and checked, one byte more is refused in
@@ -720,7 +727,8 @@ static void test_header_limit(void **state)
     http(NULL, "GET", q, NULL, NULL, &r);
     assert_int_equal(r.status, 414);
     resp_dispose(&r);
-    memcpy(q, "X-Pad: ", 7);
+    free(q);
+    q = padded("X-Pad: ", 64 * 1024);
     struct curl_slist *h = curl_slist_append(NULL, q);
     http(NULL, "GET", "Format=XML", NULL, h, &r);
     assert_int_equal(r.status, 431);
