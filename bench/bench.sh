@@ -8,7 +8,10 @@
 # 1. The suite against kms-refserver at 0 and 50 ms per answer, -j 1, 8 and
 #    64: wall time, the floor (no run can be faster: the longest chain of
 #    requests and waits, or all of them spread over the workers, from
-#    `kmsconf run --plan`), their ratio, and kmsconf's peak RSS.
+#    `kmsconf run --plan`), their ratio, and kmsconf's peak RSS. A wait for
+#    an import token's expiry counts as what the server it starts declares:
+#    the token expires at its second of issue plus its lifetime, so the
+#    floor of each run follows from when that run began (floor below).
 # 2. Instructions per request (valgrind's callgrind, which repeat from run
 #    to run): kmsconf running the suite at -j 1 (its loading, as measured
 #    by `run --plan`, taken out), bench/bare_loop.c (kc-bench-loop: signed
@@ -60,40 +63,111 @@ start_server() {
 
 . "$(dirname "$0")/lib.sh" # measure
 
-# The plan's figures: requests, preflight, fixed waits (ms; a wait_until counts
-# as 0, its length being the target's, so the floor stays a lower bound), and
-# the longest chain's requests and fixed waits (ms). The preflight is two
-# rounds: "default" first, then the other credentials at once.
+# The plan's figures: requests, preflight, fixed waits (ms), and the longest
+# chain: its case and its requests. The preflight is two rounds: "default"
+# first, then the other credentials at once.
 plan=$("$kmsconf" run --plan --target "$target" --endpoint http://127.0.0.1:1)
 read -r requests preflight < <(echo "$plan" |
   sed -n 's/^requests: \([0-9]*\) (\([0-9]*\) preflight).*/\1 \2/p')
-read -r lreq lwait < <(echo "$plan" |
-  sed -n 's/^longest chain: [^,]*, \([0-9]*\) requests one after another, \([0-9.]*\) s of fixed waits.*/\1 \2/p')
+read -r lid lreq < <(echo "$plan" |
+  sed -n 's/^longest chain: \([^,]*\), \([0-9]*\) requests one after another.*/\1 \2/p')
 wait_all=$(echo "$plan" | sed -n 's/.*waits: \([0-9.]*\) s in all.*/\1/p' |
   awk '{ printf "%d", $1 * 1000 }')
-lwait_ms=$(awk -v w="$lwait" 'BEGIN { printf "%d", w * 1000 }')
 
-# floor RTT_MS JOBS: seconds
+# token_life CREDENTIAL: the import token lifetime (s) that kms-refserver's
+# built-in configuration gives the account of the target's CREDENTIAL
+token_life() {
+  local ak
+  ak=$(jq -r --arg c "$1" '.credentials[$c].access_key_id // empty' "$target")
+  "$refserver" --print-config | jq -r --arg k "$ak" '
+    (.access_keys[] | select(.id == $k) | .account) as $a
+    | .accounts[] | select(.id == $a) | .import_token_lifetime_s'
+}
+
+# The longest chain step by step, ';'-separated: "R" a request, "W MS" a
+# fixed wait, "U S" a wait for the expiry of the import token the request
+# before it got, S its lifetime (0 when the wait is for anything else:
+# counted as no wait at all). The probe is sent once per format, the
+# requests the plan counts beyond setup and teardown.
+chain_steps() {
+  local file="cases/$lid.json" last="" kind arg cred steps="" i
+  if [ ! -f "$file" ]; then # requests only
+    for ((i = 1; i < lreq; i++)); do steps+="R;"; done
+    echo "${steps}R"
+    return
+  fi
+  while read -r kind arg cred; do
+    case $kind in
+      R) steps+="R;"; last="$arg $cred" ;;
+      W) steps+="W $arg;" ;;
+      U) if [ "${last% *}" = GetParametersForImport ]; then
+           steps+="U $(token_life "${last#* }");"
+         else steps+="U 0;"; fi ;;
+    esac
+  done < <(jq -r --argjson n "$lreq" '
+    def steps: .[]? | (if .wait_ms then "W \(.wait_ms)" else empty end),
+      (if .wait_until then "U" else empty end),
+      (if .action or .raw_query then
+         "R \(.action // "-") \(.credential // "default")" else empty end);
+    . as $c
+    | ([.setup, .teardown | steps | select(startswith("R"))] | length) as $st
+    | (.setup | steps), (range($n - $st) | [$c.probe] | steps),
+      (.teardown | steps)' "$file")
+  echo "${steps%;}"
+}
+lsteps=$(chain_steps)
+
+# floor RTT_MS JOBS START: seconds no run that began at START (epoch s) can
+# beat. The longest chain as it would go with no cost but the answers'
+# latency: a request reaches the server when the answer before it has come
+# back, and a token issued at server time T (kms-refserver's clock ticks in
+# whole seconds) has expired at floor(T) + its lifetime, not earlier. Or
+# every request spread over the workers, whichever is longer; both after
+# the two preflight rounds.
 floor() {
-  awk -v r="$1" -v j="$2" -v n="$requests" -v pf="$preflight" \
-    -v w="$wait_all" -v ln="$lreq" -v lw="$lwait_ms" 'BEGIN {
-      chain = ln * r + lw; all = ((n - pf) * r + w) / j
+  awk -v r="$1" -v j="$2" -v t0="$3" -v n="$requests" -v pf="$preflight" \
+    -v w="$wait_all" -v steps="$lsteps" 'BEGIN {
       rounds = pf > 1 ? 2 : pf
-      printf "%.2f", (rounds * r + (chain > all ? chain : all)) / 1000 }'
+      c = t0 + rounds * r / 1000; sent = c
+      k = split(steps, st, ";")
+      for (i = 1; i <= k; i++) {
+        split(st[i], f, " ")
+        if (f[1] == "R") { sent = c; c += r / 1000 }
+        else if (f[1] == "W") c += f[2] / 1000
+        else if (f[1] == "U" && f[2] > 0 && int(sent) + f[2] > c)
+          c = int(sent) + f[2]
+      }
+      chain = c - t0; all = (rounds * r + ((n - pf) * r + w) / j) / 1000
+      printf "%.2f", (chain > all ? chain : all) }'
+}
+
+# measure_at CMD...: like measure, and the wall-clock time it started
+# (epoch seconds), which the floor of a run depends on
+measure_at() {
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+t, t0 = time.monotonic(), time.time()
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+dt = time.monotonic() - t
+kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"{dt:.2f} {kb} {rc} {t0:.6f}")
+PY
 }
 
 if want 1; then
 echo "== 1. the suite against kms-refserver ($requests requests, longest" \
-  "chain $lreq requests + ${lwait} s)"
+  "chain $lreq requests: $(echo "$lsteps" | tr ';' ' ')" \
+  "(U S: an import token's expiry, S its lifetime))"
 printf '%-8s %-5s %9s %9s %7s %12s %14s %5s\n' latency jobs seconds floor \
   ratio testcases/s "peak RSS KiB" exit
 for latency in 0 50; do
   start_server --latency-ms "$latency"
   for j in 1 8 64; do
-    read -r secs rss rc < <(measure "$kmsconf" run -q --target "$target" \
-      --endpoint "$url" -j "$j" -o "$work/r.xml")
+    read -r secs rss rc t0 < <(measure_at "$kmsconf" run -q \
+      --target "$target" --endpoint "$url" -j "$j" -o "$work/r.xml")
     n=$(grep -c '<testcase ' "$work/r.xml" || true)
-    fl=$(floor "$latency" "$j")
+    fl=$(floor "$latency" "$j" "$t0")
     awk -v l="$latency ms" -v j="$j" -v s="$secs" -v f="$fl" -v n="$n" \
       -v m="$rss" -v rc="$rc" 'BEGIN {
         printf "%-8s %-5s %9s %9s %7s %12.1f %14s %5s\n", l, j, s, f,

@@ -207,49 +207,102 @@ const char *rs_reply_check_name(unsigned bit)
     return rs_deviate_name(bit);
 }
 
+/* Appends n bytes of s to the text of out (*used bytes of outlen), cutting
+ * what does not fit; out stays terminated. What snprintf would do, without
+ * parsing a format for every field of every answer. */
+static void text_add(char *out, size_t outlen, size_t *used, const char *s,
+                     size_t n)
+{
+    size_t room = outlen - 1 - *used;
+    if (n > room)
+        n = room;
+    memcpy(out + *used, s, n);
+    *used += n;
+    out[*used] = '\0';
+}
+
+/* out = a then b, cut to outlen (which is at least 1). */
+static void text_join(char *out, size_t outlen, const char *a, const char *b)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    text_add(out, outlen, &used, a, strlen(a));
+    text_add(out, outlen, &used, b, strlen(b));
+}
+
 void rs_reply_message(char *out, size_t outlen, const struct rs_errdef *def,
                       const char *arg)
 {
     const char *p = strstr(def->message, PLACEHOLDER);
+    size_t used = 0;
     if (!p) {
-        snprintf(out, outlen, "%s", def->message);
+        text_join(out, outlen, def->message, "");
         return;
     }
-    snprintf(out, outlen, "%.*s%s%s", (int)(p - def->message), def->message,
-             arg ? arg : "", p + strlen(PLACEHOLDER));
+    out[0] = '\0';
+    text_add(out, outlen, &used, def->message, (size_t)(p - def->message));
+    text_join(out + used, outlen - used, arg ? arg : "",
+              p + strlen(PLACEHOLDER));
 }
 
 /* Escapes text for XML content. Characters XML 1.0 cannot carry (C0
  * controls other than tab, LF, CR) become U+FFFD. */
+/* The escape of c in XML content, or NULL when c stands for itself. */
+static const char *xml_escape_of(unsigned char c)
+{
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return "&apos;";
+    case '\t':
+    case '\n':
+    case '\r':
+        return NULL;
+    default:
+        return c < 0x20 ? "\xEF\xBF\xBD" : NULL;
+    }
+}
+
+/* Escapes text for XML content, copying the runs between escapes whole.
+ * Characters XML 1.0 cannot carry (C0 controls other than tab, LF, CR)
+ * become U+FFFD. */
 static int xml_escape(struct kc_buf *b, const char *s)
 {
-    for (; *s; s++) {
+    const char *run = s;
+    for (;; s++) {
         unsigned char c = (unsigned char)*s;
-        int rc;
-        if (c == '&')
-            rc = kc_buf_puts(b, "&amp;");
-        else if (c == '<')
-            rc = kc_buf_puts(b, "&lt;");
-        else if (c == '>')
-            rc = kc_buf_puts(b, "&gt;");
-        else if (c == '"')
-            rc = kc_buf_puts(b, "&quot;");
-        else if (c == '\'')
-            rc = kc_buf_puts(b, "&apos;");
-        else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-            rc = kc_buf_puts(b, "\xEF\xBF\xBD");
-        else
-            rc = kc_buf_putc(b, (char)c);
-        if (rc)
+        const char *esc = c ? xml_escape_of(c) : NULL;
+        if (c && !esc)
+            continue;
+        if (kc_buf_append(b, run, (size_t)(s - run)) ||
+            (esc && kc_buf_puts(b, esc)))
             return -1;
+        if (!c)
+            return 0;
+        run = s + 1;
     }
+}
+
+/* "<name>" (close: "</name>"). */
+static int xml_tag(struct kc_buf *b, const char *name, bool close)
+{
+    if (kc_buf_puts(b, close ? "</" : "<") || kc_buf_puts(b, name) ||
+        kc_buf_putc(b, '>'))
+        return -1;
     return 0;
 }
 
 static int xml_text_elem(struct kc_buf *b, const char *name, const char *text)
 {
-    if (kc_buf_printf(b, "<%s>", name) || xml_escape(b, text) ||
-        kc_buf_printf(b, "</%s>", name))
+    if (xml_tag(b, name, false) || xml_escape(b, text) ||
+        xml_tag(b, name, true))
         return -1;
     return 0;
 }
@@ -289,7 +342,7 @@ static int xml_value(struct kc_buf *b, const char *name, const cJSON *v)
 {
     if (cJSON_IsString(v))
         return xml_text_elem(b, name, v->valuestring);
-    if (kc_buf_printf(b, "<%s>", name))
+    if (xml_tag(b, name, false))
         return -1;
     int rc = 0;
     if (cJSON_IsNumber(v))
@@ -298,7 +351,7 @@ static int xml_value(struct kc_buf *b, const char *name, const cJSON *v)
         rc = kc_buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
     else if (cJSON_IsObject(v) || cJSON_IsArray(v))
         rc = xml_members(b, v); /* nested arrays: elements keep no name */
-    if (rc || kc_buf_printf(b, "</%s>", name))
+    if (rc || xml_tag(b, name, true))
         return -1;
     return 0;
 }
@@ -306,8 +359,8 @@ static int xml_value(struct kc_buf *b, const char *name, const cJSON *v)
 static void set_ids(struct rs_reply *r, const char *body_id,
                     const char *header_id)
 {
-    snprintf(r->request_id, sizeof(r->request_id), "%s", body_id);
-    snprintf(r->header_id, sizeof(r->header_id), "%s", header_id);
+    text_join(r->request_id, sizeof(r->request_id), body_id, "");
+    text_join(r->header_id, sizeof(r->header_id), header_id, "");
 }
 
 static bool code_deviates(const struct rs_deviations *dev, const char *code)
@@ -377,42 +430,43 @@ static void err_parts_fill(struct err_parts *p, const struct rs_deviations *d,
     rs_reply_message(msg, sizeof(msg), def, arg);
     const char *other = other_wording(def);
     if ((c & RS_DEV_PARITY) && fmt == RS_FMT_XML && other)
-        snprintf(msg, sizeof(msg), "%s", other);
+        text_join(msg, sizeof(msg), other, "");
     p->status = def->status;
     if ((c & RS_DEV_STATUS) || (d && code_deviates(d, def->code)))
         p->status++;
-    snprintf(p->code, sizeof(p->code), "%s%s", def->code,
-             (c & RS_DEV_CODE) ? ".Deviant" : "");
-    snprintf(p->message, sizeof(p->message), "%s%s",
-             (c & RS_DEV_MESSAGE) ? "Deviant: " : "", msg);
+    text_join(p->code, sizeof(p->code), def->code,
+              (c & RS_DEV_CODE) ? ".Deviant" : "");
+    text_join(p->message, sizeof(p->message),
+              (c & RS_DEV_MESSAGE) ? "Deviant: " : "", msg);
     if (c & RS_DEV_REQUEST_ID_UNIQUE)
         request_id = d->fixed_id;
-    snprintf(p->body_id, sizeof(p->body_id), "%s", request_id);
+    text_join(p->body_id, sizeof(p->body_id), request_id, "");
     if (c & RS_DEV_REQUEST_ID)
         snprintf(p->body_id, sizeof(p->body_id), "not-a-uuid-%u",
                  atomic_fetch_add(&deviant_counter, 1u) + 1u);
-    snprintf(p->header_id, sizeof(p->header_id), "%s", p->body_id);
+    text_join(p->header_id, sizeof(p->header_id), p->body_id, "");
     if (c & RS_DEV_REQUEST_ID_HEADER)
         kc_uuid4(p->header_id);
     p->with_status = !(c & RS_DEV_ENVELOPE);
 }
 
+/* The JSON envelope, written directly (no tree to build, print and free):
+ * the same members in the same order as cJSON would print them. */
 static char *error_json(const struct err_parts *p)
 {
-    cJSON *o = cJSON_CreateObject();
-    char *s = NULL;
-    if (!o)
-        return NULL;
-    if ((p->with_status &&
-         !cJSON_AddNumberToObject(o, "HttpStatus", (double)p->status)) ||
-        !cJSON_AddStringToObject(o, "Code", p->code) ||
-        !cJSON_AddStringToObject(o, "Message", p->message) ||
-        !cJSON_AddStringToObject(o, "RequestId", p->body_id))
-        goto out;
-    s = cJSON_PrintUnformatted(o);
-out:
-    cJSON_Delete(o);
-    return s;
+    struct kc_buf b;
+    kc_buf_init(&b, REPLY_MAX);
+    kc_buf_putc(&b, '{');
+    if (p->with_status)
+        kc_buf_printf(&b, "\"HttpStatus\":%u,", p->status);
+    kc_buf_puts(&b, "\"Code\":");
+    kc_buf_put_json_string(&b, p->code);
+    kc_buf_puts(&b, ",\"Message\":");
+    kc_buf_put_json_string(&b, p->message);
+    kc_buf_puts(&b, ",\"RequestId\":");
+    kc_buf_put_json_string(&b, p->body_id);
+    kc_buf_putc(&b, '}');
+    return kc_buf_take(&b); /* NULL if any append failed */
 }
 
 static char *error_xml(const struct err_parts *p)

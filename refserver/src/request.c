@@ -7,29 +7,28 @@
 
 #include "kc/codec.h"
 
+/* Storage for the names and values of a set. */
+struct rs_params_block {
+    struct rs_params_block *next;
+    char data[];
+};
+
 void rs_params_init(struct rs_params *p)
 {
     memset(p, 0, sizeof(*p));
 }
 
-/* kc_param holds const pointers; the strings of a set are its own. */
-static void free_owned(const char *s)
-{
-    void *v;
-    memcpy(&v, &s, sizeof(v));
-    free(v);
-}
-
 void rs_params_dispose(struct rs_params *p)
 {
-    for (size_t i = 0; p && i < p->n; i++) {
-        free_owned(p->items[i].name);
-        free_owned(p->items[i].value);
+    if (!p)
+        return;
+    while (p->blocks) {
+        struct rs_params_block *b = p->blocks;
+        p->blocks = b->next;
+        free(b);
     }
-    if (p) {
-        free(p->items);
-        memset(p, 0, sizeof(*p));
-    }
+    free(p->items);
+    memset(p, 0, sizeof(*p));
 }
 
 const char *rs_params_get(const struct rs_params *p, const char *name)
@@ -41,28 +40,32 @@ const char *rs_params_get(const struct rs_params *p, const char *name)
     return NULL;
 }
 
-/* Takes ownership of name and value (freed on error too). */
-static enum rs_parse_error add_owned(struct rs_params *p, char *name,
-                                     char *value)
+/* A block of n bytes owned by p, or NULL when out of memory. */
+static char *block_new(struct rs_params *p, size_t n)
 {
-    enum rs_parse_error rc = RS_PARSE_NOMEM;
-    if (!name || !value)
-        goto fail;
-    rc = RS_PARSE_EMPTY;
+    struct rs_params_block *b = malloc(sizeof(*b) + n);
+    if (!b)
+        return NULL;
+    b->next = p->blocks;
+    p->blocks = b;
+    return b->data;
+}
+
+/* Adds a pair whose strings p's blocks hold. */
+static enum rs_parse_error add_item(struct rs_params *p, const char *name,
+                                    const char *value)
+{
     if (!*name)
-        goto fail;
-    rc = RS_PARSE_REPEATED;
+        return RS_PARSE_EMPTY;
     if (rs_params_get(p, name))
-        goto fail;
-    rc = RS_PARSE_TOO_MANY;
+        return RS_PARSE_REPEATED;
     if (p->n >= RS_PARAMS_MAX)
-        goto fail;
+        return RS_PARSE_TOO_MANY;
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 16;
         struct kc_param *it = realloc(p->items, cap * sizeof(*it));
-        rc = RS_PARSE_NOMEM;
         if (!it)
-            goto fail;
+            return RS_PARSE_NOMEM;
         p->items = it;
         p->cap = cap;
     }
@@ -70,73 +73,86 @@ static enum rs_parse_error add_owned(struct rs_params *p, char *name,
     p->items[p->n].value = value;
     p->n++;
     return RS_PARSE_OK;
-fail:
-    free(name);
-    free(value);
-    return rc;
 }
 
 enum rs_parse_error rs_params_add(struct rs_params *p, const char *name,
                                   const char *value)
 {
-    if (!kc_utf8_valid(name, strlen(name)) ||
-        !kc_utf8_valid(value, strlen(value)))
+    size_t nlen = strlen(name), vlen = strlen(value);
+    if (!kc_utf8_valid(name, nlen) || !kc_utf8_valid(value, vlen))
         return RS_PARSE_UTF8;
-    return add_owned(p, strdup(name), strdup(value));
+    char *d = block_new(p, nlen + vlen + 2);
+    if (!d)
+        return RS_PARSE_NOMEM;
+    memcpy(d, name, nlen + 1);
+    memcpy(d + nlen + 1, value, vlen + 1);
+    return add_item(p, d, d + nlen + 1);
 }
 
-/* Percent-decodes n bytes into a fresh string; checks escapes and UTF-8. */
-static enum rs_parse_error decode(const char *s, size_t n, char **out)
+/* Percent-decodes n bytes of s into out ('+' is a space), terminated;
+ * *len gets the decoded length. Checks escapes, then NUL and UTF-8. */
+static enum rs_parse_error decode(const char *s, size_t n, char *out,
+                                  size_t *len)
 {
-    size_t len = 0;
-    *out = NULL;
-    char *d = kc_pct_decode(s, n, true, &len);
-    if (!d) {
-        /* kc_pct_decode fails on a bad escape or on memory; tell which. */
-        for (size_t i = 0; i < n; i++) {
-            if (s[i] == '%')
+    size_t o = 0;
+    bool nul = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '%') {
+            int hi = i + 1 < n ? kc_hex_digit(s[i + 1]) : -1;
+            int lo = i + 2 < n ? kc_hex_digit(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0)
                 return RS_PARSE_ESCAPE;
+            c = (char)(hi * 16 + lo);
+            i += 2;
+        } else if (c == '+') {
+            c = ' ';
         }
-        return RS_PARSE_NOMEM;
+        nul |= c == '\0';
+        out[o++] = c;
     }
-    if (strlen(d) != len || !kc_utf8_valid(d, len)) {
-        free(d);
+    out[o] = '\0';
+    *len = o;
+    if (nul || !kc_utf8_valid(out, o))
         return RS_PARSE_UTF8;
-    }
-    *out = d;
     return RS_PARSE_OK;
 }
 
+/* Decodes the pair of n bytes at s into *out (advanced past it). */
 static enum rs_parse_error parse_pair(struct rs_params *p, const char *s,
-                                      size_t n)
+                                      size_t n, char **out)
 {
     const char *eq = memchr(s, '=', n);
     size_t nlen = eq ? (size_t)(eq - s) : n;
-    char *name = NULL;
-    char *value = NULL;
-    enum rs_parse_error rc = decode(s, nlen, &name);
+    const char *name = *out, *value = "";
+    size_t len;
+    enum rs_parse_error rc = decode(s, nlen, *out, &len);
     if (rc)
         return rc;
-    if (eq)
-        rc = decode(eq + 1, n - nlen - 1, &value);
-    else
-        value = strdup("");
-    if (rc) {
-        free(name);
-        return rc;
+    *out += len + 1;
+    if (eq) {
+        value = *out;
+        if ((rc = decode(eq + 1, n - nlen - 1, *out, &len)))
+            return rc;
+        *out += len + 1;
     }
-    return add_owned(p, name, value);
+    return add_item(p, name, value);
 }
 
 enum rs_parse_error rs_params_parse(struct rs_params *p, const char *s,
                                     size_t n)
 {
     size_t i = 0;
+    /* decoding never lengthens: a pair of k bytes needs at most k + 1
+     * (its '=' or the '&' after it holds a terminator) */
+    char *out = n ? block_new(p, n + 1) : NULL;
+    if (n && !out)
+        return RS_PARSE_NOMEM;
     while (i < n) {
         const char *amp = memchr(s + i, '&', n - i);
         size_t seg = amp ? (size_t)(amp - (s + i)) : n - i;
         if (seg) {
-            enum rs_parse_error rc = parse_pair(p, s + i, seg);
+            enum rs_parse_error rc = parse_pair(p, s + i, seg, &out);
             if (rc)
                 return rc;
         }

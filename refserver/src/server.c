@@ -32,9 +32,16 @@
 
 #define MAX_HEADERS 128
 /* MHD keeps the request line and headers in this much memory per
- * connection: room for a query just past RS_QUERY_MAX, so that we answer
- * it ourselves; beyond, MHD answers 414/431 on its own. */
-#define CONN_MEMORY (48u * 1024u)
+ * connection, and clears it on every request (about 1.5 instructions per
+ * byte: the whole of it when a request ends, the unused half of its read
+ * buffer when the answer is queued), so it is no larger than the query
+ * ceiling and CONN_HEADER_ROOM for the request line's words and the
+ * headers: a query just past RS_QUERY_MAX is still ours to refuse in the
+ * asked format; beyond, MHD answers 414/431 on its own. The body does not
+ * need it: MHD hands it over as it arrives, and on_request copies it into
+ * the exchange's own buffer (RS_BODY_MAX). */
+#define CONN_HEADER_ROOM (8u * 1024u)
+#define CONN_MEMORY      (RS_QUERY_MAX + CONN_HEADER_ROOM)
 /* An oversized body is read and dropped up to this much, then the
  * connection is closed. */
 #define DISCARD_MAX (4u << 20)

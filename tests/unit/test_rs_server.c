@@ -24,6 +24,7 @@
 #include "kc/codec.h"
 #include "kc/sign.h"
 #include "rs/config.h"
+#include "rs/handler.h"
 #include "rs/reply.h"
 #include "rs/reqlog.h"
 #include "rs/server.h"
@@ -680,31 +681,94 @@ static void test_nonce_reuse(void **state)
     resp_dispose(&r);
 }
 
-static void test_size_limits(void **state)
+/* prefix, then 'a' up to n bytes in all; caller frees. */
+static char *padded(const char *prefix, size_t n)
+{
+    size_t plen = strlen(prefix);
+    char *q = malloc(n + 1);
+    assert_non_null(q);
+    assert_true(plen <= n);
+    memset(q, 'a', n);
+    q[n] = '\0';
+    memcpy(q, prefix, plen);
+    return q;
+}
+
+static char *padded_query(size_t n)
+{
+    return padded("Format=XML&Pad=", n);
+}
+
+/* A query at RS_QUERY_MAX is read and checked, one byte more is refused in
+ * the asked format: the connection memory has room for both. */
+static void test_query_limit(void **state)
 {
     struct resp r;
-    size_t n = 40 * 1024;
-    char *q = malloc(n + 1);
+    char *q = padded_query(RS_QUERY_MAX);
     (void)state;
-    memcpy(q, "Format=XML&Pad=", 15);
-    memset(q + 15, 'a', n - 15);
-    q[n] = '\0';
+    http(NULL, "GET", q, NULL, NULL, &r);
+    expect_error(&r, true, "MissingParameter", "AccessKeyId");
+    resp_dispose(&r);
+    free(q);
+    q = padded_query(RS_QUERY_MAX + 1);
     http(NULL, "GET", q, NULL, NULL, &r);
     expect_error(&r, true, "RequestTooLarge", NULL);
     resp_dispose(&r);
+    free(q);
+}
+
+/* A request line or headers past the connection memory get
+ * libmicrohttpd's own 414 or 431, and the server goes on serving. */
+static void test_header_limit(void **state)
+{
+    struct resp r;
+    char *q = padded_query(64 * 1024);
+    (void)state;
+    http(NULL, "GET", q, NULL, NULL, &r);
+    assert_int_equal(r.status, 414);
+    resp_dispose(&r);
+    free(q);
+    q = padded("X-Pad: ", 64 * 1024);
+    struct curl_slist *h = curl_slist_append(NULL, q);
+    http(NULL, "GET", "Format=XML", NULL, h, &r);
+    assert_int_equal(r.status, 431);
+    resp_dispose(&r);
+    curl_slist_free_all(h);
+    free(q);
+    http(NULL, "GET", "Format=XML", NULL, NULL, &r);
+    expect_error(&r, true, "MissingParameter", "AccessKeyId");
+    resp_dispose(&r);
+}
+
+/* Bodies do not go through the connection memory: one of 200 KiB (well
+ * past it) is read whole, one past RS_BODY_MAX is refused. */
+static void test_body_limit(void **state)
+{
+    struct resp r;
     size_t bn = 300 * 1024;
     char *body = malloc(bn + 1);
+    (void)state;
+    assert_non_null(body);
     memset(body, 'b', bn);
     body[bn] = '\0';
     memcpy(body, "Pad=", 4);
     struct curl_slist *h = curl_slist_append(
         NULL, "Content-Type: application/x-www-form-urlencoded");
+    body[200 * 1024] = '\0';
+    http(NULL, "POST", NULL, body, h, &r);
+    expect_error(&r, false, "MissingParameter", "AccessKeyId");
+    resp_dispose(&r);
+    body[200 * 1024] = 'b';
+    body[RS_BODY_MAX] = '\0';
+    http(NULL, "POST", NULL, body, h, &r);
+    expect_error(&r, false, "MissingParameter", "AccessKeyId");
+    resp_dispose(&r);
+    body[RS_BODY_MAX] = 'b';
     http(NULL, "POST", NULL, body, h, &r);
     expect_error(&r, false, "RequestTooLarge", NULL);
     resp_dispose(&r);
     curl_slist_free_all(h);
     free(body);
-    free(q);
 }
 
 /* ---- V3 --------------------------------------------------------------- */
@@ -1119,7 +1183,9 @@ int main(void)
         cmocka_unit_test(test_lower_case_format),
         cmocka_unit_test(test_account_conditions),
         cmocka_unit_test(test_nonce_reuse),
-        cmocka_unit_test(test_size_limits),
+        cmocka_unit_test(test_query_limit),
+        cmocka_unit_test(test_header_limit),
+        cmocka_unit_test(test_body_limit),
         cmocka_unit_test(test_v3),
         cmocka_unit_test(test_success_path),
         cmocka_unit_test(test_keep_alive),

@@ -28,11 +28,16 @@ enum rs_parse_error {
 
 #define RS_PARAMS_MAX 512
 
-/* A decoded parameter set; caller storage, owns its strings. */
+struct rs_params_block;
+
+/* A decoded parameter set; caller storage, owns its strings: they live in
+ * blocks, one per decoded string (query or body) and one per added pair,
+ * so that decoding costs an allocation per string, not two per pair. */
 struct rs_params {
     struct kc_param *items;
     size_t n;
     size_t cap;
+    struct rs_params_block *blocks; /* newest first */
 };
 
 void rs_params_init(struct rs_params *p);
