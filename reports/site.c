@@ -397,7 +397,7 @@ static void code_row(FILE *f, const struct site *s, const struct target *t,
     kc_html_lower(f, t->name);
     fprintf(f, "\"><td><a href=\"../targets/%s.html\">", t->slug);
     kc_html_text(f, t->name);
-    fprintf(f, "</a></td><td class=\"%s\">%s</td><td><ul>",
+    fprintf(f, "</a></td><td class=\"verdict %s\">%s</td><td><ul>",
             st > 0   ? "pass"
             : st < 0 ? "fail"
                      : "none",
@@ -408,7 +408,7 @@ static void code_row(FILE *f, const struct site *s, const struct target *t,
         const struct kc_testcase *tc = &r->cases[i];
         if (!tc->code || strcmp(tc->code, code) != 0)
             continue;
-        fputs("<li>", f);
+        fputs("<li class=\"tc\">", f);
         kc_html_text(f, tc->name);
         fprintf(f, ": %s", word[tc->outcome]);
         if (tc->nfailures) {
