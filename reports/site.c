@@ -39,7 +39,10 @@ struct site {
 
 static const char site_css[] =
     "table{border-collapse:collapse}td,th{border:1px solid #999;"
-    "padding:2px 6px}th{background:#eee}.n{text-align:right}\n";
+    "padding:2px 6px}th{background:#eee}.n{text-align:right}\n"
+    ".cell a,.pl{color:inherit;text-decoration:none}.partial{background:"
+    "#f9a825;color:#111}:target{outline:3px solid #1565c0}"
+    "#matrix td{white-space:nowrap;font-size:90%}\n";
 
 static const char *target_of(const struct kc_site_input *in, size_t i)
 {
@@ -250,6 +253,187 @@ static void index_row(FILE *f, const struct site *s, const struct target *t)
             t->nruns, t->slug);
 }
 
+/* ---- the matrix of the front page: documented codes by level (rows)
+ * and targets (columns), from each target's latest run ---- */
+
+enum outcome { OC_NONE, OC_PASS, OC_PARTIAL, OC_SKIP, OC_FAIL };
+static const char *const outcome_name[] = {"none", "pass", "partial", "skip",
+                                           "fail"};
+
+/* The testcases of code at level l in r, per format. */
+static void cell_count(const struct kc_report *r, const char *code, size_t l,
+                       struct kc_level_count c[KC_LEVELS_FORMATS])
+{
+    memset(c, 0, KC_LEVELS_FORMATS * sizeof(*c));
+    for (size_t i = 0; i < r->ncases; i++) {
+        const struct kc_testcase *tc = &r->cases[i];
+        if (!tc->code || strcmp(tc->code, code) != 0 || !tc->format ||
+            kc_levels_index(tc->level) != (int)l)
+            continue;
+        for (size_t fm = 0; fm < KC_LEVELS_FORMATS; fm++) {
+            if (!strcmp(tc->format, kc_levels_format(fm)))
+                kc_levels_add(&c[fm], tc);
+        }
+    }
+}
+
+/* fail when one failed, skip when all were skipped, partial when some
+ * were, pass when all passed, none when none ran. */
+static enum outcome outcome_of(const struct kc_level_count c[KC_LEVELS_FORMATS])
+{
+    struct kc_level_count t = {0};
+
+    for (size_t fm = 0; fm < KC_LEVELS_FORMATS; fm++) {
+        t.total += c[fm].total;
+        t.failed += c[fm].failed;
+        t.skipped += c[fm].skipped;
+    }
+    if (!t.total)
+        return OC_NONE;
+    if (t.failed)
+        return OC_FAIL;
+    if (t.skipped == t.total)
+        return OC_SKIP;
+    return t.skipped ? OC_PARTIAL : OC_PASS;
+}
+
+/* Whether any target ran code at level l (*failing: and one failed). */
+static bool matrix_has(const struct site *s, size_t l, const char *code,
+                       bool *failing)
+{
+    struct kc_level_count c[KC_LEVELS_FORMATS];
+    bool any = false;
+
+    *failing = false;
+    for (size_t k = 0; k < s->nt; k++) {
+        cell_count(latest(s, &s->t[k]), code, l, c);
+        enum outcome o = outcome_of(c);
+        any |= o != OC_NONE;
+        *failing |= o == OC_FAIL;
+    }
+    return any;
+}
+
+static void matrix_cell(FILE *f, const struct site *s, const struct target *t,
+                        size_t l, const char *code, const char *rowid)
+{
+    struct kc_level_count c[KC_LEVELS_FORMATS];
+
+    cell_count(latest(s, t), code, l, c);
+    fprintf(f, "<td class=\"cell %s\" id=\"%s.%s\"><a href=\"#%s.%s\">",
+            outcome_name[outcome_of(c)], rowid, t->slug, rowid, t->slug);
+    for (size_t fm = 0; fm < KC_LEVELS_FORMATS; fm++) {
+        char d[128];
+        if (!c[fm].total)
+            continue;
+        kc_levels_describe(&c[fm], d, sizeof(d));
+        fprintf(f,
+                "<span class=\"fmt\" data-format=\"%s\" title=\"%s\">%s "
+                "%zu/%zu</span> ",
+                kc_levels_format(fm), d, kc_levels_format(fm), c[fm].passed,
+                c[fm].total);
+    }
+    fputs("</a></td>", f);
+}
+
+/* The rows of level l: a heading row, then one per code that ran. */
+static void matrix_level(FILE *f, const struct site *s, size_t l)
+{
+    const char *lname = kc_levels_name(l);
+    bool heading = false, failing;
+
+    for (size_t c = 0; c < s->in->ncodes; c++) {
+        const char *code = s->in->codes[c];
+        char slug[SLUG_MAX], rowid[SLUG_MAX + 32];
+        if (!matrix_has(s, l, code, &failing))
+            continue;
+        if (!heading)
+            fprintf(f,
+                    "<tr class=\"lvl\" data-level=\"%s\" id=\"l-%s\"><th "
+                    "colspan=\"%zu\"><a href=\"#l-%s\">%s</a></th></tr>\n",
+                    lname, lname, s->nt + 1, lname, lname);
+        heading = true;
+        slugify(code, slug, sizeof(slug));
+        snprintf(rowid, sizeof(rowid), "m-%s-%s", lname, slug);
+        fprintf(f,
+                "<tr class=\"mrow\" id=\"%s\" data-level=\"%s\" "
+                "data-failing=\"%d\"><th><a href=\"codes/%s.html\">",
+                rowid, lname, failing, slug);
+        kc_html_text(f, code);
+        fprintf(f, "</a> <a class=\"pl\" href=\"#%s\">#</a></th>", rowid);
+        for (size_t k = 0; k < s->nt; k++)
+            matrix_cell(f, s, &s->t[k], l, code, rowid);
+        fputs("</tr>\n", f);
+    }
+}
+
+static void matrix_controls(FILE *f)
+{
+    fputs("<h2 id=\"matrix-h\">Codes by level and target</h2>\n<p>level "
+          "<select id=\"level\"><option value=\"\">all</option>",
+          f);
+    for (size_t l = 0; l < KC_LEVELS_N; l++)
+        fprintf(f, "<option>%s</option>", kc_levels_name(l));
+    fputs("</select> format <select id=\"format\"><option value=\"\">both"
+          "</option><option>json</option><option>xml</option></select> "
+          "<label><input type=\"checkbox\" id=\"failing\"> failing only"
+          "</label> <span id=\"mshown\"></span></p>\n",
+          f);
+}
+
+static void write_matrix(FILE *f, const struct site *s)
+{
+    matrix_controls(f);
+    fputs("<table id=\"matrix\"><thead><tr><th>code</th>", f);
+    for (size_t k = 0; k < s->nt; k++) {
+        fprintf(f, "<th><a href=\"targets/%s.html\">", s->t[k].slug);
+        kc_html_text(f, s->t[k].name);
+        fputs("</a></th>", f);
+    }
+    fputs("</tr>\n<tr class=\"scores\"><th>documented codes passing</th>", f);
+    for (size_t k = 0; k < s->nt; k++)
+        fprintf(f, "<td class=\"mscore\" data-target=\"%s\">%zu/%zu</td>",
+                s->t[k].slug, score(s, latest(s, &s->t[k])), s->in->ncodes);
+    fputs("</tr></thead><tbody>\n", f);
+    for (size_t l = 0; l < KC_LEVELS_N; l++)
+        matrix_level(f, s, l);
+    fputs("</tbody></table>\n", f);
+}
+
+/* The front page's filters, all kept in the URL fragment
+ * (#filter=..&level=..&format=..&failing=1): the text filter hides target
+ * rows, the level and "failing only" hide matrix rows, the format hides
+ * the other format's counts. A fragment without '=' is an anchor. */
+static const char index_script[] =
+    "<script>(function(){function $(i){return document.getElementById(i);}"
+    "var q=$('filter'),lv=$('level'),fm=$('format'),fo=$('failing');"
+    "function all(s,fn){document.querySelectorAll(s).forEach(fn);}"
+    "function read(){var h=location.hash.slice(1);if(h.indexOf('=')<0)"
+    "return;h.split('&').forEach(function(p){var k=p.split('='),"
+    "v=decodeURIComponent(k[1]||'');if(k[0]=='filter')q.value=v;"
+    "if(k[0]=='level')lv.value=v;if(k[0]=='format')fm.value=v;"
+    "if(k[0]=='failing')fo.checked=v=='1';});}"
+    "function write(){var p=[];if(q.value)p.push('filter='+"
+    "encodeURIComponent(q.value));if(lv.value)p.push('level='+lv.value);"
+    "if(fm.value)p.push('format='+fm.value);if(fo.checked)"
+    "p.push('failing=1');location.hash=p.join('&');}"
+    "function apply(){var t=q.value.toLowerCase(),n=0,m=0,seen={};"
+    "all('tr.row',function(r){var s=r.getAttribute('data-text')"
+    ".indexOf(t)>=0;r.style.display=s?'':'none';n+=s?1:0;});"
+    "$('shown').textContent=n+' shown';"
+    "all('tr.mrow',function(r){var l=r.getAttribute('data-level'),"
+    "s=(!lv.value||l==lv.value)&&(!fo.checked||"
+    "r.getAttribute('data-failing')=='1');r.style.display=s?'':'none';"
+    "m+=s?1:0;if(s)seen[l]=1;});"
+    "all('tr.lvl',function(r){r.style.display="
+    "seen[r.getAttribute('data-level')]?'':'none';});"
+    "all('span.fmt',function(x){x.style.display=(!fm.value||"
+    "x.getAttribute('data-format')==fm.value)?'':'none';});"
+    "$('mshown').textContent=m+' rows shown';}"
+    "read();[q,lv,fm,fo].forEach(function(e){e.addEventListener('change',"
+    "function(){write();apply();});});q.addEventListener('input',"
+    "function(){write();apply();});apply();})();</script>\n";
+
 static void write_index(struct site *s)
 {
     FILE *f = open_in(s, "", "index.html");
@@ -272,16 +456,9 @@ static void write_index(struct site *s)
           f);
     for (size_t k = 0; k < s->nt; k++)
         index_row(f, s, &s->t[k]);
-    fputs("</tbody></table>\n<h2>Codes</h2>\n<ul id=\"codes\">\n", f);
-    for (size_t c = 0; c < s->in->ncodes; c++) {
-        char slug[SLUG_MAX];
-        slugify(s->in->codes[c], slug, sizeof(slug));
-        fprintf(f, "<li><a href=\"codes/%s.html\">", slug);
-        kc_html_text(f, s->in->codes[c]);
-        fputs("</a></li>\n", f);
-    }
-    fputs("</ul>\n", f);
-    kc_html_end(f, filter_script);
+    fputs("</tbody></table>\n", f);
+    write_matrix(f, s);
+    kc_html_end(f, index_script);
     close_file(s, f, "index.html");
 }
 

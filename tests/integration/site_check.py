@@ -6,6 +6,9 @@ the site's api.json: the counts come from the inputs.
 
   site_check.py pages CATALOG INPUT...          pages to render, one a line
   site_check.py check CATALOG DOMDIR INPUT...   compare; exit 1 on a mismatch
+  site_check.py filtered CATALOG DOM LEVEL FORMAT FAILING INPUT...
+      the front page rendered with #level=LEVEL&format=FORMAT&failing=1
+      ("" for none): the rows and counts shown
 
 DOMDIR holds each rendered page as <page>.dom (index.html.dom, ...).
 """
@@ -106,6 +109,33 @@ class Model:
     def score(self, run):
         return sum(code_state(run, c) == 1 for c in self.codes)
 
+    def cell(self, t, level, code):
+        """(outcome, {format: (passed, total)}) of the latest run"""
+        n = {}
+        for c in self.latest(t)["cases"]:
+            if c["code"] == code and c["level"] == level and \
+                    c["format"] in FORMATS:
+                p, tot, f, sk = n.get(c["format"], (0, 0, 0, 0))
+                n[c["format"]] = (p + (c["outcome"] == "pass"), tot + 1,
+                                  f + (c["outcome"] in ("fail", "error")),
+                                  sk + (c["outcome"] == "skip"))
+        tot = sum(v[1] for v in n.values())
+        failed = sum(v[2] for v in n.values())
+        skipped = sum(v[3] for v in n.values())
+        oc = ("none" if not tot else "fail" if failed else
+              "skip" if skipped == tot else "partial" if skipped else "pass")
+        return oc, {f: (v[0], v[1]) for f, v in n.items()}
+
+    def matrix(self):
+        """[(level, code, failing)] in the order of the front page"""
+        rows = []
+        for lv in LEVELS:
+            for code in self.codes:
+                oc = [self.cell(t, lv, code)[0] for t in self.targets]
+                if any(o != "none" for o in oc):
+                    rows.append((lv, code, "fail" in oc))
+        return rows
+
     def failing_codes(self):
         return [c for c in self.codes
                 if any(code_state(self.latest(t), c) == -1
@@ -202,7 +232,54 @@ def check_index(m, domdir):
         expect(f"index.html: {t}'s runs", row.by_class("td", "runs")[0].text(),
                str(len(m.targets[t])))
         n += 1
-    return f"front page: {n} targets, their scores and runs"
+        sc = next((td for td in root.by_class("td", "mscore")
+                   if td.attrs.get("data-target") == slug(t)), None)
+        expect(f"index.html: {t}'s score in the matrix",
+               sc.text() if sc else None, f"{m.score(latest)}/{len(m.codes)}")
+    rows = m.matrix()
+    got = [(r.attrs.get("data-level"), r.attrs.get("id"),
+            r.attrs.get("data-failing")) for r in root.by_class("tr", "mrow")]
+    want = [(lv, f"m-{lv}-{slug(c)}", str(int(fl))) for lv, c, fl in rows]
+    expect("index.html: the matrix rows (level, id, failing)", got, want)
+    cells = 0
+    for lv, code, _ in rows:
+        for t in m.targets:
+            cid = f"m-{lv}-{slug(code)}.{slug(t)}"
+            td = root.by_id(cid)
+            if td is None:
+                fail(f"index.html: no cell {cid}")
+            oc, counts = m.cell(t, lv, code)
+            expect(f"index.html: cell {cid}", td.classes(), ["cell", oc])
+            spans = [(x.attrs.get("data-format"), x.text())
+                     for x in td.by_class("span", "fmt")]
+            expect(f"index.html: cell {cid}'s counts", spans,
+                   [(f, f"{f} {counts[f][0]}/{counts[f][1]}")
+                    for f in FORMATS if f in counts])
+            cells += 1
+    return (f"front page: {n} targets, their scores and runs; matrix of "
+            f"{len(rows)} rows, {cells} cells with their counts per format")
+
+
+def shown(n):
+    return "display: none" not in (n.attrs.get("style") or "")
+
+
+def check_filtered(m, dom, level, fmt, failing):
+    """the front page opened with #level=..&format=..&failing=.."""
+    t = Tree()
+    t.feed(open(dom, encoding="utf-8").read())
+    root = t.root
+    want = [f"m-{lv}-{slug(c)}" for lv, c, fl in m.matrix()
+            if (not level or lv == level) and (not failing or fl)]
+    got = [r.attrs["id"] for r in root.by_class("tr", "mrow") if shown(r)]
+    expect(f"{dom}: rows shown", got, want)
+    spans = [x.attrs.get("data-format") for x in root.by_class("span", "fmt")
+             if shown(x)]
+    if fmt and set(spans) != {fmt}:
+        fail(f"{dom}: formats shown {sorted(set(spans))}, want only {fmt}")
+    expect(f"{dom}: the counter", root.by_id("mshown").text(),
+           f"{len(want)} rows shown")
+    return f"{dom}: {len(want)} rows shown"
 
 
 def check_target(m, domdir, t):
@@ -245,8 +322,13 @@ def pages(m):
 
 
 def main(argv):
-    if len(argv) < 3 or argv[1] not in ("pages", "check"):
+    if len(argv) < 3 or argv[1] not in ("pages", "check", "filtered"):
         fail(__doc__)
+    if argv[1] == "filtered":
+        m = Model(argv[2], argv[7:])
+        print("ok: " + check_filtered(m, argv[3], argv[4], argv[5],
+                                      argv[6] == "1"))
+        return
     if argv[1] == "pages":
         m = Model(argv[2], argv[3:])
         print("\n".join(pages(m)))

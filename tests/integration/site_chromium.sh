@@ -126,6 +126,11 @@ PY
 python3 "$CHECK" check "$CATALOG" dom-bad $INPUTS >bad-check.out 2>&1 &&
     fail "site_check accepts a front page with a wrong score"
 assert_grep "vendor-code's score" bad-check.out
+rm -rf dom-bad && cp -r dom dom-bad
+sed -i 's|json 2/2|json 1/2|' dom-bad/index.html.dom
+python3 "$CHECK" check "$CATALOG" dom-bad $INPUTS >bad-check.out 2>&1 &&
+    fail "site_check accepts a matrix cell with a wrong count"
+assert_grep "counts" bad-check.out
 echo "ok: site_check refuses a wrong score"
 
 # the filter from the URL fragment: one row of the 6 shown
@@ -133,7 +138,18 @@ chromium_dump rendered/index.html "#filter=vendor-code" filtered.dom
 grep -q '1 shown' filtered.dom || fail "filter=vendor-code does not leave 1 row"
 [ "$(grep -c 'class="row target"[^>]*style="display: none;"' filtered.dom)" = 5 ] ||
     fail "filter=vendor-code hides not 5 target rows"
-echo "ok: filter from the URL fragment"
+chromium_dump rendered/index.html "#level=core&format=xml&failing=1" mfilter.dom
+python3 "$CHECK" filtered "$CATALOG" mfilter.dom core xml 1 $INPUTS >mf.out 2>&1 ||
+    fail "matrix filter: $(cat mf.out)"
+cat mf.out
+chromium_dump rendered/index.html "#level=extension" mfilter2.dom
+python3 "$CHECK" filtered "$CATALOG" mfilter2.dom extension "" 0 $INPUTS >mf.out 2>&1 ||
+    fail "matrix filter: $(cat mf.out)"
+cat mf.out
+# the check can fail: the unfiltered page is not what level=core shows
+python3 "$CHECK" filtered "$CATALOG" dom/index.html.dom core "" 0 $INPUTS >mf.out 2>&1 &&
+    fail "site_check filtered accepts an unfiltered page"
+echo "ok: filters from the URL fragment"
 
 # badges: the score the inputs give
 code_score=$(python3 -c '
