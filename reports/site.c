@@ -7,17 +7,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
 #include "kc/claims.h"
+#include "kc/codec.h"
 #include "kc/err.h"
 #include "kc/html.h"
+#include "kc/json.h"
 #include "kc/levels.h"
 
 #define SLUG_MAX      64
 #define SITE_PATH_MAX 4096
+/* Ceilings of a bundle's answers: the size of one answer file, how many
+ * are read, and how much of a body a code page shows. */
+#define ANSWER_FILE_MAX ((size_t)1024 * 1024)
+#define ANSWERS_MAX     100000
+#define BODY_SHOWN_MAX  ((size_t)16 * 1024)
 
 /* One target: its runs (indices into the input), oldest first. */
 struct target {
@@ -32,6 +40,8 @@ struct site {
     struct target *t;
     size_t nt;
     const char *out;
+    cJSON **answers; /* per report: its bundle's answers (an array), or
+                        NULL */
     char *err;
     size_t errlen;
     int rc;
@@ -193,6 +203,91 @@ static void close_file(struct site *s, FILE *f, const char *name)
         kc_err_set(s->err, s->errlen, "%s/%s: cannot write", s->out, name);
         s->rc = -1;
     }
+}
+
+/* ---- a bundle's recorded answers ---- */
+
+static int add_answer(struct site *s, cJSON *arr, const char *dir,
+                      const char *name)
+{
+    char path[SITE_PATH_MAX], e[256];
+    cJSON *a;
+
+    snprintf(path, sizeof(path), "%s/answers/%s", dir, name);
+    a = kc_json_load(path, ANSWER_FILE_MAX, e, sizeof(e));
+    if (!a) {
+        kc_err_set(s->err, s->errlen, "%s", e);
+        return -1;
+    }
+    cJSON_AddItemToArray(arr, a);
+    return 0;
+}
+
+/* Reads every answers/NAME.json of the bundle of report i. */
+static int load_answers(struct site *s, size_t i, const char *dir)
+{
+    char path[SITE_PATH_MAX];
+    DIR *d;
+    const struct dirent *e;
+    size_t n = 0;
+    int rc = 0;
+
+    snprintf(path, sizeof(path), "%s/answers", dir);
+    s->answers[i] = cJSON_CreateArray();
+    d = s->answers[i] ? opendir(path) : NULL;
+    if (!d) {
+        kc_err_set(s->err, s->errlen, "%s: %s", path,
+                   s->answers[i] ? strerror(errno) : "out of memory");
+        return -1;
+    }
+    while (!rc && (e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len < 6 ||
+            strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        if (++n > ANSWERS_MAX) {
+            kc_err_set(s->err, s->errlen, "%s: more than %d answers", path,
+                       ANSWERS_MAX);
+            rc = -1;
+        } else {
+            rc = add_answer(s, s->answers[i], dir, e->d_name);
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+static int load_bundles(struct site *s)
+{
+    s->answers = calloc(s->in->nreports + 1, sizeof(*s->answers));
+    if (!s->answers) {
+        kc_err_set(s->err, s->errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; s->in->bundles && i < s->in->nreports; i++) {
+        if (s->in->bundles[i] && load_answers(s, i, s->in->bundles[i]))
+            return -1;
+    }
+    return 0;
+}
+
+/* The recorded answer of tc in report i, or NULL. */
+static const cJSON *answer_of(const struct site *s, size_t i,
+                              const struct kc_testcase *tc)
+{
+    const cJSON *a;
+    const char *c, *fm;
+
+    if (!s->answers[i] || !tc->case_id || !tc->format)
+        return NULL;
+    cJSON_ArrayForEach(a, s->answers[i])
+    {
+        if (kc_json_string(a, "case", &c) == KC_JSON_OK &&
+            kc_json_string(a, "format", &fm) == KC_JSON_OK &&
+            !strcmp(c, tc->case_id) && !strcmp(fm, tc->format))
+            return a;
+    }
+    return NULL;
 }
 
 /* ---- pages ---- */
@@ -569,18 +664,24 @@ static void code_row(FILE *f, const struct site *s, const struct target *t,
     static const char *const word[] = {"pass", "FAIL", "ERROR", "skip"};
     const struct kc_report *r = latest(s, t);
     int st = code_state(r, code);
+    size_t n = 0;
 
+    for (size_t i = 0; i < r->ncases; i++)
+        n += r->cases[i].code && !strcmp(r->cases[i].code, code);
     fputs("<tr class=\"row\" data-text=\"", f);
     kc_html_lower(f, t->name);
     fprintf(f, "\"><td><a href=\"../targets/%s.html\">", t->slug);
     kc_html_text(f, t->name);
-    fprintf(f, "</a></td><td class=\"verdict %s\">%s</td><td><ul>",
+    fprintf(f,
+            "</a></td><td class=\"verdict %s\">%s</td><td><details>"
+            "<summary>%zu testcases</summary><ul>",
             st > 0   ? "pass"
             : st < 0 ? "fail"
                      : "none",
             st > 0   ? "pass"
             : st < 0 ? "FAIL"
-                     : "not run");
+                     : "not run",
+            n);
     for (size_t i = 0; i < r->ncases; i++) {
         const struct kc_testcase *tc = &r->cases[i];
         if (!tc->code || strcmp(tc->code, code) != 0)
@@ -594,7 +695,205 @@ static void code_row(FILE *f, const struct site *s, const struct target *t,
         }
         fputs("</li>", f);
     }
-    fputs("</ul></td></tr>\n", f);
+    fputs("</ul></details></td></tr>\n", f);
+}
+
+/* The text of the first <name> element of an XML body, into out. */
+static void xml_field(const char *body, const char *name, char *out, size_t len)
+{
+    char open[32], close[32];
+    const char *b, *e;
+
+    snprintf(open, sizeof(open), "<%s>", name);
+    snprintf(close, sizeof(close), "</%s>", name);
+    b = strstr(body, open);
+    if (b)
+        b += strlen(open);
+    e = b ? strstr(b, close) : NULL;
+    if (e)
+        snprintf(out, len, "%.*s", (int)(e - b), b);
+}
+
+/* Code and Message of a recorded body (JSON members, else the first XML
+ * elements of those names); "" when there are none. */
+static void body_fields(const char *body, size_t n, char *code, char *msg,
+                        size_t len)
+{
+    cJSON *j = cJSON_ParseWithLength(body, n);
+    const char *v;
+
+    code[0] = msg[0] = '\0';
+    if (cJSON_IsObject(j)) {
+        if (kc_json_string(j, "Code", &v) == KC_JSON_OK)
+            snprintf(code, len, "%s", v);
+        if (kc_json_string(j, "Message", &v) == KC_JSON_OK)
+            snprintf(msg, len, "%s", v);
+    } else {
+        xml_field(body, "Code", code, len);
+        xml_field(body, "Message", msg, len);
+    }
+    cJSON_Delete(j);
+}
+
+/* The recorded answer: status, Code, Message, RequestId, and the body as
+ * recorded (redacted when the bundle was written). */
+static void answer_recorded(FILE *f, const cJSON *a)
+{
+    const char *b64 = NULL, *rid = NULL;
+    long status = 0;
+    size_t n = 0;
+    char code[1024], msg[1024];
+    char *body;
+
+    (void)kc_json_long(a, "status", 0, 999, &status);
+    (void)kc_json_string(a, "body_b64", &b64);
+    (void)kc_json_string(a, "request_id_header", &rid);
+    body = (char *)kc_base64_decode(b64 ? b64 : "", b64 ? strlen(b64) : 0, &n);
+    for (size_t k = 0; body && k < n; k++) {
+        if (body[k] == '\0') /* would end the text: shown as SUB */
+            body[k] = (char)26;
+    }
+    if (body)
+        body[n] = '\0';
+    body_fields(body ? body : "", n, code, msg, sizeof(code));
+    fprintf(f, "<span class=\"status\">HTTP %ld</span> <span class=\"acode\">",
+            status);
+    kc_html_text(f, code);
+    fputs("</span><br><span class=\"amsg\">", f);
+    kc_html_text(f, msg);
+    fputs("</span><br>RequestId <code class=\"rid\">", f);
+    kc_html_text(f, rid ? rid : "");
+    fprintf(f,
+            "</code><details><summary>body, %zu bytes</summary><pre "
+            "class=\"body\">",
+            n);
+    kc_html_text_cut(f, body ? body : "", BODY_SHOWN_MAX);
+    fputs("</pre></details>", f);
+    free(body);
+}
+
+/* What a report without recorded answers kept: the transcript, else the
+ * failures' messages or the skip reason. */
+static void answer_kept(FILE *f, const struct kc_testcase *tc)
+{
+    if (tc->request_id) {
+        fputs("RequestId <code class=\"rid\">", f);
+        kc_html_text(f, tc->request_id);
+        fputs("</code><br>", f);
+    }
+    if (tc->transcript) {
+        fputs("<details><summary>transcript</summary><pre "
+              "class=\"transcript\">",
+              f);
+        kc_html_text_cut(f, tc->transcript, BODY_SHOWN_MAX);
+        fputs("</pre></details>", f);
+    }
+    for (size_t k = 0; !tc->transcript && k < tc->nfailures; k++) {
+        fputs("<span class=\"amsg\">", f);
+        kc_html_text(f, tc->failures[k].message);
+        fputs("</span><br>", f);
+    }
+    if (tc->skip_reason) {
+        fputs("<span class=\"amsg\">", f);
+        kc_html_text(f, tc->skip_reason);
+        fputs("</span>", f);
+    }
+}
+
+static const struct kc_testcase *case_in(const struct kc_report *r,
+                                         const struct kc_testcase *tc)
+{
+    for (size_t i = 0; i < r->ncases; i++) {
+        const struct kc_testcase *x = &r->cases[i];
+        if (x->case_id && tc->case_id && !strcmp(x->case_id, tc->case_id) &&
+            x->format && tc->format && !strcmp(x->format, tc->format))
+            return x;
+    }
+    return NULL;
+}
+
+/* One row of the answers table: tc's case and format, each target's
+ * answer to it in its latest run. */
+static void answer_row(FILE *f, const struct site *s,
+                       const struct kc_testcase *tc, size_t row)
+{
+    fputs("<tr class=\"arow\" data-case=\"", f);
+    kc_html_text(f, tc->case_id);
+    fputs("\" data-format=\"", f);
+    kc_html_text(f, tc->format);
+    fprintf(f, "\" id=\"a%zu\"><th><a href=\"#a%zu\">", row, row);
+    kc_html_text(f, tc->name);
+    fputs("</a></th>", f);
+    for (size_t k = 0; k < s->nt; k++) {
+        const struct target *t = &s->t[k];
+        size_t i = t->runs[t->nruns - 1];
+        const struct kc_testcase *x = case_in(s->in->reports[i], tc);
+        const cJSON *a = x ? answer_of(s, i, x) : NULL;
+        fprintf(f, "<td class=\"answer\" data-target=\"%s\">", t->slug);
+        if (x)
+            fprintf(f, "<b class=\"%s\">%s</b> ",
+                    x->outcome == KC_OUTCOME_ERROR
+                        ? "error"
+                        : kc_outcome_name(x->outcome),
+                    kc_outcome_name(x->outcome));
+        if (a)
+            answer_recorded(f, a);
+        else if (x)
+            answer_kept(f, x);
+        else
+            fputs("&ndash;", f);
+        fputs("</td>", f);
+    }
+    fputs("</tr>\n", f);
+}
+
+/* Whether an earlier testcase of r before j has tc's case and format. */
+static bool seen_before(const struct kc_testcase *const *v, size_t n,
+                        const struct kc_testcase *tc)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (!strcmp(v[k]->case_id, tc->case_id) &&
+            !strcmp(v[k]->format, tc->format))
+            return true;
+    }
+    return false;
+}
+
+/* Each (case, format) of code once, over the targets' latest runs, with
+ * every target's answer side by side. */
+static void write_answers(FILE *f, const struct site *s, const char *code)
+{
+    size_t cap = 0, n = 0;
+    const struct kc_testcase **v;
+
+    for (size_t k = 0; k < s->nt; k++)
+        cap += latest(s, &s->t[k])->ncases;
+    v = calloc(cap + 1, sizeof(*v));
+    if (!v)
+        return;
+    fputs("<h2>Answers (latest runs)</h2>\n<table id=\"answers-by-case\">"
+          "<thead><tr><th>testcase</th>",
+          f);
+    for (size_t k = 0; k < s->nt; k++) {
+        fprintf(f, "<th><a href=\"../targets/%s.html\">", s->t[k].slug);
+        kc_html_text(f, s->t[k].name);
+        fputs("</a></th>", f);
+    }
+    fputs("</tr></thead><tbody>\n", f);
+    for (size_t k = 0; k < s->nt; k++) {
+        const struct kc_report *r = latest(s, &s->t[k]);
+        for (size_t i = 0; i < r->ncases; i++) {
+            const struct kc_testcase *tc = &r->cases[i];
+            if (!tc->code || strcmp(tc->code, code) != 0 || !tc->case_id ||
+                !tc->format || seen_before(v, n, tc))
+                continue;
+            v[n] = tc;
+            answer_row(f, s, tc, n);
+            n++;
+        }
+    }
+    fputs("</tbody></table>\n", f);
+    free(v);
 }
 
 static void write_code(struct site *s, const char *code)
@@ -618,6 +917,7 @@ static void write_code(struct site *s, const char *code)
     for (size_t k = 0; k < s->nt; k++)
         code_row(f, s, &s->t[k], code);
     fputs("</tbody></table>\n", f);
+    write_answers(f, s, code);
     kc_html_end(f, filter_script);
     close_file(s, f, name);
 }
@@ -739,10 +1039,14 @@ static int make_dirs(struct site *s)
 int kc_site_write(const char *out, const struct kc_site_input *in, char *err,
                   size_t errlen)
 {
-    struct site s = {in, NULL, 0, out, err, errlen, 0};
+    struct site s = {in, NULL, 0, out, NULL, err, errlen, 0};
 
     if (make_dirs(&s))
         return -1;
+    if (load_bundles(&s)) {
+        s.rc = -1;
+        goto out;
+    }
     if (group(&s)) {
         kc_err_set(err, errlen, "out of memory");
         s.rc = -1;
@@ -760,6 +1064,9 @@ int kc_site_write(const char *out, const struct kc_site_input *in, char *err,
 out:
     for (size_t k = 0; k < s.nt; k++)
         free(s.t[k].runs);
+    for (size_t i = 0; s.answers && i < in->nreports; i++)
+        cJSON_Delete(s.answers[i]);
+    free(s.answers);
     free(s.t);
     return s.rc;
 }

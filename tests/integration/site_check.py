@@ -12,6 +12,7 @@ the site's api.json: the counts come from the inputs.
 
 DOMDIR holds each rendered page as <page>.dom (index.html.dom, ...).
 """
+import base64
 import html.parser
 import json
 import os
@@ -22,6 +23,7 @@ import xml.etree.ElementTree as ET
 LEVELS = ["core", "key-lifecycle", "aliases", "import", "account", "faults",
           "extension"]
 FORMATS = ["json", "xml"]
+DEVIATED_CODE = "Forbidden.KeyNotFound"
 
 
 # ---- the inputs ----
@@ -74,7 +76,11 @@ def load_run(path):
     props, cases, ts = (results_run(file) if file.endswith(".json")
                         else junit_run(file))
     label = os.path.basename(path.rstrip("/"))
-    return {"input": path, "bundle": bundle,
+    answers = {}
+    for f in (os.listdir(os.path.join(path, "answers")) if bundle else []):
+        a = json.load(open(os.path.join(path, "answers", f)))
+        answers[(a["case"], a["format"])] = a
+    return {"input": path, "bundle": bundle, "answers": answers,
             "target": props.get("kmsconf.target") or label,
             "started": props.get("kmsconf.started") or ts,
             "cases": cases}
@@ -311,12 +317,71 @@ def check_code(m, domdir, code):
         lis = tr.by_class("li", "tc")
         want = sum(c["code"] == code for c in m.latest(t)["cases"])
         expect(f"{name}: {t}'s testcases", len(lis), want)
+    return check_answers(m, name, root, code)
+
+
+def body_fields(body):
+    try:
+        j = json.loads(body)
+        return j.get("Code", ""), j.get("Message", "")
+    except ValueError:
+        c = re.search(r"<Code>(.*?)</Code>", body, re.S)
+        g = re.search(r"<Message>(.*?)</Message>", body, re.S)
+        return c.group(1) if c else "", g.group(1) if g else ""
+
+
+def check_answers(m, name, root, code):
+    """the answers table: one row per (case, format) of the code, each
+    target's recorded answer (bundles) or outcome side by side"""
+    want = []
+    for t in m.targets:
+        for c in m.latest(t)["cases"]:
+            k = (c["id"], c["format"])
+            if c["code"] == code and c["format"] and k not in want:
+                want.append(k)
+    rows = root.by_class("tr", "arow")
+    got = [(r.attrs.get("data-case"), r.attrs.get("data-format"))
+           for r in rows]
+    expect(f"{name}: answer rows", got, want)
+    recorded = 0
+    for tr, (cid, fmt) in zip(rows, want):
+        tds = tr.by_class("td", "answer")
+        expect(f"{name}: {cid} [{fmt}]: columns",
+               [td.attrs.get("data-target") for td in tds],
+               [slug(t) for t in m.targets])
+        for td, t in zip(tds, m.targets):
+            run = m.latest(t)
+            tc = next((c for c in run["cases"]
+                       if (c["id"], c["format"]) == (cid, fmt)), None)
+            b = td.find(lambda n: n.tag == "b")
+            b = next(b, None)
+            expect(f"{name}: {cid} [{fmt}] of {t}: outcome",
+                   b.text() if b else None, tc["outcome"] if tc else None)
+            a = run["answers"].get((cid, fmt))
+            if not a:
+                continue
+            body = base64.b64decode(a["body_b64"]).decode("utf-8")
+            acode, amsg = body_fields(body)
+            shown = {k: (td.by_class(tag, k) or [None])[0]
+                     for tag, k in (("span", "status"), ("span", "acode"),
+                                    ("span", "amsg"), ("code", "rid"),
+                                    ("pre", "body"))}
+            got = {k: v.text() if v else None for k, v in shown.items()}
+            expect(f"{name}: {cid} [{fmt}] of {t}: the recorded answer", got,
+                   {"status": f"HTTP {a['status']}", "acode": acode,
+                    "amsg": amsg, "rid": a["request_id_header"],
+                    "body": body})
+            recorded += 1
+    return recorded
 
 
 def pages(m):
     out = ["index.html"] + [f"targets/{slug(t)}.html" for t in m.targets]
-    codes = m.failing_codes()
-    passing = [c for c in m.codes if c not in codes]
+    # the code pages are large (every answer): the first failing codes,
+    # the one --deviate-code breaks, and a passing one
+    failing = m.failing_codes()
+    codes = failing[:4] + [c for c in failing[4:] if c == DEVIATED_CODE]
+    passing = [c for c in m.codes if c not in failing]
     out += [f"codes/{slug(c)}.html" for c in codes + passing[:1]]
     return out
 
@@ -341,11 +406,13 @@ def main(argv):
     print(f"ok: {len(m.targets)} target pages: score and every run's score")
     codes = [p[len("codes/"):-len(".html")] for p in pages(m)
              if p.startswith("codes/")]
+    recorded = 0
     for c in m.codes:
         if slug(c) in codes:
-            check_code(m, domdir, c)
+            recorded += check_code(m, domdir, c)
     print(f"ok: {len(codes)} code pages: every target's verdict and "
-          f"testcases ({len(m.failing_codes())} codes fail somewhere)")
+          f"testcases ({len(m.failing_codes())} codes fail somewhere), "
+          f"{recorded} recorded answers side by side")
 
 
 if __name__ == "__main__":

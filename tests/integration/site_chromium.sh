@@ -131,6 +131,19 @@ sed -i 's|json 2/2|json 1/2|' dom-bad/index.html.dom
 python3 "$CHECK" check "$CATALOG" dom-bad $INPUTS >bad-check.out 2>&1 &&
     fail "site_check accepts a matrix cell with a wrong count"
 assert_grep "counts" bad-check.out
+# and a recorded answer's body shown unescaped (parsed as markup)
+rm -rf dom-bad && cp -r dom dom-bad
+python3 - dom-bad/codes/forbidden-keynotfound.html.dom <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+i = s.index('<pre class="body">&lt;')
+j = s.index("&lt;Code&gt;", i)
+open(p, "w").write(s[:j] + "<Code>" + s[j + len("&lt;Code&gt;"):])
+PY
+python3 "$CHECK" check "$CATALOG" dom-bad $INPUTS >bad-check.out 2>&1 &&
+    fail "site_check accepts an answer body that is not the recorded one"
+assert_grep "the recorded answer" bad-check.out
 echo "ok: site_check refuses a wrong score"
 
 # the filter from the URL fragment: one row of the 6 shown

@@ -22,6 +22,9 @@ struct kc_site_input {
     size_t nreports;
     const char *const *codes; /* the documented codes, catalog order */
     size_t ncodes;
+    /* each report's bundle folder, whose answers/ the code pages show, or
+     * NULL (the array may be NULL: no bundle) */
+    const char *const *bundles;
 };
 
 /* Writes the site into the folder out (made when missing; files of an
