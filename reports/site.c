@@ -570,15 +570,21 @@ static void claim_row(void *ctx, const struct kc_claim_row *row)
             kc_claims_state_name(row->state), counts);
 }
 
-static void history_row(FILE *f, const struct site *s,
-                        const struct kc_report *r)
+/* Run k (from 1, oldest first) of target t has the page
+ * runs/<slug>-<k>.html. */
+static void history_row(FILE *f, const struct site *s, const struct target *t,
+                        size_t k)
 {
+    const struct kc_report *r = s->in->reports[t->runs[k - 1]];
     const char *v = kc_report_prop(r, "kmsconf.version");
     const char *sv = kc_report_prop(r, "kmsconf.suite_version");
 
-    fputs("<tr class=\"run\"><td>", f);
+    fprintf(
+        f,
+        "<tr class=\"run\" id=\"run-%zu\"><td><a href=\"../runs/%s-%zu.html\">",
+        k, t->slug, k);
     kc_html_text(f, started_of(r));
-    fputs("</td><td>", f);
+    fputs("</a></td><td>", f);
     kc_html_text(f, v ? v : "–");
     fputs("</td><td>", f);
     kc_html_text(f, sv ? sv : "–");
@@ -622,6 +628,63 @@ static void target_levels(FILE *f, const struct kc_report *r)
     fputs("</tbody></table>\n", f);
 }
 
+#define TREND_STEP   48 /* px between runs */
+#define TREND_HEIGHT 80 /* px of a score of every code */
+
+/* The score of each run over time, oldest first: an inline SVG line with a
+ * point per run that links to the run's page. */
+static void write_trend(FILE *f, const struct site *s, const struct target *t)
+{
+    size_t nc = s->in->ncodes ? s->in->ncodes : 1;
+
+    fprintf(f,
+            "<h2>Score over time</h2>\n<svg id=\"trend\" "
+            "xmlns=\"http://www.w3.org/2000/svg\" width=\"%zu\" "
+            "height=\"%d\" role=\"img\" aria-label=\"documented codes "
+            "passing, run by run\"><rect width=\"100%%\" height=\"100%%\" "
+            "fill=\"#f7f7f7\"/><polyline fill=\"none\" stroke=\"#1565c0\" "
+            "stroke-width=\"2\" points=\"",
+            (t->nruns + 1) * TREND_STEP, TREND_HEIGHT + 20);
+    for (size_t k = 0; k < t->nruns; k++) {
+        size_t sc = score(s, s->in->reports[t->runs[k]]);
+        fprintf(f, "%s%zu,%zu", k ? " " : "", (k + 1) * TREND_STEP,
+                10 + TREND_HEIGHT - sc * TREND_HEIGHT / nc);
+    }
+    fputs("\"/>", f);
+    for (size_t k = 0; k < t->nruns; k++) {
+        const struct kc_report *r = s->in->reports[t->runs[k]];
+        size_t sc = score(s, r);
+        fprintf(f,
+                "<a href=\"../runs/%s-%zu.html\"><circle class=\"pt\" "
+                "data-score=\"%zu\" cx=\"%zu\" cy=\"%zu\" r=\"5\" "
+                "fill=\"%s\"><title>",
+                t->slug, k + 1, sc, (k + 1) * TREND_STEP,
+                10 + TREND_HEIGHT - sc * TREND_HEIGHT / nc,
+                sc == s->in->ncodes ? "#2e7d32" : "#c62828");
+        kc_html_text(f, started_of(r));
+        fprintf(f, ": %zu/%zu</title></circle></a>", sc, s->in->ncodes);
+    }
+    fputs("</svg>\n", f);
+}
+
+/* The page of run k (from 1) of target t: the report page of that run
+ * (kc_html_run, as `kmsconf report --html` writes it). */
+static void write_run(struct site *s, const struct target *t, size_t k)
+{
+    char name[SLUG_MAX + 32];
+    FILE *f;
+
+    snprintf(name, sizeof(name), "%s-%zu.html", t->slug, k);
+    f = open_in(s, "runs", name);
+    if (!f)
+        return;
+    if (kc_html_run(f, s->in->reports[t->runs[k - 1]]) && !s->rc) {
+        kc_err_set(s->err, s->errlen, "%s/runs/%s: cannot write", s->out, name);
+        s->rc = -1;
+    }
+    close_file(s, f, name);
+}
+
 static void write_target(struct site *s, const struct target *t)
 {
     char name[SLUG_MAX + 8];
@@ -644,13 +707,15 @@ static void write_target(struct site *s, const struct target *t)
     fputs("<h2>Claims</h2>\n<table id=\"claims\"><tbody>\n", f);
     if (kc_claims_present(r))
         kc_claims_compare(r, claim_row, f);
-    fputs("</tbody></table>\n<h2>Runs</h2>\n<table id=\"history\"><thead>"
+    fputs("</tbody></table>\n", f);
+    write_trend(f, s, t);
+    fputs("<h2>Runs</h2>\n<table id=\"history\"><thead>"
           "<tr><th>started</th><th>kmsconf</th><th>suite</th><th>tests</th>"
           "<th>passed</th><th>failed</th><th>skipped</th><th>codes</th>"
           "</tr></thead><tbody>\n",
           f);
-    for (size_t k = t->nruns; k-- > 0;)
-        history_row(f, s, s->in->reports[t->runs[k]]);
+    for (size_t k = t->nruns; k > 0; k--)
+        history_row(f, s, t, k);
     fputs("</tbody></table>\n", f);
     kc_html_end(f, NULL);
     close_file(s, f, name);
@@ -1023,7 +1088,8 @@ static void write_api(struct site *s)
 
 static int make_dirs(struct site *s)
 {
-    static const char *const subs[] = {"", "/targets", "/codes", "/badges"};
+    static const char *const subs[] = {"", "/targets", "/codes", "/badges",
+                                       "/runs"};
     char path[SITE_PATH_MAX];
 
     for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
@@ -1056,6 +1122,8 @@ int kc_site_write(const char *out, const struct kc_site_input *in, char *err,
     for (size_t k = 0; k < s.nt && !s.rc; k++) {
         write_target(&s, &s.t[k]);
         write_badge(&s, &s.t[k]);
+        for (size_t r = 1; r <= s.t[k].nruns && !s.rc; r++)
+            write_run(&s, &s.t[k], r);
     }
     for (size_t c = 0; c < in->ncodes && !s.rc; c++)
         write_code(&s, in->codes[c]);

@@ -296,10 +296,36 @@ def check_target(m, domdir, t):
            f"{m.score(latest)}/{len(m.codes)}")
     runs = root.by_class("tr", "run")
     expect(f"{name}: runs", len(runs), len(m.targets[t]))
-    for tr, run in zip(runs, reversed(m.targets[t])):
+    n = len(m.targets[t])
+    for k, (tr, run) in enumerate(zip(runs, reversed(m.targets[t]))):
         cells = [td.text() for td in tr.by_class("td", "score")]
         expect(f"{name}: the score of the run of {run['started']}", cells,
                [f"{m.score(run)}/{len(m.codes)}"])
+        a = next(tr.find(lambda x: x.tag == "a"), None)
+        expect(f"{name}: the link of the run of {run['started']}",
+               a.attrs.get("href") if a else None,
+               f"../runs/{slug(t)}-{n - k}.html")
+        check_run(m, domdir, f"runs/{slug(t)}-{n - k}.html", run)
+    svg = root.by_id("trend")
+    if svg is None:
+        fail(f"{name}: no trend")
+    pts = [(c.attrs.get("data-score"), c.parent.attrs.get("href"))
+           for c in svg.find(lambda x: x.tag == "circle")]
+    expect(f"{name}: the trend's points (score, link), oldest first", pts,
+           [(str(m.score(r)), f"../runs/{slug(t)}-{k + 1}.html")
+            for k, r in enumerate(m.targets[t])])
+
+
+def check_run(m, domdir, name, run):
+    """a run's page: its totals"""
+    root = page(domdir, name)
+    got = {b.attrs["data-count"]: b.text()
+           for b in root.find(lambda x: x.tag == "b" and
+                              "data-count" in x.attrs)}
+    oc = [c["outcome"] for c in run["cases"]]
+    expect(f"{name}: totals", {k: got.get(k) for k in ("all", "pass", "fail")},
+           {"all": str(len(oc)), "pass": str(oc.count("pass")),
+            "fail": str(oc.count("fail"))})
 
 
 def check_code(m, domdir, code):
@@ -377,6 +403,8 @@ def check_answers(m, name, root, code):
 
 def pages(m):
     out = ["index.html"] + [f"targets/{slug(t)}.html" for t in m.targets]
+    out += [f"runs/{slug(t)}-{k + 1}.html" for t in m.targets
+            for k in range(len(m.targets[t]))]
     # the code pages are large (every answer): the first failing codes,
     # the one --deviate-code breaks, and a passing one
     failing = m.failing_codes()
@@ -403,7 +431,8 @@ def main(argv):
     print("ok: " + check_index(m, domdir))
     for t in m.targets:
         check_target(m, domdir, t)
-    print(f"ok: {len(m.targets)} target pages: score and every run's score")
+    print(f"ok: {len(m.targets)} target pages: score, every run's score, "
+          f"link and page ({len(m.runs)} run pages), the trend")
     codes = [p[len("codes/"):-len(".html")] for p in pages(m)
              if p.startswith("codes/")]
     recorded = 0

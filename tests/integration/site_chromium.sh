@@ -36,11 +36,17 @@ deviating() {
     stop_refservers
 }
 
-# 1. the runs: vendor-green twice (a JUnit report, a results file), then
-# bundles of a clean run and of four deviating servers
-start_refserver
+# 1. the runs: vendor-green twice, a JUnit report of a run against a server
+# that breaks one code, dated a day earlier (the site orders runs by their
+# start, not by the order of the inputs), and a results file of a clean
+# run; then bundles of a clean run and of four deviating servers
+start_refserver --allow-deviations --deviate-code Forbidden.AliasNotFound
 run vendor-green g1 -o g1.xml
-assert_exit 0 $? "first green run: $(tail -n 3 g1.out)"
+assert_exit 1 $? "first green run: $(tail -n 3 g1.out)"
+stop_refservers
+sed -i 's|name="kmsconf.started" value="[^"]*"|name="kmsconf.started" value="2026-01-01T00:00:00Z"|' g1.xml
+grep -q 'value="2026-01-01T00:00:00Z"' g1.xml || fail "g1.xml: no kmsconf.started"
+start_refserver
 run vendor-green g2 -o g2.xml --results g2.json
 assert_exit 0 $? "second green run"
 run vendor-clean clean -o clean.xml --bundle b-clean
@@ -51,7 +57,7 @@ deviating message 1 --deviate message
 deviating ctype 1 --deviate content-type
 deviating code 1 --deviate-code Forbidden.KeyNotFound
 BUNDLES="b-clean b-status b-message b-ctype b-code"
-INPUTS="g1.xml g2.json $BUNDLES"
+INPUTS="g2.json g1.xml $BUNDLES"
 
 # 2. verify accepts every bundle and refuses each once a byte changed (a
 # different file of each)
@@ -144,6 +150,13 @@ PY
 python3 "$CHECK" check "$CATALOG" dom-bad $INPUTS >bad-check.out 2>&1 &&
     fail "site_check accepts an answer body that is not the recorded one"
 assert_grep "the recorded answer" bad-check.out
+# and a trend in the order of the inputs instead of the runs' start
+rm -rf dom-bad && cp -r dom dom-bad
+sed -i 's|data-score="19"|data-score="X"|; s|data-score="20"|data-score="19"|; s|data-score="X"|data-score="20"|' \
+    dom-bad/targets/vendor-green.html.dom
+python3 "$CHECK" check "$CATALOG" dom-bad $INPUTS >bad-check.out 2>&1 &&
+    fail "site_check accepts a trend out of order"
+assert_grep "the trend's points" bad-check.out
 echo "ok: site_check refuses a wrong score"
 
 # the filter from the URL fragment: one row of the 6 shown
