@@ -704,10 +704,16 @@ static void write_target(struct site *s, const struct target *t)
             t->slug, score(s, r), s->in->ncodes);
     target_meta(f, r);
     target_levels(f, r);
-    fputs("<h2>Claims</h2>\n<table id=\"claims\"><tbody>\n", f);
-    if (kc_claims_present(r))
+    fputs("<h2>Claims</h2>\n", f);
+    if (kc_claims_present(r)) {
+        fputs("<table id=\"claims\"><tbody>\n", f);
         kc_claims_compare(r, claim_row, f);
-    fputs("</tbody></table>\n", f);
+        fputs("</tbody></table>\n", f);
+    } else {
+        fputs("<p id=\"no-claims\">Claims are not stated: the latest run's "
+              "target profile has no manifest.</p>\n",
+              f);
+    }
     write_trend(f, s, t);
     fputs("<h2>Runs</h2>\n<table id=\"history\"><thead>"
           "<tr><th>started</th><th>kmsconf</th><th>suite</th><th>tests</th>"

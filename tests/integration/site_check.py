@@ -81,6 +81,10 @@ def load_run(path):
         a = json.load(open(os.path.join(path, "answers", f)))
         answers[(a["case"], a["format"])] = a
     return {"input": path, "bundle": bundle, "answers": answers,
+            "manifest": any(k in props for k in (
+                "kmsconf.vendor", "kmsconf.product", "kmsconf.claims.levels",
+                "kmsconf.claims.actions")),
+            "claimed": (props.get("kmsconf.claims.levels") or "").split(","),
             "target": props.get("kmsconf.target") or label,
             "started": props.get("kmsconf.started") or ts,
             "cases": cases}
@@ -296,6 +300,7 @@ def check_target(m, domdir, t):
            f"{m.score(latest)}/{len(m.codes)}")
     runs = root.by_class("tr", "run")
     expect(f"{name}: runs", len(runs), len(m.targets[t]))
+    claims = check_claims(name, root, latest)
     n = len(m.targets[t])
     for k, (tr, run) in enumerate(zip(runs, reversed(m.targets[t]))):
         cells = [td.text() for td in tr.by_class("td", "score")]
@@ -314,6 +319,40 @@ def check_target(m, domdir, t):
     expect(f"{name}: the trend's points (score, link), oldest first", pts,
            [(str(m.score(r)), f"../runs/{slug(t)}-{k + 1}.html")
             for k, r in enumerate(m.targets[t])])
+    return claims
+
+
+def level_claims(run):
+    """[(level, state)] of the claims table's level rows: the claimed
+    levels, then the passing ones not claimed (extension is never one)"""
+    def state(lv):
+        oc = [c["outcome"] for c in run["cases"] if c["level"] == lv]
+        if any(o in ("fail", "error") for o in oc):
+            return "claimed but failing"
+        if not oc:
+            return "claimed but not run"
+        return "claimed but partial" if "skip" in oc else "claimed, passing"
+    rows = [(lv, state(lv)) for lv in LEVELS[:-1] if lv in run["claimed"]]
+    return rows + [(lv, "passing but not claimed") for lv in LEVELS[:-1]
+                   if lv not in run["claimed"] and
+                   state(lv) == "claimed, passing"]
+
+
+def check_claims(name, root, run):
+    table, none = root.by_id("claims"), root.by_id("no-claims")
+    if not run["manifest"]:
+        if table is not None or none is None:
+            fail(f"{name}: no manifest, but no 'claims are not stated'")
+        return False
+    if table is None or none is not None:
+        fail(f"{name}: a manifest, but no claims table")
+    got = []
+    for tr in table.by_class("tr", "claim"):
+        tds = [td.text() for td in tr.find(lambda x: x.tag == "td")]
+        if tds[0] == "level":
+            got.append((tds[1], tds[2]))
+    expect(f"{name}: the claims of levels", got, level_claims(run))
+    return True
 
 
 def check_run(m, domdir, name, run):
@@ -429,10 +468,10 @@ def main(argv):
     domdir = argv[3]
     m = Model(argv[2], argv[4:])
     print("ok: " + check_index(m, domdir))
-    for t in m.targets:
-        check_target(m, domdir, t)
+    claims = sum(check_target(m, domdir, t) for t in m.targets)
     print(f"ok: {len(m.targets)} target pages: score, every run's score, "
-          f"link and page ({len(m.runs)} run pages), the trend")
+          f"link and page ({len(m.runs)} run pages), the trend, the claims "
+          f"({claims} with a manifest)")
     codes = [p[len("codes/"):-len(".html")] for p in pages(m)
              if p.startswith("codes/")]
     recorded = 0

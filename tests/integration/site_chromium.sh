@@ -17,7 +17,15 @@ CATALOG=$KC_SOURCE_DIR/suite/catalog.json
 CHECK=$KC_SOURCE_DIR/tests/integration/site_check.py
 rm -rf site site2 b-* t rendered dom
 
-named() { jq --arg n "$1" '.name = $n' "$PROFILE" >"$1.json"; }
+# vendor-code states a manifest: it claims core (which its server breaks)
+# and account; the others state none
+named() {
+    local m=null
+    [ "$1" = vendor-code ] &&
+        m='{"vendor": "Example", "product": "Example KMS", "levels": ["core", "account"]}'
+    jq --arg n "$1" --argjson m "$m" '.name = $n | if $m then .manifest = $m else . end' \
+        "$PROFILE" >"$1.json"
+}
 run() { # target out [options]
     local t=$1 o=$2
     shift 2
@@ -157,7 +165,14 @@ sed -i 's|data-score="19"|data-score="X"|; s|data-score="20"|data-score="19"|; s
 python3 "$CHECK" check "$CATALOG" dom-bad $INPUTS >bad-check.out 2>&1 &&
     fail "site_check accepts a trend out of order"
 assert_grep "the trend's points" bad-check.out
-echo "ok: site_check refuses a wrong score"
+# and a target page with an empty claims table instead of saying none
+rm -rf dom-bad && cp -r dom dom-bad
+sed -i 's|<p id="no-claims">[^<]*</p>|<table id="claims"><tbody></tbody></table>|' \
+    dom-bad/targets/vendor-clean.html.dom
+python3 "$CHECK" check "$CATALOG" dom-bad $INPUTS >bad-check.out 2>&1 &&
+    fail "site_check accepts an empty claims table"
+assert_grep "claims are not stated" bad-check.out
+echo "ok: site_check refuses a wrong score, count, body, trend order or claims"
 
 # the filter from the URL fragment: one row of the 6 shown
 chromium_dump rendered/index.html "#filter=vendor-code" filtered.dom
