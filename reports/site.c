@@ -144,32 +144,10 @@ static const struct kc_report *latest(const struct site *s,
     return s->in->reports[t->runs[t->nruns - 1]];
 }
 
-/* The code's testcases of r: all passed (1), one failed or erred (-1),
- * none ran or all skipped (0). */
-static int code_state(const struct kc_report *r, const char *code)
-{
-    int st = 0;
-
-    for (size_t i = 0; i < r->ncases; i++) {
-        const struct kc_testcase *tc = &r->cases[i];
-        if (!tc->code || strcmp(tc->code, code) != 0)
-            continue;
-        if (tc->outcome == KC_OUTCOME_FAIL || tc->outcome == KC_OUTCOME_ERROR)
-            return -1;
-        if (tc->outcome == KC_OUTCOME_PASS)
-            st = 1;
-    }
-    return st;
-}
-
-/* Documented codes whose testcases all passed in r. */
+/* r's score of the documented codes (kc_report_score). */
 static size_t score(const struct site *s, const struct kc_report *r)
 {
-    size_t n = 0;
-
-    for (size_t c = 0; c < s->in->ncodes; c++)
-        n += code_state(r, s->in->codes[c]) == 1;
-    return n;
+    return kc_report_score(r, s->in->codes, s->in->ncodes);
 }
 
 /* "JSON+XML", "JSON" or "XML" from kmsconf.formats. */
@@ -734,7 +712,8 @@ static void code_row(FILE *f, const struct site *s, const struct target *t,
 {
     static const char *const word[] = {"pass", "FAIL", "ERROR", "skip"};
     const struct kc_report *r = latest(s, t);
-    int st = code_state(r, code);
+    enum kc_code_state cs = kc_report_code_state(r, code);
+    int st = cs == KC_CODE_PASS ? 1 : cs == KC_CODE_FAIL ? -1 : 0;
     size_t n = 0;
 
     for (size_t i = 0; i < r->ncases; i++)
@@ -859,11 +838,8 @@ static void answer_kept(FILE *f, const struct kc_testcase *tc)
         kc_html_text_cut(f, tc->transcript, BODY_SHOWN_MAX);
         fputs("</pre></details>", f);
     }
-    for (size_t k = 0; !tc->transcript && k < tc->nfailures; k++) {
-        fputs("<span class=\"amsg\">", f);
-        kc_html_text(f, tc->failures[k].message);
-        fputs("</span><br>", f);
-    }
+    if (!tc->transcript)
+        kc_html_failures(f, tc, BODY_SHOWN_MAX);
     if (tc->skip_reason) {
         fputs("<span class=\"amsg\">", f);
         kc_html_text(f, tc->skip_reason);
