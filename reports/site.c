@@ -52,7 +52,8 @@ static const char site_css[] =
     "padding:2px 6px}th{background:#eee}.n{text-align:right}\n"
     ".cell a,.pl{color:inherit;text-decoration:none}.partial{background:"
     "#f9a825;color:#111}:target{outline:3px solid #1565c0}"
-    "#matrix td{white-space:nowrap;font-size:90%}\n";
+    "#matrix td,td.lv{white-space:nowrap;font-size:85%}"
+    "#answers-by-case td{font-size:85%}\n";
 
 static const char *target_of(const struct kc_site_input *in, size_t i)
 {
@@ -299,7 +300,7 @@ static void level_cell(FILE *f, const struct kc_levels *lv, size_t l)
 
     kc_levels_describe(&lv->c[l][0], va, sizeof(va));
     kc_levels_describe(&lv->c[l][1], vb, sizeof(vb));
-    fprintf(f, "<td class=\"%s\" data-level=\"%s\">json %s | xml %s</td>",
+    fprintf(f, "<td class=\"lv %s\" data-level=\"%s\">json %s<br>xml %s</td>",
             cls[a > b ? a : b], kc_levels_name(l), va, vb);
 }
 
@@ -620,9 +621,12 @@ static void write_trend(FILE *f, const struct site *s, const struct target *t)
             "xmlns=\"http://www.w3.org/2000/svg\" width=\"%zu\" "
             "height=\"%d\" role=\"img\" aria-label=\"documented codes "
             "passing, run by run\"><rect width=\"100%%\" height=\"100%%\" "
-            "fill=\"#f7f7f7\"/><polyline fill=\"none\" stroke=\"#1565c0\" "
+            "fill=\"#f7f7f7\"/><text x=\"2\" y=\"14\" font-size=\"10\">%zu"
+            "</text><text x=\"2\" y=\"%d\" font-size=\"10\">0</text>"
+            "<polyline fill=\"none\" stroke=\"#1565c0\" "
             "stroke-width=\"2\" points=\"",
-            (t->nruns + 1) * TREND_STEP, TREND_HEIGHT + 20);
+            (t->nruns + 1) * TREND_STEP, TREND_HEIGHT + 20, s->in->ncodes,
+            TREND_HEIGHT + 14);
     for (size_t k = 0; k < t->nruns; k++) {
         size_t sc = score(s, s->in->reports[t->runs[k]]);
         fprintf(f, "%s%zu,%zu", k ? " " : "", (k + 1) * TREND_STEP,
@@ -640,7 +644,11 @@ static void write_trend(FILE *f, const struct site *s, const struct target *t)
                 10 + TREND_HEIGHT - sc * TREND_HEIGHT / nc,
                 sc == s->in->ncodes ? "#2e7d32" : "#c62828");
         kc_html_text(f, started_of(r));
-        fprintf(f, ": %zu/%zu</title></circle></a>", sc, s->in->ncodes);
+        fprintf(f,
+                ": %zu/%zu</title></circle></a><text x=\"%zu\" y=\"%zu\" "
+                "font-size=\"11\" text-anchor=\"middle\">%zu</text>",
+                sc, s->in->ncodes, (k + 1) * TREND_STEP,
+                2 + TREND_HEIGHT - sc * TREND_HEIGHT / nc, sc);
     }
     fputs("</svg>\n", f);
 }
@@ -789,7 +797,7 @@ static void body_fields(const char *body, size_t n, char *code, char *msg,
  * recorded (redacted when the bundle was written). */
 static void answer_recorded(FILE *f, const cJSON *a)
 {
-    const char *b64 = NULL, *rid = NULL;
+    const char *b64 = NULL, *rid = NULL, *ct = NULL;
     long status = 0;
     size_t n = 0;
     char code[1024], msg[1024];
@@ -798,6 +806,7 @@ static void answer_recorded(FILE *f, const cJSON *a)
     (void)kc_json_long(a, "status", 0, 999, &status);
     (void)kc_json_string(a, "body_b64", &b64);
     (void)kc_json_string(a, "request_id_header", &rid);
+    (void)kc_json_string(a, "content_type", &ct);
     body = (char *)kc_base64_decode(b64 ? b64 : "", b64 ? strlen(b64) : 0, &n);
     for (size_t k = 0; body && k < n; k++) {
         if (body[k] == '\0') /* would end the text: shown as SUB */
@@ -811,7 +820,9 @@ static void answer_recorded(FILE *f, const cJSON *a)
     kc_html_text(f, code);
     fputs("</span><br><span class=\"amsg\">", f);
     kc_html_text(f, msg);
-    fputs("</span><br>RequestId <code class=\"rid\">", f);
+    fputs("</span><br>Content-Type <code class=\"ctype\">", f);
+    kc_html_text(f, ct ? ct : "");
+    fputs("</code><br>RequestId <code class=\"rid\">", f);
     kc_html_text(f, rid ? rid : "");
     fprintf(f,
             "</code><details><summary>body, %zu bytes</summary><pre "

@@ -430,11 +430,13 @@ def check_answers(m, name, root, code):
             shown = {k: (td.by_class(tag, k) or [None])[0]
                      for tag, k in (("span", "status"), ("span", "acode"),
                                     ("span", "amsg"), ("code", "rid"),
+                                    ("code", "ctype"),
                                     ("pre", "body"))}
             got = {k: v.text() if v else None for k, v in shown.items()}
             expect(f"{name}: {cid} [{fmt}] of {t}: the recorded answer", got,
                    {"status": f"HTTP {a['status']}", "acode": acode,
                     "amsg": amsg, "rid": a["request_id_header"],
+                    "ctype": a.get("content_type") or "",
                     "body": body})
             recorded += 1
     return recorded
