@@ -560,7 +560,7 @@ static void tc_line(FILE *f, const struct kc_testcase *tc, enum out o)
     }
 }
 
-static void tc_failures(FILE *f, const struct kc_testcase *tc)
+void kc_html_failures(FILE *f, const struct kc_testcase *tc, size_t detail_max)
 {
     if (!tc->nfailures)
         return;
@@ -573,7 +573,7 @@ static void tc_failures(FILE *f, const struct kc_testcase *tc)
         kc_html_text(f, x->message);
         if (x->detail) {
             fputs("<pre>", f);
-            kc_html_text_cut(f, x->detail, KC_HTML_TEXT_MAX);
+            kc_html_text_cut(f, x->detail, detail_max);
             fputs("</pre>", f);
         }
         fputs("</li>", f);
@@ -594,7 +594,7 @@ static void tc_value(FILE *f, const char *label, const char *v)
 static void tc_body(FILE *f, const struct kc_testcase *tc)
 {
     fputs("<div class=\"body\">", f);
-    tc_failures(f, tc);
+    kc_html_failures(f, tc, KC_HTML_TEXT_MAX);
     if (tc->skip_type || tc->skip_reason) {
         fputs("<p class=\"reason\">", f);
         kc_html_text(f, tc->skip_type);

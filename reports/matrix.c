@@ -34,6 +34,8 @@ struct model {
     size_t nformats;
     struct row *rows;
     size_t nrows, cap_rows;
+    const char **codes; /* the code of each code row, for the score */
+    size_t ncodes;
     bool cases; /* rows for the cases too */
 };
 
@@ -239,6 +241,19 @@ static void model_dispose(struct model *m)
     free(m->labels);
     free(m->idx);
     free(m->rows);
+    free(m->codes);
+}
+
+static int build_codes(struct model *m)
+{
+    m->codes = calloc(m->nrows + 1, sizeof(*m->codes));
+    if (!m->codes)
+        return -1;
+    for (size_t i = 0; i < m->nrows; i++) {
+        if (!m->rows[i].case_id)
+            m->codes[m->ncodes++] = m->rows[i].code;
+    }
+    return 0;
 }
 
 static int model_build(struct model *m, const struct kc_matrix_input *in,
@@ -247,7 +262,7 @@ static int model_build(struct model *m, const struct kc_matrix_input *in,
     memset(m, 0, sizeof(*m));
     m->in = in;
     m->cases = cases;
-    if (build_labels(m) || build_index(m) || build_rows(m))
+    if (build_labels(m) || build_index(m) || build_rows(m) || build_codes(m))
         return -1;
     if (m->nformats == 0)
         add_format(m, "json");
@@ -449,21 +464,8 @@ static void html_diag(FILE *f, const struct model *m, size_t c,
             continue;
         fputs("<h4>", f);
         kc_html_text(f, tc->name);
-        fputs("</h4><ul>", f);
-        for (size_t k = 0; k < tc->nfailures; k++) {
-            const struct kc_failure *x = &tc->failures[k];
-            fputs("<li><b>", f);
-            kc_html_text(f, x->check);
-            fputs("</b>: ", f);
-            kc_html_text(f, x->message);
-            if (x->detail) {
-                fputs("<pre>", f);
-                kc_html_text_cut(f, x->detail, DETAIL_MAX);
-                fputs("</pre>", f);
-            }
-            fputs("</li>", f);
-        }
-        fputs("</ul>", f);
+        fputs("</h4>", f);
+        kc_html_failures(f, tc, DETAIL_MAX);
         if (tc->request_id) {
             fputs("<p>RequestId: <code>", f);
             kc_html_text(f, tc->request_id);
@@ -516,19 +518,11 @@ static bool row_fails(const struct model *m, const struct row *row)
     return false;
 }
 
-/* Report c's score: the code rows whose cell passes (every testcase that
- * ran passed, at least one ran), of *ncodes code rows. */
+/* Report c's score (kc_report_score) of *ncodes code rows. */
 static size_t score_of(const struct model *m, size_t c, size_t *ncodes)
 {
-    size_t passed = 0;
-    *ncodes = 0;
-    for (size_t i = 0; i < m->nrows; i++) {
-        if (m->rows[i].case_id)
-            continue;
-        ++*ncodes;
-        passed += row_state(m, c, &m->rows[i]) == CELL_PASS;
-    }
-    return passed;
+    *ncodes = m->ncodes;
+    return kc_report_score(m->in->reports[c], m->codes, m->ncodes);
 }
 
 static const struct kc_html_state cell_states[] = {

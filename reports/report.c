@@ -213,6 +213,34 @@ size_t kc_report_count(const struct kc_report *r, enum kc_outcome o)
     return n;
 }
 
+enum kc_code_state kc_report_code_state(const struct kc_report *r,
+                                        const char *code)
+{
+    enum kc_code_state st = KC_CODE_NONE;
+
+    for (size_t i = 0; i < r->ncases; i++) {
+        const struct kc_testcase *tc = &r->cases[i];
+        const char *c = tc->code ? tc->code : tc->classname;
+        if (!c || strcmp(c, code) != 0)
+            continue;
+        if (tc->outcome == KC_OUTCOME_FAIL || tc->outcome == KC_OUTCOME_ERROR)
+            return KC_CODE_FAIL;
+        if (tc->outcome == KC_OUTCOME_PASS)
+            st = KC_CODE_PASS;
+    }
+    return st;
+}
+
+size_t kc_report_score(const struct kc_report *r, const char *const *codes,
+                       size_t n)
+{
+    size_t passed = 0;
+
+    for (size_t c = 0; c < n; c++)
+        passed += kc_report_code_state(r, codes[c]) == KC_CODE_PASS;
+    return passed;
+}
+
 const char *kc_outcome_name(enum kc_outcome o)
 {
     switch (o) {

@@ -68,16 +68,18 @@ static const char *base_name(const char *path)
     return s && s[1] ? s + 1 : path;
 }
 
+/* Reads the inputs (transcripts kept: the code pages show them); a bundle
+ * folder's name goes to bundles. */
 static int read_inputs(const struct site_args *a, struct kc_report **in,
-                       const char **labels)
+                       const char **labels, const char **bundles)
 {
     char err[KC_CMD_ERR_MAX], path[SITE_ARG_PATH_MAX];
 
     for (size_t i = 1; i < a->npos; i++) {
+        const char *p = input_path(a->pos[i], path, sizeof(path));
         labels[i - 1] = base_name(a->pos[i]);
-        if (kc_results_read_any(input_path(a->pos[i], path, sizeof(path)),
-                                KC_JUNIT_READ_NO_TRANSCRIPT, &in[i - 1], err,
-                                sizeof(err))) {
+        bundles[i - 1] = p == a->pos[i] ? NULL : a->pos[i];
+        if (kc_results_read_any(p, 0, &in[i - 1], err, sizeof(err))) {
             fprintf(stderr, "kmsconf site: %s\n", err);
             return -1;
         }
@@ -86,7 +88,8 @@ static int read_inputs(const struct site_args *a, struct kc_report **in,
 }
 
 static enum kc_exit build(const struct site_args *a, struct kc_report **in,
-                          const char **labels, const struct kc_catalog *cat)
+                          const char **labels, const char **bundles,
+                          const struct kc_catalog *cat)
 {
     const char **codes = calloc(cat->nentries + 1, sizeof(*codes));
     char err[KC_CMD_ERR_MAX];
@@ -98,7 +101,8 @@ static enum kc_exit build(const struct site_args *a, struct kc_report **in,
     }
     for (size_t i = 0; i < cat->nentries; i++)
         codes[i] = cat->entries[i].code;
-    struct kc_site_input si = {in, labels, a->npos - 1, codes, cat->nentries};
+    struct kc_site_input si = {in,    labels,        a->npos - 1,
+                               codes, cat->nentries, bundles};
     if (kc_site_write(a->pos[0], &si, err, sizeof(err)) == 0) {
         printf("kmsconf site: %s: %zu reports\n", a->pos[0], a->npos - 1);
         rc = KC_EXIT_OK;
@@ -115,12 +119,14 @@ enum kc_exit kc_cmd_site(int argc, char **argv)
     struct site_args a = {0};
     struct kc_report **in = calloc((size_t)argc + 1, sizeof(*in));
     const char **labels = calloc((size_t)argc + 1, sizeof(*labels));
+    const char **bundles = calloc((size_t)argc + 1, sizeof(*bundles));
     struct kc_catalog *cat = NULL;
     const char *cfile;
     enum kc_exit rc = KC_EXIT_USAGE;
-    int prc = in && labels ? kc_opts_parse("site", site_opts, NOPTS, argc, argv,
-                                           on_opt, &a, &a.pos, &a.npos)
-                           : -1;
+    int prc = in && labels && bundles
+                  ? kc_opts_parse("site", site_opts, NOPTS, argc, argv, on_opt,
+                                  &a, &a.pos, &a.npos)
+                  : -1;
 
     if (prc == 1)
         site_usage(stdout);
@@ -139,14 +145,15 @@ enum kc_exit kc_cmd_site(int argc, char **argv)
             fprintf(stderr, "kmsconf site: %s\n", err);
         goto out;
     }
-    if (read_inputs(&a, in, labels) == 0)
-        rc = build(&a, in, labels, cat);
+    if (read_inputs(&a, in, labels, bundles) == 0)
+        rc = build(&a, in, labels, bundles, cat);
 out:
     for (size_t i = 0; in && i < (size_t)argc; i++)
         kc_report_free(in[i]);
     kc_catalog_free(cat);
     free(in);
     free(labels);
+    free(bundles);
     free(a.pos);
     return rc;
 }

@@ -52,6 +52,32 @@ static void test_cases_sort_count_find(void **state)
     kc_report_free(r);
 }
 
+/* A code passes when one testcase passed and none failed or erred, every
+ * format together; skips alone are no pass; the score counts the passing
+ * codes of the list only. */
+static void test_code_state_and_score(void **state)
+{
+    (void)state;
+    struct kc_report *r = fx_report("t");
+    fx_case(r, "Pass", "p/1", "json", KC_OUTCOME_PASS, NULL);
+    fx_case(r, "Pass", "p/1", "xml", KC_OUTCOME_SKIP, NULL);
+    fx_case(r, "Fail", "f/1", "json", KC_OUTCOME_PASS, NULL);
+    fx_case(r, "Fail", "f/1", "xml", KC_OUTCOME_FAIL, "status");
+    fx_case(r, "Error", "e/1", "json", KC_OUTCOME_ERROR, "setup");
+    fx_case(r, "Skip", "s/1", "json", KC_OUTCOME_SKIP, NULL);
+    fx_case(r, "Other", "o/1", "json", KC_OUTCOME_PASS, NULL);
+    assert_int_equal(kc_report_code_state(r, "Pass"), KC_CODE_PASS);
+    assert_int_equal(kc_report_code_state(r, "Fail"), KC_CODE_FAIL);
+    assert_int_equal(kc_report_code_state(r, "Error"), KC_CODE_FAIL);
+    assert_int_equal(kc_report_code_state(r, "Skip"), KC_CODE_NONE);
+    assert_int_equal(kc_report_code_state(r, "Absent"), KC_CODE_NONE);
+    static const char *const codes[] = {"Pass", "Fail", "Error", "Skip",
+                                        "Absent"};
+    assert_int_equal(kc_report_score(r, codes, 5), 1);
+    assert_int_equal(kc_report_score(r, codes, 0), 0);
+    kc_report_free(r);
+}
+
 static void test_derive(void **state)
 {
     (void)state;
@@ -151,6 +177,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_props),
         cmocka_unit_test(test_cases_sort_count_find),
+        cmocka_unit_test(test_code_state_and_score),
         cmocka_unit_test(test_derive),
         cmocka_unit_test(test_set_id_and_junit_names),
         cmocka_unit_test(test_copy_and_skip),

@@ -79,6 +79,11 @@ const char *kc_html_meta_value(const struct kc_report *r, enum kc_html_meta m,
  * out, so that no credential or query string reaches a page. */
 void kc_html_host(const char *endpoint, char *out, size_t len);
 
+/* The failed checks of tc as a list (nothing when it has none): each
+ * check's name and message, and its detail (at most detail_max bytes) in a
+ * <pre>. The one failure list of the run page and the matrix. */
+void kc_html_failures(FILE *f, const struct kc_testcase *tc, size_t detail_max);
+
 /* The page of one run on f: metadata, totals, the verdict of each level
  * per format (kc_levels), tables by code and by check, every testcase
  * (failing ones first, each failure with its checks and its transcript in

@@ -106,6 +106,21 @@ void kc_report_sort(struct kc_report *r);
 /* Counts by outcome. */
 size_t kc_report_count(const struct kc_report *r, enum kc_outcome o);
 
+/* What the testcases of one error code say in a report, every format
+ * together; a testcase's code is its code, else its classname (another
+ * producer's). */
+enum kc_code_state {
+    KC_CODE_NONE = 0, /* none ran, or every one was skipped */
+    KC_CODE_PASS,     /* at least one passed, none failed or erred */
+    KC_CODE_FAIL      /* one failed or erred */
+};
+enum kc_code_state kc_report_code_state(const struct kc_report *r,
+                                        const char *code);
+/* The score of r: how many of codes[0..n) are KC_CODE_PASS in r. The one
+ * score of the matrix, the site and its badges. */
+size_t kc_report_score(const struct kc_report *r, const char *const *codes,
+                       size_t n);
+
 /* "pass", "fail", "error", "skip". */
 const char *kc_outcome_name(enum kc_outcome o);
 
