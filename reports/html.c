@@ -716,7 +716,24 @@ static const char run_script[] =
     "})();\n"
     "</script>\n";
 
-int kc_html_run(FILE *f, const struct kc_report *r)
+/* The links above a run page's heading, in a <nav id="nav">. */
+static void run_nav(FILE *f, const struct kc_html_link *nav, size_t n)
+{
+    if (!n)
+        return;
+    fputs("<nav id=\"nav\">", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? " · <a href=\"" : "<a href=\"", f);
+        kc_html_text(f, nav[i].href);
+        fputs("\">", f);
+        kc_html_text(f, nav[i].label);
+        fputs("</a>", f);
+    }
+    fputs("</nav>\n", f);
+}
+
+int kc_html_run(FILE *f, const struct kc_report *r,
+                const struct kc_html_link *nav, size_t n)
 {
     char title[TITLE_MAX];
     struct run_page p;
@@ -727,6 +744,7 @@ int kc_html_run(FILE *f, const struct kc_report *r)
     snprintf(title, sizeof(title), "kmsconf run%s%s",
              target && target[0] ? ": " : "", target ? target : "");
     kc_html_begin(f, title, run_css);
+    run_nav(f, nav, n);
     run_header(f, r);
     run_totals(f, &p);
     run_levels(f, r);

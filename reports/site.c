@@ -654,17 +654,21 @@ static void write_trend(FILE *f, const struct site *s, const struct target *t)
 }
 
 /* The page of run k (from 1) of target t: the report page of that run
- * (kc_html_run, as `kmsconf report --html` writes it). */
+ * (kc_html_run, as `kmsconf report --html` writes it) with links back to
+ * the front page and to the target's page. */
 static void write_run(struct site *s, const struct target *t, size_t k)
 {
-    char name[SLUG_MAX + 32];
+    char name[SLUG_MAX + 32], back[SLUG_MAX + 32];
+    struct kc_html_link nav[2] = {{"../index.html", "all targets"},
+                                  {back, t->name}};
     FILE *f;
 
     snprintf(name, sizeof(name), "%s-%zu.html", t->slug, k);
+    snprintf(back, sizeof(back), "../targets/%s.html", t->slug);
     f = open_in(s, "runs", name);
     if (!f)
         return;
-    if (kc_html_run(f, s->in->reports[t->runs[k - 1]]) && !s->rc) {
+    if (kc_html_run(f, s->in->reports[t->runs[k - 1]], nav, 2) && !s->rc) {
         kc_err_set(s->err, s->errlen, "%s/runs/%s: cannot write", s->out, name);
         s->rc = -1;
     }

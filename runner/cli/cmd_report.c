@@ -89,7 +89,7 @@ static int write_html(const char *path, const struct kc_report *r)
         fprintf(stderr, "kmsconf report: out of memory\n");
         goto out;
     }
-    rc = kc_html_run(f, r);
+    rc = kc_html_run(f, r, NULL, 0);
     if (fclose(f) || rc) {
         fprintf(stderr, "kmsconf report: %s: cannot write the page\n", path);
         rc = -1;

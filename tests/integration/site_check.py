@@ -310,7 +310,7 @@ def check_target(m, domdir, t):
         expect(f"{name}: the link of the run of {run['started']}",
                a.attrs.get("href") if a else None,
                f"../runs/{slug(t)}-{n - k}.html")
-        check_run(m, domdir, f"runs/{slug(t)}-{n - k}.html", run)
+        check_run(m, domdir, f"runs/{slug(t)}-{n - k}.html", run, t)
     svg = root.by_id("trend")
     if svg is None:
         fail(f"{name}: no trend")
@@ -355,9 +355,16 @@ def check_claims(name, root, run):
     return True
 
 
-def check_run(m, domdir, name, run):
-    """a run's page: its totals"""
+def check_run(m, domdir, name, run, t):
+    """a run's page: its totals and its links back to the front page and
+    to its target's page"""
     root = page(domdir, name)
+    nav = root.by_id("nav")
+    links = [(a.attrs.get("href"), a.text()) for a in
+             (nav.find(lambda x: x.tag == "a") if nav is not None else [])]
+    expect(f"{name}: the links back", links,
+           [("../index.html", "all targets"),
+            (f"../targets/{slug(t)}.html", t)])
     got = {b.attrs["data-count"]: b.text()
            for b in root.find(lambda x: x.tag == "b" and
                               "data-count" in x.attrs)}

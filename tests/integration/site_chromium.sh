@@ -172,7 +172,14 @@ sed -i 's|<p id="no-claims">[^<]*</p>|<table id="claims"><tbody></tbody></table>
 python3 "$CHECK" check "$CATALOG" dom-bad $INPUTS >bad-check.out 2>&1 &&
     fail "site_check accepts an empty claims table"
 assert_grep "claims are not stated" bad-check.out
-echo "ok: site_check refuses a wrong score, count, body, trend order or claims"
+# and a run page whose way back leads to another target
+rm -rf dom-bad && cp -r dom dom-bad
+sed -i 's|href="../targets/vendor-green.html"|href="../targets/vendor-clean.html"|' \
+    dom-bad/runs/vendor-green-1.html.dom
+python3 "$CHECK" check "$CATALOG" dom-bad $INPUTS >bad-check.out 2>&1 &&
+    fail "site_check accepts a run page linking back to another target"
+assert_grep "the links back" bad-check.out
+echo "ok: site_check refuses a wrong score, count, body, trend order, claims or way back"
 
 # the filter from the URL fragment: one row of the 6 shown
 chromium_dump rendered/index.html "#filter=vendor-code" filtered.dom

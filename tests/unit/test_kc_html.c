@@ -129,7 +129,7 @@ static char *render_run(const struct kc_report *r)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
-    assert_int_equal(kc_html_run(f, r), 0);
+    assert_int_equal(kc_html_run(f, r, NULL, 0), 0);
     fclose(f);
     return buf;
 }

@@ -90,8 +90,15 @@ void kc_html_failures(FILE *f, const struct kc_testcase *tc, size_t detail_max);
  * a collapsible <details>), a text filter and an outcome
  * filter, both also read from location.hash: "#filter=Alias&outcome=fail"
  * (outcomes: all, problem = failed or error, fail, error, known, skip,
- * pass); "#open=<Code>" (or "#open=all") opens those testcases. 0, or -1
- * when out of memory or f fails. */
-int kc_html_run(FILE *f, const struct kc_report *r);
+ * pass); "#open=<Code>" (or "#open=all") opens those testcases. nav[0..n)
+ * are links written above the page's heading (the site's way back to its
+ * front page and the run's target; NULL and 0 for none), href and label
+ * both escaped. 0, or -1 when out of memory or f fails. */
+struct kc_html_link {
+    const char *href;
+    const char *label;
+};
+int kc_html_run(FILE *f, const struct kc_report *r,
+                const struct kc_html_link *nav, size_t n);
 
 #endif
