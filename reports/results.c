@@ -28,6 +28,14 @@
 /* The manifest properties the "levels" and "claims" members replace. */
 #define LEVEL_PROP_PREFIX "kmsconf.level."
 #define CLAIM_PROP_PREFIX "kmsconf.claim."
+/* Whether a property is one of those the levels and claims replace: never
+ * written in the manifest, refused there by the reader. */
+static bool is_derived(const char *name)
+{
+    return !strncmp(name, LEVEL_PROP_PREFIX, strlen(LEVEL_PROP_PREFIX)) ||
+           !strncmp(name, CLAIM_PROP_PREFIX, strlen(CLAIM_PROP_PREFIX));
+}
+
 /* Room for a level's one-line description ("fail (3 of 95 failed, ...)"). */
 #define LEVEL_DESC_MAX 128
 
@@ -137,8 +145,7 @@ static void put_manifest(struct kc_buf *b, const struct kc_report *r)
     }
     for (size_t i = 0; i < r->nprops; i++) {
         const char *name = r->props[i].name;
-        if (strncmp(name, LEVEL_PROP_PREFIX, strlen(LEVEL_PROP_PREFIX)) &&
-            strncmp(name, CLAIM_PROP_PREFIX, strlen(CLAIM_PROP_PREFIX)))
+        if (!is_derived(name))
             p[n++] = &r->props[i];
     }
     qsort(p, n, sizeof(*p), cmp_prop_ptr);
@@ -619,6 +626,13 @@ static int rd_manifest(const struct rd *c, const cJSON *root)
         if (++n > KC_RESULTS_MAX_PROPS)
             return refuse(c, "$.manifest", "more than %d properties",
                           KC_RESULTS_MAX_PROPS);
+        if (is_derived(it->string)) {
+            char at[KC_JSON_PATH_MAX];
+            kc_json_path_key(at, sizeof(at), "$.manifest", it->string);
+            return refuse(c, at,
+                          "a name kmsconf keeps for the levels and claims it "
+                          "computes (they go in \"levels\" and \"claims\")");
+        }
         if (kc_report_set_prop(c->r, it->string, it->valuestring))
             return oom(c);
     }

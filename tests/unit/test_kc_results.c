@@ -298,6 +298,14 @@ static const struct bad bad_docs[] = {
     {"{\"schema\": \"kmsconf-results/1\", \"manifest\": {\"kmsconf.version\": "
      "1}}",
      "m.json: $.manifest[\"kmsconf.version\"]: expected a string"},
+    {"{\"schema\": \"kmsconf-results/1\", \"manifest\": {\"kmsconf.level.d\": "
+     "\"x\"}}",
+     "m.json: $.manifest[\"kmsconf.level.d\"]: a name kmsconf keeps for the "
+     "levels and claims it computes (they go in \"levels\" and \"claims\")"},
+    {"{\"schema\": \"kmsconf-results/1\", \"manifest\": {\"kmsconf.claim.\": "
+     "\"\"}}",
+     "m.json: $.manifest[\"kmsconf.claim.\"]: a name kmsconf keeps for the "
+     "levels and claims it computes (they go in \"levels\" and \"claims\")"},
     {"{\"schema\": \"kmsconf-results/1\", \"manifest\": [], }",
      "m.json: line 1, column 49: invalid JSON"},
     {"{\"schema\": \"kmsconf-results/1\", \"manifest\": []}",
