@@ -52,6 +52,10 @@ struct rctx {
     bool have_name, have_time;
     bool invalid; /* err holds why the input is refused; otherwise a -1 is
                      out of memory */
+    kc_report_each_fn each; /* streaming: each testcase goes to each(ud) */
+    void *ud;
+    int each_rc;   /* what each returned when it stopped the read (0: no) */
+    size_t ncases; /* testcases read so far */
 };
 
 /* Marks the input as refused (err already says why); returns -1. */
@@ -707,7 +711,7 @@ static int st_root(struct rctx *c, const xmlNode *root)
  * reader frees it once past it). */
 static int st_expand(struct rctx *c, const xmlNode *n, bool testcase)
 {
-    if (testcase && c->r->ncases >= KC_JUNIT_MAX_CASES) {
+    if (testcase && c->ncases >= KC_JUNIT_MAX_CASES) {
         kc_err_set(c->err, c->errlen, "%s:%ld: more than %zu testcases",
                    c->name, xmlGetLineNo(n), KC_JUNIT_MAX_CASES);
         return refuse(c);
@@ -720,8 +724,19 @@ static int st_expand(struct rctx *c, const xmlNode *n, bool testcase)
         c->xml_error = true;
         return -1;
     }
-    return testcase ? rd_testcase(c, e, c->suites[c->nsuites - 1])
-                    : rd_properties(c, e);
+    if (!testcase)
+        return rd_properties(c, e);
+    c->ncases++;
+    int rc = rd_testcase(c, e, c->suites[c->nsuites - 1]);
+    if (rc == 0 && c->each) {
+        /* the header holds no testcase while each looks at it */
+        c->r->ncases--;
+        c->each_rc = c->each(c->ud, c->r, &c->r->cases[c->r->ncases]);
+        c->r->ncases++;
+        kc_report_drop_cases(c->r);
+        rc = c->each_rc ? -1 : 0;
+    }
+    return rc;
 }
 
 /* An element inside an open suite; *skip tells the reader to pass over
@@ -771,6 +786,8 @@ static int st_run(struct rctx *c)
         if (rc == 0)
             ret = skip ? xmlTextReaderNext(c->rd) : xmlTextReaderRead(c->rd);
     }
+    if (c->each_rc)
+        return -1; /* stopped by the callback: the rest is not read */
     if (rc && c->invalid) {
         while ((ret = xmlTextReaderRead(c->rd)) == 1)
             ;
@@ -804,35 +821,46 @@ static void st_error(const struct rctx *c)
         kc_err_set(c->err, c->errlen, "%s: out of memory", c->name);
 }
 
+/* Reads src into a new report (*out): every testcase, sorted, or with
+ * c->each set, none (each had them). 0, 1 when each stopped the read (*out
+ * set all the same), -1 with err. */
+static int read_into(struct rctx *c, struct kc_report **out)
+{
+    int rc = -1;
+    xmlResetLastError();
+    c->rd = xmlReaderForIO(src_read, src_close, c->src, c->name, NULL,
+                           XML_PARSE_NONET | XML_PARSE_NOERROR |
+                               XML_PARSE_NOWARNING);
+    c->r = kc_report_new("kmsconf");
+    if (!c->rd || !c->r) {
+        kc_err_set(c->err, c->errlen, "%s: out of memory", c->name);
+        goto out;
+    }
+    rc = st_run(c) ? -1 : 0;
+    if (rc && c->each_rc)
+        rc = 1;
+    else if (rc)
+        st_error(c);
+    if (rc < 0)
+        goto out;
+    if (!c->each)
+        kc_report_sort(c->r);
+    *out = c->r;
+    c->r = NULL;
+out:
+    while (c->nsuites)
+        free(c->suites[--c->nsuites]);
+    kc_report_free(c->r);
+    xmlFreeTextReader(c->rd);
+    return rc;
+}
+
 static int read_stream(struct rsrc *src, const char *name, unsigned flags,
                        struct kc_report **out, char *err, size_t errlen)
 {
-    int rc = -1;
     struct rctx c = {
         .name = name, .err = err, .errlen = errlen, .src = src, .flags = flags};
-    xmlResetLastError();
-    c.rd = xmlReaderForIO(src_read, src_close, src, name, NULL,
-                          XML_PARSE_NONET | XML_PARSE_NOERROR |
-                              XML_PARSE_NOWARNING);
-    c.r = kc_report_new("kmsconf");
-    if (!c.rd || !c.r) {
-        kc_err_set(err, errlen, "%s: out of memory", name);
-        goto out;
-    }
-    if (st_run(&c)) {
-        st_error(&c);
-        goto out;
-    }
-    kc_report_sort(c.r);
-    *out = c.r;
-    c.r = NULL;
-    rc = 0;
-out:
-    while (c.nsuites)
-        free(c.suites[--c.nsuites]);
-    kc_report_free(c.r);
-    xmlFreeTextReader(c.rd);
-    return rc;
+    return read_into(&c, out);
 }
 
 int kc_junit_read_mem(const char *data, size_t len, const char *name,
@@ -860,6 +888,24 @@ int kc_junit_read_stream(FILE *f, const char *head, size_t n, const char *name,
         return -1;
     struct rsrc src = {.mem = head, .len = n, .f = f};
     return read_stream(&src, name, flags, out, err, errlen);
+}
+
+int kc_junit_each(FILE *f, const char *head, size_t n, const char *name,
+                  unsigned flags, kc_report_each_fn each, void *ud,
+                  struct kc_report **hdr, char *err, size_t errlen)
+{
+    *hdr = NULL;
+    if (precheck(head, n, name, err, errlen))
+        return -1;
+    struct rsrc src = {.mem = head, .len = n, .f = f};
+    struct rctx c = {.name = name,
+                     .err = err,
+                     .errlen = errlen,
+                     .src = &src,
+                     .flags = flags,
+                     .each = each,
+                     .ud = ud};
+    return read_into(&c, hdr);
 }
 
 int kc_junit_read_flags(const char *path, unsigned flags,

@@ -76,6 +76,14 @@ void kc_report_free(struct kc_report *r)
     free(r);
 }
 
+void kc_report_drop_cases(struct kc_report *r)
+{
+    for (size_t i = 0; i < r->ncases; i++)
+        testcase_free(&r->cases[i]);
+    r->ncases = 0;
+    r->sorted = false;
+}
+
 int kc_report_setstr(char **field, const char *value)
 {
     char *copy = NULL;

@@ -942,8 +942,41 @@ static int read_json_stream(FILE *f, const char *head, size_t n,
     return rc;
 }
 
-int kc_results_read_any(const char *path, unsigned flags,
-                        struct kc_report **out, char *err, size_t errlen)
+/* A results file read whole, its testcases then handed to each in sorted
+ * order: 0, 1 (each stopped) or -1, as kc_junit_each. */
+static int each_json(FILE *f, const char *head, size_t n, const char *path,
+                     unsigned flags, kc_report_each_fn each, void *ud,
+                     struct kc_report **hdr, char *err, size_t errlen)
+{
+    struct kc_report *r = NULL, *held = NULL;
+    int rc = read_json_stream(f, head, n, path, flags, &held, err, errlen);
+    if (rc == 0 && !(r = kc_report_new(held->name))) {
+        kc_err_set(err, errlen, "%s: out of memory", path);
+        rc = -1;
+    }
+    if (rc == 0) { /* the header without the testcases, which held keeps */
+        r->props = held->props;
+        r->nprops = held->nprops;
+        r->timestamp = held->timestamp;
+        r->time_s = held->time_s;
+        held->props = NULL;
+        held->nprops = 0;
+        held->timestamp = NULL;
+    }
+    for (size_t i = 0; rc == 0 && i < held->ncases; i++)
+        rc = each(ud, r, &held->cases[i]) ? 1 : 0;
+    kc_report_free(held);
+    if (rc >= 0)
+        *hdr = r;
+    else
+        kc_report_free(r);
+    return rc;
+}
+
+/* Opens path, takes its first bytes and reads it with the reader its
+ * content calls for: into *out, or with each set, testcase by testcase. */
+static int read_any(const char *path, unsigned flags, kc_report_each_fn each,
+                    void *ud, struct kc_report **out, char *err, size_t errlen)
 {
     int rc = -1;
     char *head = malloc(KC_JUNIT_HEAD_BYTES);
@@ -963,7 +996,12 @@ int kc_results_read_any(const char *path, unsigned flags,
     }
     while (i < n && strchr(" \t\r\n", head[i]) && head[i])
         i++;
-    if (i < n && head[i] == '{')
+    bool json = i < n && head[i] == '{';
+    if (each && json)
+        rc = each_json(f, head, n, path, flags, each, ud, out, err, errlen);
+    else if (each)
+        rc = kc_junit_each(f, head, n, path, flags, each, ud, out, err, errlen);
+    else if (json)
         rc = read_json_stream(f, head, n, path, flags, out, err, errlen);
     else
         rc = kc_junit_read_stream(f, head, n, path, flags, out, err, errlen);
@@ -972,4 +1010,17 @@ out:
         fclose(f);
     free(head);
     return rc;
+}
+
+int kc_results_read_any(const char *path, unsigned flags,
+                        struct kc_report **out, char *err, size_t errlen)
+{
+    return read_any(path, flags, NULL, NULL, out, err, errlen);
+}
+
+int kc_results_each_any(const char *path, unsigned flags,
+                        kc_report_each_fn each, void *ud,
+                        struct kc_report **hdr, char *err, size_t errlen)
+{
+    return read_any(path, flags, each, ud, hdr, err, errlen);
 }

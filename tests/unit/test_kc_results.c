@@ -561,6 +561,96 @@ static void test_read_any_pipe(void **state)
     kc_report_free(r);
 }
 
+/* What a streaming callback saw: the names in order, the properties the
+ * header held at the first testcase; it stops after stop_after of them. */
+struct seen {
+    char names[8][96];
+    size_t n, stop_after, held;
+    bool had_target;
+};
+
+static int on_case(void *ud, const struct kc_report *hdr,
+                   struct kc_testcase *tc)
+{
+    struct seen *s = ud;
+    if (s->n == 0)
+        s->had_target = kc_report_prop(hdr, "kmsconf.target") != NULL;
+    s->held += hdr->ncases;
+    if (s->n < 8)
+        snprintf(s->names[s->n], sizeof(s->names[0]), "%s|%s", tc->classname,
+                 tc->name);
+    free(tc->name); /* taken over: the reader must not free it again */
+    tc->name = NULL;
+    return ++s->n == s->stop_after;
+}
+
+/* kc_results_each_any hands on every testcase, one at a time, with the
+ * header first: in the file's order for JUnit, sorted for a results file;
+ * a non-zero return stops it (1), a bad file is the reader's error. */
+static void test_each_any(void **state)
+{
+    (void)state;
+    struct kc_report *r = fx_report("t"), *hdr = NULL;
+    char err[KC_ERR_MAX] = "";
+    fx_case(r, "B", "b", "xml", KC_OUTCOME_PASS, NULL);
+    fx_case(r, "A", "a", "json", KC_OUTCOME_FAIL, "status");
+    fx_case(r, "A", "a", "xml", KC_OUTCOME_PASS, NULL);
+    const char *json = path_in_tmp("each.json"), *xml = path_in_tmp("each.xml");
+    if (kc_results_write(r, json, err, sizeof(err)) ||
+        kc_junit_write(r, xml, false, err, sizeof(err)))
+        fail_msg("%s", err);
+    for (int k = 0; k < 2; k++) {
+        struct seen s = {0};
+        int rc = kc_results_each_any(k ? xml : json, 0, on_case, &s, &hdr, err,
+                                     sizeof(err));
+        if (rc)
+            fail_msg("%d %s", rc, err);
+        assert_int_equal(s.n, 3);
+        assert_int_equal(s.held, 0); /* the header never holds a testcase */
+        assert_true(s.had_target);
+        assert_string_equal(s.names[0], "kmsconf.A|a [json]");
+        assert_string_equal(s.names[2], "kmsconf.B|b [xml]");
+        assert_int_equal(hdr->ncases, 0);
+        assert_string_equal(kc_report_prop(hdr, "kmsconf.target"), "t");
+        kc_report_free(hdr);
+        struct seen stop = {.stop_after = 2};
+        assert_int_equal(kc_results_each_any(k ? xml : json, 0, on_case, &stop,
+                                             &hdr, err, sizeof(err)),
+                         1);
+        assert_int_equal(stop.n, 2);
+        kc_report_free(hdr);
+    }
+    /* another producer's order is the file's */
+    const char *foreign = path_in_tmp("foreign.xml");
+    FILE *f = fopen(foreign, "w");
+    assert_non_null(f);
+    fputs("<testsuite name=\"s\"><testcase classname=\"z\" name=\"2\"/>"
+          "<testcase classname=\"a\" name=\"1\"/></testsuite>",
+          f);
+    fclose(f);
+    struct seen s = {0};
+    if (kc_results_each_any(foreign, 0, on_case, &s, &hdr, err, sizeof(err)))
+        fail_msg("%s", err);
+    assert_string_equal(s.names[0], "z|2");
+    assert_string_equal(s.names[1], "a|1");
+    kc_report_free(hdr);
+    /* a problem after the testcases handed on fails the read */
+    f = fopen(foreign, "w");
+    fputs("<testsuite><testcase classname=\"z\" name=\"2\"/><testcase/>"
+          "</testsuite>",
+          f);
+    fclose(f);
+    s.n = 0;
+    hdr = (struct kc_report *)1;
+    assert_int_equal(
+        kc_results_each_any(foreign, 0, on_case, &s, &hdr, err, sizeof(err)),
+        -1);
+    assert_null(hdr);
+    assert_int_equal(s.n, 1);
+    assert_non_null(strstr(err, "<testcase> without a name"));
+    kc_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -575,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_ceilings),
         cmocka_unit_test(test_files_and_read_any),
         cmocka_unit_test(test_read_any_pipe),
+        cmocka_unit_test(test_each_any),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -83,6 +83,19 @@ int kc_junit_read_stream(FILE *f, const char *head, size_t n, const char *name,
                          unsigned flags, struct kc_report **out, char *err,
                          size_t errlen);
 
+/* kc_junit_read_stream, streaming: each testcase goes to each (see
+ * kc_report_each_fn) in the order of the file, not sorted, and only one is
+ * held at a time, so the memory needed does not grow with the report. On 0
+ * (read to the end) or 1 (each stopped the read) *hdr is a new report with
+ * the name, timestamp, time and properties and no testcase (caller frees
+ * with kc_report_free); on -1, err holds "<name>: <problem>" and *hdr is
+ * NULL. A testcase handed to each was read whole and checked; a problem
+ * further on still makes the read fail, so a caller keeps nothing of a
+ * failed one. */
+int kc_junit_each(FILE *f, const char *head, size_t n, const char *name,
+                  unsigned flags, kc_report_each_fn each, void *ud,
+                  struct kc_report **hdr, char *err, size_t errlen);
+
 /* Same on a buffer; name is used in error messages. */
 int kc_junit_read_mem(const char *data, size_t len, const char *name,
                       struct kc_report **out, char *err, size_t errlen);

@@ -155,6 +155,22 @@ int kc_testcase_set_skip(struct kc_testcase *tc, const char *type,
  * `kmsconf run` keeps unless --transcripts all (or -v) is given. */
 void kc_report_drop_passing_transcripts(struct kc_report *r);
 
+/* Frees every testcase of r and leaves it with none (its properties stay):
+ * what a streaming reader does after handing a testcase on. */
+void kc_report_drop_cases(struct kc_report *r);
+
+/*
+ * A streaming reader's callback, called once per testcase in the order of
+ * the file: hdr is the report read so far (name, timestamp, time and
+ * properties; a kmsconf report has all of them before its first testcase,
+ * another producer's may add more later) and holds no testcase; tc is the
+ * testcase, owned by the reader and freed when the callback returns. The
+ * callback may take fields over (setting them NULL) or copy tc with
+ * kc_report_copy_case. 0 goes on; any other value stops the read.
+ */
+typedef int (*kc_report_each_fn)(void *ud, const struct kc_report *hdr,
+                                 struct kc_testcase *tc);
+
 /* Appends a deep copy of tc to r; NULL when out of memory. */
 struct kc_testcase *kc_report_copy_case(struct kc_report *r,
                                         const struct kc_testcase *tc);

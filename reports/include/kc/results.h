@@ -71,4 +71,14 @@ int kc_results_read(const char *path, unsigned flags, struct kc_report **out,
 int kc_results_read_any(const char *path, unsigned flags,
                         struct kc_report **out, char *err, size_t errlen);
 
+/* kc_results_read_any, streaming (kc_junit_each): a JUnit file is streamed
+ * testcase by testcase in file order; a results file is read whole (its
+ * reader builds a tree) and its testcases handed on in sorted order. 0 (read
+ * to the end), 1 (each stopped the read) or -1 with err; on 0 and 1 *hdr is
+ * the report's name, timestamp, time and properties, without testcases
+ * (caller frees). */
+int kc_results_each_any(const char *path, unsigned flags,
+                        kc_report_each_fn each, void *ud,
+                        struct kc_report **hdr, char *err, size_t errlen);
+
 #endif
