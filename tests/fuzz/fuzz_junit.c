@@ -4,7 +4,9 @@
  *
  * Invariants checked beyond memory safety: a refusal comes with a one-line
  * reason; an accepted report can be written back in both modes and read
- * again, with the same number of testcases and the same outcome counts.
+ * again, with the same number of testcases and the same outcome counts;
+ * the streaming read (kc_junit_each) accepts and refuses what the whole
+ * read does, with the same reason, and hands on the same testcases.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,13 +48,49 @@ static void round_trip(const struct kc_report *r, bool strict)
     free(xml);
 }
 
+/* What the streaming read handed on: counts by outcome. */
+struct streamed {
+    size_t n[KC_OUTCOME_SKIP + 1];
+};
+
+static int count_case(void *ud, const struct kc_report *hdr,
+                      struct kc_testcase *tc)
+{
+    struct streamed *s = ud;
+    if (hdr->ncases != 0)
+        fz_fail("kc_junit_each: the header holds a testcase");
+    s->n[tc->outcome]++;
+    return 0;
+}
+
+static void same_as_streamed(const uint8_t *data, size_t size, int rc,
+                             const char *err, const struct kc_report *r)
+{
+    char serr[512] = "";
+    struct streamed s = {{0}};
+    struct kc_report *hdr = NULL;
+    int src = kc_junit_each(NULL, (const char *)data, size, "fuzz.xml", 0,
+                            count_case, &s, &hdr, serr, sizeof(serr));
+    if (src != rc || (rc && strcmp(err, serr)))
+        fz_fail("kc_junit_each: not what kc_junit_read_mem says");
+    for (int o = KC_OUTCOME_PASS; rc == 0 && o <= KC_OUTCOME_SKIP; o++) {
+        if (s.n[o] != kc_report_count(r, (enum kc_outcome)o))
+            fz_fail("kc_junit_each: other testcases than the whole read");
+    }
+    if (rc == 0 && hdr->nprops != r->nprops)
+        fz_fail("kc_junit_each: other properties than the whole read");
+    kc_report_free(hdr);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[512] = "";
     struct kc_report *r = NULL;
 
-    if (kc_junit_read_mem((const char *)data, size, "fuzz.xml", &r, err,
-                          sizeof(err)) != 0) {
+    int rc = kc_junit_read_mem((const char *)data, size, "fuzz.xml", &r, err,
+                               sizeof(err));
+    same_as_streamed(data, size, rc, err, r);
+    if (rc != 0) {
         check_err(err);
         return 0;
     }

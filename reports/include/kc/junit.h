@@ -83,7 +83,8 @@ int kc_junit_read_stream(FILE *f, const char *head, size_t n, const char *name,
                          unsigned flags, struct kc_report **out, char *err,
                          size_t errlen);
 
-/* kc_junit_read_stream, streaming: each testcase goes to each (see
+/* kc_junit_read_stream, streaming (f may be NULL when head holds the whole
+ * file): each testcase goes to each (see
  * kc_report_each_fn) in the order of the file, not sorted, and only one is
  * held at a time, so the memory needed does not grow with the report. On 0
  * (read to the end) or 1 (each stopped the read) *hdr is a new report with
