@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <libxml/parser.h>
+
 #include "kc/err.h"
 #include "kc/junit.h"
 #include "kc/results.h"
@@ -350,6 +352,7 @@ int kc_merge_stream(const char *const *paths, size_t n, bool force,
     int rc = KC_MERGE_FALLBACK;
     if (n == 0 || n > STREAM_MAX_INPUTS || !all_regular(paths, n))
         return rc;
+    xmlInitParser(); /* once, before the readers' threads race to it */
     if (!merge_setup(&m, out, strict, errlen))
         goto out;
     merge_all(&m);
