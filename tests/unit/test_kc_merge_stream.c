@@ -106,7 +106,7 @@ static const char *const codes[] = {"Forbidden.KeyNotFound", "InternalFailure",
 static struct kc_report *shard(int s)
 {
     struct kc_report *r = fx_report("t");
-    char id[32], shardname[8];
+    char id[32], shardname[32];
     snprintf(shardname, sizeof(shardname), "%d/%d", s + 1, NSHARDS);
     kc_report_set_prop(r, "kmsconf.shard", shardname);
     kc_report_set_prop(r, "kmsconf.vendor", "Acme");
