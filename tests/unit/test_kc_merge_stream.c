@@ -263,14 +263,19 @@ static void test_fallback(void **state)
              foreign_head);
     put(paths[NSHARDS], text);
     assert_falls_back(paths, NSHARDS + 1);
-    /* not a regular file (stdin cannot be read a second time) */
-    const char *dash[] = {paths[0], "-"};
+    /* not a regular file (a pipe cannot be read a second time), nor one at
+     * all: the merge read whole names it as it always did */
+    const char *dash[] = {paths[0], "/dev/null"};
     char err[ERRLEN];
     struct kc_merge_counts c;
     assert_int_equal(kc_merge_stream(dash, 2, false, path_of("out.xml"), false,
                                      &c, err, ERRLEN),
                      KC_MERGE_FALLBACK);
     assert_int_equal(access(path_of("out.xml"), F_OK), -1);
+    dash[1] = path_of("missing.xml");
+    assert_int_equal(kc_merge_stream(dash, 2, false, path_of("out.xml"), false,
+                                     &c, err, ERRLEN),
+                     KC_MERGE_FALLBACK);
     free(text);
 }
 

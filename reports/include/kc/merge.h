@@ -47,7 +47,7 @@ struct kc_merge_counts {
 
 /* How kc_merge_stream ended, beyond enum kc_merge_status. */
 enum {
-    /* the inputs cannot be streamed (one is "-" or not a regular file, one
+    /* the inputs cannot be streamed (one is not a regular file, one
      * holds its testcases out of order or one twice, there are too many,
      * or no spool file can be made next to out): nothing was written, and
      * kc_merge on the reports read whole gives the answer */
