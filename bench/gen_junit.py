@@ -2,7 +2,8 @@
 """Writes a JUnit report of N testcases in kmsconf's default flavour, for
 bench/scale.sh: the shape kmsconf writes (codes from the catalog, a
 <system-out> with the RequestId and a transcript of ~700 bytes per
-testcase, one <failure> listing its checks, <skipped> with a type).
+testcase, one <failure> listing its checks, <skipped> with a type) and
+the order it writes them in (by classname, then name).
 
   gen_junit.py N OUT [--flip K] [--part I/P] [--target NAME] [--catalog F]
 
@@ -48,7 +49,11 @@ with open(a.out, "w", buffering=1 << 20) as w:
                  ("kmsconf.target", a.target), ("kmsconf.version", "bench")):
         w.write('      <property name="%s" value="%s"/>\n' % (k, v))
     w.write("    </properties>\n")
-    for i in range(part, a.n, parts):
+    # in kmsconf's order: sorted by classname, then name (strcmp)
+    order = sorted(range(part, a.n, parts), key=lambda i: (
+        codes[i % len(codes)], "scale/case-%07d [%s]" % (
+            i, "json" if i % 2 == 0 else "xml")))
+    for i in order:
         code = codes[i % len(codes)]
         fmt = "json" if i % 2 == 0 else "xml"
         rid = "%08X-0000-4000-8000-%012d" % (i, i)

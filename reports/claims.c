@@ -1,6 +1,7 @@
 /* kc_claims: a target's claims against its results. */
 #include "kc/claims.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_ACTIONS 256 /* distinct probe actions a report is read for */
@@ -119,6 +120,111 @@ static void unclaimed_actions(const struct kc_report *r, const char *claims,
     for (size_t k = 0; k < n; k++) {
         if (!kc_claims_listed(claims, acts[k]))
             emit(fn, ctx, true, acts[k], action_count(r, acts[k]), false);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The same comparison on a tally                                      */
+
+struct kc_claims_action {
+    char *name;
+    struct kc_level_count count; /* extension left out */
+};
+
+/* The entry of action in t, added when new; NULL when out of memory. */
+static struct kc_claims_action *tally_action(struct kc_claims_tally *t,
+                                             const char *action)
+{
+    for (size_t k = t->nactions; k-- > 0;) {
+        if (!strcmp(t->actions[k].name, action))
+            return &t->actions[k];
+    }
+    if (t->nactions == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        struct kc_claims_action *a = realloc(t->actions, cap * sizeof(*a));
+        if (!a)
+            return NULL;
+        t->actions = a;
+        t->cap = cap;
+    }
+    struct kc_claims_action *a = &t->actions[t->nactions];
+    a->name = strdup(action);
+    if (!a->name)
+        return NULL;
+    memset(&a->count, 0, sizeof(a->count));
+    t->nactions++;
+    return a;
+}
+
+int kc_claims_tally_add(struct kc_claims_tally *t, const struct kc_testcase *tc)
+{
+    kc_levels_add_case(&t->lv, tc);
+    if (!tc->action)
+        return 0;
+    /* the last one seen first: a sorted report holds runs of one action */
+    struct kc_claims_action *a =
+        t->nactions && !strcmp(t->actions[t->nactions - 1].name, tc->action)
+            ? &t->actions[t->nactions - 1]
+            : tally_action(t, tc->action);
+    if (!a) {
+        t->failed = true;
+        return -1;
+    }
+    if (!(tc->level && !strcmp(tc->level, "extension")))
+        kc_levels_add(&a->count, tc);
+    return 0;
+}
+
+void kc_claims_tally_dispose(struct kc_claims_tally *t)
+{
+    for (size_t k = 0; k < t->nactions; k++)
+        free(t->actions[k].name);
+    free(t->actions);
+    memset(t, 0, sizeof(*t));
+}
+
+static struct kc_level_count tally_count(const struct kc_claims_tally *t,
+                                         const char *action)
+{
+    struct kc_level_count none = {0};
+    for (size_t k = 0; k < t->nactions; k++) {
+        if (!strcmp(t->actions[k].name, action))
+            return t->actions[k].count;
+    }
+    return none;
+}
+
+void kc_claims_compare_tally(const struct kc_report *hdr,
+                             const struct kc_claims_tally *t, kc_claim_fn fn,
+                             void *ctx)
+{
+    const char *levels = kc_report_prop(hdr, "kmsconf.claims.levels");
+    const char *actions = kc_report_prop(hdr, "kmsconf.claims.actions");
+
+    for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
+        if (kc_claims_listed(levels, kc_levels_name(l)))
+            emit(fn, ctx, false, kc_levels_name(l), level_count(&t->lv, l),
+                 true);
+    }
+    for (const char *p = actions; p && *p;) {
+        size_t k = strcspn(p, ",");
+        char name[64];
+        if (k < sizeof(name)) {
+            memcpy(name, p, k);
+            name[k] = '\0';
+            emit(fn, ctx, true, name, tally_count(t, name), true);
+        }
+        p += k + (p[k] == ',');
+    }
+    for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
+        if (!kc_claims_listed(levels, kc_levels_name(l)))
+            emit(fn, ctx, false, kc_levels_name(l), level_count(&t->lv, l),
+                 false);
+    }
+    /* as report_actions: the first MAX_ACTIONS actions seen */
+    for (size_t k = 0; k < t->nactions && k < MAX_ACTIONS; k++) {
+        if (!kc_claims_listed(actions, t->actions[k].name))
+            emit(fn, ctx, true, t->actions[k].name, t->actions[k].count, false);
     }
 }
 

@@ -206,19 +206,17 @@ static int cmp_prop_ptr(const void *a, const void *b)
 /* kmsconf.level.<level>.<format>: the verdict of each level and format the
  * report holds testcases of, counted from the testcases themselves (so a
  * merged or filtered report states its own). */
-static void w_level_props(struct wctx *c, const struct kc_report *r)
+static void w_level_props(struct wctx *c, const struct kc_levels *lv)
 {
-    struct kc_levels lv;
     char name[64], value[128];
 
-    kc_levels_count(r, &lv);
     for (size_t l = 0; l < KC_LEVELS_N; l++) {
         for (size_t f = 0; f < KC_LEVELS_FORMATS; f++) {
-            if (!lv.c[l][f].total)
+            if (!lv->c[l][f].total)
                 continue;
             snprintf(name, sizeof(name), LEVEL_PROP_PREFIX "%s.%s",
                      kc_levels_name(l), kc_levels_format(f));
-            kc_levels_describe(&lv.c[l][f], value, sizeof(value));
+            kc_levels_describe(&lv->c[l][f], value, sizeof(value));
             w_start(c, "property");
             w_attr(c, "name", name);
             w_attr(c, "value", value);
@@ -255,7 +253,16 @@ static bool is_derived(const char *name)
                     KC_JUNIT_LIT_LEN(CLAIM_PROP_PREFIX));
 }
 
-static void w_properties(struct wctx *c, const struct kc_report *r)
+/* What the header states of the testcases: their counts, and the levels
+ * and claims, from the report's testcases (tally NULL) or from a tally of
+ * the testcases streamed. */
+struct wsummary {
+    size_t tests, failures, errors, skipped;
+    const struct kc_claims_tally *tally;
+};
+
+static void w_properties(struct wctx *c, const struct kc_report *r,
+                         const struct wsummary *sum)
 {
     w_start(c, "properties");
     for (size_t i = 0; i < NMANIFEST; i++) {
@@ -286,9 +293,17 @@ static void w_properties(struct wctx *c, const struct kc_report *r)
         w_end(c);
     }
     free(rest);
-    w_level_props(c, r);
-    if (kc_claims_present(r))
-        kc_claims_compare(r, w_claim_row, c);
+    if (sum->tally) {
+        w_level_props(c, &sum->tally->lv);
+        if (kc_claims_present(r))
+            kc_claims_compare_tally(r, sum->tally, w_claim_row, c);
+    } else {
+        struct kc_levels lv;
+        kc_levels_count(r, &lv);
+        w_level_props(c, &lv);
+        if (kc_claims_present(r))
+            kc_claims_compare(r, w_claim_row, c);
+    }
     w_end(c);
 }
 
@@ -511,13 +526,23 @@ static void w_testcase(struct wctx *c, const struct wcase *w, bool strict)
     w_end(c);
 }
 
-static void w_counts(struct wctx *c, const struct kc_report *r)
+static void w_counts(struct wctx *c, const struct kc_report *r,
+                     const struct wsummary *sum)
 {
-    w_attrf(c, "tests", "%zu", r->ncases);
-    w_attrf(c, "failures", "%zu", kc_report_count(r, KC_OUTCOME_FAIL));
-    w_attrf(c, "errors", "%zu", kc_report_count(r, KC_OUTCOME_ERROR));
-    w_attrf(c, "skipped", "%zu", kc_report_count(r, KC_OUTCOME_SKIP));
+    w_attrf(c, "tests", "%zu", sum->tests);
+    w_attrf(c, "failures", "%zu", sum->failures);
+    w_attrf(c, "errors", "%zu", sum->errors);
+    w_attrf(c, "skipped", "%zu", sum->skipped);
     w_attrf(c, "time", "%.3f", nonneg(r->time_s));
+}
+
+/* The summary of r's own testcases. */
+static struct wsummary summary_of(const struct kc_report *r)
+{
+    struct wsummary sum = {r->ncases, kc_report_count(r, KC_OUTCOME_FAIL),
+                           kc_report_count(r, KC_OUTCOME_ERROR),
+                           kc_report_count(r, KC_OUTCOME_SKIP), NULL};
+    return sum;
 }
 
 /* The report's start time as Ant's timestamp. */
@@ -556,12 +581,20 @@ static void w_suite_name(struct wctx *c, const struct kc_report *r)
     kc_buf_dispose(&b);
 }
 
-static void w_suite(struct wctx *c, const struct kc_report *r,
-                    const struct wlist *cases, bool strict)
+/* Everything before the first testcase: the prolog, <testsuites> (default
+ * flavour), <testsuite> and its properties. */
+static void w_head(struct wctx *c, const struct kc_report *r,
+                   const struct wsummary *sum, bool strict)
 {
+    w_check(c, xmlTextWriterStartDocument(c->w, "1.0", "UTF-8", NULL));
+    if (!strict) {
+        w_start(c, "testsuites");
+        w_attr(c, "name", r->name && r->name[0] ? r->name : "kmsconf");
+        w_counts(c, r, sum);
+    }
     w_start(c, "testsuite");
     w_suite_name(c, r);
-    w_counts(c, r);
+    w_counts(c, r, sum);
     if (strict) {
         char ts[ANT_TIMESTAMP_LEN + 1];
         char host[HOST_NAME_MAX_LEN] = "localhost";
@@ -574,9 +607,12 @@ static void w_suite(struct wctx *c, const struct kc_report *r,
     } else if (r->timestamp) {
         w_attr(c, "timestamp", r->timestamp);
     }
-    w_properties(c, r);
-    for (size_t i = 0; i < cases->n; i++)
-        w_testcase(c, cases->order[i], strict);
+    w_properties(c, r, sum);
+}
+
+/* Everything after the last testcase. */
+static void w_tail(struct wctx *c, bool strict)
+{
     if (strict) {
         w_start(c, "system-out");
         w_end(c);
@@ -584,6 +620,22 @@ static void w_suite(struct wctx *c, const struct kc_report *r,
         w_end(c);
     }
     w_end(c);
+    w_check(c, xmlTextWriterEndDocument(c->w));
+}
+
+/* A text writer with the house indentation on out (NULL when out of
+ * memory; out is freed with it, or here when it cannot be made). */
+static xmlTextWriterPtr new_writer(xmlOutputBufferPtr out)
+{
+    xmlTextWriterPtr w = out ? xmlNewTextWriter(out) : NULL;
+    if (!w) {
+        if (out)
+            xmlOutputBufferClose(out);
+        return NULL;
+    }
+    xmlTextWriterSetIndent(w, 1);
+    xmlTextWriterSetIndentString(w, (const xmlChar *)"  ");
+    return w;
 }
 
 int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
@@ -602,14 +654,11 @@ int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
         goto out;
     xmlTextWriterSetIndent(c.w, 1);
     xmlTextWriterSetIndentString(c.w, (const xmlChar *)"  ");
-    w_check(&c, xmlTextWriterStartDocument(c.w, "1.0", "UTF-8", NULL));
-    if (!strict) {
-        w_start(&c, "testsuites");
-        w_attr(&c, "name", r->name && r->name[0] ? r->name : "kmsconf");
-        w_counts(&c, r);
-    }
-    w_suite(&c, r, &cases, strict);
-    w_check(&c, xmlTextWriterEndDocument(c.w));
+    struct wsummary sum = summary_of(r);
+    w_head(&c, r, &sum, strict);
+    for (size_t i = 0; i < cases.n; i++)
+        w_testcase(&c, cases.order[i], strict);
+    w_tail(&c, strict);
     xmlFreeTextWriter(c.w); /* flushes into buf */
     c.w = NULL;
     if (c.rc)
@@ -643,5 +692,276 @@ int kc_junit_write(const struct kc_report *r, const char *path, bool strict,
         rc = kc_outfile_write(path, xml, strlen(xml), err, errlen);
     }
     free(xml);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Streaming writer                                                    */
+
+/* Room for one piece of the spool copied into the output. */
+#define STREAM_COPY_CHUNK ((size_t)1 << 20)
+
+/* Where the spool writer's output goes: dropped while discard is set
+ * (the elements opened only to put the writer where a testcase goes). */
+struct spool_io {
+    FILE *f;
+    bool discard;
+    int err; /* errno of the first failed write */
+};
+
+struct kc_junit_stream {
+    char *path;
+    bool strict;
+    struct spool_io io;
+    struct wctx c;
+    struct wsummary sum;
+    struct kc_claims_tally tally;
+    struct kc_testcase last; /* classname and name of the last written */
+    bool any;
+};
+
+static int spool_write(void *ctx, const char *buf, int len)
+{
+    struct spool_io *io = ctx;
+    if (io->discard || len <= 0)
+        return len;
+    if (fwrite(buf, 1, (size_t)len, io->f) != (size_t)len) {
+        if (!io->err)
+            io->err = errno ? errno : EIO;
+        return -1;
+    }
+    return len;
+}
+
+static int spool_close(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+void kc_junit_stream_abort(struct kc_junit_stream *s)
+{
+    if (!s)
+        return;
+    if (s->c.w)
+        xmlFreeTextWriter(s->c.w);
+    if (s->io.f)
+        fclose(s->io.f); /* unlinked: nothing is left */
+    kc_claims_tally_dispose(&s->tally);
+    free(s->last.classname);
+    free(s->last.name);
+    free(s->path);
+    free(s);
+}
+
+/* Opens the spool writer where a testcase goes: in the document, the
+ * suite and after <properties>, all of it dropped. */
+static int stream_position(struct kc_junit_stream *s)
+{
+    s->io.discard = true;
+    w_check(&s->c, xmlTextWriterStartDocument(s->c.w, "1.0", "UTF-8", NULL));
+    if (!s->strict)
+        w_start(&s->c, "testsuites");
+    w_start(&s->c, "testsuite");
+    w_start(&s->c, "properties");
+    w_end(&s->c);
+    w_check(&s->c, xmlTextWriterFlush(s->c.w));
+    s->io.discard = false;
+    return s->c.rc;
+}
+
+int kc_junit_stream_open(const char *path, bool strict,
+                         struct kc_junit_stream **out, char *err, size_t errlen)
+{
+    struct kc_junit_stream *s = calloc(1, sizeof(*s));
+    *out = NULL;
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        kc_err_set(err, errlen, "out of memory");
+        return -1;
+    }
+    s->strict = strict;
+    s->sum.tally = &s->tally;
+    s->io.f = kc_outfile_spool(path, err, errlen);
+    if (!s->io.f)
+        goto fail;
+    s->c.w = new_writer(
+        xmlOutputBufferCreateIO(spool_write, spool_close, &s->io, NULL));
+    if (!s->c.w || stream_position(s)) {
+        kc_err_set(err, errlen, "cannot serialise the report (out of memory)");
+        goto fail;
+    }
+    *out = s;
+    return 0;
+fail:
+    kc_junit_stream_abort(s);
+    return -1;
+}
+
+/* Counts tc into the summary. */
+static int stream_count(struct kc_junit_stream *s, const struct kc_testcase *tc)
+{
+    s->sum.tests++;
+    s->sum.failures += tc->outcome == KC_OUTCOME_FAIL;
+    s->sum.errors += tc->outcome == KC_OUTCOME_ERROR;
+    s->sum.skipped += tc->outcome == KC_OUTCOME_SKIP;
+    return kc_claims_tally_add(&s->tally, tc);
+}
+
+int kc_junit_stream_case(struct kc_junit_stream *s,
+                         const struct kc_testcase *tc, char *err, size_t errlen)
+{
+    struct wcase w = {tc, {0}};
+    int rc = -1;
+    if (kc_testcase_junit_names(tc, &w.key.classname, &w.key.name))
+        goto out;
+    if (s->any && kc_testcase_cmp(&s->last, &w.key) >= 0) {
+        rc = 1; /* not after the last one: nothing written */
+        goto out;
+    }
+    w_testcase(&s->c, &w, s->strict);
+    if (s->c.rc || s->io.err || stream_count(s, tc))
+        goto out;
+    free(s->last.classname);
+    free(s->last.name);
+    s->last = w.key;
+    w.key.classname = w.key.name = NULL;
+    s->any = true;
+    rc = 0;
+out:
+    if (rc < 0 && s->io.err)
+        kc_err_set(err, errlen, "%s: cannot write: %s", s->path,
+                   strerror(s->io.err));
+    else if (rc < 0)
+        kc_err_set(err, errlen, "cannot serialise the report (out of memory)");
+    free(w.key.classname);
+    free(w.key.name);
+    return rc;
+}
+
+void kc_junit_stream_counts(const struct kc_junit_stream *s, size_t *tests,
+                            size_t *failures, size_t *errors, size_t *skipped)
+{
+    *tests = s->sum.tests;
+    *failures = s->sum.failures;
+    *errors = s->sum.errors;
+    *skipped = s->sum.skipped;
+}
+
+/* The header of the report: everything before its first testcase, into
+ * *out (caller frees). */
+static int stream_header(const struct kc_junit_stream *s,
+                         const struct kc_report *hdr, char **out)
+{
+    struct wctx c = {0};
+    xmlBufferPtr buf = xmlBufferCreate();
+    int rc = -1;
+    *out = NULL;
+    c.w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+    if (!c.w)
+        goto out;
+    xmlTextWriterSetIndent(c.w, 1);
+    xmlTextWriterSetIndentString(c.w, (const xmlChar *)"  ");
+    w_head(&c, hdr, &s->sum, s->strict);
+    w_check(&c, xmlTextWriterFlush(c.w));
+    if (!c.rc)
+        *out = strdup((const char *)xmlBufferContent(buf));
+    rc = *out ? 0 : -1;
+out:
+    if (c.w)
+        xmlFreeTextWriter(c.w);
+    if (buf)
+        xmlBufferFree(buf);
+    return rc;
+}
+
+/* Puts data into o, or stdout when o is NULL. */
+static int stream_put(struct kc_outfile *o, const char *data, size_t n,
+                      char *err, size_t errlen)
+{
+    if (o)
+        return kc_outfile_put(o, data, n, err, errlen);
+    if (fwrite(data, 1, n, stdout) == n)
+        return 0;
+    kc_err_set(err, errlen, "stdout: cannot write the report");
+    return -1;
+}
+
+/* The header, then the spool, into o (or stdout). */
+static int stream_copy(struct kc_junit_stream *s, const char *head,
+                       struct kc_outfile *o, char *err, size_t errlen)
+{
+    char *chunk = malloc(STREAM_COPY_CHUNK);
+    int rc = -1;
+    if (!chunk) {
+        kc_err_set(err, errlen, "cannot serialise the report (out of memory)");
+        return -1;
+    }
+    if (stream_put(o, head, strlen(head), err, errlen))
+        goto out;
+    size_t n;
+    while ((n = fread(chunk, 1, STREAM_COPY_CHUNK, s->io.f)) > 0) {
+        if (stream_put(o, chunk, n, err, errlen))
+            goto out;
+    }
+    if (ferror(s->io.f)) {
+        kc_err_set(err, errlen, "%s: cannot read the spool file: %s", s->path,
+                   strerror(errno));
+        goto out;
+    }
+    if (!o && fflush(stdout)) {
+        kc_err_set(err, errlen, "stdout: cannot write the report");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(chunk);
+    return rc;
+}
+
+/* Ends the document in the spool and rewinds it for copying. */
+static int stream_end(struct kc_junit_stream *s, char *err, size_t errlen)
+{
+    w_tail(&s->c, s->strict);
+    xmlFreeTextWriter(s->c.w); /* flushes into the spool */
+    s->c.w = NULL;
+    if (!s->io.err && (fflush(s->io.f) || fseek(s->io.f, 0, SEEK_SET)))
+        s->io.err = errno ? errno : EIO;
+    if (s->io.err) {
+        kc_err_set(err, errlen, "%s: cannot write: %s", s->path,
+                   strerror(s->io.err));
+        return -1;
+    }
+    if (s->c.rc || s->tally.failed) {
+        kc_err_set(err, errlen, "cannot serialise the report (out of memory)");
+        return -1;
+    }
+    return 0;
+}
+
+int kc_junit_stream_finish(struct kc_junit_stream *s,
+                           const struct kc_report *hdr, char *err,
+                           size_t errlen)
+{
+    char *head = NULL;
+    struct kc_outfile *o = NULL;
+    int rc = -1;
+    if (stream_end(s, err, errlen))
+        goto out;
+    if (stream_header(s, hdr, &head)) {
+        kc_err_set(err, errlen, "cannot serialise the report (out of memory)");
+        goto out;
+    }
+    bool to_stdout = !strcmp(s->path, "-");
+    if (!to_stdout && !(o = kc_outfile_open(s->path, err, errlen)))
+        goto out;
+    if (stream_copy(s, head, o, err, errlen))
+        goto out;
+    rc = o ? kc_outfile_commit(o, err, errlen) : 0;
+    o = NULL;
+out:
+    kc_outfile_abort(o);
+    free(head);
+    kc_junit_stream_abort(s);
     return rc;
 }

@@ -49,18 +49,20 @@ void kc_levels_add(struct kc_level_count *c, const struct kc_testcase *tc)
         c->failed++;
 }
 
+void kc_levels_add_case(struct kc_levels *lv, const struct kc_testcase *tc)
+{
+    int l = kc_levels_index(tc->level), f = format_index(tc->format);
+    if (l < 0 || f < 0)
+        lv->unknown++;
+    else
+        kc_levels_add(&lv->c[l][f], tc);
+}
+
 void kc_levels_count(const struct kc_report *r, struct kc_levels *out)
 {
     memset(out, 0, sizeof(*out));
-    for (size_t i = 0; i < r->ncases; i++) {
-        const struct kc_testcase *tc = &r->cases[i];
-        int l = kc_levels_index(tc->level), f = format_index(tc->format);
-        if (l < 0 || f < 0) {
-            out->unknown++;
-            continue;
-        }
-        kc_levels_add(&out->c[l][f], tc);
-    }
+    for (size_t i = 0; i < r->ncases; i++)
+        kc_levels_add_case(out, &r->cases[i]);
 }
 
 enum kc_level_verdict kc_levels_verdict(const struct kc_level_count *c)

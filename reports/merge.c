@@ -1,5 +1,6 @@
 /* kc_merge: combining shard reports (see merge.h). */
 #include "kc/merge.h"
+#include "merge_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,8 +161,8 @@ static bool same_failures(const struct kc_testcase *a,
     return true;
 }
 
-static bool same_result(const struct kc_testcase *a,
-                        const struct kc_testcase *b)
+bool kc_merge_same_result(const struct kc_testcase *a,
+                          const struct kc_testcase *b)
 {
     if (a->outcome != b->outcome)
         return false;
@@ -192,14 +193,10 @@ static enum kc_merge_status merge_cases(struct kc_report *out,
     enum kc_merge_status rc = KC_MERGE_OK;
     for (k = 0; k < total && rc == KC_MERGE_OK; k++) {
         if (k && !kc_testcase_cmp(s[k - 1].tc, s[k].tc)) {
-            if (same_result(s[k - 1].tc, s[k].tc))
+            if (kc_merge_same_result(s[k - 1].tc, s[k].tc))
                 continue;
-            kc_err_set(err, errlen,
-                       "conflict: testcase '%s' (%s) is %s in %s but %s in %s",
-                       s[k].tc->name, s[k].tc->classname,
-                       kc_outcome_name(s[k - 1].tc->outcome),
-                       names[s[k - 1].from], kc_outcome_name(s[k].tc->outcome),
-                       names[s[k].from]);
+            kc_merge_conflict(err, errlen, s[k - 1].tc, names[s[k - 1].from],
+                              s[k].tc, names[s[k].from]);
             rc = KC_MERGE_CONFLICT;
             break;
         }
@@ -210,9 +207,20 @@ static enum kc_merge_status merge_cases(struct kc_report *out,
     return rc;
 }
 
-enum kc_merge_status kc_merge(struct kc_report *const *in,
-                              const char *const *names, size_t n, bool force,
-                              struct kc_report **out, char *err, size_t errlen)
+void kc_merge_conflict(char *err, size_t errlen, const struct kc_testcase *a,
+                       const char *a_name, const struct kc_testcase *b,
+                       const char *b_name)
+{
+    kc_err_set(err, errlen,
+               "conflict: testcase '%s' (%s) is %s in %s but %s in %s", b->name,
+               b->classname, kc_outcome_name(a->outcome), a_name,
+               kc_outcome_name(b->outcome), b_name);
+}
+
+enum kc_merge_status kc_merge_header(struct kc_report *const *in,
+                                     const char *const *names, size_t n,
+                                     bool force, struct kc_report **out,
+                                     char *err, size_t errlen)
 {
     enum kc_merge_status rc = KC_MERGE_OUT_OF_MEMORY;
     *out = NULL;
@@ -234,10 +242,7 @@ enum kc_merge_status kc_merge(struct kc_report *const *in,
     }
     if (merge_props(r, in, n))
         goto out;
-    rc = merge_cases(r, in, names, n, err, errlen);
-    if (rc != KC_MERGE_OK)
-        goto out;
-    kc_report_sort(r);
+    rc = KC_MERGE_OK;
     *out = r;
     r = NULL;
 out:
@@ -245,4 +250,26 @@ out:
         kc_err_set(err, errlen, "out of memory");
     kc_report_free(r);
     return rc;
+}
+
+enum kc_merge_status kc_merge(struct kc_report *const *in,
+                              const char *const *names, size_t n, bool force,
+                              struct kc_report **out, char *err, size_t errlen)
+{
+    struct kc_report *r = NULL;
+    enum kc_merge_status rc =
+        kc_merge_header(in, names, n, force, &r, err, errlen);
+    *out = NULL;
+    if (rc != KC_MERGE_OK)
+        return rc;
+    rc = merge_cases(r, in, names, n, err, errlen);
+    if (rc == KC_MERGE_OUT_OF_MEMORY)
+        kc_err_set(err, errlen, "out of memory");
+    if (rc != KC_MERGE_OK) {
+        kc_report_free(r);
+        return rc;
+    }
+    kc_report_sort(r);
+    *out = r;
+    return KC_MERGE_OK;
 }

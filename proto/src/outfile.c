@@ -30,29 +30,40 @@ static int write_all(int fd, const char *s, size_t n)
     return 0;
 }
 
-/* A device, FIFO or socket: opened and written, never replaced. */
-static int write_through(const char *path, const char *data, size_t len,
-                         char *err, size_t errlen)
-{
-    int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY);
-    int rc = -1;
+/* An output being written: a temporary file to rename over target, or
+ * (tmp NULL) a device, FIFO or socket written through. */
+struct kc_outfile {
+    int fd;
+    char *target; /* the path errors name: the link's target for a link */
+    char *tmp;    /* the temporary file, NULL when written through */
+    bool has_mode;
+    mode_t mode; /* the replaced file's */
+};
 
-    if (fd < 0) {
-        kc_err_set(err, errlen, "%s: cannot open for writing: %s", path,
+static void outfile_free(struct kc_outfile *o)
+{
+    free(o->target);
+    free(o->tmp);
+    free(o);
+}
+
+/* A device, FIFO or socket: opened and written, never replaced. */
+static int open_through(struct kc_outfile *o, char *err, size_t errlen)
+{
+    o->fd = open(o->target, O_WRONLY | O_NONBLOCK | O_NOCTTY);
+    if (o->fd < 0) {
+        kc_err_set(err, errlen, "%s: cannot open for writing: %s", o->target,
                    errno == ENXIO ? "a FIFO without a reader"
                                   : strerror(errno));
         return -1;
     }
-    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
-        write_all(fd, data, len) != 0)
-        kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-    else
-        rc = 0;
-    if (close(fd) != 0 && rc == 0) {
-        kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        rc = -1;
+    if (fcntl(o->fd, F_SETFL, fcntl(o->fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+        kc_err_set(err, errlen, "%s: cannot write: %s", o->target,
+                   strerror(errno));
+        close(o->fd);
+        return -1;
     }
-    return rc;
+    return 0;
 }
 
 /* Creates a new temporary file next to path with mode 0666 minus the
@@ -81,86 +92,190 @@ static int create_temp(const char *path, char **tmp)
     return -1;
 }
 
-/* Replaces the regular file (or creates) path; old is its stat when it
- * exists, NULL when new. */
-static int replace_regular(const char *path, const struct stat *old,
-                           const char *data, size_t len, char *err,
-                           size_t errlen)
+/* The regular file (or new one) o->target, replaced through a temporary
+ * file; old is its stat when it exists, NULL when new. */
+static int open_regular(struct kc_outfile *o, const struct stat *old, char *err,
+                        size_t errlen)
 {
-    char *tmp = NULL;
-    int fd = create_temp(path, &tmp);
-    int rc = -1;
+    o->fd = create_temp(o->target, &o->tmp);
+    if (o->fd < 0) {
+        kc_err_set(err, errlen, "%s: cannot create a temporary file: %s",
+                   o->target, strerror(errno));
+        return -1;
+    }
+    if (old) {
+        o->has_mode = true;
+        o->mode = old->st_mode & 07777;
+    }
+    return 0;
+}
 
-    if (fd < 0) {
-        kc_err_set(err, errlen, "%s: cannot create a temporary file: %s", path,
+/* What path is (its stat into *st, resolved through a symlink into
+ * *real, caller frees): 1 it exists, 0 it does not, -1 with err. */
+static int resolve(const char *path, struct stat *st, char **real, char *err,
+                   size_t errlen)
+{
+    *real = NULL;
+    if (lstat(path, st) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISLNK(st->st_mode))
+        return 1;
+    *real = realpath(path, NULL);
+    if (!*real) {
+        kc_err_set(err, errlen, "%s: cannot resolve the symlink: %s", path,
                    strerror(errno));
         return -1;
     }
-    if (write_all(fd, data, len) != 0 || fsync(fd) != 0 ||
-        (old && fchmod(fd, old->st_mode & 07777) != 0)) {
+    if (stat(*real, st) != 0) {
         kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        close(fd);
+        free(*real);
+        *real = NULL;
+        return -1;
+    }
+    return 1;
+}
+
+struct kc_outfile *kc_outfile_open(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    char *real = NULL;
+    struct kc_outfile *o = NULL;
+    int rc = -1, ex;
+
+    if (!path || !path[0]) {
+        kc_err_set(err, errlen, "output path: empty");
+        return NULL;
+    }
+    ex = resolve(path, &st, &real, err, errlen);
+    if (ex < 0)
+        return NULL;
+    o = calloc(1, sizeof(*o));
+    if (o)
+        o->target = strdup(real ? real : path);
+    if (!o || !o->target) {
+        kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(ENOMEM));
         goto out;
     }
-    if (close(fd) != 0) {
-        kc_err_set(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    if (ex == 0 || S_ISREG(st.st_mode))
+        rc = open_regular(o, ex ? &st : NULL, err, errlen);
+    else if (S_ISDIR(st.st_mode))
+        kc_err_set(err, errlen, "%s: is a folder", path);
+    else
+        rc = open_through(o, err, errlen);
+out:
+    free(real);
+    if (rc != 0 && o) {
+        outfile_free(o);
+        o = NULL;
+    }
+    return o;
+}
+
+int kc_outfile_put(struct kc_outfile *o, const void *data, size_t len,
+                   char *err, size_t errlen)
+{
+    if (write_all(o->fd, data, len) == 0)
+        return 0;
+    kc_err_set(err, errlen, "%s: cannot write: %s", o->target, strerror(errno));
+    return -1;
+}
+
+void kc_outfile_abort(struct kc_outfile *o)
+{
+    if (!o)
+        return;
+    close(o->fd);
+    if (o->tmp)
+        unlink(o->tmp);
+    outfile_free(o);
+}
+
+int kc_outfile_commit(struct kc_outfile *o, char *err, size_t errlen)
+{
+    int rc = -1;
+
+    if (o->tmp &&
+        (fsync(o->fd) != 0 || (o->has_mode && fchmod(o->fd, o->mode) != 0))) {
+        kc_err_set(err, errlen, "%s: cannot write: %s", o->target,
+                   strerror(errno));
+        close(o->fd);
         goto out;
     }
-    if (rename(tmp, path) != 0) {
+    if (close(o->fd) != 0) {
+        kc_err_set(err, errlen, "%s: cannot write: %s", o->target,
+                   strerror(errno));
+        goto out;
+    }
+    if (o->tmp && rename(o->tmp, o->target) != 0) {
         kc_err_set(err, errlen, "%s: cannot rename the temporary file: %s",
-                   path, strerror(errno));
+                   o->target, strerror(errno));
         goto out;
     }
     rc = 0;
 out:
-    if (rc != 0)
-        unlink(tmp);
-    free(tmp);
+    if (rc != 0 && o->tmp)
+        unlink(o->tmp);
+    outfile_free(o);
     return rc;
 }
 
 int kc_outfile_write(const char *path, const char *data, size_t len, char *err,
                      size_t errlen)
 {
-    struct stat st;
-    char *real = NULL;
-    int rc;
-
-    if (!path || !path[0]) {
-        kc_err_set(err, errlen, "output path: empty");
+    struct kc_outfile *o = kc_outfile_open(path, err, errlen);
+    if (!o)
+        return -1;
+    if (kc_outfile_put(o, data, len, err, errlen) != 0) {
+        kc_outfile_abort(o);
         return -1;
     }
-    if (lstat(path, &st) != 0) {
-        if (errno != ENOENT) {
-            kc_err_set(err, errlen, "%s: cannot write: %s", path,
+    return kc_outfile_commit(o, err, errlen);
+}
+
+/* A spool file for what is written before path: unlinked at once, so that
+ * nothing of it is left behind, in the folder where path is replaced (a
+ * regular file or a new one) or, for anything else, where tmpfile puts it. */
+FILE *kc_outfile_spool(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    char *real = NULL, *name = NULL;
+    FILE *f = NULL;
+    int ex = strcmp(path, "-") ? resolve(path, &st, &real, err, errlen) : 1;
+    if (ex < 0)
+        return NULL;
+    if (!strcmp(path, "-") || (ex && !S_ISREG(st.st_mode))) {
+        f = tmpfile();
+        if (!f)
+            kc_err_set(err, errlen, "%s: cannot create a spool file: %s", path,
                        strerror(errno));
-            return -1;
-        }
-        return replace_regular(path, NULL, data, len, err, errlen);
+        free(real);
+        return f;
     }
-    if (S_ISLNK(st.st_mode)) {
-        real = realpath(path, NULL);
-        if (!real) {
-            kc_err_set(err, errlen, "%s: cannot resolve the symlink: %s", path,
-                       strerror(errno));
-            return -1;
-        }
-        if (stat(real, &st) != 0) {
-            kc_err_set(err, errlen, "%s: cannot write: %s", path,
-                       strerror(errno));
-            free(real);
-            return -1;
-        }
+    const char *target = real ? real : path;
+    size_t n = strlen(target) + sizeof(".spool.XXXXXX");
+    name = malloc(n);
+    int fd = -1;
+    if (name) {
+        snprintf(name, n, "%s.spool.XXXXXX", target);
+        fd = mkstemp(name);
     }
-    if (S_ISREG(st.st_mode))
-        rc = replace_regular(real ? real : path, &st, data, len, err, errlen);
-    else if (S_ISDIR(st.st_mode)) {
-        kc_err_set(err, errlen, "%s: is a folder", path);
-        rc = -1;
-    } else
-        rc = write_through(real ? real : path, data, len, err, errlen);
+    if (fd >= 0) {
+        unlink(name);
+        f = fdopen(fd, "w+");
+    }
+    if (!f) {
+        kc_err_set(err, errlen, "%s: cannot create a spool file: %s", path,
+                   strerror(name ? errno : ENOMEM));
+        if (fd >= 0)
+            close(fd);
+    }
+    free(name);
     free(real);
-    return rc;
+    return f;
 }
 
 /* The folder a new file at path goes into, into dir ("." for a bare

@@ -66,13 +66,56 @@ static int parse_args(int argc, char **argv, struct merge_args *a)
     return rc;
 }
 
+static void print_summary(const struct merge_args *a,
+                          const struct kc_merge_counts *n)
+{
+    fprintf(stderr,
+            "kmsconf merge: %zu report(s) -> %s: %zu testcases, %zu failed, "
+            "%zu errors, %zu skipped\n",
+            a->nfiles, a->out, n->tests, n->failures, n->errors, n->skipped);
+}
+
+/* The reports read whole, merged and written: what the streaming merge
+ * falls back to. in: a slot per file, freed by the caller. */
+static enum kc_exit merge_in_memory(const struct merge_args *a,
+                                    struct kc_report **in)
+{
+    struct kc_report *out = NULL;
+    char err[KC_CMD_ERR_MAX];
+    enum kc_exit rc = KC_EXIT_USAGE;
+    for (size_t i = 0; i < a->nfiles; i++) {
+        if (kc_results_read_any(a->files[i], 0, &in[i], err, sizeof(err))) {
+            fprintf(stderr, "kmsconf merge: %s\n", err);
+            goto out;
+        }
+    }
+    if (kc_merge(in, a->files, a->nfiles, a->force, &out, err, sizeof(err)) !=
+        KC_MERGE_OK) {
+        fprintf(stderr, "kmsconf merge: %s\n", err);
+        goto out;
+    }
+    if (kc_junit_write(out, a->out, a->strict, err, sizeof(err))) {
+        fprintf(stderr, "kmsconf merge: %s\n", err);
+        goto out;
+    }
+    struct kc_merge_counts n = {out->ncases,
+                                kc_report_count(out, KC_OUTCOME_FAIL),
+                                kc_report_count(out, KC_OUTCOME_ERROR),
+                                kc_report_count(out, KC_OUTCOME_SKIP)};
+    print_summary(a, &n);
+    rc = KC_EXIT_OK;
+out:
+    kc_report_free(out);
+    return rc;
+}
+
 enum kc_exit kc_cmd_merge(int argc, char **argv)
 {
     struct merge_args a = {0};
     struct kc_report **in = calloc((size_t)argc + 1, sizeof(*in));
-    struct kc_report *out = NULL;
     char err[KC_CMD_ERR_MAX];
     enum kc_exit rc = KC_EXIT_USAGE;
+    struct kc_merge_counts n = {0};
     int prc;
     if (!in) {
         fprintf(stderr, "kmsconf merge: out of memory\n");
@@ -83,33 +126,21 @@ enum kc_exit kc_cmd_merge(int argc, char **argv)
         rc = kc_opts_parse_exit(prc);
         goto out;
     }
-    for (size_t i = 0; i < a.nfiles; i++) {
-        if (kc_results_read_any(a.files[i], 0, &in[i], err, sizeof(err))) {
-            fprintf(stderr, "kmsconf merge: %s\n", err);
-            goto out;
-        }
-    }
-    if (kc_merge(in, a.files, a.nfiles, a.force, &out, err, sizeof(err)) !=
-        KC_MERGE_OK) {
+    /* streamed when it can be; the same report or error either way */
+    int st = kc_merge_stream(a.files, a.nfiles, a.force, a.out, a.strict, &n,
+                             err, sizeof(err));
+    if (st == KC_MERGE_FALLBACK) {
+        rc = merge_in_memory(&a, in);
+    } else if (st != KC_MERGE_OK) {
         fprintf(stderr, "kmsconf merge: %s\n", err);
-        goto out;
+    } else {
+        print_summary(&a, &n);
+        rc = KC_EXIT_OK;
     }
-    if (kc_junit_write(out, a.out, a.strict, err, sizeof(err))) {
-        fprintf(stderr, "kmsconf merge: %s\n", err);
-        goto out;
-    }
-    fprintf(stderr,
-            "kmsconf merge: %zu report(s) -> %s: %zu testcases, %zu failed, "
-            "%zu errors, %zu skipped\n",
-            a.nfiles, a.out, out->ncases, kc_report_count(out, KC_OUTCOME_FAIL),
-            kc_report_count(out, KC_OUTCOME_ERROR),
-            kc_report_count(out, KC_OUTCOME_SKIP));
-    rc = KC_EXIT_OK;
 out:
     for (size_t i = 0; in && i < a.nfiles; i++)
         kc_report_free(in[i]);
     free(in);
     free(a.files);
-    kc_report_free(out);
     return rc;
 }

@@ -43,6 +43,21 @@ head_counts() {
 assert_exit 0 $? "diff unsharded vs merged: $(head -n 5 full-vs-merged.txt)"
 echo "ok: 3 shards merge into the unsharded run ($(grep -c '<testcase ' merged.xml) testcases)"
 
+# streamed (regular files) and read whole (a pipe cannot be read twice,
+# so it falls back) alike: the same bytes, in both flavours
+for flavour in "" --junit-strict; do
+    "$KMSCONF" merge $flavour -o streamed.xml shard1.xml shard2.xml shard3.xml \
+        >/dev/null 2>&1
+    assert_exit 0 $? "merge $flavour (streamed)"
+    cat shard2.xml | "$KMSCONF" merge $flavour -o whole.xml shard1.xml \
+        /dev/stdin shard3.xml >/dev/null 2>&1
+    assert_exit 0 $? "merge $flavour (a pipe: read whole)"
+    cmp -s streamed.xml whole.xml ||
+        fail "merge $flavour: streamed and whole differ: $(diff streamed.xml whole.xml | head -n 5)"
+done
+ls -a | grep -q '\.spool\.\|\.tmp\.' && fail "a spool or temporary file was left"
+echo "ok: a streamed merge writes what a merge read whole writes"
+
 # identical duplicates are kept once
 "$KMSCONF" merge -o twice.xml shard1.xml shard1.xml >/dev/null 2>&1
 assert_exit 0 $? "merge of a shard with itself"

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * Writes len bytes of data to path as described above. 0 on success; -1
@@ -25,6 +26,30 @@
  */
 int kc_outfile_write(const char *path, const char *data, size_t len, char *err,
                      size_t errlen);
+
+/*
+ * The same, a piece at a time, for an output too large to build in memory:
+ * kc_outfile_open decides as kc_outfile_write does (a temporary file next to
+ * a regular or new path, a device written through) and fails with the same
+ * errors; kc_outfile_put appends; kc_outfile_commit fsyncs, closes and
+ * renames the temporary file over path; kc_outfile_abort removes it, so that
+ * path is left as it was (a device keeps what was written through). Commit
+ * and abort free o, whatever their outcome. Errors as kc_outfile_write's.
+ */
+struct kc_outfile;
+struct kc_outfile *kc_outfile_open(const char *path, char *err, size_t errlen);
+int kc_outfile_put(struct kc_outfile *o, const void *data, size_t len,
+                   char *err, size_t errlen);
+int kc_outfile_commit(struct kc_outfile *o, char *err, size_t errlen);
+void kc_outfile_abort(struct kc_outfile *o);
+
+/*
+ * A scratch file ("w+") for output to be copied into path later: unlinked
+ * as soon as it is made, so nothing of it outlives the stream, in the
+ * folder where path would be replaced (a regular or new path), else (path
+ * "-", a device) where tmpfile(3) puts it. NULL with err "<path>: ...".
+ */
+FILE *kc_outfile_spool(const char *path, char *err, size_t errlen);
 
 /*
  * Checks, before any work, that path can be written as kc_outfile_write

@@ -10,7 +10,9 @@
  * being claimed is "passing but not claimed". An action's testcases are
  * those whose probe sends it, at any level but extension.
  *
- * Nothing here allocates.
+ * Nothing here allocates but a tally (kc_claims_tally_add), which keeps
+ * what comparing needs of the testcases, so that a streaming writer can
+ * compare claims without holding them.
  */
 #ifndef KC_CLAIMS_H
 #define KC_CLAIMS_H
@@ -43,6 +45,27 @@ bool kc_claims_present(const struct kc_report *r);
 /* Calls fn for every claimed level (in level order), every claimed action
  * (in claim order), then every passing level and action not claimed. */
 void kc_claims_compare(const struct kc_report *r, kc_claim_fn fn, void *ctx);
+/* What kc_claims_compare needs of a report's testcases, counted one at a
+ * time: the counts per level and format, and per probe action (extension
+ * left out) in first-seen order. Zero-initialise, add every testcase in the
+ * report's order, dispose. */
+struct kc_claims_action;
+struct kc_claims_tally {
+    struct kc_levels lv;
+    struct kc_claims_action *actions; /* owned */
+    size_t nactions, cap;
+    bool failed; /* out of memory: an action was not counted */
+};
+/* Counts tc; -1 (and failed set) when out of memory. */
+int kc_claims_tally_add(struct kc_claims_tally *t,
+                        const struct kc_testcase *tc);
+void kc_claims_tally_dispose(struct kc_claims_tally *t);
+/* kc_claims_compare with the testcases counted into t and the claims read
+ * from hdr's properties (hdr's testcases are not looked at): the same rows
+ * as kc_claims_compare on the report t counted. */
+void kc_claims_compare_tally(const struct kc_report *hdr,
+                             const struct kc_claims_tally *t, kc_claim_fn fn,
+                             void *ctx);
 /* True when name is an element of the comma-separated list (NULL: none),
  * as kmsconf.claims.levels holds them. */
 bool kc_claims_listed(const char *list, const char *name);

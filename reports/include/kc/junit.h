@@ -50,6 +50,47 @@ int kc_junit_write(const struct kc_report *r, const char *path, bool strict,
 int kc_junit_write_mem(const struct kc_report *r, bool strict, char **out,
                        char *err, size_t errlen);
 
+/*
+ * The writer, streaming: a report written a testcase at a time, for one too
+ * large to hold. The testcases go to a spool file (kc_outfile_spool: next
+ * to path, unlinked) while their counts, levels and claims are tallied;
+ * kc_junit_stream_finish then writes the header, which states those, and
+ * copies the spool after it, into path as kc_junit_write does (atomically,
+ * "-": stdout). The result is byte for byte what kc_junit_write writes for
+ * hdr's name, timestamp, time and properties with these testcases. Nothing
+ * reaches path before finish; on any error, and on abort, path is left as
+ * it was.
+ */
+struct kc_junit_stream;
+
+/* A new stream to path (*out, freed by finish or abort). 0, or -1 with err
+ * (the spool file cannot be made). */
+int kc_junit_stream_open(const char *path, bool strict,
+                         struct kc_junit_stream **out, char *err,
+                         size_t errlen);
+
+/* Appends tc (copied; the caller keeps it). Testcases must come in the
+ * order kc_junit_write writes them, strictly ascending by their JUnit names
+ * (kc_testcase_junit_names, compared as kc_testcase_cmp): 1 when tc does not
+ * come after the last one (nothing written, the stream goes on). 0, or -1
+ * with err (then only abort is left). */
+int kc_junit_stream_case(struct kc_junit_stream *s,
+                         const struct kc_testcase *tc, char *err,
+                         size_t errlen);
+
+/* The testcases written so far, and of them failed, erred and skipped. */
+void kc_junit_stream_counts(const struct kc_junit_stream *s, size_t *tests,
+                            size_t *failures, size_t *errors, size_t *skipped);
+
+/* Writes the report (hdr's testcases are not looked at) and frees s. 0, or
+ * -1 with err and path untouched. */
+int kc_junit_stream_finish(struct kc_junit_stream *s,
+                           const struct kc_report *hdr, char *err,
+                           size_t errlen);
+
+/* Drops the stream and its spool (NULL allowed). */
+void kc_junit_stream_abort(struct kc_junit_stream *s);
+
 /* Reads a JUnit file (ours in either mode, or another producer's: nested
  * <testsuites>, a <testsuite> root, failures without type...). Documents
  * with a DOCTYPE are refused; no network, no entity expansion. The file is

@@ -32,4 +32,40 @@ enum kc_merge_status kc_merge(struct kc_report *const *in,
                               const char *const *names, size_t n, bool force,
                               struct kc_report **out, char *err, size_t errlen);
 
+/* The merged report without testcases: kc_merge's catalog check, name,
+ * time, earliest timestamp and properties of in (whose testcases are not
+ * looked at). Same statuses and *out as kc_merge. */
+enum kc_merge_status kc_merge_header(struct kc_report *const *in,
+                                     const char *const *names, size_t n,
+                                     bool force, struct kc_report **out,
+                                     char *err, size_t errlen);
+
+/* What kc_merge_stream wrote. */
+struct kc_merge_counts {
+    size_t tests, failures, errors, skipped;
+};
+
+/* How kc_merge_stream ended, beyond enum kc_merge_status. */
+enum {
+    /* the inputs cannot be streamed (one is not a regular file, one
+     * holds its testcases out of order or one twice, there are too many,
+     * or no spool file can be made next to out): nothing was written, and
+     * kc_merge on the reports read whole gives the answer */
+    KC_MERGE_FALLBACK = 100,
+    KC_MERGE_READ_ERROR, /* an input is unreadable: err as the reader's */
+    KC_MERGE_WRITE_ERROR /* out cannot be written: err as kc_junit_write's */
+};
+
+/* kc_merge and kc_junit_write of its result to out in one pass over the
+ * files, none of them held: each is streamed (kc_results_each_any, one
+ * thread per file) and, as every kmsconf report holds its testcases
+ * sorted, merged as it is read. The outcome is byte for byte today's two
+ * steps: the same report at out, or the same error (the first unreadable
+ * file in the order given, then differing catalogs, then the first
+ * conflict) with out left as it was. On KC_MERGE_OK *counts says what was
+ * written. Returns an enum kc_merge_status or one of the codes above. */
+int kc_merge_stream(const char *const *paths, size_t n, bool force,
+                    const char *out, bool strict,
+                    struct kc_merge_counts *counts, char *err, size_t errlen);
+
 #endif
