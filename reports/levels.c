@@ -63,6 +63,15 @@ void kc_levels_count(const struct kc_report *r, struct kc_levels *out)
     }
 }
 
+void kc_levels_add_case(struct kc_levels *out, const struct kc_testcase *tc)
+{
+    int l = kc_levels_index(tc->level), f = format_index(tc->format);
+    if (l < 0 || f < 0)
+        out->unknown++;
+    else
+        kc_levels_add(&out->c[l][f], tc);
+}
+
 enum kc_level_verdict kc_levels_verdict(const struct kc_level_count *c)
 {
     if (!c->total)
