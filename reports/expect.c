@@ -800,7 +800,8 @@ char *kc_expect_gen_text(struct kc_expect_gen *g, const struct kc_report *hdr,
 
     if (!f)
         return NULL;
-    qsort(g->v, g->n, sizeof(*g->v), cmp_sgen);
+    if (g->n > 1)
+        qsort(g->v, g->n, sizeof(*g->v), cmp_sgen);
     fputs("{\n\t\"version\":\t1,\n\t\"expectations\":\t[", f);
     for (size_t i = 0, out = 0; i < g->n; i++) {
         struct gen a = {g->v[i].tc->case_id, g->v[i].tc->format, g->v[i].check,

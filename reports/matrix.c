@@ -708,7 +708,8 @@ static int build_formats(struct model *m)
     for (size_t i = 0; i < x->nfmts; i++)
         by[i] = i;
     sort_m = x;
-    qsort(by, x->nfmts, sizeof(*by), cmp_fmt_first);
+    if (x->nfmts > 1)
+        qsort(by, x->nfmts, sizeof(*by), cmp_fmt_first);
     for (size_t i = 0; i < x->nfmts && i < MAX_FORMATS; i++) {
         size_t k = m->nformats++;
         const char *f = x->fmts[by[i]].name;
@@ -789,7 +790,8 @@ static int sort_cases(struct kc_matrix *x, uint32_t **order)
     for (size_t i = 0; i < x->nke; i++)
         (*order)[i] = (uint32_t)i;
     sort_m = x;
-    qsort(*order, x->nke, sizeof(**order), cmp_case_idx);
+    if (x->nke > 1)
+        qsort(*order, x->nke, sizeof(**order), cmp_case_idx);
     for (size_t i = 0; i < x->nce; i++)
         x->ce[i].ncases = 0;
     for (size_t i = x->nke; i-- > 0;) {
@@ -815,7 +817,8 @@ static int build_rows(struct model *m)
             undoc[nundoc++] = (uint32_t)i;
     }
     sort_m = x;
-    qsort(undoc, nundoc, sizeof(*undoc), cmp_code_idx);
+    if (nundoc > 1)
+        qsort(undoc, nundoc, sizeof(*undoc), cmp_code_idx);
     rc = 0;
     for (size_t i = 0; i < x->ncodes && !rc; i++)
         rc = add_code_rows(m, order, x->codes[i]);
@@ -880,8 +883,10 @@ static int build_codes(struct model *m)
 
 static void sort_diags(struct kc_matrix *x)
 {
-    for (size_t c = 0; c < x->nreports; c++)
-        qsort(x->dg[c], x->ndg[c], sizeof(*x->dg[c]), cmp_diag);
+    for (size_t c = 0; c < x->nreports; c++) {
+        if (x->ndg[c] > 1)
+            qsort(x->dg[c], x->ndg[c], sizeof(*x->dg[c]), cmp_diag);
+    }
 }
 
 /* cases: case rows (the accumulator must have kept them). */
