@@ -331,11 +331,6 @@ static uint32_t case_find(struct kc_matrix *m, uint32_t code,
     return (uint32_t)(m->nke - 1);
 }
 
-static int set_key_str(char **dst, const char *s)
-{
-    return kc_report_setstr(dst, s);
-}
-
 /* Notes k as the format's first testcase when it sorts before the one
  * noted. 0 or -1. */
 static int fmt_note(struct fmt *f, const struct key *k, bool first)
@@ -343,10 +338,10 @@ static int fmt_note(struct fmt *f, const struct key *k, bool first)
     struct key old = {f->code, f->case_id, f->classname, f->name_};
     if (!first && cmp_keys(k, &old) >= 0)
         return 0;
-    if (set_key_str(&f->code, k->code) ||
-        set_key_str(&f->case_id, k->case_id) ||
-        set_key_str(&f->classname, k->classname) ||
-        set_key_str(&f->name_, k->name))
+    if (kc_report_setstr(&f->code, k->code) ||
+        kc_report_setstr(&f->case_id, k->case_id) ||
+        kc_report_setstr(&f->classname, k->classname) ||
+        kc_report_setstr(&f->name_, k->name))
         return -1;
     return 0;
 }
@@ -378,7 +373,7 @@ static long fmt_find(struct kc_matrix *m, const char *name, const struct key *k)
     return fmt_note(f, k, true) ? -1 : (long)(m->nfmts - 1);
 }
 
-static void raise(unsigned char *st, enum cell v)
+static void raise_cell(unsigned char *st, enum cell v)
 {
     if (v > *st)
         *st = (unsigned char)v;
@@ -474,14 +469,14 @@ static int add_case(struct kc_matrix *m, size_t c, struct kc_testcase *tc,
     if (e == NO_ENT)
         return -1;
     m->seq++;
-    raise(state_at(m, &m->code_st, e, (size_t)f, c), st);
+    raise_cell(state_at(m, &m->code_st, e, (size_t)f, c), st);
     code_state_add(&m->ce[e].cs[c], tc);
     kc_levels_add_case(&m->lv[c], tc);
     if (m->flags & KC_MATRIX_CASES) {
         uint32_t r = case_find(m, e, case_id);
         if (r == NO_ENT || (!case_id[0] && empty_case_note(&m->ce[e], tc)))
             return -1;
-        raise(state_at(m, &m->case_st, r, (size_t)f, c), st);
+        raise_cell(state_at(m, &m->case_st, r, (size_t)f, c), st);
     }
     if ((m->flags & KC_MATRIX_DIAG) &&
         (tc->outcome == KC_OUTCOME_FAIL || tc->outcome == KC_OUTCOME_ERROR))
@@ -663,8 +658,8 @@ struct model {
     bool cases; /* rows for the cases too */
 };
 
-/* The sorting of case rows and diagnoses goes through this (qsort has no
- * user pointer). */
+/* The accumulator the comparators below sort for (qsort passes them no
+ * pointer of the caller's); set right before each qsort. */
 static const struct kc_matrix *sort_m;
 
 /* Case rows by code entry, then case id. */
