@@ -577,7 +577,10 @@ int kc_matrix_add_report(struct kc_matrix *m, size_t c,
     if (c >= m->nreports || !h || set_report(m, c, label))
         goto fail;
     for (size_t i = 0; i < r->nprops; i++) {
-        if (kc_report_set_prop(h, r->props[i].name, r->props[i].value))
+        const struct kc_property *p = &r->props[i];
+        /* the first of a repeated name is the one kc_report_prop finds */
+        if (!kc_report_prop(h, p->name) &&
+            kc_report_set_prop(h, p->name, p->value))
             goto fail;
     }
     if (kc_report_setstr(&h->timestamp, r->timestamp))
