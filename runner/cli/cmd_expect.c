@@ -7,8 +7,6 @@
 
 #include "cmd.h"
 #include "kc/expect.h"
-#include "kc/junit.h"
-#include "kc/results.h"
 #include "kc/outfile.h"
 #include "opts.h"
 

@@ -7,8 +7,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "kc/junit.h"
-#include "kc/results.h"
 #include "kc/catalog.h"
 #include "kc/matrix.h"
 #include "kc/outfile.h"
