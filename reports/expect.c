@@ -6,10 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kc/arena.h"
 #include "kc/codec.h"
 #include "kc/err.h"
 #include "kc/file.h"
 #include "kc/json.h"
+#include "kc/junit.h"
+#include "kc/results.h"
 
 /* Room for what follows "<file>: " in a message (longer is cut). */
 #define EXPECT_DETAIL_MAX 400
@@ -621,4 +624,236 @@ out:
     cJSON_Delete(root);
     free(g);
     return text;
+}
+
+/* ------------------------------------------------------------------ */
+/* Generation from a stream                                             */
+
+/* What a failing testcase gives its entries: shared by its failures. */
+struct sgen_case {
+    const char *case_id, *format, *classname, *name;
+    size_t seq; /* its place in the file */
+};
+
+/* One failed check. */
+struct sgen {
+    const struct sgen_case *tc;
+    const char *check, *message;
+    size_t k; /* its place among the testcase's failures */
+};
+
+struct kc_expect_gen {
+    struct kc_arena a; /* every string and sgen_case */
+    struct sgen *v;
+    size_t n, cap;
+    size_t seq;
+    int oom;
+};
+
+struct kc_expect_gen *kc_expect_gen_new(void)
+{
+    return calloc(1, sizeof(struct kc_expect_gen));
+}
+
+void kc_expect_gen_free(struct kc_expect_gen *g)
+{
+    if (!g)
+        return;
+    kc_arena_free(&g->a);
+    free(g->v);
+    free(g);
+}
+
+static int sgen_push(struct kc_expect_gen *g, const struct sgen *x)
+{
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 256;
+        struct sgen *v = realloc(g->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        g->v = v;
+        g->cap = cap;
+    }
+    g->v[g->n++] = *x;
+    return 0;
+}
+
+int kc_expect_gen_add(struct kc_expect_gen *g, const struct kc_testcase *tc)
+{
+    size_t seq = g->seq++;
+    if ((tc->outcome != KC_OUTCOME_FAIL && tc->outcome != KC_OUTCOME_ERROR) ||
+        !tc->nfailures)
+        return 0;
+    struct sgen_case *c = kc_arena_alloc(&g->a, sizeof(*c));
+    if (!c)
+        return -1;
+    int oom = 0;
+    *c = (struct sgen_case){
+        kc_arena_strdup(&g->a, tc->case_id ? tc->case_id : tc->name, &oom),
+        kc_arena_strdup(&g->a, tc->format, &oom),
+        kc_arena_strdup(&g->a, tc->classname, &oom),
+        kc_arena_strdup(&g->a, tc->name, &oom), seq};
+    for (size_t k = 0; k < tc->nfailures && !oom; k++) {
+        const struct kc_failure *x = &tc->failures[k];
+        struct sgen s = {c, kc_arena_strdup(&g->a, x->check, &oom),
+                         kc_arena_strdup(&g->a, x->message, &oom), k};
+        if (!oom && sgen_push(g, &s))
+            oom = 1;
+    }
+    return oom ? -1 : 0;
+}
+
+static int cmp_null(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+/* (case, format, check) as cmp_gen, then the order the whole report would
+ * hand them to it: the testcase's JUnit names (a report read whole is
+ * sorted by them, stably), its place in the file, the failure's place. */
+static int cmp_sgen(const void *a, const void *b)
+{
+    const struct sgen *x = a, *y = b;
+    struct gen gx = {x->tc->case_id, x->tc->format, x->check, NULL};
+    struct gen gy = {y->tc->case_id, y->tc->format, y->check, NULL};
+    int c = cmp_gen(&gx, &gy);
+    if (!c)
+        c = cmp_null(x->tc->classname, y->tc->classname);
+    if (!c)
+        c = cmp_null(x->tc->name, y->tc->name);
+    if (!c)
+        c = (x->tc->seq > y->tc->seq) - (x->tc->seq < y->tc->seq);
+    return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+/* s as cJSON_Print writes a string. */
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            fputs("\\\"", f);
+            break;
+        case '\\':
+            fputs("\\\\", f);
+            break;
+        case '\b':
+            fputs("\\b", f);
+            break;
+        case '\f':
+            fputs("\\f", f);
+            break;
+        case '\n':
+            fputs("\\n", f);
+            break;
+        case '\r':
+            fputs("\\r", f);
+            break;
+        case '\t':
+            fputs("\\t", f);
+            break;
+        default:
+            if (*p < 32)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+/* One member of an entry, as cJSON_Print writes it; none for a NULL value
+ * (cJSON_AddStringToObject adds nothing then). */
+static void json_member(FILE *f, const char *key, const char *v, bool last)
+{
+    if (!v)
+        return;
+    fprintf(f, "\t\t\t\"%s\":\t", key);
+    json_str(f, v);
+    fputs(last ? "\n" : ",\n", f);
+}
+
+static void sgen_entry(FILE *f, const struct sgen *g, const char *target)
+{
+    char reason[EXPECT_REASON_MAX];
+    snprintf(reason, sizeof(reason), "%s%s%s", target ? target : "",
+             target ? ": " : "",
+             g->message && g->message[0] ? g->message : "known failure");
+    fputs("{\n", f);
+    json_member(f, "case", g->tc->case_id, false);
+    json_member(f, "format", g->tc->format, false);
+    json_member(f, "check", g->check, false);
+    json_member(f, "reason", reason, true);
+    fputs("\t\t}", f);
+}
+
+char *kc_expect_gen_text(struct kc_expect_gen *g, const struct kc_report *hdr,
+                         size_t *len)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    const char *target = kc_report_prop(hdr, "kmsconf.target");
+
+    if (!f)
+        return NULL;
+    if (g->n > 1)
+        qsort(g->v, g->n, sizeof(*g->v), cmp_sgen);
+    fputs("{\n\t\"version\":\t1,\n\t\"expectations\":\t[", f);
+    for (size_t i = 0, out = 0; i < g->n; i++) {
+        struct gen a = {g->v[i].tc->case_id, g->v[i].tc->format, g->v[i].check,
+                        NULL};
+        struct gen b = {i ? g->v[i - 1].tc->case_id : NULL,
+                        i ? g->v[i - 1].tc->format : NULL,
+                        i ? g->v[i - 1].check : NULL, NULL};
+        if (i && !cmp_gen(&a, &b))
+            continue;
+        if (out++)
+            fputs(", ", f);
+        sgen_entry(f, &g->v[i], target);
+    }
+    fputs("]\n}\n", f);
+    if (fclose(f) || !text) {
+        free(text);
+        return NULL;
+    }
+    *len = n;
+    return text;
+}
+
+static int sgen_each(void *ud, const struct kc_report *hdr,
+                     struct kc_testcase *tc)
+{
+    (void)hdr;
+    return kc_expect_gen_add(ud, tc) ? 2 : 0;
+}
+
+int kc_expect_from_file(const char *path, char **text, size_t *len, char *err,
+                        size_t errlen)
+{
+    struct kc_expect_gen *g = kc_expect_gen_new();
+    struct kc_report *hdr = NULL;
+    int rc = -1;
+
+    *text = NULL;
+    if (!g) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    rc = kc_results_each_any(path, KC_JUNIT_READ_NO_TRANSCRIPT, sgen_each, g,
+                             &hdr, err, errlen);
+    if (rc == 1)
+        snprintf(err, errlen, "out of memory");
+    if (rc == 0) {
+        *text = kc_expect_gen_text(g, hdr, len);
+        if (!*text)
+            snprintf(err, errlen, "out of memory");
+    }
+    rc = *text ? 0 : -1;
+    kc_report_free(hdr);
+    kc_expect_gen_free(g);
+    return rc;
 }

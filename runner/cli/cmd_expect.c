@@ -7,8 +7,6 @@
 
 #include "cmd.h"
 #include "kc/expect.h"
-#include "kc/junit.h"
-#include "kc/results.h"
 #include "kc/outfile.h"
 #include "opts.h"
 
@@ -50,54 +48,41 @@ static int on_opt(void *ctx, int id, const char *value)
     return 0;
 }
 
-static int write_text(const char *path, const char *text)
+/* Writes len bytes of text (its final newline included) to path (NULL or
+ * "-": stdout). 0 or -1 (printed). */
+static int write_text(const char *path, const char *text, size_t len)
 {
     if (!path || !strcmp(path, "-")) {
-        if (fprintf(stdout, "%s\n", text) >= 0 && !fflush(stdout))
+        if (fwrite(text, 1, len, stdout) == len && !fflush(stdout))
             return 0;
         fprintf(stderr, "kmsconf expect: stdout: cannot write: %s\n",
                 strerror(errno));
         return -1;
     }
     char err[KC_CMD_ERR_MAX];
-    size_t n = strlen(text);
-    char *line = malloc(n + 2);
-    int rc;
-
-    if (!line) {
-        fprintf(stderr, "kmsconf expect: out of memory\n");
-        return -1;
-    }
-    snprintf(line, n + 2, "%s\n", text);
-    rc = kc_outfile_write(path, line, n + 1, err, sizeof(err));
+    int rc = kc_outfile_write(path, text, len, err, sizeof(err));
     if (rc != 0)
         fprintf(stderr, "kmsconf expect: %s\n", err);
-    free(line);
     return rc;
 }
 
+/* The report is streamed: only its failed checks are kept. */
 static enum kc_exit do_from(const char *report, const char *out)
 {
     char err[KC_CMD_ERR_MAX];
-    struct kc_report *r = NULL;
     char *text = NULL;
+    size_t len = 0;
     enum kc_exit rc = KC_EXIT_USAGE;
-    if (kc_results_read_any(report, KC_JUNIT_READ_NO_TRANSCRIPT, &r, err,
-                            sizeof(err))) {
+
+    if (kc_expect_from_file(report, &text, &len, err, sizeof(err))) {
         fprintf(stderr, "kmsconf expect: %s\n", err);
         goto out;
     }
-    text = kc_expect_from_report(r);
-    if (!text) {
-        fprintf(stderr, "kmsconf expect: out of memory\n");
-        goto out;
-    }
-    if (write_text(out, text))
+    if (write_text(out, text, len))
         goto out;
     rc = KC_EXIT_OK;
 out:
     free(text);
-    kc_report_free(r);
     return rc;
 }
 

@@ -7,8 +7,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "kc/junit.h"
-#include "kc/results.h"
 #include "kc/catalog.h"
 #include "kc/matrix.h"
 #include "kc/outfile.h"
@@ -81,7 +79,7 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-static int write_html(const char *path, const struct kc_matrix_input *in)
+static int write_html(const char *path, struct kc_matrix *m, bool cases)
 {
     char err[KC_CMD_ERR_MAX];
     char *page = NULL;
@@ -93,7 +91,7 @@ static int write_html(const char *path, const struct kc_matrix_input *in)
         fprintf(stderr, "kmsconf matrix: out of memory\n");
         return -1;
     }
-    rc = kc_matrix_html(f, in);
+    rc = kc_matrix_write_html(f, m, cases);
     if (fclose(f) || rc) {
         fprintf(stderr, "kmsconf matrix: %s: cannot write the page\n", path);
         free(page);
@@ -117,17 +115,15 @@ static const char **catalog_codes(const struct kc_catalog *cat)
     return codes;
 }
 
-/* Reads every report named by a, labelled by file name. 0 or -1
- * (printed). */
-static int read_reports(const struct matrix_args *a, struct kc_report **in,
-                        const char **labels)
+/* Streams every report named by a into m, labelled by file name: only what
+ * the matrix prints is kept. 0 or -1 (printed). */
+static int read_reports(const struct matrix_args *a, struct kc_matrix *m)
 {
     char err[KC_CMD_ERR_MAX];
 
     for (size_t i = 0; i < a->nfiles; i++) {
-        labels[i] = base_name(a->files[i]);
-        if (kc_results_read_any(a->files[i], KC_JUNIT_READ_NO_TRANSCRIPT,
-                                &in[i], err, sizeof(err))) {
+        if (kc_matrix_read(m, i, a->files[i], base_name(a->files[i]), err,
+                           sizeof(err))) {
             fprintf(stderr, "kmsconf matrix: %s\n", err);
             return -1;
         }
@@ -136,14 +132,13 @@ static int read_reports(const struct matrix_args *a, struct kc_report **in,
 }
 
 /* The table on stdout, then the page when asked. 0 or -1 (printed). */
-static int write_matrix(const struct matrix_args *a,
-                        const struct kc_matrix_input *mi)
+static int write_matrix(const struct matrix_args *a, struct kc_matrix *m)
 {
-    if (kc_matrix_markdown(stdout, mi) || fflush(stdout)) {
+    if (kc_matrix_write_markdown(stdout, m, a->cases) || fflush(stdout)) {
         fprintf(stderr, "kmsconf matrix: cannot write the table\n");
         return -1;
     }
-    return a->html ? write_html(a->html, mi) : 0;
+    return a->html ? write_html(a->html, m, a->cases) : 0;
 }
 
 enum kc_exit kc_cmd_matrix(int argc, char **argv)
@@ -151,16 +146,13 @@ enum kc_exit kc_cmd_matrix(int argc, char **argv)
     char catalog[CATALOG_PATH_MAX];
     const char *catalog_file;
     struct matrix_args a = {0};
-    struct kc_report **in = calloc((size_t)argc + 1, sizeof(*in));
-    const char **labels = calloc((size_t)argc + 1, sizeof(*labels));
     const char **codes = NULL;
     struct kc_catalog *cat = NULL;
+    struct kc_matrix *m = NULL;
     char err[KC_CMD_ERR_MAX];
     enum kc_exit rc = KC_EXIT_USAGE;
     int prc;
 
-    if (!in || !labels)
-        goto out;
     prc = parse_args(argc, argv, &a);
     if (prc != 0) {
         rc = kc_opts_parse_exit(prc);
@@ -175,17 +167,21 @@ enum kc_exit kc_cmd_matrix(int argc, char **argv)
         goto out;
     }
     codes = catalog_codes(cat);
-    if (!codes || read_reports(&a, in, labels) != 0)
+    /* the page shows the case rows and diagnoses; the table only asked */
+    unsigned flags = a.html    ? KC_MATRIX_CASES | KC_MATRIX_DIAG
+                     : a.cases ? KC_MATRIX_CASES
+                               : 0;
+    m = codes ? kc_matrix_new(codes, cat->nentries, a.nfiles, flags) : NULL;
+    if (!m) {
+        fprintf(stderr, "kmsconf matrix: out of memory\n");
         goto out;
-    struct kc_matrix_input mi = {in,    labels,        a.nfiles,
-                                 codes, cat->nentries, a.cases};
-    if (write_matrix(&a, &mi) == 0)
+    }
+    if (read_reports(&a, m) != 0)
+        goto out;
+    if (write_matrix(&a, m) == 0)
         rc = KC_EXIT_OK;
 out:
-    for (size_t i = 0; in && i < a.nfiles; i++)
-        kc_report_free(in[i]);
-    free(in);
-    free(labels);
+    kc_matrix_free(m);
     free(a.files);
     free(codes);
     kc_catalog_free(cat);

@@ -9,7 +9,11 @@
 
 #include <cmocka.h>
 
+#include <unistd.h>
+
 #include "kc/expect.h"
+#include "kc/junit.h"
+#include "kc/results.h"
 #include "kc_report_fixture.h"
 
 /* 2026-11-28 12:00:00 UTC */
@@ -220,6 +224,122 @@ static void test_from_report(void **state)
     kc_report_free(r);
 }
 
+/* Another producer's report, out of order: duplicate testcases whose
+ * failed checks have other messages, a check failed twice in one testcase,
+ * no format, a case id from the bare name, control characters. */
+static const char foreign_xml[] =
+    "<?xml version=\"1.0\"?>\n<testsuite name=\"x\"><properties><property "
+    "name=\"kmsconf.target\" value=\"vendor &quot;y&quot;\"/></properties>\n"
+    "<testcase classname=\"b.B\" name=\"t [xml]\"><failure message=\"two\" "
+    "type=\"status\">x</failure></testcase>\n"
+    "<testcase classname=\"a.A\" name=\"t [xml]\"><failure message=\"one\" "
+    "type=\"status\">x</failure></testcase>\n"
+    "<testcase classname=\"a.A\" name=\"plain\"><error message=\"tab&#9;"
+    "nl&#10;\\ q&quot;\" type=\"setup\"/></testcase>\n"
+    "<testcase classname=\"a.A\" name=\"t [xml]\"><failure message=\"three\" "
+    "type=\"status\">x</failure></testcase>\n"
+    "<testcase classname=\"c.C\" name=\"ok [json]\"/>\n"
+    "<testcase classname=\"c.C\" name=\"s [json]\"><skipped/></testcase>\n"
+    "<testcase classname=\"a.A\" name=\"e [json]\"><failure message=\"\" "
+    "type=\"code\">x</failure></testcase>\n"
+    "</testsuite>\n";
+
+static char *tmp_file(const char *text, size_t len)
+{
+    char *path = strdup("/tmp/kc_expect_XXXXXX");
+    assert_non_null(path);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    return path;
+}
+
+/* Streamed, the file is the one of the report read whole (plus the final
+ * newline the command writes), for a foreign unsorted file, ours (JUnit
+ * and results JSON), and one with no failure. */
+static void check_same(const char *path)
+{
+    char err[256], *text = NULL;
+    size_t len = 0;
+    struct kc_report *r = NULL;
+    assert_int_equal(kc_results_read_any(path, KC_JUNIT_READ_NO_TRANSCRIPT, &r,
+                                         err, sizeof(err)),
+                     0);
+    char *whole = kc_expect_from_report(r);
+    assert_non_null(whole);
+    assert_int_equal(kc_expect_from_file(path, &text, &len, err, sizeof(err)),
+                     0);
+    assert_int_equal(len, strlen(text));
+    assert_int_equal(text[len - 1], '\n');
+    text[len - 1] = '\0';
+    assert_string_equal(text, whole);
+    free(text);
+    free(whole);
+    kc_report_free(r);
+}
+
+static void test_from_file_same(void **state)
+{
+    (void)state;
+    char *p = tmp_file(foreign_xml, sizeof(foreign_xml) - 1);
+    check_same(p);
+    /* the duplicate's first message, as the sorted whole read gives it */
+    char err[256], *text = NULL;
+    size_t len = 0;
+    assert_int_equal(kc_expect_from_file(p, &text, &len, err, sizeof(err)), 0);
+    assert_non_null(strstr(text, "\"reason\":\t\"vendor \\\"y\\\": one\""));
+    assert_null(strstr(text, ": two"));
+    assert_non_null(strstr(text, "\"case\":\t\"plain\",\n\t\t\t\"check\""));
+    free(text);
+    unlink(p);
+    free(p);
+
+    struct kc_report *r = fx_report("kms-refserver");
+    fx_case(r, "Forbidden.KeyNotFound", "keys/b", "xml", KC_OUTCOME_FAIL,
+            "message,code");
+    fx_case(r, "Forbidden.KeyNotFound", "keys/a", "json", KC_OUTCOME_ERROR,
+            "setup");
+    fx_case(r, "InternalFailure", "faults/x", "json", KC_OUTCOME_PASS, NULL);
+    char *xml = NULL, *json = NULL;
+    assert_int_equal(kc_junit_write_mem(r, false, &xml, err, sizeof(err)), 0);
+    assert_int_equal(kc_results_write_mem(r, &json, err, sizeof(err)), 0);
+    p = tmp_file(xml, strlen(xml));
+    check_same(p);
+    unlink(p);
+    free(p);
+    p = tmp_file(json, strlen(json));
+    check_same(p);
+    unlink(p);
+    free(p);
+    free(xml);
+    free(json);
+    kc_report_free(r);
+    r = fx_report(NULL);
+    fx_case(r, "InternalFailure", "faults/x", "json", KC_OUTCOME_PASS, NULL);
+    assert_int_equal(kc_junit_write_mem(r, false, &xml, err, sizeof(err)), 0);
+    p = tmp_file(xml, strlen(xml));
+    check_same(p);
+    unlink(p);
+    free(p);
+    free(xml);
+    kc_report_free(r);
+}
+
+/* A report cut in the middle: the reader's error, no text. */
+static void test_from_file_error(void **state)
+{
+    (void)state;
+    char err[256] = "", dummy[] = "x", *text = dummy;
+    size_t len = 0;
+    char *p = tmp_file(foreign_xml, sizeof(foreign_xml) / 2);
+    assert_int_equal(kc_expect_from_file(p, &text, &len, err, sizeof(err)), -1);
+    assert_null(text);
+    assert_non_null(strstr(err, p));
+    unlink(p);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +349,8 @@ int main(void)
         cmocka_unit_test(test_apply_is_linear),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_from_report),
+        cmocka_unit_test(test_from_file_same),
+        cmocka_unit_test(test_from_file_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,8 +6,12 @@
 
 #include <cmocka.h>
 
+#include <unistd.h>
+
 #include "kc_report_fixture.h"
+#include "kc/junit.h"
 #include "kc/matrix.h"
+#include "kc/results.h"
 
 #define GOLDEN KC_SOURCE_DIR "/tests/data/reports/matrix-golden.md"
 
@@ -139,11 +143,201 @@ static void test_html(void **state)
     free(h2);
 }
 
+/* ---- the streamed matrix against the in-memory one ---- */
+
+/* Another producer's report: testcases out of order, duplicates (the same
+ * names, other outcomes and messages), no format, no case id, names that
+ * give no "[format]", a code the catalog does not have. */
+static const char foreign_xml[] =
+    "<?xml version=\"1.0\"?>\n<testsuites><testsuite name=\"x\">"
+    "<properties><property name=\"kmsconf.target\" value=\"vendor-y\"/>"
+    "<property name=\"kmsconf.claims.levels\" value=\"core\"/>"
+    "</properties>\n"
+    "<testcase classname=\"kmsconf.Forbidden.KeyNotFound\" name=\"keys/z "
+    "[xml]\"><failure message=\"m1\" type=\"code\">d1</failure>"
+    "</testcase>\n"
+    "<testcase classname=\"pkg.Other\" name=\"b\"/>\n"
+    "<testcase classname=\"kmsconf.InternalFailure\" name=\"faults/internal "
+    "[json]\"/>\n"
+    "<testcase classname=\"kmsconf.Forbidden.KeyNotFound\" name=\"keys/a "
+    "[json]\"><error message=\"e1\" type=\"setup\"/></testcase>\n"
+    "<testcase classname=\"pkg.Other\" name=\"a [odd]\"><failure "
+    "message=\"m2\" type=\"status\">d2</failure></testcase>\n"
+    "<testcase classname=\"kmsconf.Forbidden.KeyNotFound\" name=\"keys/z "
+    "[xml]\"><failure message=\"m3\" type=\"status\">d3</failure>"
+    "</testcase>\n"
+    "<testcase classname=\"pkg.Other\" name=\"b\"><skipped/></testcase>\n"
+    "<testcase classname=\"kmsconf.Forbidden.KeyNotFound\" name=\"keys/a "
+    "[json]\"/>\n"
+    "<testcase classname=\"\" name=\"\"/>\n"
+    "</testsuite></testsuites>\n";
+
+static char *tmp_file(const char *text, size_t len)
+{
+    char *path = strdup("/tmp/kc_matrix_XXXXXX");
+    assert_non_null(path);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    return path;
+}
+
+/* The fixture's three reports as files (JUnit, JUnit, results JSON), then
+ * the foreign one: paths[0..4). */
+static void write_files(char *paths[4])
+{
+    struct kc_report *in[3];
+    char err[256], *text = NULL;
+    build(in);
+    for (int i = 0; i < 3; i++) {
+        if (i < 2)
+            assert_int_equal(
+                kc_junit_write_mem(in[i], false, &text, err, sizeof(err)), 0);
+        else
+            assert_int_equal(
+                kc_results_write_mem(in[i], &text, err, sizeof(err)), 0);
+        paths[i] = tmp_file(text, strlen(text));
+        free(text);
+        kc_report_free(in[i]);
+    }
+    paths[3] = tmp_file(foreign_xml, sizeof(foreign_xml) - 1);
+}
+
+static char *render_with(bool html, bool cases, bool stream, char *paths[],
+                         const size_t *which, size_t n)
+{
+    static const char *const names[] = {"a.xml", "b.xml", "c.xml", "d.xml"};
+    struct kc_report *in[4] = {0};
+    const char *lab[4];
+    char err[256], *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int rc;
+    assert_non_null(f);
+    if (stream) {
+        struct kc_matrix *m = kc_matrix_new(
+            codes, 3, n, KC_MATRIX_CASES | (html ? KC_MATRIX_DIAG : 0));
+        assert_non_null(m);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(kc_matrix_read(m, i, paths[which[i]],
+                                            names[which[i]], err, sizeof(err)),
+                             0);
+        rc = html ? kc_matrix_write_html(f, m, cases)
+                  : kc_matrix_write_markdown(f, m, cases);
+        kc_matrix_free(m);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(kc_results_read_any(paths[which[i]],
+                                                 KC_JUNIT_READ_NO_TRANSCRIPT,
+                                                 &in[i], err, sizeof(err)),
+                             0);
+            lab[i] = names[which[i]];
+        }
+        struct kc_matrix_input mi = {in, lab, n, codes, 3, cases};
+        rc = html ? kc_matrix_html(f, &mi) : kc_matrix_markdown(f, &mi);
+    }
+    assert_int_equal(rc, 0);
+    fclose(f);
+    for (size_t i = 0; i < n; i++)
+        kc_report_free(in[i]);
+    return buf;
+}
+
+static void remove_files(char *paths[4])
+{
+    for (int i = 0; i < 4; i++) {
+        unlink(paths[i]);
+        free(paths[i]);
+    }
+}
+
+/* Streamed from files (a JUnit, a results JSON and an unsorted foreign
+ * file among them), the matrix is the one of the same reports read whole:
+ * markdown with and without case rows, and the page. */
+static void test_stream_same(void **state)
+{
+    (void)state;
+    char *paths[4];
+    static const size_t sets[][4] = {{0, 1, 2, 3}, {3, 0, 3, 1}, {3}, {2}};
+    static const size_t nset[] = {4, 4, 1, 1};
+    write_files(paths);
+    for (size_t s = 0; s < sizeof(nset) / sizeof(*nset); s++) {
+        for (int mode = 0; mode < 3; mode++) {
+            bool html = mode == 2, cases = mode != 0;
+            char *a = render_with(html, cases, true, paths, sets[s], nset[s]);
+            char *b = render_with(html, cases, false, paths, sets[s], nset[s]);
+            assert_string_equal(a, b);
+            free(a);
+            free(b);
+        }
+    }
+    /* and the fixture's three streamed are the golden table */
+    char *md = render(false, false);
+    char *st = render_with(false, false, true, paths, sets[0], 3);
+    assert_string_equal(st, md);
+    free(md);
+    free(st);
+    remove_files(paths);
+}
+
+/* The foreign file's cells, scores and diagnoses as read whole: a failing
+ * duplicate's diagnoses both listed, in the order of a sorted read. */
+static void test_stream_foreign(void **state)
+{
+    (void)state;
+    char *paths[4];
+    static const size_t one[] = {3};
+    write_files(paths);
+    char *h = render_with(true, true, true, paths, one, 1);
+    assert_non_null(strstr(h, "<h4>keys/z [xml]</h4><ul class=\"checks\"><li "
+                              "class=\"failure\"><b>code</b>: m1"));
+    assert_non_null(strstr(h, "d1</pre></li></ul>\n<h4>keys/z [xml]</h4><ul "
+                              "class=\"checks\"><li class=\"failure\"><b>"
+                              "status</b>: m3"));
+    assert_non_null(strstr(h, "data-code=\"pkg.Other\""));
+    assert_non_null(strstr(h, "odd FAIL"));
+    char *md = render_with(false, true, true, paths, one, 1);
+    assert_non_null(strstr(md, "| Forbidden.KeyNotFound | any – / json ERROR"
+                               " / odd – / xml FAIL |"));
+    assert_non_null(strstr(md, "| pkg.Other | any pass / json – / odd FAIL /"
+                               " xml – |"));
+    free(h);
+    free(md);
+    remove_files(paths);
+}
+
+/* A report cut in the middle: the read fails with the reader's error and
+ * nothing is written from the column it left unread. */
+static void test_stream_error(void **state)
+{
+    (void)state;
+    char err[256] = "", *buf = NULL;
+    size_t len = 0;
+    char *path = tmp_file(foreign_xml, sizeof(foreign_xml) / 2);
+    struct kc_matrix *m = kc_matrix_new(codes, 3, 1, KC_MATRIX_CASES);
+    assert_non_null(m);
+    assert_int_equal(kc_matrix_read(m, 0, path, "x.xml", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, path));
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(kc_matrix_write_markdown(f, m, false), -1);
+    fclose(f);
+    assert_int_equal(len, 0);
+    free(buf);
+    kc_matrix_free(m);
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_markdown_golden),
         cmocka_unit_test(test_html),
+        cmocka_unit_test(test_stream_same),
+        cmocka_unit_test(test_stream_foreign),
+        cmocka_unit_test(test_stream_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

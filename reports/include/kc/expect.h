@@ -62,4 +62,25 @@ void kc_expect_outcome_dispose(struct kc_expect_outcome *o);
  * memory. */
 char *kc_expect_from_report(const struct kc_report *r);
 
+/* The same built from a stream of testcases, keeping only the failed
+ * checks: memory grows with the failures, not with the report. Add every
+ * testcase in file order (kc_expect_gen_add copies what it keeps), then
+ * take the text. The text is kc_expect_from_report's, byte for byte, with
+ * a final newline. */
+struct kc_expect_gen;
+/* NULL when out of memory; free with kc_expect_gen_free (NULL allowed). */
+struct kc_expect_gen *kc_expect_gen_new(void);
+void kc_expect_gen_free(struct kc_expect_gen *g);
+/* 0 or -1 (out of memory). */
+int kc_expect_gen_add(struct kc_expect_gen *g, const struct kc_testcase *tc);
+/* The file of the testcases added, the reason naming hdr's kmsconf.target:
+ * malloc'ed (caller frees), *len bytes; NULL when out of memory. */
+char *kc_expect_gen_text(struct kc_expect_gen *g, const struct kc_report *hdr,
+                         size_t *len);
+/* The file of the report at path (JUnit XML or results JSON), streamed
+ * with kc_results_each_any: 0 with *text (caller frees, *len bytes), or -1
+ * with err (the reader's, or "out of memory"). */
+int kc_expect_from_file(const char *path, char **text, size_t *len, char *err,
+                        size_t errlen);
+
 #endif

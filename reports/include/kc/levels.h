@@ -53,8 +53,10 @@ const char *kc_levels_format(size_t f);
 
 /* Counts tc into c by its outcome. */
 void kc_levels_add(struct kc_level_count *c, const struct kc_testcase *tc);
-/* Counts tc into its level and format of *lv (or as unknown). */
-void kc_levels_add_case(struct kc_levels *lv, const struct kc_testcase *tc);
+/* Counts tc into *out by its level and format, as kc_levels_count counts
+ * each testcase of a report (for a report read one testcase at a time;
+ * *out starts zeroed). */
+void kc_levels_add_case(struct kc_levels *out, const struct kc_testcase *tc);
 /* Counts the testcases of r per level and format into *out. */
 void kc_levels_count(const struct kc_report *r, struct kc_levels *out);
 enum kc_level_verdict kc_levels_verdict(const struct kc_level_count *c);
