@@ -324,6 +324,7 @@ struct src {
     size_t next;             /* whole: the index of the next testcase */
     struct kc_testcase *tc;  /* the current testcase; NULL at the end */
     struct kc_testcase prev; /* the key (classname, name) of the last one */
+    bool have_prev;          /* prev is set (a key may be NULL) */
 };
 
 /* Opens s on its path: -1 when it cannot be streamed (not a regular file,
@@ -364,12 +365,13 @@ static int src_next(struct src *s)
         s->prev.classname = s->tc->classname;
         s->prev.name = s->tc->name;
         s->tc->classname = s->tc->name = NULL;
+        s->have_prev = true;
     }
     if (s->whole)
         s->tc = s->next < s->whole->ncases ? &s->whole->cases[s->next++] : NULL;
     else if (kc_junit_next(s->jr, &s->tc, err, sizeof(err)) < 0)
         return -1;
-    return s->tc && s->prev.name && kc_testcase_cmp(&s->prev, s->tc) >= 0 ? -1
+    return s->tc && s->have_prev && kc_testcase_cmp(&s->prev, s->tc) >= 0 ? -1
                                                                           : 0;
 }
 
@@ -436,23 +438,38 @@ static void point_at_copies(struct kc_diff *d)
     }
 }
 
-/* The merge join of the two sorted sources into p: -1 when they cannot be
- * streamed (the caller reads them whole then). */
-static int join(struct src *sb, struct src *sc, struct kc_diff_pair *p)
+/* Opens both sources on their first testcases, and d's copies. */
+static int join_open(struct kc_diff *d, struct src *sb, struct src *sc)
 {
-    struct kc_diff *d = calloc(1, sizeof(*d));
-    int rc = -1;
-    if (!d || !(d->own[0] = kc_report_new(NULL)) ||
-        !(d->own[1] = kc_report_new(NULL)) || src_open(sb) || src_open(sc) ||
-        src_next(sb) || src_next(sc))
-        goto out;
+    d->own[0] = kc_report_new(NULL);
+    d->own[1] = kc_report_new(NULL);
+    if (!d->own[0] || !d->own[1] || src_open(sb) || src_open(sc))
+        return -1;
+    return src_next(sb) || src_next(sc) ? -1 : 0;
+}
+
+/* Walks both sources to their ends, pair by pair in key order. */
+static int join_walk(struct kc_diff *d, struct kc_diff_pair *p, struct src *sb,
+                     struct src *sc)
+{
     while (sb->tc || sc->tc) {
         int c = !sb->tc ? 1 : !sc->tc ? -1 : kc_testcase_cmp(sb->tc, sc->tc);
         const struct kc_testcase *b = c <= 0 ? sb->tc : NULL;
         const struct kc_testcase *n = c >= 0 ? sc->tc : NULL;
         if (join_pair(d, p, b, n) || (b && src_next(sb)) || (n && src_next(sc)))
-            goto out;
+            return -1;
     }
+    return 0;
+}
+
+/* The merge join of the two sorted sources into p: -1 when they cannot be
+ * streamed (the caller reads them whole then). */
+static int join(struct src *sb, struct src *sc, struct kc_diff_pair *p)
+{
+    struct kc_diff *d = calloc(1, sizeof(*d)); /* owned until in p */
+    int rc = -1;
+    if (!d || join_open(d, sb, sc) || join_walk(d, p, sb, sc))
+        goto out;
     point_at_copies(d);
     if (d->nentries > 1)
         qsort(d->entries, d->nentries, sizeof(*d->entries), cmp_entry);
