@@ -152,7 +152,8 @@ int kc_junit_open(FILE *f, const char *head, size_t n, const char *name,
  * next call or kc_junit_close (the caller may take fields over, setting
  * them NULL); 0 at the end of the document; -1 with err "<name>:
  * <problem>" (a testcase handed out before was read whole and checked, but
- * the report as a whole is refused). After 0 or -1 the same comes again. */
+ * the report as a whole is refused). After 0, 0 comes again; after -1, -1
+ * (err: "<name>: read after an error"). */
 int kc_junit_next(struct kc_junit_reader *rd, struct kc_testcase **tc,
                   char *err, size_t errlen);
 /* The report read so far: name, timestamp, time, properties, and no
