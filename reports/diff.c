@@ -3,11 +3,15 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
 #include "kc/codec.h"
 #include "kc/err.h"
+#include "kc/file.h"
+#include "kc/junit.h"
+#include "kc/results.h"
 
 /* classify(): the pair did not change. */
 #define NO_CHANGE (-1)
@@ -85,13 +89,43 @@ static int check_duplicates(const struct kc_report *r, const char *name,
     return -1;
 }
 
-static size_t count_skip_type(const struct kc_report *r, const char *type)
+static bool is_interrupted_skip(const struct kc_testcase *tc)
+{
+    return tc->outcome == KC_OUTCOME_SKIP && tc->skip_type &&
+           !strcmp(tc->skip_type, "interrupted");
+}
+
+static size_t count_interrupted(const struct kc_report *r)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->ncases; i++)
-        n += r->cases[i].outcome == KC_OUTCOME_SKIP && r->cases[i].skip_type &&
-             !strcmp(r->cases[i].skip_type, type);
+        n += is_interrupted_skip(&r->cases[i]);
     return n;
+}
+
+/* The gate after the duplicates: cur a whole run (its header's property,
+ * nintr testcases skipped as interrupted, ncur against nbase testcases). */
+static int check_whole(const struct kc_report *cur, size_t nintr, size_t ncur,
+                       size_t nbase, const char *base_name,
+                       const char *cur_name, char *err, size_t errlen)
+{
+    const char *intr = kc_report_prop(cur, "kmsconf.interrupted");
+    if ((intr && !strcmp(intr, "true")) || nintr) {
+        kc_err_set(err, errlen,
+                   "%s is the report of an interrupted run "
+                   "(kmsconf.interrupted=%s, %zu testcases skipped as "
+                   "interrupted): what it did not run cannot regress",
+                   cur_name, intr ? intr : "unset", nintr);
+        return -1;
+    }
+    if (ncur < nbase) {
+        kc_err_set(err, errlen,
+                   "%s has %zu testcases, %zu fewer than %s (%zu): a partial "
+                   "run cannot show the regressions of what it left out",
+                   cur_name, ncur, nbase - ncur, base_name, nbase);
+        return -1;
+    }
+    return 0;
 }
 
 int kc_diff_check_inputs(const struct kc_report *base,
@@ -101,25 +135,8 @@ int kc_diff_check_inputs(const struct kc_report *base,
     if (check_duplicates(base, base_name, err, errlen) ||
         check_duplicates(cur, cur_name, err, errlen))
         return -1;
-    const char *intr = kc_report_prop(cur, "kmsconf.interrupted");
-    size_t nintr = count_skip_type(cur, "interrupted");
-    if ((intr && !strcmp(intr, "true")) || nintr) {
-        kc_err_set(err, errlen,
-                   "%s is the report of an interrupted run "
-                   "(kmsconf.interrupted=%s, %zu testcases skipped as "
-                   "interrupted): what it did not run cannot regress",
-                   cur_name, intr ? intr : "unset", nintr);
-        return -1;
-    }
-    if (cur->ncases < base->ncases) {
-        kc_err_set(err, errlen,
-                   "%s has %zu testcases, %zu fewer than %s (%zu): a partial "
-                   "run cannot show the regressions of what it left out",
-                   cur_name, cur->ncases, base->ncases - cur->ncases, base_name,
-                   base->ncases);
-        return -1;
-    }
-    return 0;
+    return check_whole(cur, count_interrupted(cur), cur->ncases, base->ncases,
+                       base_name, cur_name, err, errlen);
 }
 
 static bool has_check(const struct kc_testcase *tc, const char *check)
@@ -288,7 +305,266 @@ void kc_diff_free(struct kc_diff *d)
     for (size_t i = 0; i < d->nentries; i++)
         free(d->entries[i].checks);
     free(d->entries);
+    kc_report_free(d->own[0]);
+    kc_report_free(d->own[1]);
     free(d);
+}
+
+/* ---- two files ---- */
+
+/* One report as a stream of testcases in sorted order: a JUnit file pulled
+ * testcase by testcase, or a results file read whole (its reader sorts). */
+struct src {
+    const char *path;
+    unsigned flags;
+    FILE *f;
+    char *head;
+    struct kc_junit_reader *jr;
+    struct kc_report *whole; /* a results file */
+    size_t next;             /* whole: the index of the next testcase */
+    struct kc_testcase *tc;  /* the current testcase; NULL at the end */
+    struct kc_testcase prev; /* the key (classname, name) of the last one */
+    bool have_prev;          /* prev is set (a key may be NULL) */
+};
+
+/* Opens s on its path: -1 when it cannot be streamed (not a regular file,
+ * or unreadable: the whole read then says why). */
+static int src_open(struct src *s)
+{
+    char err[KC_ERR_MAX];
+    struct stat st;
+    /* not opened unless regular: opening a FIFO would let its writer go on
+     * and find no reader once it is closed again */
+    if (stat(s->path, &st) || !S_ISREG(st.st_mode))
+        return -1;
+    s->f = kc_file_open(s->path, KC_FILE_REGULAR, err, sizeof(err));
+    s->head = malloc(KC_JUNIT_HEAD_BYTES);
+    if (!s->f || !s->head)
+        return -1;
+    size_t n = fread(s->head, 1, KC_JUNIT_HEAD_BYTES, s->f), i = 0;
+    if (n < KC_JUNIT_HEAD_BYTES && ferror(s->f))
+        return -1;
+    while (i < n && strchr(" \t\r\n", s->head[i]) && s->head[i])
+        i++;
+    if (i < n && s->head[i] == '{') /* kc_results_read_any's choice */
+        return kc_results_read_any(s->path, s->flags, &s->whole, err,
+                                   sizeof(err));
+    return kc_junit_open(s->f, s->head, n, s->path, s->flags, &s->jr, err,
+                         sizeof(err));
+}
+
+/* Moves s to its next testcase (s->tc, NULL at the end), after taking the
+ * key of the current one: -1 on a read error or a testcase that does not
+ * come after the one before (out of order, or twice). */
+static int src_next(struct src *s)
+{
+    char err[KC_ERR_MAX];
+    if (s->tc) {
+        free(s->prev.classname);
+        free(s->prev.name);
+        s->prev.classname = s->tc->classname;
+        s->prev.name = s->tc->name;
+        s->tc->classname = s->tc->name = NULL;
+        s->have_prev = true;
+    }
+    if (s->whole)
+        s->tc = s->next < s->whole->ncases ? &s->whole->cases[s->next++] : NULL;
+    else if (kc_junit_next(s->jr, &s->tc, err, sizeof(err)) < 0)
+        return -1;
+    return s->tc && s->have_prev && kc_testcase_cmp(&s->prev, s->tc) >= 0 ? -1
+                                                                          : 0;
+}
+
+/* The header of a source read to its end (the caller's). */
+static struct kc_report *src_header(struct src *s)
+{
+    struct kc_report *r = s->whole;
+    if (r) {
+        kc_report_drop_cases(r);
+        s->whole = NULL;
+        return r;
+    }
+    return kc_junit_take_header(s->jr);
+}
+
+static void src_close(struct src *s)
+{
+    kc_junit_close(s->jr);
+    kc_report_free(s->whole);
+    if (s->f)
+        fclose(s->f);
+    free(s->head);
+    free(s->prev.classname);
+    free(s->prev.name);
+}
+
+static void side_add(struct kc_diff_side *side, const struct kc_testcase *tc)
+{
+    kc_levels_add_case(&side->levels, tc);
+    side->ncases++;
+    side->ninterrupted += is_interrupted_skip(tc);
+}
+
+/* The pair (b, c) of the join: counted, and when it differs an entry and
+ * copies of its testcases in d->own (the entry's pointers are set from
+ * them at the end). */
+static int join_pair(struct kc_diff *d, struct kc_diff_pair *p,
+                     const struct kc_testcase *b, const struct kc_testcase *c)
+{
+    int cat = classify(b, c);
+    if (b)
+        side_add(&p->base, b);
+    if (c)
+        side_add(&p->cur, c);
+    if (add_entry(d, cat, b, c))
+        return -1;
+    if (cat == NO_CHANGE)
+        return 0;
+    if (b && !kc_report_copy_case(d->own[0], b))
+        return -1;
+    return c && !kc_report_copy_case(d->own[1], c) ? -1 : 0;
+}
+
+/* Points the entries at the copies, which were made in entry order. */
+static void point_at_copies(struct kc_diff *d)
+{
+    size_t ib = 0, ic = 0;
+    for (size_t i = 0; i < d->nentries; i++) {
+        struct kc_diff_entry *e = &d->entries[i];
+        if (e->base)
+            e->base = &d->own[0]->cases[ib++];
+        if (e->cur)
+            e->cur = &d->own[1]->cases[ic++];
+    }
+}
+
+/* Opens both sources on their first testcases, and d's copies. */
+static int join_open(struct kc_diff *d, struct src *sb, struct src *sc)
+{
+    d->own[0] = kc_report_new(NULL);
+    d->own[1] = kc_report_new(NULL);
+    if (!d->own[0] || !d->own[1] || src_open(sb) || src_open(sc))
+        return -1;
+    return src_next(sb) || src_next(sc) ? -1 : 0;
+}
+
+/* Walks both sources to their ends, pair by pair in key order. */
+static int join_walk(struct kc_diff *d, struct kc_diff_pair *p, struct src *sb,
+                     struct src *sc)
+{
+    while (sb->tc || sc->tc) {
+        int c = !sb->tc ? 1 : !sc->tc ? -1 : kc_testcase_cmp(sb->tc, sc->tc);
+        const struct kc_testcase *b = c <= 0 ? sb->tc : NULL;
+        const struct kc_testcase *n = c >= 0 ? sc->tc : NULL;
+        if (join_pair(d, p, b, n) || (b && src_next(sb)) || (n && src_next(sc)))
+            return -1;
+    }
+    return 0;
+}
+
+/* The merge join of the two sorted sources into p: -1 when they cannot be
+ * streamed (the caller reads them whole then). */
+static int join(struct src *sb, struct src *sc, struct kc_diff_pair *p)
+{
+    struct kc_diff *d = calloc(1, sizeof(*d)); /* owned until in p */
+    int rc = -1;
+    if (!d || join_open(d, sb, sc) || join_walk(d, p, sb, sc))
+        goto out;
+    point_at_copies(d);
+    if (d->nentries > 1)
+        qsort(d->entries, d->nentries, sizeof(*d->entries), cmp_entry);
+    if (!(p->base.report = src_header(sb)) || !(p->cur.report = src_header(sc)))
+        goto out;
+    p->d = d;
+    d = NULL;
+    p->streamed = true;
+    rc = 0;
+out:
+    kc_diff_free(d);
+    return rc;
+}
+
+/* The whole side of what kc_results_read_any read. */
+static void side_whole(struct kc_diff_side *side, struct kc_report *r)
+{
+    side->report = r;
+    kc_levels_count(r, &side->levels);
+    side->ncases = r->ncases;
+    side->ninterrupted = count_interrupted(r);
+}
+
+/* Both reports read whole, in order, then compared. */
+static int read_whole(const char *base_path, const char *cur_path,
+                      unsigned flags, struct kc_diff_pair *p, char *err,
+                      size_t errlen)
+{
+    struct kc_report *b = NULL, *c = NULL;
+    if (kc_results_read_any(base_path, flags, &b, err, errlen))
+        return -1;
+    side_whole(&p->base, b);
+    if (kc_results_read_any(cur_path, flags, &c, err, errlen))
+        return -1;
+    side_whole(&p->cur, c);
+    if (kc_diff_compute(b, c, &p->d)) {
+        kc_err_set(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Frees what p holds and leaves it empty. */
+static void pair_clear(struct kc_diff_pair *p)
+{
+    kc_diff_free(p->d);
+    kc_report_free(p->base.report);
+    kc_report_free(p->cur.report);
+    memset(p, 0, sizeof(*p));
+}
+
+int kc_diff_pair_read(const char *base_path, const char *cur_path,
+                      unsigned flags, struct kc_diff_pair **out, char *err,
+                      size_t errlen)
+{
+    struct kc_diff_pair *p = calloc(1, sizeof(*p));
+    struct src sb = {.path = base_path, .flags = flags};
+    struct src sc = {.path = cur_path, .flags = flags};
+    int rc = -1;
+    *out = NULL;
+    if (!p) {
+        kc_err_set(err, errlen, "out of memory");
+        return -1;
+    }
+    rc = join(&sb, &sc, p);
+    src_close(&sb);
+    src_close(&sc);
+    if (rc) {
+        pair_clear(p);
+        rc = read_whole(base_path, cur_path, flags, p, err, errlen);
+    }
+    if (rc)
+        kc_diff_pair_free(p);
+    else
+        *out = p;
+    return rc;
+}
+
+void kc_diff_pair_free(struct kc_diff_pair *p)
+{
+    if (!p)
+        return;
+    pair_clear(p);
+    free(p);
+}
+
+int kc_diff_pair_check(const struct kc_diff_pair *p, const char *base_name,
+                       const char *cur_name, char *err, size_t errlen)
+{
+    if (!p->streamed)
+        return kc_diff_check_inputs(p->base.report, p->cur.report, base_name,
+                                    cur_name, err, errlen);
+    /* streamed: neither holds a testcase twice, or it would not be */
+    return check_whole(p->cur.report, p->cur.ninterrupted, p->cur.ncases,
+                       p->base.ncases, base_name, cur_name, err, errlen);
 }
 
 static int parse_one(const char *w, size_t n, unsigned *mask)

@@ -56,6 +56,8 @@ struct rctx {
     void *ud;
     int each_rc;   /* what each returned when it stopped the read (0: no) */
     size_t ncases; /* testcases read so far */
+    bool pull;     /* kc_junit_next: stop at each testcase, r holding it */
+    int ret;       /* what the last move of rd returned (1: on a node) */
 };
 
 /* Marks the input as refused (err already says why); returns -1. */
@@ -774,31 +776,48 @@ static int st_node(struct rctx *c, bool *skip)
     return c->seen_root ? st_child(c, n, skip) : st_root(c, n);
 }
 
-/* Reads the whole document into c->r. After a refusal the rest is still
- * parsed, so that malformed XML is reported as such wherever it is. */
-static int st_run(struct rctx *c)
+/* Handles the nodes from the one the reader stands on (c->ret 1) to the
+ * end of the document or an error; pulling, it stops on a testcase read
+ * (c->r holds it, the reader stays on its element). 0 or -1. */
+static int st_nodes(struct rctx *c)
 {
     int rc = 0;
-    int ret = xmlTextReaderRead(c->rd);
-    while (ret == 1 && rc == 0) {
+    while (c->ret == 1 && rc == 0) {
         bool skip = false;
         rc = st_node(c, &skip);
+        if (rc == 0 && c->pull && c->r->ncases)
+            break;
         if (rc == 0)
-            ret = skip ? xmlTextReaderNext(c->rd) : xmlTextReaderRead(c->rd);
+            c->ret = skip ? xmlTextReaderNext(c->rd) : xmlTextReaderRead(c->rd);
     }
+    return rc;
+}
+
+/* The end of a read that st_nodes ended with rc. After a refusal the rest
+ * is still parsed, so that malformed XML is reported as such wherever it
+ * is. 0 or -1. */
+static int st_end(struct rctx *c, int rc)
+{
     if (c->each_rc)
         return -1; /* stopped by the callback: the rest is not read */
     if (rc && c->invalid) {
-        while ((ret = xmlTextReaderRead(c->rd)) == 1)
+        while ((c->ret = xmlTextReaderRead(c->rd)) == 1)
             ;
     }
-    if (ret < 0)
+    if (c->ret < 0)
         c->xml_error = true;
-    if (rc == 0 && ret == 0 && !c->seen_root) {
+    if (rc == 0 && c->ret == 0 && !c->seen_root) {
         kc_err_set(c->err, c->errlen, "%s: empty document", c->name);
         return refuse(c);
     }
     return (rc || c->xml_error) ? -1 : 0;
+}
+
+/* Reads the whole document into c->r (or hands it to c->each). */
+static int st_run(struct rctx *c)
+{
+    c->ret = xmlTextReaderRead(c->rd);
+    return st_end(c, st_nodes(c));
 }
 
 /* The one-line reason of a failed st_run. */
@@ -906,6 +925,119 @@ int kc_junit_each(FILE *f, const char *head, size_t n, const char *name,
                      .each = each,
                      .ud = ud};
     return read_into(&c, hdr);
+}
+
+/* ------------------------------------------------------------------ */
+/* The pull reader                                                     */
+
+struct kc_junit_reader {
+    struct rsrc src;
+    struct rctx c;
+    bool started; /* the first node was read */
+    bool held;    /* c.r->cases[0] is the testcase handed out last (c.r's
+                     ncases is 0 while the caller has it) */
+    int done;     /* 0 reading; 1 at the end; -1 failed */
+};
+
+int kc_junit_open(FILE *f, const char *head, size_t n, const char *name,
+                  unsigned flags, struct kc_junit_reader **out, char *err,
+                  size_t errlen)
+{
+    *out = NULL;
+    if (precheck(head, n, name, err, errlen))
+        return -1;
+    struct kc_junit_reader *p = calloc(1, sizeof(*p));
+    if (!p) {
+        kc_err_set(err, errlen, "%s: out of memory", name);
+        return -1;
+    }
+    p->src = (struct rsrc){.mem = head, .len = n, .f = f};
+    p->c = (struct rctx){.name = name,
+                         .err = err,
+                         .errlen = errlen,
+                         .src = &p->src,
+                         .flags = flags,
+                         .pull = true};
+    p->c.rd = xmlReaderForIO(src_read, src_close, &p->src, name, NULL,
+                             XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                 XML_PARSE_NOWARNING);
+    p->c.r = kc_report_new("kmsconf");
+    if (!p->c.rd || !p->c.r) {
+        kc_err_set(err, errlen, "%s: out of memory", name);
+        kc_junit_close(p);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}
+
+/* Frees the testcase handed out last. */
+static void drop_held(struct kc_junit_reader *p)
+{
+    if (p->held) {
+        p->c.r->ncases = 1;
+        kc_report_drop_cases(p->c.r);
+        p->held = false;
+    }
+}
+
+int kc_junit_next(struct kc_junit_reader *p, struct kc_testcase **tc, char *err,
+                  size_t errlen)
+{
+    *tc = NULL;
+    if (p->done) {
+        if (p->done < 0)
+            kc_err_set(err, errlen, "%s: read after an error", p->c.name);
+        return p->done < 0 ? -1 : 0;
+    }
+    struct rctx *c = &p->c;
+    c->err = err;
+    c->errlen = errlen;
+    /* the last error is global: only this call's parsing may set it */
+    xmlResetLastError();
+    if (!p->started)
+        c->ret = xmlTextReaderRead(c->rd);
+    else if (p->held) /* past the testcase's subtree */
+        c->ret = xmlTextReaderNext(c->rd);
+    p->started = true;
+    drop_held(p);
+    int rc = st_nodes(c);
+    if (rc == 0 && c->r->ncases) {
+        c->r->ncases = 0; /* the header holds no testcase */
+        p->held = true;
+        *tc = &c->r->cases[0];
+        return 1;
+    }
+    rc = st_end(c, rc);
+    if (rc)
+        st_error(c);
+    p->done = rc ? -1 : 1;
+    return rc;
+}
+
+const struct kc_report *kc_junit_header(const struct kc_junit_reader *p)
+{
+    return p->c.r;
+}
+
+struct kc_report *kc_junit_take_header(struct kc_junit_reader *p)
+{
+    drop_held(p);
+    struct kc_report *r = p->c.r;
+    p->c.r = NULL;
+    return r;
+}
+
+void kc_junit_close(struct kc_junit_reader *p)
+{
+    if (!p)
+        return;
+    drop_held(p);
+    while (p->c.nsuites)
+        free(p->c.suites[--p->c.nsuites]);
+    kc_report_free(p->c.r);
+    xmlFreeTextReader(p->c.rd);
+    free(p);
 }
 
 int kc_junit_read_flags(const char *path, unsigned flags,

@@ -121,15 +121,22 @@ void kc_levels_print_changes(FILE *f, const struct kc_report *base,
                              const struct kc_report *cur, bool markdown)
 {
     struct kc_levels a, b;
-    char va[128], vb[128];
-    size_t n = 0;
 
     kc_levels_count(base, &a);
     kc_levels_count(cur, &b);
+    kc_levels_print_diff(f, &a, &b, markdown);
+}
+
+void kc_levels_print_diff(FILE *f, const struct kc_levels *a,
+                          const struct kc_levels *b, bool markdown)
+{
+    char va[128], vb[128];
+    size_t n = 0;
+
     for (size_t l = 0; l < KC_LEVELS_N; l++) {
         for (size_t fm = 0; fm < KC_LEVELS_FORMATS; fm++) {
-            kc_levels_describe(&a.c[l][fm], va, sizeof(va));
-            kc_levels_describe(&b.c[l][fm], vb, sizeof(vb));
+            kc_levels_describe(&a->c[l][fm], va, sizeof(va));
+            kc_levels_describe(&b->c[l][fm], vb, sizeof(vb));
             if (!strcmp(va, vb))
                 continue;
             if (!n++)

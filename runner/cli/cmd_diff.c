@@ -8,7 +8,6 @@
 #include "kc/diff.h"
 #include "kc/levels.h"
 #include "kc/junit.h"
-#include "kc/results.h"
 #include "opts.h"
 
 enum { OPT_MARKDOWN, OPT_JSON, OPT_FAIL_ON, OPT_FORCE, OPT_ALLOW_PARTIAL };
@@ -120,24 +119,20 @@ enum kc_exit kc_cmd_diff(int argc, char **argv)
         return kc_opts_parse_exit(prc);
     enum kc_exit rc = KC_EXIT_USAGE;
     char err[KC_CMD_ERR_MAX];
-    struct kc_report *base = NULL, *cur = NULL;
-    struct kc_diff *d = NULL;
-    if (kc_results_read_any(a.files[0], KC_JUNIT_READ_NO_TRANSCRIPT, &base, err,
-                            sizeof(err)) ||
-        kc_results_read_any(a.files[1], KC_JUNIT_READ_NO_TRANSCRIPT, &cur, err,
-                            sizeof(err))) {
+    struct kc_diff_pair *p = NULL; /* owned; streamed when it can be */
+    if (kc_diff_pair_read(a.files[0], a.files[1], KC_JUNIT_READ_NO_TRANSCRIPT,
+                          &p, err, sizeof(err))) {
         fprintf(stderr, "kmsconf diff: %s\n", err);
         goto out;
     }
-    if (!a.force && catalogs_differ(base, cur)) {
+    if (!a.force && catalogs_differ(p->base.report, p->cur.report)) {
         fprintf(stderr,
                 "kmsconf diff: %s and %s were made with different catalogs "
                 "(kmsconf.catalog_sha256); use --force to compare anyway\n",
                 a.files[0], a.files[1]);
         goto out;
     }
-    if (kc_diff_check_inputs(base, cur, a.files[0], a.files[1], err,
-                             sizeof(err))) {
+    if (kc_diff_pair_check(p, a.files[0], a.files[1], err, sizeof(err))) {
         if (!a.allow_partial) {
             fprintf(stderr,
                     "kmsconf diff: %s; use --allow-partial to compare "
@@ -147,10 +142,7 @@ enum kc_exit kc_cmd_diff(int argc, char **argv)
         }
         fprintf(stderr, "kmsconf diff: warning: %s (--allow-partial)\n", err);
     }
-    if (kc_diff_compute(base, cur, &d)) {
-        fprintf(stderr, "kmsconf diff: out of memory\n");
-        goto out;
-    }
+    const struct kc_diff *d = p->d;
     if (a.fmt == FMT_MARKDOWN)
         kc_diff_print_markdown(stdout, d, a.files[0], a.files[1]);
     else if (a.fmt == FMT_JSON)
@@ -158,15 +150,14 @@ enum kc_exit kc_cmd_diff(int argc, char **argv)
     else
         kc_diff_print_text(stdout, d, a.files[0], a.files[1]);
     if (a.fmt != FMT_JSON)
-        kc_levels_print_changes(stdout, base, cur, a.fmt == FMT_MARKDOWN);
+        kc_levels_print_diff(stdout, &p->base.levels, &p->cur.levels,
+                             a.fmt == FMT_MARKDOWN);
     rc = kc_diff_fails(d, a.mask) ? KC_EXIT_NONCONFORMANT : KC_EXIT_OK;
     if (fflush(stdout)) {
         fprintf(stderr, "kmsconf diff: cannot write to stdout\n");
         rc = KC_EXIT_USAGE;
     }
 out:
-    kc_diff_free(d);
-    kc_report_free(base);
-    kc_report_free(cur);
+    kc_diff_pair_free(p);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kc/err.h"
 #include "kc/junit.h"
 #include "kc_report_fixture.h"
 
@@ -662,10 +663,183 @@ static void test_over_old_limit(void **state)
     kc_report_free(r);
 }
 
+/* A pull reader on path (its stream and head in *f and head). */
+static struct kc_junit_reader *pull_open(const char *path, FILE **f, char *head,
+                                         unsigned flags)
+{
+    char err[KC_ERR_MAX] = "";
+    struct kc_junit_reader *rd = NULL;
+    *f = fopen(path, "rb");
+    assert_non_null(*f);
+    size_t n = fread(head, 1, KC_JUNIT_HEAD_BYTES, *f);
+    if (kc_junit_open(*f, head, n, path, flags, &rd, err, sizeof(err)))
+        fail_msg("%s", err);
+    return rd;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* kc_junit_next hands out the testcases that kc_junit_read finds, one per
+ * call in the file's order, the header whole at the end; fields may be
+ * taken over; the end comes again. */
+static void test_pull(void **state)
+{
+    (void)state;
+    char err[KC_ERR_MAX] = "", *head = malloc(KC_JUNIT_HEAD_BYTES);
+    struct kc_report *r = sample(), *whole = NULL;
+    const char *p = path_in_tmp("pull.xml");
+    assert_int_equal(kc_junit_write(r, p, false, err, sizeof(err)), 0);
+    assert_int_equal(kc_junit_read_flags(p, KC_JUNIT_READ_NO_TRANSCRIPT, &whole,
+                                         err, sizeof(err)),
+                     0);
+    FILE *f;
+    struct kc_junit_reader *rd =
+        pull_open(p, &f, head, KC_JUNIT_READ_NO_TRANSCRIPT);
+    struct kc_testcase *tc;
+    size_t i = 0;
+    while (kc_junit_next(rd, &tc, err, sizeof(err)) == 1) {
+        assert_true(i < whole->ncases);
+        const struct kc_testcase *w = &whole->cases[i++];
+        assert_string_equal(tc->classname, w->classname);
+        assert_string_equal(tc->name, w->name);
+        assert_int_equal(tc->outcome, w->outcome);
+        assert_int_equal(tc->nfailures, w->nfailures);
+        assert_null(tc->transcript);
+        assert_int_equal(kc_junit_header(rd)->ncases, 0);
+        free(tc->name); /* taken over */
+        tc->name = NULL;
+    }
+    assert_int_equal(i, whole->ncases);
+    assert_int_equal(kc_junit_next(rd, &tc, err, sizeof(err)), 0);
+    assert_null(tc);
+    struct kc_report *hdr = kc_junit_take_header(rd);
+    assert_int_equal(hdr->nprops, whole->nprops);
+    assert_string_equal(kc_report_prop(hdr, "kmsconf.target"),
+                        kc_report_prop(whole, "kmsconf.target"));
+    kc_report_free(hdr);
+    kc_junit_close(rd);
+    fclose(f);
+
+    /* another producer's order is the file's; closing early is fine */
+    write_text(p, "<testsuite name=\"s\"><testcase classname=\"z\" name=\"2\"/>"
+                  "<testcase name=\"1\"/></testsuite>");
+    rd = pull_open(p, &f, head, 0);
+    assert_int_equal(kc_junit_next(rd, &tc, err, sizeof(err)), 1);
+    assert_string_equal(tc->name, "2");
+    assert_int_equal(kc_junit_next(rd, &tc, err, sizeof(err)), 1);
+    assert_string_equal(tc->classname, "s");
+    kc_junit_close(rd);
+    fclose(f);
+    kc_report_free(whole);
+    kc_report_free(r);
+    free(head);
+}
+
+/* A suite of n testcases of classname cls, named 0, 1, ..., then tail and
+ * the end tag. */
+static void write_broken(const char *path, const char *cls, int n,
+                         const char *tail)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("<testsuite>", f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "<testcase classname=\"%s\" name=\"%d\"/>\n", cls, i);
+    fprintf(f, "%s</testsuite>\n", tail);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* A problem after testcases handed out: they came, then the read fails with
+ * kc_junit_read's error, and goes on failing. Two readers side by side each
+ * report their own error (libxml2 keeps the last error globally). */
+static void test_pull_errors(void **state)
+{
+    (void)state;
+    char err[KC_ERR_MAX] = "", want[KC_ERR_MAX] = "", err2[KC_ERR_MAX] = "";
+    char *head = malloc(KC_JUNIT_HEAD_BYTES);
+    char *head2 = malloc(KC_JUNIT_HEAD_BYTES);
+    const char *bad = path_in_tmp("pull-bad.xml");
+    const char *bad2 = path_in_tmp("pull-bad2.xml");
+    /* malformed far enough in that the parser meets it after testcases
+     * were handed out (it parses ahead a chunk at a time) */
+    write_broken(bad, "a", 2000, "<testcase classname=\"a\" name=\"x\">");
+    write_broken(bad2, "b", 3000, "\n\n<oops");
+    struct kc_report *none = NULL;
+    assert_int_equal(kc_junit_read(bad, &none, want, sizeof(want)), -1);
+    assert_non_null(strstr(want, "malformed XML"));
+    FILE *f, *f2;
+    struct kc_junit_reader *rd = pull_open(bad, &f, head, 0);
+    struct kc_junit_reader *rd2 = pull_open(bad2, &f2, head2, 0);
+    struct kc_testcase *tc;
+    assert_int_equal(kc_junit_next(rd, &tc, err, sizeof(err)), 1);
+    assert_string_equal(tc->name, "0");
+    assert_int_equal(kc_junit_next(rd2, &tc, err, sizeof(err)), 1);
+    size_t n1 = 1, n2 = 1;
+    int rc1, rc2;
+    /* rd runs into its error while rd2 still reads */
+    while ((rc1 = kc_junit_next(rd, &tc, err, sizeof(err))) == 1) {
+        n1++;
+        assert_int_equal(kc_junit_next(rd2, &tc, err2, sizeof(err2)), 1);
+        n2++;
+    }
+    assert_int_equal(rc1, -1);
+    assert_true(n1 > 1);
+    assert_string_equal(err, want);
+    assert_int_equal(kc_junit_next(rd, &tc, err, sizeof(err)), -1);
+    while ((rc2 = kc_junit_next(rd2, &tc, err2, sizeof(err2))) == 1)
+        n2++;
+    assert_int_equal(rc2, -1);
+    assert_true(n2 > n1);
+    assert_int_equal(kc_junit_read(bad2, &none, want, sizeof(want)), -1);
+    assert_string_equal(err2, want);
+    assert_non_null(strstr(err2, "pull-bad2.xml:"));
+    kc_junit_close(rd);
+    kc_junit_close(rd2);
+    fclose(f);
+    fclose(f2);
+
+    /* refused content: a testcase without a name, after one handed out */
+    write_text(bad, "<testsuite><testcase classname=\"z\" name=\"2\"/>"
+                    "<testcase/></testsuite>");
+    rd = pull_open(bad, &f, head, 0);
+    assert_int_equal(kc_junit_next(rd, &tc, err, sizeof(err)), 1);
+    assert_int_equal(kc_junit_next(rd, &tc, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "<testcase> without a name"));
+    kc_junit_close(rd);
+    fclose(f);
+    /* refused at open: an empty file, a DOCTYPE */
+    write_text(bad, "");
+    f = fopen(bad, "rb");
+    rd = (struct kc_junit_reader *)1;
+    assert_int_equal(kc_junit_open(f, head, 0, bad, 0, &rd, err, sizeof(err)),
+                     -1);
+    assert_null(rd);
+    assert_non_null(strstr(err, "empty file"));
+    fclose(f);
+    write_text(bad, "<!DOCTYPE x><testsuite/>");
+    f = fopen(bad, "rb");
+    size_t n = fread(head, 1, KC_JUNIT_HEAD_BYTES, f);
+    rd = (struct kc_junit_reader *)1;
+    assert_int_equal(kc_junit_open(f, head, n, bad, 0, &rd, err, sizeof(err)),
+                     -1);
+    assert_null(rd);
+    fclose(f);
+    free(head);
+    free(head2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_against_schemas),
+        cmocka_unit_test(test_pull),
+        cmocka_unit_test(test_pull_errors),
         cmocka_unit_test(test_mapping),
         cmocka_unit_test(test_writer_derives_names),
         cmocka_unit_test(test_round_trip_default),

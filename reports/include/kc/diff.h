@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "kc/levels.h"
 #include "kc/report.h"
 
 enum kc_diff_cat {
@@ -38,7 +39,9 @@ struct kc_diff {
     size_t nentries;
     size_t counts[KC_DIFF_NCATS];
     size_t unchanged;
-    size_t cap_entries; /* private */
+    size_t cap_entries;       /* private */
+    struct kc_report *own[2]; /* private: copies of the base and new
+                                 testcases of the entries (streamed) */
 };
 
 /* Compares; the entries point into base and cur, which must outlive the
@@ -56,6 +59,44 @@ void kc_diff_free(struct kc_diff *d);
 int kc_diff_check_inputs(const struct kc_report *base,
                          const struct kc_report *cur, const char *base_name,
                          const char *cur_name, char *err, size_t errlen);
+
+/* One report of a kc_diff_pair: what the gate and the level lines need. */
+struct kc_diff_side {
+    /* streamed: the header (name, timestamp, time, properties, no
+     * testcase); read whole: the report, which the entries point into */
+    struct kc_report *report;
+    struct kc_levels levels; /* kc_levels_count of the report */
+    size_t ncases;
+    size_t ninterrupted; /* testcases skipped as "interrupted" */
+};
+
+/* Two reports read from files and compared. */
+struct kc_diff_pair {
+    struct kc_diff *d;
+    struct kc_diff_side base, cur;
+    bool streamed; /* false: both were read whole */
+};
+
+/*
+ * Reads the reports at base_path and cur_path (JUnit XML or results JSON,
+ * as kc_results_read_any; flags: enum kc_junit_read_flags) and compares
+ * them (kc_diff_compute). Two regular files are streamed side by side, a
+ * merge join of their sorted testcases, keeping only the ones that differ
+ * (a results file is read whole by its reader all the same); memory does
+ * not grow with the reports. Another file (a pipe, a device), a testcase
+ * out of order or held twice, or a read error make it read both whole
+ * instead, with the same result and errors: base_path's error before
+ * cur_path's. 0 with *out (kc_diff_pair_free), -1 with err ("<path>:
+ * <problem>", or "out of memory").
+ */
+int kc_diff_pair_read(const char *base_path, const char *cur_path,
+                      unsigned flags, struct kc_diff_pair **out, char *err,
+                      size_t errlen);
+void kc_diff_pair_free(struct kc_diff_pair *p);
+
+/* kc_diff_check_inputs on the pair, same result and reason. */
+int kc_diff_pair_check(const struct kc_diff_pair *p, const char *base_name,
+                       const char *cur_name, char *err, size_t errlen);
 
 /* Parses a comma-separated list of category names ("regression", "fix",
  * "changed", "new-failing", "new-passing", "added", "removed", "skipped",

@@ -13,7 +13,8 @@
  *
  * One module, two files with one job each: junit_write.c (kc_junit_write,
  * kc_junit_write_mem, kc_junit_clean) and junit_read.c (kc_junit_read,
- * kc_junit_read_mem, kc_junit_validate).
+ * kc_junit_read_mem, kc_junit_each, the pull reader kc_junit_open/next/close,
+ * kc_junit_validate).
  */
 #ifndef KC_JUNIT_H
 #define KC_JUNIT_H
@@ -137,6 +138,31 @@ int kc_junit_read_stream(FILE *f, const char *head, size_t n, const char *name,
 int kc_junit_each(FILE *f, const char *head, size_t n, const char *name,
                   unsigned flags, kc_report_each_fn each, void *ud,
                   struct kc_report **hdr, char *err, size_t errlen);
+
+/* kc_junit_each turned around: a pull reader that hands out one testcase
+ * per kc_junit_next call, in the order of the file, so that a caller can
+ * walk two reports side by side. f, head (its first n bytes already read,
+ * as for kc_junit_each) and name stay the caller's and must outlive the
+ * reader. 0 with *out (free with kc_junit_close), or -1 with err. */
+struct kc_junit_reader;
+int kc_junit_open(FILE *f, const char *head, size_t n, const char *name,
+                  unsigned flags, struct kc_junit_reader **out, char *err,
+                  size_t errlen);
+/* The next testcase: 1 with *tc, owned by the reader and valid until the
+ * next call or kc_junit_close (the caller may take fields over, setting
+ * them NULL); 0 at the end of the document; -1 with err "<name>:
+ * <problem>" (a testcase handed out before was read whole and checked, but
+ * the report as a whole is refused). After 0, 0 comes again; after -1, -1
+ * (err: "<name>: read after an error"). */
+int kc_junit_next(struct kc_junit_reader *rd, struct kc_testcase **tc,
+                  char *err, size_t errlen);
+/* The report read so far: name, timestamp, time, properties, and no
+ * testcase (whole once kc_junit_next returned 0). Owned by the reader. */
+const struct kc_report *kc_junit_header(const struct kc_junit_reader *rd);
+/* The header, now the caller's (kc_report_free); the reader only closes
+ * after this. */
+struct kc_report *kc_junit_take_header(struct kc_junit_reader *rd);
+void kc_junit_close(struct kc_junit_reader *rd);
 
 /* Same on a buffer; name is used in error messages. */
 int kc_junit_read_mem(const char *data, size_t len, const char *name,

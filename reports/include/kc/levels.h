@@ -72,5 +72,9 @@ void kc_levels_describe(const struct kc_level_count *c, char *buf,
  * heading, or "levels: unchanged"; markdown writes a table instead. */
 void kc_levels_print_changes(FILE *f, const struct kc_report *base,
                              const struct kc_report *cur, bool markdown);
+/* The same on counts already made (kc_levels_add_case), for a caller that
+ * streams the reports. */
+void kc_levels_print_diff(FILE *f, const struct kc_levels *a,
+                          const struct kc_levels *b, bool markdown);
 
 #endif
