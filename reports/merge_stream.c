@@ -312,7 +312,7 @@ static int merge_finish(struct mstate *m, bool force, char *err, size_t errlen)
             goto out;
         }
     }
-    rc = kc_merge_header(hdrs, m->paths, m->n, force, &hdr, err, errlen);
+    rc = (int)kc_merge_header(hdrs, m->paths, m->n, force, &hdr, err, errlen);
     if (rc == KC_MERGE_OK && m->status != KC_MERGE_OK) {
         kc_err_set(err, errlen, "%s", m->err);
         rc = m->status;

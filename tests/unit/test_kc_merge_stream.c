@@ -161,7 +161,7 @@ static int merge_whole(const char *const *paths, size_t n, bool force,
         if (kc_results_read_any(paths[i], 0, &in[i], err, ERRLEN))
             goto out;
     }
-    rc = kc_merge(in, paths, n, force, &r, err, ERRLEN);
+    rc = (int)kc_merge(in, paths, n, force, &r, err, ERRLEN);
     if (rc == KC_MERGE_OK && kc_junit_write(r, out, strict, err, ERRLEN))
         rc = KC_MERGE_WRITE_ERROR;
 out:
