@@ -56,8 +56,12 @@ struct rctx {
     void *ud;
     int each_rc;   /* what each returned when it stopped the read (0: no) */
     size_t ncases; /* testcases read so far */
-    bool pull;     /* kc_junit_next: stop at each testcase, r holding it */
-    int ret;       /* what the last move of rd returned (1: on a node) */
+    /* the pull reader's copy of the parser's last error in an earlier call
+     * (libxml2's is global and reset at each call): what it may report in
+     * a later one, once its input is found broken */
+    const xmlError *earlier_error;
+    bool pull; /* kc_junit_next: stop at each testcase, r holding it */
+    int ret;   /* what the last move of rd returned (1: on a node) */
 };
 
 /* Marks the input as refused (err already says why); returns -1. */
@@ -530,9 +534,12 @@ static void one_line(char *s)
         s[--n] = '\0';
 }
 
-static void last_xml_error(char *err, size_t errlen, const char *name)
+static void last_xml_error(char *err, size_t errlen, const char *name,
+                           const xmlError *earlier)
 {
     const xmlError *e = xmlGetLastError();
+    if ((!e || !e->code) && earlier && earlier->code)
+        e = earlier;
     char msg[KC_ERR_MAX];
     if (e && e->message) {
         snprintf(msg, sizeof(msg), "%s", e->message);
@@ -835,7 +842,7 @@ static void st_error(const struct rctx *c)
         kc_err_set(c->err, c->errlen, "%s: cannot read: %s", c->name,
                    strerror(s->read_errno));
     else if (c->xml_error)
-        last_xml_error(c->err, c->errlen, c->name);
+        last_xml_error(c->err, c->errlen, c->name, c->earlier_error);
     else if (!c->invalid)
         kc_err_set(c->err, c->errlen, "%s: out of memory", c->name);
 }
@@ -933,11 +940,26 @@ int kc_junit_each(FILE *f, const char *head, size_t n, const char *name,
 struct kc_junit_reader {
     struct rsrc src;
     struct rctx c;
-    bool started; /* the first node was read */
-    bool held;    /* c.r->cases[0] is the testcase handed out last (c.r's
-                     ncases is 0 while the caller has it) */
-    int done;     /* 0 reading; 1 at the end; -1 failed */
+    bool started;        /* the first node was read */
+    bool held;           /* c.r->cases[0] is the testcase handed out last (c.r's
+                            ncases is 0 while the caller has it) */
+    int done;            /* 0 reading; 1 at the end; -1 failed */
+    xmlError last_error; /* c.earlier_error points here (xmlResetError frees) */
 };
+
+/* Keeps a copy of the parser's last error, if it has one. */
+static void keep_last_error(struct kc_junit_reader *p)
+{
+#if LIBXML_VERSION >= 21200
+    const xmlError *e = xmlGetLastError();
+#else
+    xmlError *e = xmlGetLastError();
+#endif
+    if (e && e->code) {
+        xmlResetError(&p->last_error);
+        xmlCopyError(e, &p->last_error);
+    }
+}
 
 int kc_junit_open(FILE *f, const char *head, size_t n, const char *name,
                   unsigned flags, struct kc_junit_reader **out, char *err,
@@ -958,9 +980,13 @@ int kc_junit_open(FILE *f, const char *head, size_t n, const char *name,
                          .src = &p->src,
                          .flags = flags,
                          .pull = true};
+    xmlResetLastError();
     p->c.rd = xmlReaderForIO(src_read, src_close, &p->src, name, NULL,
                              XML_PARSE_NONET | XML_PARSE_NOERROR |
                                  XML_PARSE_NOWARNING);
+    /* the first bytes are parsed already (to find the encoding) */
+    keep_last_error(p);
+    p->c.earlier_error = &p->last_error;
     p->c.r = kc_report_new("kmsconf");
     if (!p->c.rd || !p->c.r) {
         kc_err_set(err, errlen, "%s: out of memory", name);
@@ -1003,6 +1029,7 @@ int kc_junit_next(struct kc_junit_reader *p, struct kc_testcase **tc, char *err,
     drop_held(p);
     int rc = st_nodes(c);
     if (rc == 0 && c->r->ncases) {
+        keep_last_error(p);
         c->r->ncases = 0; /* the header holds no testcase */
         p->held = true;
         *tc = &c->r->cases[0];
@@ -1037,6 +1064,7 @@ void kc_junit_close(struct kc_junit_reader *p)
         free(p->c.suites[--p->c.nsuites]);
     kc_report_free(p->c.r);
     xmlFreeTextReader(p->c.rd);
+    xmlResetError(&p->last_error);
     free(p);
 }
 
@@ -1098,7 +1126,7 @@ int kc_junit_validate(const char *xml_path, const char *xsd_path, char *err,
         xmlReadFile(xml_path, NULL,
                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
-        last_xml_error(err, errlen, xml_path);
+        last_xml_error(err, errlen, xml_path, NULL);
         goto out;
     }
     xmlSchemaSetValidStructuredErrors(vc, collect_error, first);

@@ -5,8 +5,9 @@
  * Invariants checked beyond memory safety: a refusal comes with a one-line
  * reason; an accepted report can be written back in both modes and read
  * again, with the same number of testcases and the same outcome counts;
- * the streaming read (kc_junit_each) accepts and refuses what the whole
- * read does, with the same reason, and hands on the same testcases.
+ * the streaming read (kc_junit_each) and the pull reader (kc_junit_next)
+ * accept and refuse what the whole read does, with the same reason, and
+ * hand on the same testcases.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,30 @@ static void same_as_streamed(const uint8_t *data, size_t size, int rc,
     kc_report_free(hdr);
 }
 
+static void same_as_pulled(const uint8_t *data, size_t size, int rc,
+                           const char *err, const struct kc_report *r)
+{
+    char perr[512] = "";
+    size_t n[KC_OUTCOME_SKIP + 1] = {0};
+    struct kc_junit_reader *rd = NULL;
+    struct kc_testcase *tc = NULL;
+    int prc = kc_junit_open(NULL, (const char *)data, size, "fuzz.xml", 0, &rd,
+                            perr, sizeof(perr));
+    if (prc == 0) {
+        while ((prc = kc_junit_next(rd, &tc, perr, sizeof(perr))) == 1)
+            n[tc->outcome]++;
+    }
+    if (prc != rc || (rc && strcmp(err, perr)))
+        fz_fail("kc_junit_next: not what kc_junit_read_mem says");
+    for (int o = KC_OUTCOME_PASS; rc == 0 && o <= KC_OUTCOME_SKIP; o++) {
+        if (n[o] != kc_report_count(r, (enum kc_outcome)o))
+            fz_fail("kc_junit_next: other testcases than the whole read");
+    }
+    if (rc == 0 && kc_junit_header(rd)->nprops != r->nprops)
+        fz_fail("kc_junit_next: other properties than the whole read");
+    kc_junit_close(rd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[512] = "";
@@ -90,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = kc_junit_read_mem((const char *)data, size, "fuzz.xml", &r, err,
                                sizeof(err));
     same_as_streamed(data, size, rc, err, r);
+    same_as_pulled(data, size, rc, err, r);
     if (rc != 0) {
         check_err(err);
         return 0;
