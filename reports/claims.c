@@ -111,16 +111,54 @@ static size_t report_actions(const struct kc_report *r, const char **out)
     return n;
 }
 
-static void unclaimed_actions(const struct kc_report *r, const char *claims,
-                              kc_claim_fn fn, void *ctx)
-{
-    const char *acts[MAX_ACTIONS];
-    size_t n = report_actions(r, acts);
+/* Where the counts of a comparison come from: a report's testcases or a
+ * tally of them. */
+struct source {
+    const struct kc_report *hdr; /* the claims' properties */
+    const struct kc_levels *lv;
+    const char *const *seen; /* the actions in first-seen order */
+    size_t nseen;
+    struct kc_level_count (*count)(const void *src, const char *action);
+    const void *src;
+};
 
-    for (size_t k = 0; k < n; k++) {
-        if (!kc_claims_listed(claims, acts[k]))
-            emit(fn, ctx, true, acts[k], action_count(r, acts[k]), false);
+/* The rows: claimed levels, claimed actions, then the levels and actions
+ * that pass without a claim. */
+static void compare(const struct source *s, kc_claim_fn fn, void *ctx)
+{
+    const char *levels = kc_report_prop(s->hdr, "kmsconf.claims.levels");
+    const char *actions = kc_report_prop(s->hdr, "kmsconf.claims.actions");
+
+    for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
+        if (kc_claims_listed(levels, kc_levels_name(l)))
+            emit(fn, ctx, false, kc_levels_name(l), level_count(s->lv, l),
+                 true);
     }
+    for (const char *p = actions; p && *p;) {
+        size_t k = strcspn(p, ",");
+        char name[64];
+        if (k < sizeof(name)) {
+            memcpy(name, p, k);
+            name[k] = '\0';
+            emit(fn, ctx, true, name, s->count(s->src, name), true);
+        }
+        p += k + (p[k] == ',');
+    }
+    for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
+        if (!kc_claims_listed(levels, kc_levels_name(l)))
+            emit(fn, ctx, false, kc_levels_name(l), level_count(s->lv, l),
+                 false);
+    }
+    for (size_t k = 0; k < s->nseen; k++) {
+        if (!kc_claims_listed(actions, s->seen[k]))
+            emit(fn, ctx, true, s->seen[k], s->count(s->src, s->seen[k]),
+                 false);
+    }
+}
+
+static struct kc_level_count report_count(const void *src, const char *action)
+{
+    return action_count(src, action);
 }
 
 /* ------------------------------------------------------------------ */
@@ -194,64 +232,30 @@ static struct kc_level_count tally_count(const struct kc_claims_tally *t,
     return none;
 }
 
+static struct kc_level_count tally_count_of(const void *src, const char *action)
+{
+    return tally_count(src, action);
+}
+
 void kc_claims_compare_tally(const struct kc_report *hdr,
                              const struct kc_claims_tally *t, kc_claim_fn fn,
                              void *ctx)
 {
-    const char *levels = kc_report_prop(hdr, "kmsconf.claims.levels");
-    const char *actions = kc_report_prop(hdr, "kmsconf.claims.actions");
-
-    for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
-        if (kc_claims_listed(levels, kc_levels_name(l)))
-            emit(fn, ctx, false, kc_levels_name(l), level_count(&t->lv, l),
-                 true);
-    }
-    for (const char *p = actions; p && *p;) {
-        size_t k = strcspn(p, ",");
-        char name[64];
-        if (k < sizeof(name)) {
-            memcpy(name, p, k);
-            name[k] = '\0';
-            emit(fn, ctx, true, name, tally_count(t, name), true);
-        }
-        p += k + (p[k] == ',');
-    }
-    for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
-        if (!kc_claims_listed(levels, kc_levels_name(l)))
-            emit(fn, ctx, false, kc_levels_name(l), level_count(&t->lv, l),
-                 false);
-    }
     /* as report_actions: the first MAX_ACTIONS actions seen */
-    for (size_t k = 0; k < t->nactions && k < MAX_ACTIONS; k++) {
-        if (!kc_claims_listed(actions, t->actions[k].name))
-            emit(fn, ctx, true, t->actions[k].name, t->actions[k].count, false);
-    }
+    const char *seen[MAX_ACTIONS];
+    size_t n = 0;
+    for (; n < t->nactions && n < MAX_ACTIONS; n++)
+        seen[n] = t->actions[n].name;
+    struct source s = {hdr, &t->lv, seen, n, tally_count_of, t};
+    compare(&s, fn, ctx);
 }
 
 void kc_claims_compare(const struct kc_report *r, kc_claim_fn fn, void *ctx)
 {
-    const char *levels = kc_report_prop(r, "kmsconf.claims.levels");
-    const char *actions = kc_report_prop(r, "kmsconf.claims.actions");
+    const char *seen[MAX_ACTIONS];
     struct kc_levels lv;
 
     kc_levels_count(r, &lv);
-    for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
-        if (kc_claims_listed(levels, kc_levels_name(l)))
-            emit(fn, ctx, false, kc_levels_name(l), level_count(&lv, l), true);
-    }
-    for (const char *p = actions; p && *p;) {
-        size_t k = strcspn(p, ",");
-        char name[64];
-        if (k < sizeof(name)) {
-            memcpy(name, p, k);
-            name[k] = '\0';
-            emit(fn, ctx, true, name, action_count(r, name), true);
-        }
-        p += k + (p[k] == ',');
-    }
-    for (size_t l = 0; l + 1 < KC_LEVELS_N; l++) {
-        if (!kc_claims_listed(levels, kc_levels_name(l)))
-            emit(fn, ctx, false, kc_levels_name(l), level_count(&lv, l), false);
-    }
-    unclaimed_actions(r, actions, fn, ctx);
+    struct source s = {r, &lv, seen, report_actions(r, seen), report_count, r};
+    compare(&s, fn, ctx);
 }
