@@ -17,31 +17,7 @@
 #include "kc/levels.h"
 #include "kc/results.h"
 #include "kc_report_fixture.h"
-
-static char tmpdir[] = "/tmp/kc_diff_test.XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *path_in_tmp(const char *name)
-{
-    static char buf[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-    return buf[k];
-}
+#include "kc_test_tmp.h"
 
 /* One testcase per category, plus an unchanged one. */
 static void build(struct kc_report *b, struct kc_report *n)
@@ -382,8 +358,8 @@ static void write_pair(const char *bp, const char *cp, bool base_json)
 static void test_pair_streams(void **state)
 {
     (void)state;
-    const char *bx = path_in_tmp("b.xml"), *cx = path_in_tmp("c.xml");
-    const char *bj = path_in_tmp("b.json");
+    const char *bx = fx_tmp_path("b.xml"), *cx = fx_tmp_path("c.xml");
+    const char *bj = fx_tmp_path("b.json");
     write_pair(bx, cx, false);
     write_pair(bj, cx, true);
     assert_same(bx, cx, true);
@@ -397,8 +373,8 @@ static void test_pair_streams(void **state)
 static void test_pair_falls_back(void **state)
 {
     (void)state;
-    const char *bx = path_in_tmp("b.xml"), *cx = path_in_tmp("c.xml");
-    const char *fx = path_in_tmp("foreign.xml");
+    const char *bx = fx_tmp_path("b.xml"), *cx = fx_tmp_path("c.xml");
+    const char *fx = fx_tmp_path("foreign.xml");
     write_pair(bx, cx, false);
     /* sorted but for the last testcase */
     write_text(fx, "<testsuite name=\"s\">"
@@ -434,7 +410,7 @@ static void test_pair_falls_back(void **state)
 static void test_pair_gate(void **state)
 {
     (void)state;
-    const char *bx = path_in_tmp("b.xml"), *cx = path_in_tmp("c.xml");
+    const char *bx = fx_tmp_path("b.xml"), *cx = fx_tmp_path("c.xml");
     write_pair(bx, cx, false);
     write_text(cx, "<testsuite name=\"s\">"
                    "<testcase classname=\"kmsconf.A\" name=\"fixed [xml]\"/>"
@@ -472,8 +448,8 @@ static void test_pair_read_error(void **state)
 {
     (void)state;
     char err[KC_ERR_MAX] = "", want[KC_ERR_MAX] = "";
-    const char *good = path_in_tmp("good.xml"), *bad = path_in_tmp("bad.xml");
-    const char *bad2 = path_in_tmp("bad2.xml");
+    const char *good = fx_tmp_path("good.xml"), *bad = fx_tmp_path("bad.xml");
+    const char *bad2 = fx_tmp_path("bad2.xml");
     write_many(good, 5000, "");
     write_many(bad, 4000, "<testcase classname=\"kmsconf.B\" name=\"x\">");
     write_many(bad2, 3000, "<testcase/>");
@@ -493,7 +469,7 @@ static void test_pair_read_error(void **state)
     assert_string_equal(err, want);
     assert_non_null(strstr(err, "without a name"));
     /* an unreadable one */
-    assert_int_equal(kc_diff_pair_read(good, path_in_tmp("none.xml"), 0, &p,
+    assert_int_equal(kc_diff_pair_read(good, fx_tmp_path("none.xml"), 0, &p,
                                        err, sizeof(err)),
                      -1);
     assert_non_null(strstr(err, "none.xml: cannot open"));
@@ -504,9 +480,9 @@ static void test_pair_read_error(void **state)
 static void test_pair_fifo(void **state)
 {
     (void)state;
-    const char *bx = path_in_tmp("b.xml"), *cx = path_in_tmp("c.xml");
+    const char *bx = fx_tmp_path("b.xml"), *cx = fx_tmp_path("c.xml");
     char fifo[256];
-    snprintf(fifo, sizeof(fifo), "%s", path_in_tmp("c.fifo"));
+    snprintf(fifo, sizeof(fifo), "%s", fx_tmp_path("c.fifo"));
     write_pair(bx, cx, false);
     char *w = whole(bx, cx);
     assert_int_equal(mkfifo(fifo, 0600), 0);
@@ -558,5 +534,5 @@ int main(void)
         cmocka_unit_test(test_pair_read_error),
         cmocka_unit_test(test_pair_fifo),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, fx_tmp_setup, fx_tmp_teardown);
 }

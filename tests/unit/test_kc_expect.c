@@ -15,6 +15,7 @@
 #include "kc/junit.h"
 #include "kc/results.h"
 #include "kc_report_fixture.h"
+#include "kc_test_tmp.h"
 
 /* 2026-11-28 12:00:00 UTC */
 #define NOW ((time_t)1795867200)
@@ -244,17 +245,6 @@ static const char foreign_xml[] =
     "type=\"code\">x</failure></testcase>\n"
     "</testsuite>\n";
 
-static char *tmp_file(const char *text, size_t len)
-{
-    char *path = strdup("/tmp/kc_expect_XXXXXX");
-    assert_non_null(path);
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, len), (ssize_t)len);
-    close(fd);
-    return path;
-}
-
 /* Streamed, the file is the one of the report read whole (plus the final
  * newline the command writes), for a foreign unsorted file, ours (JUnit
  * and results JSON), and one with no failure. */
@@ -282,7 +272,7 @@ static void check_same(const char *path)
 static void test_from_file_same(void **state)
 {
     (void)state;
-    char *p = tmp_file(foreign_xml, sizeof(foreign_xml) - 1);
+    char *p = fx_tmp_file(foreign_xml, sizeof(foreign_xml) - 1);
     check_same(p);
     /* the duplicate's first message, as the sorted whole read gives it */
     char err[256], *text = NULL;
@@ -304,11 +294,11 @@ static void test_from_file_same(void **state)
     char *xml = NULL, *json = NULL;
     assert_int_equal(kc_junit_write_mem(r, false, &xml, err, sizeof(err)), 0);
     assert_int_equal(kc_results_write_mem(r, &json, err, sizeof(err)), 0);
-    p = tmp_file(xml, strlen(xml));
+    p = fx_tmp_file(xml, strlen(xml));
     check_same(p);
     unlink(p);
     free(p);
-    p = tmp_file(json, strlen(json));
+    p = fx_tmp_file(json, strlen(json));
     check_same(p);
     unlink(p);
     free(p);
@@ -318,7 +308,7 @@ static void test_from_file_same(void **state)
     r = fx_report(NULL);
     fx_case(r, "InternalFailure", "faults/x", "json", KC_OUTCOME_PASS, NULL);
     assert_int_equal(kc_junit_write_mem(r, false, &xml, err, sizeof(err)), 0);
-    p = tmp_file(xml, strlen(xml));
+    p = fx_tmp_file(xml, strlen(xml));
     check_same(p);
     unlink(p);
     free(p);
@@ -332,7 +322,7 @@ static void test_from_file_error(void **state)
     (void)state;
     char err[256] = "", dummy[] = "x", *text = dummy;
     size_t len = 0;
-    char *p = tmp_file(foreign_xml, sizeof(foreign_xml) / 2);
+    char *p = fx_tmp_file(foreign_xml, sizeof(foreign_xml) / 2);
     assert_int_equal(kc_expect_from_file(p, &text, &len, err, sizeof(err)), -1);
     assert_null(text);
     assert_non_null(strstr(err, p));

@@ -12,28 +12,13 @@
 #include "kc/err.h"
 #include "kc/junit.h"
 #include "kc_report_fixture.h"
+#include "kc_test_tmp.h"
 
 /* the project's own schemas, in the source tree (never skipped) */
 #define XSD_DIR     KC_SOURCE_DIR "/tests/data/junit/"
 #define XSD_DEFAULT XSD_DIR "default-jenkins.xsd"
 #define XSD_STRICT  XSD_DIR "strict-ant.xsd"
 #define DATA        KC_SOURCE_DIR "/tests/data/reports/"
-
-static char tmpdir[] = "/tmp/kc_junit_test.XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 static size_t count_of(const char *s, const char *what)
 {
@@ -69,15 +54,6 @@ static struct kc_report *sample(void)
     return r;
 }
 
-static char *path_in_tmp(const char *name)
-{
-    static char buf[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-    return buf[k];
-}
-
 static void validate(const char *xml, const char *xsd)
 {
     char err[1024];
@@ -92,8 +68,8 @@ static void test_valid_against_schemas(void **state)
     (void)state;
     struct kc_report *r = sample();
     char err[512];
-    char *def = path_in_tmp("default.xml");
-    char *strict = path_in_tmp("strict.xml");
+    char *def = fx_tmp_path("default.xml");
+    char *strict = fx_tmp_path("strict.xml");
     assert_int_equal(kc_junit_write(r, def, false, err, sizeof(err)), 0);
     assert_int_equal(kc_junit_write(r, strict, true, err, sizeof(err)), 0);
     validate(def, XSD_DEFAULT);
@@ -220,7 +196,7 @@ static void round_trip(bool strict)
 {
     struct kc_report *r = sample(), *back = NULL;
     char err[512];
-    char *p = path_in_tmp(strict ? "rt-strict.xml" : "rt.xml");
+    char *p = fx_tmp_path(strict ? "rt-strict.xml" : "rt.xml");
     assert_int_equal(kc_junit_write(r, p, strict, err, sizeof(err)), 0);
     if (kc_junit_read(p, &back, err, sizeof(err)))
         fail_msg("%s", err);
@@ -297,7 +273,7 @@ static void test_known_failure(void **state)
                      "failure: answers 403 (checks: status)]]></skipped>";
         if (!strstr(xml, want))
             fail_msg("no known-failure skip in:\n%s", xml);
-        char *p = path_in_tmp("known.xml");
+        char *p = fx_tmp_path("known.xml");
         FILE *f = fopen(p, "w");
         assert_non_null(f);
         fputs(xml, f);
@@ -391,7 +367,7 @@ static void test_hostile_text(void **state)
                             "<tag> & ]]> end \xed\xa0\x80");
     kc_report_setstr(&tc->transcript, "\x0b\x0c ok");
     char err[256];
-    char *p = path_in_tmp("hostile.xml");
+    char *p = fx_tmp_path("hostile.xml");
     for (int strict = 0; strict <= 1; strict++) {
         assert_int_equal(kc_junit_write(r, p, strict, err, sizeof(err)), 0);
         validate(p, strict ? XSD_STRICT : XSD_DEFAULT);
@@ -543,7 +519,7 @@ static void test_read_no_transcript(void **state)
     (void)state;
     struct kc_report *r = sample(), *all = NULL, *lean = NULL;
     char err[512];
-    char *p = path_in_tmp("lean.xml");
+    char *p = fx_tmp_path("lean.xml");
     assert_int_equal(kc_junit_write(r, p, false, err, sizeof(err)), 0);
     if (kc_junit_read(p, &all, err, sizeof(err)) ||
         kc_junit_read_flags(p, KC_JUNIT_READ_NO_TRANSCRIPT, &lean, err,
@@ -592,7 +568,7 @@ static void test_large_written_report(void **state)
     }
     char *xml = NULL;
     assert_int_equal(kc_junit_write_mem(r, false, &xml, err, sizeof(err)), 0);
-    char *p = path_in_tmp("large-written.xml");
+    char *p = fx_tmp_path("large-written.xml");
     FILE *f = fopen(p, "w");
     assert_non_null(f);
     assert_int_equal(fputs(xml, f) >= 0, 1);
@@ -621,7 +597,7 @@ static void test_over_old_limit(void **state)
     (void)state;
     enum { N = 200000 };
     char err[512];
-    char *p = path_in_tmp("over-64mib.xml");
+    char *p = fx_tmp_path("over-64mib.xml");
     FILE *f = fopen(p, "w");
     assert_non_null(f);
     char pad[321];
@@ -693,7 +669,7 @@ static void test_pull(void **state)
     (void)state;
     char err[KC_ERR_MAX] = "", *head = malloc(KC_JUNIT_HEAD_BYTES);
     struct kc_report *r = sample(), *whole = NULL;
-    const char *p = path_in_tmp("pull.xml");
+    const char *p = fx_tmp_path("pull.xml");
     assert_int_equal(kc_junit_write(r, p, false, err, sizeof(err)), 0);
     assert_int_equal(kc_junit_read_flags(p, KC_JUNIT_READ_NO_TRANSCRIPT, &whole,
                                          err, sizeof(err)),
@@ -764,8 +740,8 @@ static void test_pull_errors(void **state)
     char err[KC_ERR_MAX] = "", want[KC_ERR_MAX] = "", err2[KC_ERR_MAX] = "";
     char *head = malloc(KC_JUNIT_HEAD_BYTES);
     char *head2 = malloc(KC_JUNIT_HEAD_BYTES);
-    const char *bad = path_in_tmp("pull-bad.xml");
-    const char *bad2 = path_in_tmp("pull-bad2.xml");
+    const char *bad = fx_tmp_path("pull-bad.xml");
+    const char *bad2 = fx_tmp_path("pull-bad2.xml");
     /* malformed far enough in that the parser meets it after testcases
      * were handed out (it parses ahead a chunk at a time) */
     write_broken(bad, "a", 2000, "<testcase classname=\"a\" name=\"x\">");
@@ -855,5 +831,5 @@ int main(void)
         cmocka_unit_test(test_over_old_limit),
         cmocka_unit_test(test_atomic_write_failure),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, fx_tmp_setup, fx_tmp_teardown);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kc_report_fixture.h"
+#include "kc_test_tmp.h"
 #include "kc/junit.h"
 #include "kc/matrix.h"
 #include "kc/results.h"
@@ -172,17 +173,6 @@ static const char foreign_xml[] =
     "<testcase classname=\"\" name=\"\"/>\n"
     "</testsuite></testsuites>\n";
 
-static char *tmp_file(const char *text, size_t len)
-{
-    char *path = strdup("/tmp/kc_matrix_XXXXXX");
-    assert_non_null(path);
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, len), (ssize_t)len);
-    close(fd);
-    return path;
-}
-
 /* The fixture's three reports as files (JUnit, JUnit, results JSON), then
  * the foreign one: paths[0..4). */
 static void write_files(char *paths[4])
@@ -197,11 +187,11 @@ static void write_files(char *paths[4])
         else
             assert_int_equal(
                 kc_results_write_mem(in[i], &text, err, sizeof(err)), 0);
-        paths[i] = tmp_file(text, strlen(text));
+        paths[i] = fx_tmp_file(text, strlen(text));
         free(text);
         kc_report_free(in[i]);
     }
-    paths[3] = tmp_file(foreign_xml, sizeof(foreign_xml) - 1);
+    paths[3] = fx_tmp_file(foreign_xml, sizeof(foreign_xml) - 1);
 }
 
 static char *render_with(bool html, bool cases, bool stream, char *paths[],
@@ -314,7 +304,7 @@ static void test_stream_error(void **state)
     (void)state;
     char err[256] = "", *buf = NULL;
     size_t len = 0;
-    char *path = tmp_file(foreign_xml, sizeof(foreign_xml) / 2);
+    char *path = fx_tmp_file(foreign_xml, sizeof(foreign_xml) / 2);
     struct kc_matrix *m = kc_matrix_new(codes, 3, 1, KC_MATRIX_CASES);
     assert_non_null(m);
     assert_int_equal(kc_matrix_read(m, 0, path, "x.xml", err, sizeof(err)), -1);

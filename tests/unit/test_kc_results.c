@@ -15,31 +15,7 @@
 #include "kc/junit.h"
 #include "kc/results.h"
 #include "kc_report_fixture.h"
-
-static char tmpdir[] = "/tmp/kc_results_test.XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *path_in_tmp(const char *name)
-{
-    static char buf[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-    return buf[k];
-}
+#include "kc_test_tmp.h"
 
 /* A report with every field of the model set somewhere. */
 static struct kc_report *full_report(void)
@@ -486,8 +462,8 @@ static void test_files_and_read_any(void **state)
     (void)state;
     struct kc_report *r = full_report(), *a = NULL, *b = NULL, *c = NULL;
     char err[KC_ERR_MAX] = "";
-    const char *json = path_in_tmp("results.xml"); /* a misleading name */
-    const char *xml = path_in_tmp("junit.json");
+    const char *json = fx_tmp_path("results.xml"); /* a misleading name */
+    const char *xml = fx_tmp_path("junit.json");
     if (kc_results_write(r, json, err, sizeof(err)) ||
         kc_junit_write(r, xml, false, err, sizeof(err)))
         fail_msg("%s", err);
@@ -508,7 +484,7 @@ static void test_files_and_read_any(void **state)
     kc_report_free(b);
     kc_report_free(c);
     /* white space before the '{' */
-    const char *spaced = path_in_tmp("spaced");
+    const char *spaced = fx_tmp_path("spaced");
     FILE *f = fopen(spaced, "w");
     assert_non_null(f);
     fputs(" \n\t" DOC_OK, f);
@@ -524,7 +500,7 @@ static void test_files_and_read_any(void **state)
     assert_int_equal(kc_results_read_any(spaced, 0, &a, err, sizeof(err)), -1);
     assert_non_null(strstr(err, ": $.schema: schema version 9 is not"));
     assert_int_equal(
-        kc_results_read_any(path_in_tmp("none"), 0, &a, err, sizeof(err)), -1);
+        kc_results_read_any(fx_tmp_path("none"), 0, &a, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "none: cannot open: "));
     kc_report_free(r);
 }
@@ -595,7 +571,7 @@ static void test_each_any(void **state)
     fx_case(r, "B", "b", "xml", KC_OUTCOME_PASS, NULL);
     fx_case(r, "A", "a", "json", KC_OUTCOME_FAIL, "status");
     fx_case(r, "A", "a", "xml", KC_OUTCOME_PASS, NULL);
-    const char *json = path_in_tmp("each.json"), *xml = path_in_tmp("each.xml");
+    const char *json = fx_tmp_path("each.json"), *xml = fx_tmp_path("each.xml");
     if (kc_results_write(r, json, err, sizeof(err)) ||
         kc_junit_write(r, xml, false, err, sizeof(err)))
         fail_msg("%s", err);
@@ -621,7 +597,7 @@ static void test_each_any(void **state)
         kc_report_free(hdr);
     }
     /* another producer's order is the file's */
-    const char *foreign = path_in_tmp("foreign.xml");
+    const char *foreign = fx_tmp_path("foreign.xml");
     FILE *f = fopen(foreign, "w");
     assert_non_null(f);
     fputs("<testsuite name=\"s\"><testcase classname=\"z\" name=\"2\"/>"
@@ -667,5 +643,5 @@ int main(void)
         cmocka_unit_test(test_read_any_pipe),
         cmocka_unit_test(test_each_any),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, fx_tmp_setup, fx_tmp_teardown);
 }
