@@ -11,12 +11,14 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <libxml/parser.h>
 
 #include "kc/err.h"
 #include "kc/junit.h"
+#include "kc/outfile.h"
 #include "kc/results.h"
 #include "merge_int.h"
 
@@ -180,8 +182,11 @@ struct mstate {
     struct kc_junit_stream *out;
     struct kc_report *prev; /* one testcase: the last merged */
     size_t prev_from;
-    int status; /* KC_MERGE_OK until the first conflict or write error */
-    char *err;  /* of the first conflict or write error */
+    int status;        /* KC_MERGE_OK until the first conflict */
+    char *err;         /* of the first conflict */
+    bool write_failed; /* the output cannot be written: werr says why; the
+                          inputs are still read, for an earlier error */
+    char *werr;
     size_t errlen;
     bool fallback;
 };
@@ -223,19 +228,19 @@ static void merge_one(struct mstate *m, size_t i)
     if (last && !kc_testcase_cmp(last, tc)) {
         if (kc_merge_same_result(last, tc)) {
             m->prev_from = i; /* the next one is compared with this one */
-        } else if (m->status == KC_MERGE_OK) {
+        } else if (m->status == KC_MERGE_OK) { /* the first is reported */
             kc_merge_conflict(m->err, m->errlen, last, m->paths[m->prev_from],
                               tc, m->paths[i]);
             m->status = KC_MERGE_CONFLICT;
         }
         return;
     }
-    if (m->status == KC_MERGE_OK) {
-        int rc = kc_junit_stream_case(m->out, tc, m->err, m->errlen);
+    if (m->status == KC_MERGE_OK && !m->write_failed) {
+        int rc = kc_junit_stream_case(m->out, tc, m->werr, m->errlen);
         if (rc > 0)
             m->fallback = true;
         else if (rc < 0)
-            m->status = KC_MERGE_WRITE_ERROR;
+            m->write_failed = true;
     }
     keep_prev(m, tc, i);
 }
@@ -289,8 +294,9 @@ static bool start_all(struct mstate *m, size_t errlen)
 }
 
 /* The outcome once every input has been read: the first unreadable one,
- * then the header's problems, then the first conflict or write error,
- * then the report itself. */
+ * then the header's problems, then the first conflict, then a write
+ * error, then the report itself (the order of kc_merge and then
+ * kc_junit_write). */
 static int merge_finish(struct mstate *m, bool force, char *err, size_t errlen)
 {
     struct kc_report **hdrs = calloc(m->n + 1, sizeof(*hdrs));
@@ -316,6 +322,9 @@ static int merge_finish(struct mstate *m, bool force, char *err, size_t errlen)
     if (rc == KC_MERGE_OK && m->status != KC_MERGE_OK) {
         kc_err_set(err, errlen, "%s", m->err);
         rc = m->status;
+    } else if (rc == KC_MERGE_OK && m->write_failed) {
+        kc_err_set(err, errlen, "%s", m->werr);
+        rc = KC_MERGE_WRITE_ERROR;
     }
     if (rc == KC_MERGE_OK) {
         struct kc_junit_stream *out = m->out;
@@ -329,19 +338,46 @@ out:
     return rc;
 }
 
+/* The output: the stream, or when its spool cannot be made because out
+ * itself cannot be written, nothing but the reason, in werr (the inputs
+ * are read all the same, so that an earlier error is the one reported,
+ * with no more memory than writing them). false: fall back. */
+static bool open_out(struct mstate *m, const char *out, bool strict,
+                     size_t errlen)
+{
+    if (!kc_junit_stream_open(out, strict, &m->out, m->werr, errlen))
+        return true;
+    struct kc_outfile *o = kc_outfile_open(out, m->werr, errlen);
+    if (o) { /* out can be written, the spool cannot: as in memory */
+        kc_outfile_abort(o);
+        return false;
+    }
+    m->write_failed = true;
+    return true;
+}
+
+/* Whether n inputs open at once, with room to spare, fit under the limit
+ * of open files (the in-memory merge opens one at a time). */
+static bool fds_suffice(size_t n)
+{
+    struct rlimit rl;
+    return getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+           (rlim_t)n + 32 <= rl.rlim_cur;
+}
+
 /* Sets up m: the spool, the inputs, their readers. false: fall back. */
 static bool merge_setup(struct mstate *m, const char *out, bool strict,
                         size_t errlen)
 {
     m->src = calloc(m->n, sizeof(*m->src));
     m->err = calloc(1, errlen);
+    m->werr = calloc(1, errlen);
     m->prev = kc_report_new(NULL);
-    if (!m->src || !m->err || !m->prev || !kc_report_add_case(m->prev))
+    if (!m->src || !m->err || !m->werr || !m->prev ||
+        !kc_report_add_case(m->prev))
         return false;
     kc_report_drop_cases(m->prev);
-    if (kc_junit_stream_open(out, strict, &m->out, m->err, errlen))
-        return false;
-    return start_all(m, errlen);
+    return open_out(m, out, strict, errlen) && start_all(m, errlen);
 }
 
 int kc_merge_stream(const char *const *paths, size_t n, bool force,
@@ -350,7 +386,8 @@ int kc_merge_stream(const char *const *paths, size_t n, bool force,
 {
     struct mstate m = {.n = n, .paths = paths, .errlen = errlen};
     int rc = KC_MERGE_FALLBACK;
-    if (n == 0 || n > STREAM_MAX_INPUTS || !all_regular(paths, n))
+    if (n == 0 || n > STREAM_MAX_INPUTS || !fds_suffice(n) ||
+        !all_regular(paths, n))
         return rc;
     xmlInitParser(); /* once, before the readers' threads race to it */
     if (!merge_setup(&m, out, strict, errlen))
@@ -358,8 +395,9 @@ int kc_merge_stream(const char *const *paths, size_t n, bool force,
     merge_all(&m);
     if (m.fallback)
         goto out;
-    kc_junit_stream_counts(m.out, &counts->tests, &counts->failures,
-                           &counts->errors, &counts->skipped);
+    if (m.out)
+        kc_junit_stream_counts(m.out, &counts->tests, &counts->failures,
+                               &counts->errors, &counts->skipped);
     rc = merge_finish(&m, force, err, errlen);
 out:
     for (size_t i = 0; m.src && i < n; i++)
@@ -368,5 +406,6 @@ out:
     kc_report_free(m.prev);
     free(m.src);
     free(m.err);
+    free(m.werr);
     return rc;
 }

@@ -88,3 +88,17 @@ assert_grep "different catalogs" cat.out
 "$KMSCONF" merge --force -o x.xml shard1.xml othercat.xml >/dev/null 2>&1
 assert_exit 0 $? "merge --force across catalogs"
 echo "ok: conflicts and catalogs refused"
+
+# more inputs than the open-file limit leaves room to stream at once: the
+# merge reads them one at a time, as in memory, instead of failing on
+# whichever input its reader thread opened last
+# (inputs large enough that every reader waits with its file open)
+mkdir -p many
+python3 "$KC_SOURCE_DIR/bench/gen_junit.py" 5000 many/s1.xml \
+    --catalog "$KC_SOURCE_DIR/suite/catalog.json" || fail "gen_junit.py"
+for i in $(seq 2 40); do cp many/s1.xml "many/s$i.xml"; done
+(ulimit -n 30 && "$KMSCONF" merge -o many.xml many/s*.xml) >many.out 2>&1
+assert_exit 0 $? "merge of 40 inputs under ulimit -n 30"
+[ "$(grep -c '<testcase ' many.xml)" = 5000 ] ||
+    fail "40 copies of a report did not merge to one"
+echo "ok: many inputs under a low open-file limit"
