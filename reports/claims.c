@@ -1,6 +1,7 @@
 /* kc_claims: a target's claims against its results. */
 #include "kc/claims.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,14 +170,54 @@ struct kc_claims_action {
     struct kc_level_count count; /* extension left out */
 };
 
-/* The entry of action in t, added when new; NULL when out of memory. */
+/* FNV-1a of a name: where its action sits in the index. */
+static size_t name_hash(const char *name)
+{
+    uint64_t h = 14695981039346656037u;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return (size_t)h;
+}
+
+/* The index slot of name: its action's, or the empty one it would take. */
+static size_t *index_slot(const struct kc_claims_tally *t, const char *name)
+{
+    size_t mask = t->index_cap - 1, i = name_hash(name) & mask;
+    while (t->index[i] && strcmp(t->actions[t->index[i] - 1].name, name))
+        i = (i + 1) & mask;
+    return &t->index[i];
+}
+
+/* Doubles the index (or makes its first one); -1 when out of memory. */
+static int index_grow(struct kc_claims_tally *t)
+{
+    size_t cap = t->index_cap ? t->index_cap * 2 : 64;
+    size_t *old = t->index, old_cap = t->index_cap;
+    t->index = calloc(cap, sizeof(*t->index));
+    if (!t->index) {
+        t->index = old;
+        return -1;
+    }
+    t->index_cap = cap;
+    for (size_t k = 0; k < old_cap; k++) {
+        if (old[k])
+            *index_slot(t, t->actions[old[k] - 1].name) = old[k];
+    }
+    free(old);
+    return 0;
+}
+
+/* The entry of action in t, added when new; NULL when out of memory. A
+ * hash index keeps each lookup constant: a hostile report may name a new
+ * action in every testcase. */
 static struct kc_claims_action *tally_action(struct kc_claims_tally *t,
                                              const char *action)
 {
-    for (size_t k = t->nactions; k-- > 0;) {
-        if (!strcmp(t->actions[k].name, action))
-            return &t->actions[k];
-    }
+    if ((t->nactions + 1) * 2 > t->index_cap && index_grow(t))
+        return NULL;
+    size_t *slot = index_slot(t, action);
+    if (*slot)
+        return &t->actions[*slot - 1];
     if (t->nactions == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 16;
         struct kc_claims_action *a = realloc(t->actions, cap * sizeof(*a));
@@ -190,7 +231,7 @@ static struct kc_claims_action *tally_action(struct kc_claims_tally *t,
     if (!a->name)
         return NULL;
     memset(&a->count, 0, sizeof(a->count));
-    t->nactions++;
+    *slot = ++t->nactions;
     return a;
 }
 
@@ -218,6 +259,7 @@ void kc_claims_tally_dispose(struct kc_claims_tally *t)
     for (size_t k = 0; k < t->nactions; k++)
         free(t->actions[k].name);
     free(t->actions);
+    free(t->index);
     memset(t, 0, sizeof(*t));
 }
 
@@ -225,11 +267,10 @@ static struct kc_level_count tally_count(const struct kc_claims_tally *t,
                                          const char *action)
 {
     struct kc_level_count none = {0};
-    for (size_t k = 0; k < t->nactions; k++) {
-        if (!strcmp(t->actions[k].name, action))
-            return t->actions[k].count;
-    }
-    return none;
+    if (!t->index_cap)
+        return none;
+    size_t k = *index_slot(t, action);
+    return k ? t->actions[k - 1].count : none;
 }
 
 static struct kc_level_count tally_count_of(const void *src, const char *action)

@@ -77,10 +77,67 @@ static void test_compare(void **state)
     kc_report_free(r);
 }
 
+/* Every row on one line each, into a growing text. */
+struct rows {
+    char *text;
+    size_t len, n;
+};
+
+static void append(void *ctx, const struct kc_claim_row *row)
+{
+    struct rows *r = ctx;
+    char line[160];
+    int k = snprintf(line, sizeof(line), "%s %s: %s %zu/%zu\n",
+                     row->is_action ? "action" : "level", row->name,
+                     kc_claims_state_name(row->state), row->count.passed,
+                     row->count.total);
+    r->text = realloc(r->text, r->len + (size_t)k + 1);
+    assert_non_null(r->text);
+    memcpy(r->text + r->len, line, (size_t)k + 1);
+    r->len += (size_t)k;
+    r->n++;
+}
+
+/* A tally of thousands of distinct actions (as a hostile report may name)
+ * gives the rows of the report itself: a claimed action seen late is
+ * counted, unclaimed ones are the first 256 seen. */
+static void test_tally_many_actions(void **state)
+{
+    struct kc_report *r = kc_report_new("t");
+    struct kc_claims_tally t = {0};
+    struct rows whole = {0}, tallied = {0};
+    char id[32], action[32];
+
+    (void)state;
+    for (int i = 0; i < 3000; i++) {
+        snprintf(id, sizeof(id), "c/%d", i);
+        snprintf(action, sizeof(action), "Act%04d", i % 2500);
+        add(r, id, "core", action,
+            i == 2999 ? KC_OUTCOME_FAIL : KC_OUTCOME_PASS);
+    }
+    kc_report_set_prop(r, "kmsconf.claims.levels", "core");
+    kc_report_set_prop(r, "kmsconf.claims.actions", "Act0499,Act2400,Act0003");
+    for (size_t i = 0; i < r->ncases; i++)
+        assert_int_equal(kc_claims_tally_add(&t, &r->cases[i]), 0);
+    assert_int_equal(t.nactions, 2500);
+    kc_claims_compare(r, append, &whole);
+    kc_claims_compare_tally(r, &t, append, &tallied);
+    assert_int_equal(whole.n, 1 + 3 + 255); /* Act0003 is claimed */
+    assert_string_equal(whole.text, tallied.text);
+    assert_non_null(strstr(whole.text, "action Act0499: claimed but failing "
+                                       "1/2\n"));
+    assert_non_null(strstr(whole.text, "action Act2400: claimed, passing"));
+    kc_claims_tally_dispose(&t);
+    free(whole.text);
+    free(tallied.text);
+    kc_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_tally_many_actions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

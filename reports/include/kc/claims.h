@@ -54,7 +54,9 @@ struct kc_claims_tally {
     struct kc_levels lv;
     struct kc_claims_action *actions; /* owned */
     size_t nactions, cap;
-    bool failed; /* out of memory: an action was not counted */
+    size_t *index;    /* owned: open-addressing table of 1 + action slots */
+    size_t index_cap; /* slots of index, a power of two (0: none yet) */
+    bool failed;      /* out of memory: an action was not counted */
 };
 /* Counts tc; -1 (and failed set) when out of memory. */
 int kc_claims_tally_add(struct kc_claims_tally *t,
