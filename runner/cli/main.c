@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "kc/junit.h"
 #include "kc/suggest.h"
 
 struct command {
@@ -116,5 +117,6 @@ static enum kc_exit dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    kc_junit_init();
     return (int)dispatch(argc, argv);
 }

@@ -39,6 +39,12 @@
 #define KC_JUNIT_MAX_PROPS      4096
 #define KC_JUNIT_MAX_FAILURES   256
 
+/* Makes libxml2 ready for this process's report readers and writers, and
+ * silent: its own messages ("I/O error : write error", "encoding error")
+ * never reach stderr, since every problem comes back as a one-line error.
+ * Once, before any thread starts (kmsconf's main does it). */
+void kc_junit_init(void);
+
 /* Writes r to path ("-": stdout) atomically: a temporary file in the same
  * directory, fsync, rename. Testcases come out sorted and properties in a
  * fixed order, whatever the order in r (r itself is not changed). Characters
