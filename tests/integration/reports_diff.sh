@@ -73,6 +73,13 @@ printf '<testsuites><testcase' >broken.xml
 assert_exit 2 $? "diff of a broken report"
 assert_grep "broken.xml:1: malformed XML" broken.txt
 [ "$(wc -l <broken.txt)" -eq 1 ] || fail "error is not one line"
+# an input libxml2 cannot decode: kmsconf's one line and none of libxml2's
+# own ("encoding error : ...", "I/O error : ..."), though diff reads it twice
+printf '<\0\0\0001' >ucs4.xml
+"$KMSCONF" diff ucs4.xml clean1.xml >ucs4.txt 2>&1
+assert_exit 2 $? "diff of an undecodable report"
+assert_grep "^kmsconf diff: ucs4.xml:0: malformed XML: encoder error$" ucs4.txt
+[ "$(wc -l <ucs4.txt)" -eq 1 ] || fail "libxml2 printed its own lines: $(cat ucs4.txt)"
 "$KMSCONF" diff --fail-on nonsense clean1.xml clean2.xml >/dev/null 2>&1
 assert_exit 2 $? "diff --fail-on nonsense"
 echo "ok: catalogs, malformed input, usage"
