@@ -236,44 +236,56 @@ int kc_outfile_write(const char *path, const char *data, size_t len, char *err,
     return kc_outfile_commit(o, err, errlen);
 }
 
+/* An unlinked file named "<prefix>.spool.XXXXXX", open for reading and
+ * writing; NULL with errno set. */
+static FILE *spool_at(const char *prefix)
+{
+    size_t n = strlen(prefix) + sizeof(".spool.XXXXXX");
+    char *name = malloc(n);
+    FILE *f = NULL;
+    if (!name) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    snprintf(name, n, "%s.spool.XXXXXX", prefix);
+    int fd = mkstemp(name);
+    if (fd >= 0) {
+        unlink(name);
+        f = fdopen(fd, "w+");
+        if (!f) {
+            int e = errno;
+            close(fd);
+            errno = e;
+        }
+    }
+    free(name);
+    return f;
+}
+
 /* A spool file for what is written before path: unlinked at once, so that
  * nothing of it is left behind, in the folder where path is replaced (a
- * regular file or a new one) or, for anything else, where tmpfile puts it. */
+ * regular file or a new one) or, for anything else, in $TMPDIR. */
 FILE *kc_outfile_spool(const char *path, char *err, size_t errlen)
 {
     struct stat st;
-    char *real = NULL, *name = NULL;
+    char *real = NULL;
     FILE *f = NULL;
     int ex = strcmp(path, "-") ? resolve(path, &st, &real, err, errlen) : 1;
     if (ex < 0)
         return NULL;
     if (!strcmp(path, "-") || (ex && !S_ISREG(st.st_mode))) {
-        f = tmpfile();
-        if (!f)
-            kc_err_set(err, errlen, "%s: cannot create a spool file: %s", path,
-                       strerror(errno));
-        free(real);
-        return f;
+        /* no folder of its own: the temporary folder the user names */
+        const char *dir = getenv("TMPDIR");
+        char prefix[4096];
+        snprintf(prefix, sizeof(prefix), "%s/kmsconf",
+                 dir && dir[0] ? dir : "/tmp");
+        f = spool_at(prefix);
+    } else {
+        f = spool_at(real ? real : path);
     }
-    const char *target = real ? real : path;
-    size_t n = strlen(target) + sizeof(".spool.XXXXXX");
-    name = malloc(n);
-    int fd = -1;
-    if (name) {
-        snprintf(name, n, "%s.spool.XXXXXX", target);
-        fd = mkstemp(name);
-    }
-    if (fd >= 0) {
-        unlink(name);
-        f = fdopen(fd, "w+");
-    }
-    if (!f) {
+    if (!f)
         kc_err_set(err, errlen, "%s: cannot create a spool file: %s", path,
-                   strerror(name ? errno : ENOMEM));
-        if (fd >= 0)
-            close(fd);
-    }
-    free(name);
+                   strerror(errno));
     free(real);
     return f;
 }

@@ -178,6 +178,32 @@ static void test_check(void **state)
                      0);
 }
 
+/* The spool of an output with no folder of its own ("-", a device) is in
+ * $TMPDIR, not wherever the C library's tmpfile() puts it; every spool is
+ * unlinked as soon as it is made. */
+static void test_spool_tmpdir(void **state)
+{
+    char sub[PATH_MAX], err[256] = "";
+    const char *old = getenv("TMPDIR");
+    char *saved = old ? strdup(old) : NULL;
+    (void)state;
+    path_in(sub, sizeof(sub), "spools");
+    setenv("TMPDIR", sub, 1); /* not made yet */
+    assert_null(kc_outfile_spool("-", err, sizeof(err)));
+    assert_non_null(strstr(err, "-: cannot create a spool file: No such file"));
+    assert_int_equal(mkdir(sub, 0700), 0);
+    FILE *f = kc_outfile_spool("/dev/null", err, sizeof(err));
+    assert_non_null(f);
+    assert_int_equal(fputs("spooled", f) >= 0, 1);
+    fclose(f);
+    assert_int_equal(rmdir(sub), 0); /* empty: the spool was unlinked */
+    if (saved)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -193,9 +219,10 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_modes),    cmocka_unit_test(test_symlink),
-        cmocka_unit_test(test_fifo),     cmocka_unit_test(test_device),
-        cmocka_unit_test(test_refusals), cmocka_unit_test(test_check),
+        cmocka_unit_test(test_modes),        cmocka_unit_test(test_symlink),
+        cmocka_unit_test(test_fifo),         cmocka_unit_test(test_device),
+        cmocka_unit_test(test_refusals),     cmocka_unit_test(test_check),
+        cmocka_unit_test(test_spool_tmpdir),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

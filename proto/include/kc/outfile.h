@@ -47,7 +47,7 @@ void kc_outfile_abort(struct kc_outfile *o);
  * A scratch file ("w+") for output to be copied into path later: unlinked
  * as soon as it is made, so nothing of it outlives the stream, in the
  * folder where path would be replaced (a regular or new path), else (path
- * "-", a device) where tmpfile(3) puts it. NULL with err "<path>: ...".
+ * "-", a device) in $TMPDIR (/tmp when unset). NULL with err "<path>: ...".
  */
 FILE *kc_outfile_spool(const char *path, char *err, size_t errlen);
 
