@@ -18,6 +18,7 @@
 #include "kc/junit.h"
 #include "kc/levels.h"
 #include "kc/results.h"
+#include "matrix_int.h"
 
 enum cell { CELL_NONE = 0, CELL_SKIP, CELL_PASS, CELL_ERROR, CELL_FAIL };
 
@@ -45,6 +46,7 @@ struct key {
 struct fmt {
     char *name;
     char *code, *case_id, *classname, *name_; /* that testcase's key */
+    uint32_t hash;
 };
 
 /* Open addressing over entry indices (index + 1; 0: free). */
@@ -80,10 +82,31 @@ struct diag {
     size_t seq; /* order of arrival, for ties */
 };
 
-/* Cell states, one byte per (entry, format, report). */
+/* The cell state of (entry, format, report) for a format past the dense
+ * ones. */
+struct sparse_ent {
+    uint32_t e;
+    bool used;
+    unsigned char st;
+    size_t f, c;
+};
+
+/* Open addressing over those cells. */
+struct sparse {
+    struct sparse_ent *v;
+    size_t cap, n;
+};
+
+/* Cell states: one byte per (entry, format, report) for the first
+ * MAX_FORMATS formats to arrive, and for the later ones only the cells
+ * their testcases have. Which formats get columns is known only at the end
+ * (it depends on every testcase's key, not on the order they come in), so
+ * the later ones are kept too, but in room linear in their testcases: a
+ * dense slot for each would make room entries × formats. */
 struct states {
     unsigned char *st;
     size_t cap; /* entries */
+    struct sparse sp;
 };
 
 struct kc_matrix {
@@ -96,7 +119,9 @@ struct kc_matrix {
     char **file_labels;     /* per report, owned */
     struct kc_levels *lv;   /* per report */
     struct fmt *fmts;
-    size_t nfmts, fcap; /* formats seen; format slots of the states */
+    size_t nfmts, cap_fmts;
+    size_t fcap; /* dense format slots of the states, at most MAX_FORMATS */
+    struct htab fmt_ht;
     struct code_ent *ce;
     size_t nce, cap_ce;
     struct htab code_ht;
@@ -209,6 +234,74 @@ static unsigned char *state_at(const struct kc_matrix *m,
                                size_t c)
 {
     return &s->st[((size_t)e * m->fcap + f) * m->nreports + c];
+}
+
+static size_t sparse_hash(uint32_t e, size_t f, size_t c)
+{
+    uint64_t x = ((uint64_t)e << 32 ^ (uint64_t)f) * 0x9e3779b97f4a7c15u;
+    x ^= (uint64_t)c * 0xc2b2ae3d27d4eb4fu;
+    x ^= x >> 31;
+    x *= 0xbf58476d1ce4e5b9u;
+    return (size_t)(x ^ x >> 29);
+}
+
+/* The slot of (e, f, c) in sp: its cell, or a free one (cap > 0). */
+static struct sparse_ent *sparse_slot(const struct sparse *sp, uint32_t e,
+                                      size_t f, size_t c)
+{
+    size_t mask = sp->cap - 1;
+    for (size_t i = sparse_hash(e, f, c) & mask;; i = (i + 1) & mask) {
+        struct sparse_ent *p = &sp->v[i];
+        if (!p->used || (p->e == e && p->f == f && p->c == c))
+            return p;
+    }
+}
+
+/* Doubles sp when half full. 0 or -1. */
+static int sparse_grow(struct sparse *sp)
+{
+    if (2 * (sp->n + 1) <= sp->cap)
+        return 0;
+    struct sparse nsp = {NULL, sp->cap ? 2 * sp->cap : 64, sp->n};
+    if (!(nsp.v = calloc(nsp.cap, sizeof(*nsp.v))))
+        return -1;
+    for (size_t i = 0; i < sp->cap; i++) {
+        const struct sparse_ent *p = &sp->v[i];
+        if (p->used)
+            *sparse_slot(&nsp, p->e, p->f, p->c) = *p;
+    }
+    free(sp->v);
+    *sp = nsp;
+    return 0;
+}
+
+/* The state of cell (e, f, c) to raise, added when new; NULL when out of
+ * memory. */
+static unsigned char *cell_at(const struct kc_matrix *m, struct states *s,
+                              uint32_t e, size_t f, size_t c)
+{
+    if (f < m->fcap)
+        return state_at(m, s, e, f, c);
+    if (sparse_grow(&s->sp))
+        return NULL;
+    struct sparse_ent *p = sparse_slot(&s->sp, e, f, c);
+    if (!p->used) {
+        *p = (struct sparse_ent){e, true, CELL_NONE, f, c};
+        s->sp.n++;
+    }
+    return &p->st;
+}
+
+/* The state of cell (e, f, c). */
+static enum cell cell_get(const struct kc_matrix *m, const struct states *s,
+                          uint32_t e, size_t f, size_t c)
+{
+    if (f < m->fcap)
+        return (enum cell) * state_at(m, s, e, f, c);
+    if (!s->sp.cap)
+        return CELL_NONE;
+    const struct sparse_ent *p = sparse_slot(&s->sp, e, f, c);
+    return p->used ? (enum cell)p->st : CELL_NONE;
 }
 
 /* Room for entry e in s. 0 or -1. */
@@ -346,20 +439,38 @@ static int fmt_note(struct fmt *f, const struct key *k, bool first)
     return 0;
 }
 
-/* The format's index (added when new, widening the states); -1 when out
- * of memory. */
+static bool fmt_eq(const struct kc_matrix *m, uint32_t i, const void *k)
+{
+    return !strcmp(m->fmts[i].name, k);
+}
+
+static uint32_t fmt_hash(const struct kc_matrix *m, uint32_t i)
+{
+    return m->fmts[i].hash;
+}
+
+/* The format's index (added when new, widening the dense states while
+ * fewer than MAX_FORMATS); -1 when out of memory. */
 static long fmt_find(struct kc_matrix *m, const char *name, const struct key *k)
 {
-    for (size_t i = 0; i < m->nfmts; i++) {
-        if (!strcmp(m->fmts[i].name, name))
-            return fmt_note(&m->fmts[i], k, false) ? -1 : (long)i;
-    }
-    if (m->nfmts == m->fcap) {
-        size_t fcap = 2 * m->fcap;
-        struct fmt *v = realloc(m->fmts, fcap * sizeof(*v));
+    uint32_t h = hash_str(2166136261u, name);
+    if (!m->fmt_ht.cap && ht_grow(&m->fmt_ht, fmt_hash, m))
+        return -1;
+    uint32_t *slot = ht_slot(&m->fmt_ht, h, fmt_eq, m, name);
+    if (*slot)
+        return fmt_note(&m->fmts[*slot - 1], k, false) ? -1 : (long)(*slot - 1);
+    if (m->nfmts == UINT32_MAX - 1)
+        return -1;
+    if (m->nfmts == m->cap_fmts) {
+        size_t cap = 2 * m->cap_fmts;
+        struct fmt *v = realloc(m->fmts, cap * sizeof(*v));
         if (!v)
             return -1;
         m->fmts = v;
+        m->cap_fmts = cap;
+    }
+    if (m->nfmts == m->fcap && m->fcap < MAX_FORMATS) {
+        size_t fcap = 2 * m->fcap < MAX_FORMATS ? 2 * m->fcap : MAX_FORMATS;
         if (states_widen(m, &m->code_st, fcap) ||
             states_widen(m, &m->case_st, fcap))
             return -1;
@@ -367,9 +478,13 @@ static long fmt_find(struct kc_matrix *m, const char *name, const struct key *k)
     }
     struct fmt *f = &m->fmts[m->nfmts];
     memset(f, 0, sizeof(*f));
+    f->hash = h;
     if (!(f->name = strdup(name)))
         return -1;
-    m->nfmts++;
+    *slot = (uint32_t)++m->nfmts;
+    m->fmt_ht.n++;
+    if (ht_grow(&m->fmt_ht, fmt_hash, m))
+        return -1;
     return fmt_note(f, k, true) ? -1 : (long)(m->nfmts - 1);
 }
 
@@ -469,14 +584,18 @@ static int add_case(struct kc_matrix *m, size_t c, struct kc_testcase *tc,
     if (e == NO_ENT)
         return -1;
     m->seq++;
-    raise_cell(state_at(m, &m->code_st, e, (size_t)f, c), st);
+    unsigned char *cell = cell_at(m, &m->code_st, e, (size_t)f, c);
+    if (!cell)
+        return -1;
+    raise_cell(cell, st);
     code_state_add(&m->ce[e].cs[c], tc);
     kc_levels_add_case(&m->lv[c], tc);
     if (m->flags & KC_MATRIX_CASES) {
         uint32_t r = case_find(m, e, case_id);
-        if (r == NO_ENT || (!case_id[0] && empty_case_note(&m->ce[e], tc)))
+        if (r == NO_ENT || (!case_id[0] && empty_case_note(&m->ce[e], tc)) ||
+            !(cell = cell_at(m, &m->case_st, r, (size_t)f, c)))
             return -1;
-        raise_cell(state_at(m, &m->case_st, r, (size_t)f, c), st);
+        raise_cell(cell, st);
     }
     if ((m->flags & KC_MATRIX_DIAG) &&
         (tc->outcome == KC_OUTCOME_FAIL || tc->outcome == KC_OUTCOME_ERROR))
@@ -497,10 +616,11 @@ struct kc_matrix *kc_matrix_new(const char *const *codes, size_t ncodes,
     m->nreports = nreports;
     m->flags = flags;
     m->fcap = 2;
+    m->cap_fmts = 2;
     m->hdr = calloc(n, sizeof(*m->hdr));
     m->file_labels = calloc(n, sizeof(*m->file_labels));
     m->lv = calloc(n, sizeof(*m->lv));
-    m->fmts = calloc(m->fcap, sizeof(*m->fmts));
+    m->fmts = calloc(m->cap_fmts, sizeof(*m->fmts));
     m->dg = calloc(n, sizeof(*m->dg));
     m->ndg = calloc(n, sizeof(*m->ndg));
     m->cap_dg = calloc(n, sizeof(*m->cap_dg));
@@ -549,12 +669,15 @@ void kc_matrix_free(struct kc_matrix *m)
     free(m->file_labels);
     free(m->lv);
     free(m->fmts);
+    free(m->fmt_ht.v);
     free(m->ce);
     free(m->code_ht.v);
     free(m->code_st.st);
+    free(m->code_st.sp.v);
     free(m->ke);
     free(m->case_ht.v);
     free(m->case_st.st);
+    free(m->case_st.sp.v);
     free(m->dg);
     free(m->ndg);
     free(m->cap_dg);
@@ -636,6 +759,14 @@ int kc_matrix_read(struct kc_matrix *m, size_t c, const char *path,
     m->hdr[c] = h;
     m->sorted = false;
     return 0;
+}
+
+size_t kc_matrix_state_bytes(const struct kc_matrix *m, size_t *dense_formats)
+{
+    size_t w = m->fcap * m->nreports;
+    *dense_formats = m->fcap;
+    return (m->code_st.cap + m->case_st.cap) * w +
+           (m->code_st.sp.cap + m->case_st.sp.cap) * sizeof(struct sparse_ent);
 }
 
 /* ---- the model of the output ---- */
@@ -914,8 +1045,8 @@ static enum cell cell_state(const struct model *m, size_t c,
     if (row->code_ent == NO_ENT || f == SIZE_MAX)
         return CELL_NONE;
     if (row->case_id)
-        return *state_at(x, &x->case_st, row->case_ent, f, c);
-    return *state_at(x, &x->code_st, row->code_ent, f, c);
+        return cell_get(x, &x->case_st, row->case_ent, f, c);
+    return cell_get(x, &x->code_st, row->code_ent, f, c);
 }
 
 /* The diagnoses of report c in row: [*lo, return value). */
